@@ -1,0 +1,104 @@
+package prime
+
+import (
+	"math"
+	"math/bits"
+)
+
+// lucasParameter returns the P of Baillie's method for the extra strong
+// Lucas test: the first P = 3, 4, 5, … with Jacobi symbol ((P²−4)/n) = −1.
+// ok is false when the search proves n composite: a symbol of 0 shows a
+// common factor, and a perfect square has no such P at all.
+func lucasParameter(n uint64) (p uint64, ok bool) {
+	if r := isqrt(n); r*r == n {
+		return 0, false
+	}
+	for p = 3; ; p++ {
+		switch jacobi(p*p-4, n) {
+		case -1:
+			return p, true
+		case 0:
+			// gcd(P²−4, n) > 1 and n is larger than P²−4: composite.
+			return 0, false
+		}
+	}
+}
+
+// isqrt returns ⌊√n⌋.
+func isqrt(n uint64) uint64 {
+	r := uint64(math.Sqrt(float64(n)))
+	for r > math.MaxUint32 || r*r > n {
+		r--
+	}
+	for r < math.MaxUint32 && (r+1)*(r+1) <= n {
+		r++
+	}
+	return r
+}
+
+// jacobi returns the Jacobi symbol (a/n) for odd n.
+func jacobi(a, n uint64) int {
+	a %= n
+	t := 1
+	for a != 0 {
+		z := bits.TrailingZeros64(a)
+		a >>= z
+		if z&1 == 1 && (n&7 == 3 || n&7 == 5) {
+			t = -t
+		}
+		if a&3 == 3 && n&3 == 3 {
+			t = -t
+		}
+		a, n = n%a, a
+	}
+	if n == 1 {
+		return t
+	}
+	return 0
+}
+
+// extraStrongLucas reports, for each of the first k numbers of ns with
+// parameters ps from lucasParameter, whether it is an extra strong Lucas
+// probable prime: with Q = 1, D = P²−4 and n+1 = d·2^s, d odd, either
+// U_d ≡ 0 and V_d ≡ ±2, or V_(d·2^r) ≡ 0 for some r < s−1.
+//
+// Only V is computed, by the ladder (V_k, V_(k+1)) → (V_2k, V_(2k+1)) or
+// (V_(2k+1), V_(2k+2)), two independent multiplications per bit; U_d ≡ 0
+// is read off as 2·V_(d+1) ≡ P·V_d, which holds because D·U_k = 2V_(k+1) − P·V_k
+// and D is prime to n. As in strongBase2, k numbers advance together.
+func extraStrongLucas(ns, ps *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
+	var vk, vk1, d, inv, two, mp [maxLanes]uint64
+	var s [maxLanes]int
+	top := 0
+	for l := range k {
+		n := ns[l]
+		m := newMontgomery(n)
+		inv[l] = m.inv
+		two[l] = add(m.one, m.one, n)
+		mp[l] = m.toMontgomery(ps[l])
+		s[l] = bits.TrailingZeros64(n + 1)
+		d[l] = (n + 1) >> s[l]
+		vk[l], vk1[l] = two[l], mp[l] // V_0 = 2, V_1 = P; leading zero bits keep them so
+		top = max(top, bits.Len64(d[l]))
+	}
+	for i := top - 1; i >= 0; i-- {
+		for l := range k {
+			n, bit := ns[l], d[l]>>i&1
+			a := pick(vk[l], vk1[l], bit)
+			sq := sub(mul(a, a, n, inv[l]), two[l], n)
+			pr := sub(mul(vk[l], vk1[l], n, inv[l]), mp[l], n)
+			vk[l], vk1[l] = pick(sq, pr, bit), pick(pr, sq, bit)
+		}
+	}
+	for l := range k {
+		n := ns[l]
+		v := vk[l]
+		uZero := add(vk1[l], vk1[l], n) == mul(v, mp[l], n, inv[l])
+		ok := uZero && (v == two[l] || v == n-two[l])
+		for r := 0; r < s[l]-1 && !ok; r++ {
+			ok = v == 0
+			v = sub(mul(v, v, n, inv[l]), two[l], n)
+		}
+		pass[l] = ok
+	}
+}

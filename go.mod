@@ -1,0 +1,3 @@
+module github.com/corescale/corescale
+
+go 1.25.0
