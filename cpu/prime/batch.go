@@ -69,6 +69,10 @@ func runStage(w []uint64, in, out []int32, width int, test stage) int {
 }
 
 func strongBase2Stage(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
+	if k == 4 {
+		strongBase2x4(ns, pass)
+		return
+	}
 	strongBase2(ns, pass, k)
 }
 
@@ -86,7 +90,11 @@ func lucasStage(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
 			m++
 		}
 	}
-	extraStrongLucas(&live, &ps, &ok, m)
+	if m == 4 {
+		extraStrongLucasx4(&live, &ps, &ok)
+	} else {
+		extraStrongLucas(&live, &ps, &ok, m)
+	}
 	for j := range m {
 		pass[at[j]] = ok[j]
 	}

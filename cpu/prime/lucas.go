@@ -10,7 +10,7 @@ import (
 // ok is false when the search proves n composite: a symbol of 0 shows a
 // common factor, and a perfect square has no such P at all.
 func lucasParameter(n uint64) (p uint64, ok bool) {
-	if r := isqrt(n); r*r == n {
+	if isSquare(n) {
 		return 0, false
 	}
 	for p = 3; ; p++ {
@@ -22,6 +22,24 @@ func lucasParameter(n uint64) (p uint64, ok bool) {
 			return 0, false
 		}
 	}
+}
+
+// squaresMod64 has bit r set when r is a square modulo 64.
+var squaresMod64 = func() (m uint64) {
+	for r := range uint64(64) {
+		m |= 1 << (r * r % 64)
+	}
+	return m
+}()
+
+// isSquare reports whether n is a perfect square. Only 12 of the 64
+// residues modulo 64 are squares, which settles most numbers without a root.
+func isSquare(n uint64) bool {
+	if squaresMod64>>(n%64)&1 == 0 {
+		return false
+	}
+	r := isqrt(n)
+	return r*r == n
 }
 
 // isqrt returns ⌊√n⌋.

@@ -11,7 +11,16 @@ type montgomery struct {
 }
 
 func newMontgomery(n uint64) montgomery {
-	return montgomery{n: n, inv: inverse(n), one: -n % n}
+	return montgomery{n: n, inv: inverse(n), one: rModN(n)}
+}
+
+// rModN returns R mod n = 2^64 mod n. Above 2^63 that is 2^64−n, which
+// spares the division for most 64-bit numbers.
+func rModN(n uint64) uint64 {
+	if n > 1<<63 {
+		return -n
+	}
+	return -n % n
 }
 
 // inverse returns n⁻¹ mod 2^64 for odd n by Newton's iteration: n·n ≡ 1
@@ -56,8 +65,16 @@ func pick(a, b, bit uint64) uint64 {
 	return a ^ (a^b)&-bit
 }
 
-// toMontgomery returns a·R mod n for any a.
+// toMontgomery returns a·R mod n for a < n, by doubling and adding R mod n
+// along the bits of a: a few additions for the small Lucas parameters, where
+// a division would cost more.
 func (m montgomery) toMontgomery(a uint64) uint64 {
-	hi, lo := bits.Mul64(a%m.n, m.one)
-	return bits.Rem64(hi, lo, m.n)
+	var r uint64
+	for i := bits.Len64(a) - 1; i >= 0; i-- {
+		r = add(r, r, m.n)
+		if a>>i&1 != 0 {
+			r = add(r, m.one, m.n)
+		}
+	}
+	return r
 }

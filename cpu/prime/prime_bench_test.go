@@ -44,3 +44,34 @@ func BenchmarkLanes(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkX4(b *testing.B) {
+	w := benchWorkloads()[1].ns
+	var ns [maxLanes]uint64
+	var pass [maxLanes]bool
+	var ps [maxLanes]uint64
+	for l := range 4 {
+		ps[l], _ = lucasParameter(w[l])
+	}
+	copy(ns[:], w)
+	b.Run("sprp/generic", func(b *testing.B) {
+		for b.Loop() {
+			strongBase2(&ns, &pass, 4)
+		}
+	})
+	b.Run("sprp/x4", func(b *testing.B) {
+		for b.Loop() {
+			strongBase2x4(&ns, &pass)
+		}
+	})
+	b.Run("lucas/generic", func(b *testing.B) {
+		for b.Loop() {
+			extraStrongLucas(&ns, &ps, &pass, 4)
+		}
+	})
+	b.Run("lucas/x4", func(b *testing.B) {
+		for b.Loop() {
+			extraStrongLucasx4(&ns, &ps, &pass)
+		}
+	})
+}

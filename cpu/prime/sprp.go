@@ -20,7 +20,7 @@ func strongBase2(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
 	for l := range k {
 		n := ns[l]
 		inv[l] = inverse(n)
-		one[l] = -n % n
+		one[l] = rModN(n)
 		s[l] = bits.TrailingZeros64(n - 1)
 		d[l] = (n - 1) >> s[l]
 		x[l] = one[l]
