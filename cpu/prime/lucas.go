@@ -56,7 +56,9 @@ func isqrt(n uint64) uint64 {
 
 // jacobi returns the Jacobi symbol (a/n) for odd n.
 func jacobi(a, n uint64) int {
-	a %= n
+	if a >= n {
+		a %= n
+	}
 	t := 1
 	for a != 0 {
 		z := bits.TrailingZeros64(a)

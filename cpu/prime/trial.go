@@ -4,7 +4,7 @@ package prime
 // tests. Each extra prime costs one multiplication for every number and saves
 // a base-2 exponentiation for 1/p of them; the benchmarks put the balance
 // here (see BenchmarkTrialBound).
-const trialBound = 139
+const trialBound = 61
 
 // divisor tests divisibility by an odd prime p with one multiplication:
 // for odd p, n·p⁻¹ mod 2^64 maps the multiples of p one to one onto
