@@ -1,0 +1,100 @@
+// Command corescale runs batch compute — primality testing now, image resize
+// later — on the serial, parallel and GPU paths, and measures how each
+// scales. Run `corescale --help` for the commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+)
+
+// commands builds the subcommands, one file each, in the order --help lists
+// them.
+var commands = []func() *cli.Command{
+	primeCommand,
+}
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run runs the command line args and returns the exit code: 0 on success, 1
+// for a failure while working, 2 for bad usage or bad input. Tests call it
+// in place of main.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := newApp(stdin, stdout, stderr).Run(args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "corescale: %v\n", err)
+	var u *usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:  "corescale",
+		Usage: "batch compute on one core, all cores or the GPU, and how it scales",
+		Description: "corescale runs the same batch work on a serial, a parallel and a GPU path,\n" +
+			"with the same answers on each. Every command takes --backend to choose the\n" +
+			"path; auto takes the fastest one this machine has.\n\n" +
+			"Start with, for example:\n\n" +
+			"   corescale prime 97 1000003 18446744073709551557\n" +
+			"   corescale prime --from 1 --to 100 --print count\n" +
+			"   corescale prime --help\n\n" +
+			"Exit status: 0 success, 1 a failure while working, 2 bad usage or bad input.",
+		Version:   version(),
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Errors reach run, which prints them and picks the exit code;
+		// the default handler would exit from inside the library.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   onUsageError,
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageErrorf("unknown command %q (see corescale --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+	for _, cmd := range commands {
+		c := cmd()
+		c.OnUsageError = onUsageError
+		app.Commands = append(app.Commands, c)
+	}
+	return app
+}
+
+// version is the module version the binary was built from, as `go install
+// …@v1.2.3` records it.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// usageError is bad usage or bad input: exit status 2, and nothing written.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// onUsageError reports a flag the library could not parse, in place of its
+// default of printing the whole help text.
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usageErrorf("%w (see %s --help)", err, c.Command.HelpName)
+}

@@ -1,0 +1,68 @@
+package primeio
+
+import "math/big"
+
+// BlockSize is how many numbers a Block holds: large enough that handing a
+// block to another goroutine and to a parallel engine costs nothing next to
+// testing it, small enough to stay in cache-friendly, bounded memory.
+const BlockSize = 1 << 16
+
+// maxBigBytes closes a block early when its large numbers take this much
+// memory, so that a block of huge numbers stays as bounded as one of small.
+const maxBigBytes = 8 << 20
+
+// Block is a run of numbers in input order and, once tested, their verdicts.
+type Block struct {
+	// Nums holds every number of the block in order. Where a number is 2^64
+	// or more, Nums holds 0 and Big holds the number.
+	Nums []uint64
+	// Prime[i] is the verdict for Nums[i]; the caller sets it after testing.
+	Prime []bool
+	// Big holds the numbers of 2^64 and above, in order.
+	Big []Big
+
+	size     int
+	bigBytes int
+}
+
+// Big is a number of 2^64 or above and its verdict, which is probable.
+type Big struct {
+	At    int // its index in Nums
+	N     *big.Int
+	Prime bool
+}
+
+// NewBlock returns an empty block of up to size numbers.
+func NewBlock(size int) *Block {
+	return &Block{
+		Nums:  make([]uint64, 0, size),
+		Prime: make([]bool, 0, size),
+		size:  size,
+	}
+}
+
+// Len returns how many numbers the block holds.
+func (b *Block) Len() int { return len(b.Nums) }
+
+// Reset empties the block for reuse.
+func (b *Block) Reset() {
+	b.Nums = b.Nums[:0]
+	b.Prime = b.Prime[:0]
+	clear(b.Big) // let the big values go
+	b.Big = b.Big[:0]
+	b.bigBytes = 0
+}
+
+func (b *Block) full() bool {
+	return len(b.Nums) >= b.size || b.bigBytes >= maxBigBytes
+}
+
+func (b *Block) add(v uint64) {
+	b.Nums = append(b.Nums, v)
+}
+
+func (b *Block) addBig(z *big.Int) {
+	b.Big = append(b.Big, Big{At: len(b.Nums), N: z})
+	b.Nums = append(b.Nums, 0)
+	b.bigBytes += len(z.Bits()) * 8
+}

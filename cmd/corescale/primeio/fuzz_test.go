@@ -1,0 +1,78 @@
+package primeio
+
+import (
+	"bytes"
+	"errors"
+	"math/big"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// number is what the parser accepts, written independently of it.
+var number = regexp.MustCompile(`^([0-9]+|0[xX][0-9a-fA-F]+)$`)
+
+// oracle parses data the slow, obvious way: the numbers it holds, marked "B"
+// when 2^64 or more, or the line and token of the first bad line.
+func oracle(data string) (nums []string, badLine int, badToken string) {
+	two64 := new(big.Int).Lsh(big.NewInt(1), 64)
+	for i, line := range strings.Split(strings.TrimSuffix(data, "\n"), "\n") {
+		before, _, _ := strings.Cut(line, "#")
+		tok := strings.Trim(before, " \t\r")
+		if tok == "" {
+			continue
+		}
+		if !number.MatchString(tok) {
+			return nums, i + 1, tok
+		}
+		z, base := new(big.Int), 10
+		digits := tok
+		if tok[0] == '0' && len(tok) > 1 && (tok[1] == 'x' || tok[1] == 'X') {
+			base, digits = 16, tok[2:]
+		}
+		if _, ok := z.SetString(digits, base); !ok {
+			panic("math/big rejects " + tok)
+		}
+		if z.Cmp(two64) >= 0 {
+			nums = append(nums, "B"+z.String())
+		} else {
+			nums = append(nums, z.String())
+		}
+	}
+	return nums, 0, ""
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"2\n3\n", "0x1f\n", "  7 # seven\r\n", "\n#\n", "12abc", "0x", "-5", "+5", "1e9",
+		"18446744073709551615\n18446744073709551616\n", "0xffffffffffffffff0\n",
+		"99999999999999999999999999\n", "7 8\n", "١\n", "0X0\n", "\r\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := collect(NewReader(bytes.NewReader(data), "fuzz"))
+		checkErr := Check(bytes.NewReader(data), "fuzz")
+		if (err == nil) != (checkErr == nil) || err != nil && err.Error() != checkErr.Error() {
+			t.Fatalf("Fill and Check disagree: %v, %v", err, checkErr)
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if len(line) > MaxLine {
+				return // the oracle has no line limit
+			}
+		}
+		want, badLine, badToken := oracle(string(data))
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("parsed %q, math/big says %q", got, want)
+		}
+		var syn *SyntaxError
+		switch {
+		case badLine == 0 && err != nil:
+			t.Fatalf("error %v on valid input", err)
+		case badLine != 0 && !errors.As(err, &syn):
+			t.Fatalf("error %v, want a syntax error on line %d", err, badLine)
+		case badLine != 0 && (syn.Line != badLine || syn.Token != badToken):
+			t.Fatalf("error on line %d token %q, want line %d token %q", syn.Line, syn.Token, badLine, badToken)
+		}
+	})
+}

@@ -1,0 +1,297 @@
+package primeio
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+)
+
+// MaxLine is the longest line a Reader accepts: a number of a million
+// digits, far beyond what anyone tests for primality in a batch.
+const MaxLine = 1 << 20
+
+// SyntaxError reports input that is not a number.
+type SyntaxError struct {
+	Source string // a file name, "stdin", "argument 3", "--from"
+	Line   int    // 1-based line in Source, or 0 when Source has no lines
+	Token  string // the offending text
+	Reason string // what is wrong, when it is not the token itself
+}
+
+func (e *SyntaxError) Error() string {
+	where := e.Source
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.Source, e.Line)
+	}
+	if e.Reason != "" {
+		return where + ": " + e.Reason
+	}
+	tok := e.Token
+	if len(tok) > 64 {
+		tok = tok[:64] + "..."
+	}
+	return fmt.Sprintf("%s: %q is not a number (want decimal or 0x hex)", where, tok)
+}
+
+// A Source yields numbers in blocks.
+type Source interface {
+	// Fill resets b and fills it with the next numbers. It returns io.EOF,
+	// with b empty, once the numbers are exhausted.
+	Fill(b *Block) error
+}
+
+// Reader is the Source of a text stream of numbers, one per line.
+type Reader struct {
+	sc   *bufio.Scanner
+	name string
+	line int
+}
+
+// NewReader returns a Reader of r; name identifies r in error messages.
+func NewReader(r io.Reader, name string) *Reader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
+	return &Reader{sc: sc, name: name}
+}
+
+// Fill implements Source.
+func (r *Reader) Fill(b *Block) error {
+	b.Reset()
+	for !b.full() {
+		tok, v, wide, err := r.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if wide {
+			b.addBig(parseBig(tok))
+		} else {
+			b.add(v)
+		}
+	}
+	if b.Len() == 0 {
+		return io.EOF
+	}
+	return nil
+}
+
+// Check reads r to the end and reports the first line that is not a number,
+// without keeping any: it is the pass that makes sure nothing is printed
+// before a bad token is found.
+func Check(r io.Reader, name string) error {
+	rd := NewReader(r, name)
+	for {
+		_, _, _, err := rd.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// next returns the token of the next line that holds one, with its value
+// when it is below 2^64, or wide set when it is larger.
+func (r *Reader) next() (tok []byte, v uint64, wide bool, err error) {
+	for r.sc.Scan() {
+		r.line++
+		line := r.sc.Bytes()
+		if v, ok := plainDecimal(line); ok {
+			return line, v, false, nil
+		}
+		tok, ok := field(line)
+		if ok && len(tok) == 0 {
+			continue
+		}
+		if ok {
+			v, wide, ok = parse(tok)
+		}
+		if !ok {
+			return nil, 0, false, &SyntaxError{Source: r.name, Line: r.line, Token: string(tok)}
+		}
+		return tok, v, wide, nil
+	}
+	switch err := r.sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return nil, 0, false, &SyntaxError{Source: r.name, Line: r.line + 1,
+			Reason: fmt.Sprintf("line longer than %d bytes", MaxLine)}
+	case err != nil:
+		return nil, 0, false, fmt.Errorf("read %s: %w", r.name, err)
+	}
+	return nil, 0, false, io.EOF
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
+
+// field returns the one token of a line, empty for a blank or comment line.
+// When the line holds more than one, ok is false and tok is all the text
+// before the comment, for the error message.
+func field(line []byte) (tok []byte, ok bool) {
+	i := 0
+	for i < len(line) && isSpace(line[i]) {
+		i++
+	}
+	start := i
+	for i < len(line) && !isSpace(line[i]) && line[i] != '#' {
+		i++
+	}
+	end := i
+	for i < len(line) && isSpace(line[i]) {
+		i++
+	}
+	if i == len(line) || line[i] == '#' {
+		return line[start:end], true
+	}
+	for end = i; i < len(line) && line[i] != '#'; i++ {
+		if !isSpace(line[i]) {
+			end = i + 1
+		}
+	}
+	return line[start:end], false
+}
+
+// hexDigit maps a byte to its value as a hex digit, or to 0xff.
+var hexDigit = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c-'a') + 10
+		t[c-'a'+'A'] = byte(c-'a') + 10
+	}
+	return t
+}()
+
+func isHex(tok []byte) bool {
+	return len(tok) >= 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')
+}
+
+// parse reads a token of decimal digits, or of hex digits after 0x. It
+// returns the value when it is below 2^64, and wide when the token is a valid
+// number too large for that; ok is false when it is not a number.
+func parse(tok []byte) (v uint64, wide, ok bool) {
+	if v, ok := plainDecimal(tok); ok {
+		return v, false, true
+	}
+	base, digits := byte(10), tok
+	if isHex(tok) {
+		base, digits = 16, tok[2:]
+	}
+	if len(digits) == 0 || !allDigits(digits, base) {
+		return 0, false, false
+	}
+	// Leading zeros are the one way a long token can still fit in 64 bits.
+	for len(digits) > 1 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	if base == 16 {
+		if len(digits) > 16 {
+			return 0, true, true
+		}
+		for _, c := range digits {
+			v = v<<4 | uint64(hexDigit[c])
+		}
+		return v, false, true
+	}
+	if v, ok := plainDecimal(digits); ok {
+		return v, false, true
+	}
+	return 0, true, true
+}
+
+// plainDecimal parses up to 20 decimal digits, the form of nearly every
+// line of a large input, in one pass. ok is false for anything else,
+// including a value of 2^64 or more, which parse then sorts out.
+func plainDecimal(s []byte) (v uint64, ok bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	// 19 digits cannot overflow; only a 20th needs the check.
+	for _, c := range s[:min(len(s), 19)] {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(d)
+	}
+	if len(s) == 20 {
+		d := uint64(s[19] - '0')
+		if d > 9 || v > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v, true
+}
+
+func allDigits(s []byte, base byte) bool {
+	for _, c := range s {
+		if hexDigit[c] >= base {
+			return false
+		}
+	}
+	return true
+}
+
+// parseBig returns the value of a token that parse found valid and wide.
+func parseBig(tok []byte) *big.Int {
+	z := new(big.Int)
+	if isHex(tok) {
+		z.SetString(string(tok[2:]), 16)
+	} else {
+		z.SetString(string(tok), 10)
+	}
+	return z
+}
+
+// ParseNumber parses one number, such as a flag's value; source names it in
+// the error.
+func ParseNumber(tok, source string) (*big.Int, error) {
+	v, wide, ok := parse([]byte(tok))
+	switch {
+	case !ok:
+		return nil, &SyntaxError{Source: source, Token: tok}
+	case wide:
+		return parseBig([]byte(tok)), nil
+	}
+	return new(big.Int).SetUint64(v), nil
+}
+
+// Args is the Source of numbers given as command line arguments.
+type Args struct {
+	list []string
+	i    int
+}
+
+// NewArgs returns the Source of the numbers in list, one per element.
+func NewArgs(list []string) *Args { return &Args{list: list} }
+
+// Fill implements Source.
+func (a *Args) Fill(b *Block) error {
+	b.Reset()
+	for ; !b.full() && a.i < len(a.list); a.i++ {
+		tok := []byte(a.list[a.i])
+		v, wide, ok := parse(tok)
+		switch {
+		case !ok:
+			return &SyntaxError{Source: fmt.Sprintf("argument %d", a.i+1), Token: a.list[a.i]}
+		case wide:
+			b.addBig(parseBig(tok))
+		default:
+			b.add(v)
+		}
+	}
+	if b.Len() == 0 {
+		return io.EOF
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package primeio
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+)
+
+// Format is how verdicts are written.
+type Format string
+
+// The output formats.
+const (
+	Text Format = "text"
+	CSV  Format = "csv"
+	JSON Format = "json"
+)
+
+// Mode is which verdicts are written.
+type Mode string
+
+// The print modes.
+const (
+	Primes Mode = "primes" // only the numbers that are prime
+	All    Mode = "all"    // every number with its verdict
+	Count  Mode = "count"  // how many are prime
+)
+
+// ParseFormat returns the format named s.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Text, CSV, JSON:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text, csv or json)", s)
+}
+
+// ParseMode returns the print mode named s.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Primes, All, Count:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown print mode %q (want primes, all or count)", s)
+}
+
+// flushAt is how much formatted text a Writer gathers before handing it on;
+// it bounds the memory of a block of huge numbers.
+const flushAt = 64 << 10
+
+// Writer writes the verdicts of tested blocks in a Format and Mode.
+//
+// Numbers are written in decimal, whatever their input form. Numbers of 2^64
+// and above have a probable verdict: a prime among them is marked "prime?"
+// (text, all), "N?" (text, primes), "true?" (csv) or "probable":true (json).
+// Composites are certain and carry no mark.
+type Writer struct {
+	w      *bufio.Writer
+	format Format
+	mode   Mode
+	buf    []byte
+	rows   int    // rows written, to place the header and json commas
+	count  uint64 // primes seen, for Count
+	err    error
+}
+
+// NewWriter returns a Writer to w. Close must be called to finish the
+// output.
+func NewWriter(w io.Writer, format Format, mode Mode) *Writer {
+	return &Writer{w: bufio.NewWriterSize(w, flushAt), format: format, mode: mode}
+}
+
+// Write writes the verdicts of b, which must have been tested.
+func (w *Writer) Write(b *Block) error {
+	if w.mode == Count {
+		for _, p := range b.Prime[:len(b.Nums)] {
+			if p {
+				w.count++
+			}
+		}
+		for _, z := range b.Big {
+			if z.Prime {
+				w.count++
+			}
+		}
+		return nil
+	}
+	bigs := b.Big
+	for i, n := range b.Nums {
+		if len(bigs) > 0 && bigs[0].At == i {
+			w.row(0, bigs[0].N, bigs[0].Prime)
+			bigs = bigs[1:]
+		} else {
+			w.row(n, nil, b.Prime[i])
+		}
+		if len(w.buf) >= flushAt {
+			w.flush()
+		}
+	}
+	w.flush()
+	return w.err
+}
+
+// row appends one verdict to w.buf: the number is n, or z when z is not nil,
+// in which case the verdict is probable.
+func (w *Writer) row(n uint64, z *big.Int, prime bool) {
+	if w.mode == Primes && !prime {
+		return
+	}
+	probable := prime && z != nil
+	b := w.buf
+	switch {
+	case w.format == CSV && w.rows == 0:
+		b = append(b, "n,prime\n"...)
+	case w.format == JSON && w.rows == 0:
+		b = append(b, "[\n"...)
+	case w.format == JSON:
+		b = append(b, ",\n"...)
+	}
+	if w.format == JSON {
+		b = append(b, `{"n":"`...)
+	}
+	if z != nil {
+		b = z.Append(b, 10)
+	} else {
+		b = strconv.AppendUint(b, n, 10)
+	}
+	switch w.format {
+	case Text:
+		switch {
+		case w.mode == Primes && probable:
+			b = append(b, "?\n"...)
+		case w.mode == Primes:
+			b = append(b, '\n')
+		case probable:
+			b = append(b, " prime?\n"...)
+		case prime:
+			b = append(b, " prime\n"...)
+		default:
+			b = append(b, " composite\n"...)
+		}
+	case CSV:
+		switch {
+		case probable:
+			b = append(b, ",true?\n"...)
+		case prime:
+			b = append(b, ",true\n"...)
+		default:
+			b = append(b, ",false\n"...)
+		}
+	case JSON:
+		switch {
+		case probable:
+			b = append(b, `","prime":true,"probable":true}`...)
+		case prime:
+			b = append(b, `","prime":true}`...)
+		default:
+			b = append(b, `","prime":false}`...)
+		}
+	}
+	w.buf = b
+	w.rows++
+}
+
+func (w *Writer) flush() {
+	if w.err == nil {
+		_, w.err = w.w.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+}
+
+// Close writes what ends the output — the count, the json bracket, the csv
+// header of an empty table — and flushes it. It does not close the
+// underlying writer.
+func (w *Writer) Close() error {
+	switch {
+	case w.mode == Count:
+		c := strconv.FormatUint(w.count, 10)
+		switch w.format {
+		case Text:
+			w.buf = append(w.buf, c+"\n"...)
+		case CSV:
+			w.buf = append(w.buf, "count\n"+c+"\n"...)
+		case JSON:
+			w.buf = append(w.buf, `{"count":`+c+"}\n"...)
+		}
+	case w.format == CSV && w.rows == 0:
+		w.buf = append(w.buf, "n,prime\n"...)
+	case w.format == JSON && w.rows == 0:
+		w.buf = append(w.buf, "[]\n"...)
+	case w.format == JSON:
+		w.buf = append(w.buf, "\n]\n"...)
+	}
+	w.flush()
+	if w.err == nil {
+		w.err = w.w.Flush()
+	}
+	return w.err
+}
