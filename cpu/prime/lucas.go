@@ -13,8 +13,15 @@ func lucasParameter(n uint64) (p uint64, ok bool) {
 	if isSquare(n) {
 		return 0, false
 	}
+	r := uint32(n % jacobiModulus) // a multiplication: the modulus is constant
 	for p = 3; ; p++ {
-		switch jacobi(p*p-4, n) {
+		var j int
+		if p < uint64(len(smallD)) && smallD[p].odd != 0 {
+			j = smallD[p].symbol(n, r)
+		} else {
+			j = jacobi(p*p-4, n)
+		}
+		switch j {
 		case -1:
 			return p, true
 		case 0:
@@ -22,6 +29,42 @@ func lucasParameter(n uint64) (p uint64, ok bool) {
 			return 0, false
 		}
 	}
+}
+
+// jacobiModulus is divisible by the odd part of P²−4 for most small P, so
+// that one reduction of n by it yields every symbol the search for P usually
+// needs, with no 64-bit division.
+const jacobiModulus = 9 * 5 * 7 * 11 * 13 * 17 * 19 * 23
+
+// reducedD is P²−4 = 2^twos · odd, for a P whose odd part divides
+// jacobiModulus (odd is 0 for the others).
+type reducedD struct {
+	twos int
+	odd  uint32
+}
+
+var smallD = func() (ds [24]reducedD) {
+	for p := 3; p < len(ds); p++ {
+		d := p*p - 4
+		twos := bits.TrailingZeros(uint(d))
+		if odd := d >> twos; jacobiModulus%odd == 0 {
+			ds[p] = reducedD{twos: twos, odd: uint32(odd)}
+		}
+	}
+	return ds
+}()
+
+// symbol returns the Jacobi symbol (P²−4 / n) from r = n mod jacobiModulus:
+// (2/n) per factor 2, then reciprocity turns (odd/n) into (r mod odd / odd).
+func (d reducedD) symbol(n uint64, r uint32) int {
+	t := 1
+	if d.twos&1 == 1 && (n&7 == 3 || n&7 == 5) {
+		t = -t
+	}
+	if d.odd&3 == 3 && n&3 == 3 {
+		t = -t
+	}
+	return t * jacobi(r%d.odd, d.odd)
 }
 
 // squaresMod64 has bit r set when r is a square modulo 64.
@@ -55,13 +98,13 @@ func isqrt(n uint64) uint64 {
 }
 
 // jacobi returns the Jacobi symbol (a/n) for odd n.
-func jacobi(a, n uint64) int {
+func jacobi[T uint32 | uint64](a, n T) int {
 	if a >= n {
 		a %= n
 	}
 	t := 1
 	for a != 0 {
-		z := bits.TrailingZeros64(a)
+		z := bits.TrailingZeros64(uint64(a))
 		a >>= z
 		if z&1 == 1 && (n&7 == 3 || n&7 == 5) {
 			t = -t

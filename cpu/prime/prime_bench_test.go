@@ -45,7 +45,9 @@ func BenchmarkLanes(b *testing.B) {
 	}
 }
 
-func BenchmarkX4(b *testing.B) {
+// BenchmarkFourLanes compares the four-lane loops (assembly on amd64) with
+// the general Go loops at width 4, on four 64-bit primes.
+func BenchmarkFourLanes(b *testing.B) {
 	w := benchWorkloads()[1].ns
 	var ns [maxLanes]uint64
 	var pass [maxLanes]bool
@@ -54,24 +56,51 @@ func BenchmarkX4(b *testing.B) {
 		ps[l], _ = lucasParameter(w[l])
 	}
 	copy(ns[:], w)
-	b.Run("sprp/generic", func(b *testing.B) {
+	b.Run("strong/general", func(b *testing.B) {
 		for b.Loop() {
 			strongBase2(&ns, &pass, 4)
 		}
 	})
-	b.Run("sprp/x4", func(b *testing.B) {
+	b.Run("strong/four", func(b *testing.B) {
 		for b.Loop() {
 			strongBase2x4(&ns, &pass)
 		}
 	})
-	b.Run("lucas/generic", func(b *testing.B) {
+	b.Run("lucas/general", func(b *testing.B) {
 		for b.Loop() {
 			extraStrongLucas(&ns, &ps, &pass, 4)
 		}
 	})
-	b.Run("lucas/x4", func(b *testing.B) {
+	b.Run("lucas/four", func(b *testing.B) {
 		for b.Loop() {
 			extraStrongLucasx4(&ns, &ps, &pass)
 		}
 	})
+}
+
+// BenchmarkEngines compares the serial engine with the parallel one at each
+// worker count on a batch of a million random odd 64-bit numbers: the
+// parallel speedup is the ratio of their times.
+func BenchmarkEngines(b *testing.B) {
+	ns := workload.Odd64(1_000_000, 4)
+	out := make([]bool, len(ns))
+	engines := []struct {
+		name string
+		t    interface {
+			TestPrimes([]uint64, []bool) error
+		}
+	}{
+		{"serial", Serial{}},
+		{"parallel/workers=1", Parallel{Workers: 1}},
+		{"parallel/workers=2", Parallel{Workers: 2}},
+		{"parallel/workers=4", Parallel{Workers: 4}},
+	}
+	for _, e := range engines {
+		b.Run(e.name, func(b *testing.B) {
+			for b.Loop() {
+				e.t.TestPrimes(ns, out)
+			}
+			reportRate(b, len(ns))
+		})
+	}
 }
