@@ -43,3 +43,36 @@ type PrimeTester interface {
 	// (a device error), never a property of the numbers.
 	TestPrimes(ns []uint64, out []bool) error
 }
+
+// Filter names a resampling filter of the resize engines.
+type Filter string
+
+// The resampling filters, from the cheapest to the sharpest. Their
+// definitions follow Pillow's where Pillow has them (nearest, box, linear as
+// BILINEAR, catmullrom as BICUBIC, lanczos3 as LANCZOS).
+const (
+	Nearest    Filter = "nearest"
+	Box        Filter = "box"
+	Linear     Filter = "linear"
+	CatmullRom Filter = "catmullrom"
+	Mitchell   Filter = "mitchell"
+	Lanczos2   Filter = "lanczos2"
+	Lanczos3   Filter = "lanczos3"
+)
+
+// Filters lists every filter in the order the help text shows them.
+var Filters = []Filter{Nearest, Box, Linear, CatmullRom, Mitchell, Lanczos2, Lanczos3}
+
+// ParseFilter returns the filter named s, or an error listing the valid names.
+func ParseFilter(s string) (Filter, error) {
+	for _, f := range Filters {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	names := make([]string, len(Filters))
+	for i, f := range Filters {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("unknown filter %q (want %s)", s, strings.Join(names, ", "))
+}
