@@ -76,3 +76,31 @@ func ParseFilter(s string) (Filter, error) {
 	}
 	return "", fmt.Errorf("unknown filter %q (want %s)", s, strings.Join(names, ", "))
 }
+
+// Raster is an 8-bit image of 1 to 4 interleaved channels: gray, gray and
+// alpha, RGB, or RGBA. With alpha (2 or 4 channels) the colour channels are
+// premultiplied by it, which is what filtering needs to leave no dark
+// fringes around transparent areas. Every resize engine works on Rasters.
+type Raster struct {
+	Pix                             []uint8
+	Width, Height, Stride, Channels int
+}
+
+// NewRaster returns a zeroed w×h raster of ch channels with no row padding.
+func NewRaster(w, h, ch int) *Raster {
+	return &Raster{Pix: make([]uint8, w*h*ch), Width: w, Height: h, Stride: w * ch, Channels: ch}
+}
+
+// Row returns the samples of row y.
+func (r *Raster) Row(y int) []uint8 {
+	return r.Pix[y*r.Stride : y*r.Stride+r.Width*r.Channels]
+}
+
+// Resizer resizes rasters. Every engine — serial, parallel, GPU —
+// implements it, and they agree to within one level.
+type Resizer interface {
+	// Resize fills dst, whose size and channel count the caller sets,
+	// with src resized to dst's size. src and dst have the same number of
+	// channels.
+	Resize(dst, src *Raster) error
+}

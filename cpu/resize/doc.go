@@ -1,0 +1,14 @@
+// Package resize resizes images on the CPU, serially or on all cores, with
+// the results of Pillow's Image.resize.
+//
+// Resampling is separable: a horizontal pass over the source rows that the
+// output needs, rounded to 8 bits, then a vertical pass, each output sample
+// a sum of source samples times fixed-point weights from internal/resample
+// (22 fraction bits, as Pillow). Alpha is premultiplied while filtering.
+// The fast mode first reduces by an integer factor with an exact box
+// average, leaving at least Gap times the output size, then resamples the
+// rest with the real filter — Pillow's reducing_gap, libvips' gap.
+//
+// Engine implements corescale.Resizer on Rasters; Image converts Go images
+// to and from Rasters.
+package resize

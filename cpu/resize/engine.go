@@ -1,0 +1,200 @@
+package resize
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/internal/resample"
+)
+
+// Options configure an Engine.
+type Options struct {
+	Filter corescale.Filter // lanczos3 when empty
+	// Fast pre-reduces by an integer box average while the image stays at
+	// least Gap times larger than the output (Gap 3 when zero).
+	Fast bool
+	Gap  float64
+	// Workers is how many goroutines share one image: 1 is the serial
+	// engine, 0 all cores.
+	Workers int
+}
+
+// Engine resizes rasters with fixed options. It keeps the weight tables of
+// the sizes it has seen, so a batch of same-size images computes them once;
+// it is safe for concurrent use.
+type Engine struct {
+	filter  corescale.Filter
+	kernel  resample.Kernel
+	fast    bool
+	gap     float64
+	workers int
+
+	mu     sync.Mutex
+	tables map[tableKey]*resample.Table
+}
+
+type tableKey struct {
+	in       int
+	in0, in1 float64
+	out      int
+}
+
+// New returns an engine with the given options.
+func New(opt Options) (*Engine, error) {
+	e := &Engine{filter: opt.Filter, fast: opt.Fast, gap: opt.Gap, workers: opt.Workers, tables: map[tableKey]*resample.Table{}}
+	if e.filter == "" {
+		e.filter = corescale.Lanczos3
+	}
+	if e.filter != corescale.Nearest {
+		k, err := resample.KernelOf(e.filter)
+		if err != nil {
+			return nil, err
+		}
+		e.kernel = k
+	}
+	if e.gap == 0 {
+		e.gap = 3
+	}
+	if e.fast && e.gap < 1 {
+		return nil, fmt.Errorf("resize: gap %g: want 1 or more", e.gap)
+	}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	return e, nil
+}
+
+// Resize implements corescale.Resizer.
+func (e *Engine) Resize(dst, src *corescale.Raster) error {
+	if dst.Channels != src.Channels {
+		return fmt.Errorf("resize: %d channels into %d", src.Channels, dst.Channels)
+	}
+	if src.Width <= 0 || src.Height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
+		return fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
+	}
+	if src.Channels < 1 || src.Channels > 4 {
+		return fmt.Errorf("resize: %d channels: want 1 to 4", src.Channels)
+	}
+	box := [4]float64{0, 0, float64(src.Width), float64(src.Height)}
+	if e.filter == corescale.Nearest {
+		e.nearest(dst, src, box)
+		return nil
+	}
+	if e.fast {
+		// As Pillow's reducing_gap: the largest integer factor that
+		// leaves the image at least gap times the output, per axis.
+		fx := max(int(float64(src.Width)/float64(dst.Width)/e.gap), 1)
+		fy := max(int(float64(src.Height)/float64(dst.Height)/e.gap), 1)
+		if fx > 1 || fy > 1 {
+			src = e.reduce(src, fx, fy)
+			box = [4]float64{0, 0, box[2] / float64(fx), box[3] / float64(fy)}
+		}
+	}
+	e.resample(dst, src, box)
+	return nil
+}
+
+func (e *Engine) table(in int, in0, in1 float64, out int) *resample.Table {
+	key := tableKey{in, in0, in1, out}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, ok := e.tables[key]
+	if !ok {
+		t = resample.NewTable(in, in0, in1, out, e.kernel)
+		e.tables[key] = t
+	}
+	return t
+}
+
+// resample resizes the span box of src into dst: a horizontal pass over
+// the source rows the vertical pass will read, then the vertical pass. Like
+// Pillow, it skips a pass that would change nothing.
+func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
+	needH := dst.Width != src.Width || box[0] != 0 || box[2] != float64(dst.Width)
+	needV := dst.Height != src.Height || box[1] != 0 || box[3] != float64(dst.Height)
+	th := e.table(src.Width, box[0], box[2], dst.Width)
+	tv := e.table(src.Height, box[1], box[3], dst.Height)
+	switch {
+	case needH && needV:
+		first := int(tv.Start[0])
+		last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
+		tmp := corescale.NewRaster(dst.Width, last-first, src.Channels)
+		e.rows(tmp.Height, func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
+		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
+	case needH:
+		e.rows(dst.Height, func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
+	case needV:
+		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, src, tv, 0, y0, y1) })
+	default:
+		for y := range dst.Height {
+			copy(dst.Row(y), src.Row(y))
+		}
+	}
+}
+
+// rows runs f over [0, n) split into one contiguous range per worker.
+func (e *Engine) rows(n int, f func(y0, y1 int)) {
+	w := min(e.workers, n)
+	if w <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range w {
+		y0, y1 := n*i/w, n*(i+1)/w
+		wg.Go(func() { f(y0, y1) })
+	}
+	wg.Wait()
+}
+
+// nearest fills dst with the source pixel under each output pixel's centre.
+func (e *Engine) nearest(dst, src *corescale.Raster, box [4]float64) {
+	ch := src.Channels
+	xs := resample.NearestIndices(box[0], box[2], dst.Width, src.Width)
+	ys := resample.NearestIndices(box[1], box[3], dst.Height, src.Height)
+	e.rows(dst.Height, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			in, out := src.Row(ys[y]), dst.Row(y)
+			for x, sx := range xs {
+				copy(out[x*ch:x*ch+ch], in[sx*ch:sx*ch+ch])
+			}
+		}
+	})
+}
+
+// reduce returns src shrunk by fx×fy with an exact box average, rounded to
+// nearest; the blocks at the right and bottom edges average the pixels
+// they have.
+func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
+	ch := src.Channels
+	w, h := (src.Width+fx-1)/fx, (src.Height+fy-1)/fy
+	dst := corescale.NewRaster(w, h, ch)
+	e.rows(h, func(y0, y1 int) {
+		sums := make([]uint32, w*ch)
+		for y := y0; y < y1; y++ {
+			clear(sums)
+			rows := min(fy, src.Height-y*fy)
+			for r := range rows {
+				in := src.Row(y*fy + r)
+				for x := range w {
+					s := sums[x*ch : x*ch+ch]
+					for i := x * fx * ch; i < min((x+1)*fx, src.Width)*ch; i += ch {
+						for c := range ch {
+							s[c] += uint32(in[i+c])
+						}
+					}
+				}
+			}
+			out := dst.Row(y)
+			for x := range w {
+				n := uint32(rows * (min((x+1)*fx, src.Width) - x*fx))
+				for c := range ch {
+					out[x*ch+c] = uint8((sums[x*ch+c] + n/2) / n)
+				}
+			}
+		}
+	})
+	return dst
+}
