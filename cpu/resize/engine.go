@@ -112,8 +112,9 @@ func (e *Engine) table(in int, in0, in1 float64, out int) *resample.Table {
 // the source rows the vertical pass will read, then the vertical pass. Like
 // Pillow, it skips a pass that would change nothing.
 func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
-	needH := dst.Width != src.Width || box[0] != 0 || box[2] != float64(dst.Width)
-	needV := dst.Height != src.Height || box[1] != 0 || box[3] != float64(dst.Height)
+	copies := e.kernel.Interpolating()
+	needH := dst.Width != src.Width || box[0] != 0 || box[2] != float64(dst.Width) || !copies
+	needV := dst.Height != src.Height || box[1] != 0 || box[3] != float64(dst.Height) || !copies
 	th := e.table(src.Width, box[0], box[2], dst.Width)
 	tv := e.table(src.Height, box[1], box[3], dst.Height)
 	switch {

@@ -34,6 +34,22 @@ func KernelOf(f corescale.Filter) (Kernel, error) {
 	return Kernel{}, fmt.Errorf("filter %q has no kernel", f)
 }
 
+// Interpolating reports whether k reproduces its input at a scale of one:
+// weight 1 at distance 0 and 0 at every other whole distance. Resizing an
+// axis to its own length is then a copy, which the engines skip; Mitchell's
+// kernel is not interpolating, and blurs even then.
+func (k Kernel) Interpolating() bool {
+	if k.At(0) != 1 {
+		return false
+	}
+	for d := 1.0; d <= k.Support; d++ {
+		if k.At(d) != 0 || k.At(-d) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // box is Pillow's, half-open on the left so that a pixel centre falling on
 // the boundary of two outputs belongs to one of them only.
 func box(x float64) float64 {
