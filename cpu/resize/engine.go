@@ -1,6 +1,7 @@
 package resize
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"sync"
@@ -167,35 +168,130 @@ func (e *Engine) nearest(dst, src *corescale.Raster, box [4]float64) {
 
 // reduce returns src shrunk by fx×fy with an exact box average, rounded to
 // nearest; the blocks at the right and bottom edges average the pixels
-// they have.
+// they have. Each output row first sums its fy source rows column by
+// column, then each block's fx columns.
 func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 	ch := src.Channels
 	w, h := (src.Width+fx-1)/fx, (src.Height+fy-1)/fy
 	dst := corescale.NewRaster(w, h, ch)
 	e.rows(h, func(y0, y1 int) {
-		sums := make([]uint32, w*ch)
+		var sums columnSums
 		for y := y0; y < y1; y++ {
-			clear(sums)
 			rows := min(fy, src.Height-y*fy)
+			sums.reset(src.Width * ch)
 			for r := range rows {
-				in := src.Row(y*fy + r)
-				for x := range w {
-					s := sums[x*ch : x*ch+ch]
-					for i := x * fx * ch; i < min((x+1)*fx, src.Width)*ch; i += ch {
-						for c := range ch {
-							s[c] += uint32(in[i+c])
-						}
-					}
-				}
+				sums.add(src.Row(y*fy + r))
 			}
+			cols := sums.columns()
 			out := dst.Row(y)
 			for x := range w {
-				n := uint32(rows * (min((x+1)*fx, src.Width) - x*fx))
-				for c := range ch {
-					out[x*ch+c] = uint8((sums[x*ch+c] + n/2) / n)
+				n := min(fx, src.Width-x*fx) // the last block may be narrower
+				div := newDivider(uint32(n * rows))
+				block := cols[x*fx*ch : (x*fx+n)*ch]
+				o := out[x*ch : x*ch+ch]
+				switch ch {
+				case 3:
+					var s0, s1, s2 uint32
+					for len(block) >= 3 {
+						s0, s1, s2 = s0+block[0], s1+block[1], s2+block[2]
+						block = block[3:]
+					}
+					o[0], o[1], o[2] = div.round(s0), div.round(s1), div.round(s2)
+				default:
+					for c := range ch {
+						var s uint32
+						for j := c; j < len(block); j += ch {
+							s += block[j]
+						}
+						o[c] = div.round(s)
+					}
 				}
 			}
 		}
 	})
 	return dst
+}
+
+// columnSums adds rows of samples eight at a time: a 64-bit word of eight
+// samples splits into its even and odd bytes, each in a 16-bit lane, and
+// the lanes add without carrying into each other for up to 257 rows.
+type columnSums struct {
+	n          int
+	even, odd  []uint64
+	tail, cols []uint32
+	rows       int
+}
+
+const lowBytes = 0x00ff00ff00ff00ff
+
+func (c *columnSums) reset(n int) {
+	c.n, c.rows = n, 0
+	if cap(c.cols) < n {
+		c.even, c.odd = make([]uint64, n/8), make([]uint64, n/8)
+		c.tail, c.cols = make([]uint32, n%8), make([]uint32, n)
+	}
+	c.even, c.odd, c.tail, c.cols = c.even[:n/8], c.odd[:n/8], c.tail[:n%8], c.cols[:n]
+	clear(c.even)
+	clear(c.odd)
+	clear(c.tail)
+	clear(c.cols)
+}
+
+func (c *columnSums) add(row []uint8) {
+	if c.rows == 257 { // the 16-bit lanes are full: move them out
+		c.flush()
+	}
+	c.rows++
+	even, odd := c.even, c.odd[:len(c.even)]
+	words := row[:8*len(even)]
+	for i := range even {
+		v := binary.LittleEndian.Uint64(words[8*i:])
+		even[i] += v & lowBytes
+		odd[i] += v >> 8 & lowBytes
+	}
+	for i, v := range row[8*len(even):] {
+		c.tail[i] += uint32(v)
+	}
+}
+
+// flush adds the lanes into cols and empties them.
+func (c *columnSums) flush() {
+	cols := c.cols[:8*len(c.even)]
+	for i, e := range c.even {
+		o := c.odd[i]
+		col := cols[8*i : 8*i+8]
+		for b := range 4 {
+			col[2*b] += uint32(e >> (16 * b) & 0xffff)
+			col[2*b+1] += uint32(o >> (16 * b) & 0xffff)
+		}
+	}
+	clear(c.even)
+	clear(c.odd)
+	c.rows = 0
+}
+
+// columns returns the sum of each column over the rows added since reset.
+func (c *columnSums) columns() []uint32 {
+	c.flush()
+	copy(c.cols[8*len(c.even):], c.tail)
+	return c.cols
+}
+
+// divider rounds s/n to nearest by a multiplication, which costs a tenth
+// of a division; it is exact for every sum of up to n samples while
+// n < 46341 (the error term (s+n/2)·n/2^40 stays below 1/n), and divides
+// above that.
+type divider struct {
+	n, inv uint64
+}
+
+func newDivider(n uint32) divider {
+	return divider{n: uint64(n), inv: (1<<40 + uint64(n) - 1) / uint64(n)}
+}
+
+func (d divider) round(s uint32) uint8 {
+	if d.n >= 46341 {
+		return uint8((uint64(s) + d.n/2) / d.n)
+	}
+	return uint8((uint64(s) + d.n/2) * d.inv >> 40)
 }

@@ -176,3 +176,54 @@ func TestImageRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDivider checks the rounded division by multiplication against
+// integer division for every block size the fast mode can meet and every
+// sum of samples it can see.
+func TestDivider(t *testing.T) {
+	for n := uint32(1); n < 5000; n += 1 + n/50 {
+		d := newDivider(n)
+		for s := uint32(0); s <= 255*n; s += 1 + n/7 {
+			if got, want := d.round(s), uint8((s+n/2)/n); got != want {
+				t.Fatalf("n %d, s %d: %d, want %d", n, s, got, want)
+			}
+		}
+	}
+	for _, n := range []uint32{46340, 46341, 65025} {
+		d := newDivider(n)
+		for _, s := range []uint32{0, n/2 - 1, n / 2, 255*n - n/2, 255 * n} {
+			if got, want := d.round(s), uint8((s+n/2)/n); got != want {
+				t.Fatalf("n %d, s %d: %d, want %d", n, s, got, want)
+			}
+		}
+	}
+}
+
+// TestReduce checks the fast mode's box average against the plain
+// definition, with blocks that do not divide the image and with more rows
+// per block than the packed column sums hold at once.
+func TestReduce(t *testing.T) {
+	e, _ := New(Options{Workers: 2})
+	for ch := 1; ch <= 4; ch++ {
+		for _, f := range [][2]int{{2, 2}, {3, 3}, {5, 2}, {1, 7}, {4, 300}, {13, 1}} {
+			src := noise(61, 611, ch, uint64(f[0]*f[1]))
+			got := e.reduce(src, f[0], f[1])
+			for y := range got.Height {
+				for x := range got.Width {
+					for c := range ch {
+						var s, n int
+						for yy := y * f[1]; yy < min((y+1)*f[1], src.Height); yy++ {
+							for xx := x * f[0]; xx < min((x+1)*f[0], src.Width); xx++ {
+								s += int(src.Row(yy)[xx*ch+c])
+								n++
+							}
+						}
+						if want := uint8((s + n/2) / n); got.Row(y)[x*ch+c] != want {
+							t.Fatalf("%d channels, %dx%d blocks: (%d,%d,%d) is %d, want %d", ch, f[0], f[1], x, y, c, got.Row(y)[x*ch+c], want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
