@@ -1,6 +1,7 @@
 package resize
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"github.com/corescale/corescale"
@@ -36,6 +37,10 @@ func clip8(s int32) uint8 {
 // pays for itself, and the multiplier does half the work or less.
 func horizontal(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
 	ch := src.Channels
+	if haveHrow4 && ch >= 3 {
+		horizontalSIMD(dst, src, t, yOffset, y0, y1)
+		return
+	}
 	words := (ch + 1) / 2
 	wide := make([]uint64, src.Width*words)
 	for y := y0; y < y1; y++ {
@@ -64,6 +69,51 @@ func horizontal(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 i
 				o[3] = clip8(high(u))
 			}
 		}
+	}
+}
+
+// horizontalSIMD is horizontal for RGB and RGBA rows with hrow4, which
+// takes 4-byte pixels: RGB rows are padded to RGBX on the way in and
+// packed back on the way out.
+func horizontalSIMD(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
+	var in4, out4 []uint8
+	if src.Channels == 3 {
+		in4, out4 = make([]uint8, 4*src.Width), make([]uint8, 4*dst.Width)
+	}
+	for y := y0; y < y1; y++ {
+		in, out := src.Row(yOffset+y), dst.Row(y)
+		if src.Channels == 4 {
+			hrow4(out, in, t.Start, t.Count, t.Fixed, t.Stride)
+			continue
+		}
+		padRGB(in4, in)
+		hrow4(out4, in4, t.Start, t.Count, t.Fixed, t.Stride)
+		packRGB(out, out4)
+	}
+}
+
+// padRGB copies RGB pixels into 4-byte ones, four pixels per three 32-bit
+// loads.
+func padRGB(out, in []uint8) {
+	for len(in) >= 12 && len(out) >= 16 {
+		a, b, c := binary.LittleEndian.Uint32(in), binary.LittleEndian.Uint32(in[4:]), binary.LittleEndian.Uint32(in[8:])
+		binary.LittleEndian.PutUint32(out, a&0xffffff)
+		binary.LittleEndian.PutUint32(out[4:], a>>24|b<<8&0xffff00)
+		binary.LittleEndian.PutUint32(out[8:], b>>16|c<<16&0xff0000)
+		binary.LittleEndian.PutUint32(out[12:], c>>8)
+		in, out = in[12:], out[16:]
+	}
+	for len(in) >= 3 && len(out) >= 4 {
+		out[0], out[1], out[2], out[3] = in[0], in[1], in[2], 0
+		in, out = in[3:], out[4:]
+	}
+}
+
+// packRGB drops the fourth byte of each pixel.
+func packRGB(out, in []uint8) {
+	for len(out) >= 3 && len(in) >= 4 {
+		out[0], out[1], out[2] = in[0], in[1], in[2]
+		in, out = in[4:], out[3:]
 	}
 }
 

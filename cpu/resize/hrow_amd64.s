@@ -1,0 +1,103 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The horizontal pass over one row of 4-byte pixels with AVX2: two taps per
+// step, each pixel's four samples zero-extended to 32-bit lanes and
+// multiplied by the tap's weight broadcast to four lanes (VPMULLD, the same
+// 22-bit fixed point as the Go loop, so the results are the same bytes),
+// then the rounding, the shift and saturating packs that clamp to 0…255.
+
+DATA pairIndex<>+0(SB)/4, $0
+DATA pairIndex<>+4(SB)/4, $0
+DATA pairIndex<>+8(SB)/4, $0
+DATA pairIndex<>+12(SB)/4, $0
+DATA pairIndex<>+16(SB)/4, $1
+DATA pairIndex<>+20(SB)/4, $1
+DATA pairIndex<>+24(SB)/4, $1
+DATA pairIndex<>+28(SB)/4, $1
+GLOBL pairIndex<>(SB), RODATA|NOPTR, $32
+
+// func hrow4(out, in []uint8, start, count, weights []int32, stride int)
+TEXT ·hrow4(SB), NOSPLIT, $0-128
+	MOVQ out_base+0(FP), DI
+	MOVQ in_base+24(FP), SI
+	MOVQ start_base+48(FP), R8
+	MOVQ start_len+56(FP), CX
+	MOVQ count_base+72(FP), R9
+	MOVQ weights_base+96(FP), R10
+	MOVQ stride+120(FP), R11
+	SHLQ $2, R11
+	VMOVDQU pairIndex<>(SB), Y15
+	MOVL $0x200000, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, X14
+	TESTQ CX, CX
+	JZ done
+
+pixel:
+	MOVLQSX (R8), AX
+	MOVLQSX (R9), BX
+	LEAQ (SI)(AX*4), R12
+	MOVQ R10, R13
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	CMPQ BX, $4
+	JL pair
+
+quad:
+	VMOVQ (R13), X2
+	VPERMD Y2, Y15, Y2
+	VPMOVZXBD (R12), Y3
+	VPMULLD Y3, Y2, Y3
+	VPADDD Y3, Y0, Y0
+	VMOVQ 8(R13), X4
+	VPERMD Y4, Y15, Y4
+	VPMOVZXBD 8(R12), Y5
+	VPMULLD Y5, Y4, Y5
+	VPADDD Y5, Y1, Y1
+	ADDQ $16, R12
+	ADDQ $16, R13
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JGE quad
+
+pair:
+	CMPQ BX, $2
+	JL single
+	VMOVQ (R13), X2
+	VPERMD Y2, Y15, Y2
+	VPMOVZXBD (R12), Y3
+	VPMULLD Y3, Y2, Y3
+	VPADDD Y3, Y0, Y0
+	ADDQ $8, R12
+	ADDQ $8, R13
+	SUBQ $2, BX
+
+single:
+	TESTQ BX, BX
+	JZ sum
+	VPBROADCASTD (R13), X2
+	VPMOVZXBD (R12), X3
+	VPMULLD X3, X2, X3
+	VPADDD Y3, Y0, Y0
+
+sum:
+	VPADDD Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPADDD X14, X0, X0
+	VPSRAD $22, X0, X0
+	VPACKSSDW X0, X0, X0
+	VPACKUSWB X0, X0, X0
+	VMOVD X0, (DI)
+	ADDQ $4, DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ R11, R10
+	DECQ CX
+	JNZ pixel
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package resize
+
+const haveHrow4 = false
+
+func hrow4(out, in []uint8, start, count, weights []int32, stride int) {
+	panic("resize: hrow4 without AVX2")
+}
