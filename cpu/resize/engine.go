@@ -174,42 +174,77 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 	ch := src.Channels
 	w, h := (src.Width+fx-1)/fx, (src.Height+fy-1)/fy
 	dst := corescale.NewRaster(w, h, ch)
+	n := src.Width * ch
 	e.rows(h, func(y0, y1 int) {
+		if haveHrow4 && fy <= 257 {
+			// 16-bit column sums, 32 columns per AVX2 step.
+			cols := make([]uint16, n)
+			for y := y0; y < y1; y++ {
+				rows := min(fy, src.Height-y*fy)
+				first := src.Pix[y*fy*src.Stride:]
+				sumRows16(cols, first, src.Stride, rows)
+				for i := n &^ 31; i < n; i++ {
+					var s uint16
+					for r := range rows {
+						s += uint16(first[r*src.Stride+i])
+					}
+					cols[i] = s
+				}
+				sumBlocks(dst.Row(y), cols, src.Width, fx, ch, rows)
+			}
+			return
+		}
 		var sums columnSums
 		for y := y0; y < y1; y++ {
 			rows := min(fy, src.Height-y*fy)
-			sums.reset(src.Width * ch)
+			sums.reset(n)
 			for r := range rows {
 				sums.add(src.Row(y*fy + r))
 			}
-			cols := sums.columns()
-			out := dst.Row(y)
-			for x := range w {
-				n := min(fx, src.Width-x*fx) // the last block may be narrower
-				div := newDivider(uint32(n * rows))
-				block := cols[x*fx*ch : (x*fx+n)*ch]
-				o := out[x*ch : x*ch+ch]
-				switch ch {
-				case 3:
-					var s0, s1, s2 uint32
-					for len(block) >= 3 {
-						s0, s1, s2 = s0+block[0], s1+block[1], s2+block[2]
-						block = block[3:]
-					}
-					o[0], o[1], o[2] = div.round(s0), div.round(s1), div.round(s2)
-				default:
-					for c := range ch {
-						var s uint32
-						for j := c; j < len(block); j += ch {
-							s += block[j]
-						}
-						o[c] = div.round(s)
-					}
-				}
-			}
+			sumBlocks(dst.Row(y), sums.columns(), src.Width, fx, ch, rows)
 		}
 	})
 	return dst
+}
+
+// sumBlocks writes to out the rounded average of each block of fx columns
+// of cols (sums over rows rows), per channel.
+func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int) {
+	w := (width + fx - 1) / fx
+	full := newDivider(uint32(fx * rows))
+	for x := range w {
+		n := min(fx, width-x*fx) // the last block may be narrower
+		div := full
+		if n < fx {
+			div = newDivider(uint32(n * rows))
+		}
+		block := cols[x*fx*ch : (x*fx+n)*ch]
+		o := out[x*ch : x*ch+ch]
+		switch ch {
+		case 3:
+			var s0, s1, s2 uint32
+			for len(block) >= 3 {
+				s0, s1, s2 = s0+uint32(block[0]), s1+uint32(block[1]), s2+uint32(block[2])
+				block = block[3:]
+			}
+			o[0], o[1], o[2] = div.round(s0), div.round(s1), div.round(s2)
+		case 4:
+			var s0, s1, s2, s3 uint32
+			for len(block) >= 4 {
+				s0, s1, s2, s3 = s0+uint32(block[0]), s1+uint32(block[1]), s2+uint32(block[2]), s3+uint32(block[3])
+				block = block[4:]
+			}
+			o[0], o[1], o[2], o[3] = div.round(s0), div.round(s1), div.round(s2), div.round(s3)
+		default:
+			for c := range ch {
+				var s uint32
+				for j := c; j < len(block); j += ch {
+					s += uint32(block[j])
+				}
+				o[c] = div.round(s)
+			}
+		}
+	}
 }
 
 // columnSums adds rows of samples eight at a time: a 64-bit word of eight

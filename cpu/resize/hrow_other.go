@@ -7,3 +7,7 @@ const haveHrow4 = false
 func hrow4(out, in []uint8, start, count, weights []int32, stride int) {
 	panic("resize: hrow4 without AVX2")
 }
+
+func sumRows16(acc []uint16, src []uint8, stride, rows int) {
+	panic("resize: sumRows16 without AVX2")
+}
