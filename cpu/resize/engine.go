@@ -17,6 +17,9 @@ type Options struct {
 	// least Gap times larger than the output (Gap 3 when zero).
 	Fast bool
 	Gap  float64
+	// Linear resizes in linear light rather than on the sRGB-encoded
+	// samples (see linear.go).
+	Linear bool
 	// Workers is how many goroutines share one image: 1 is the serial
 	// engine, 0 all cores.
 	Workers int
@@ -30,6 +33,7 @@ type Engine struct {
 	kernel  resample.Kernel
 	fast    bool
 	gap     float64
+	linear  bool
 	workers int
 
 	mu     sync.Mutex
@@ -44,7 +48,7 @@ type tableKey struct {
 
 // New returns an engine with the given options.
 func New(opt Options) (*Engine, error) {
-	e := &Engine{filter: opt.Filter, fast: opt.Fast, gap: opt.Gap, workers: opt.Workers, tables: map[tableKey]*resample.Table{}}
+	e := &Engine{filter: opt.Filter, fast: opt.Fast, gap: opt.Gap, linear: opt.Linear, workers: opt.Workers, tables: map[tableKey]*resample.Table{}}
 	if e.filter == "" {
 		e.filter = corescale.Lanczos3
 	}
@@ -77,6 +81,9 @@ func (e *Engine) Resize(dst, src *corescale.Raster) error {
 	}
 	if src.Channels < 1 || src.Channels > 4 {
 		return fmt.Errorf("resize: %d channels: want 1 to 4", src.Channels)
+	}
+	if e.linear && e.filter != corescale.Nearest {
+		return e.resizeLinear(dst, src)
 	}
 	box := [4]float64{0, 0, float64(src.Width), float64(src.Height)}
 	if e.filter == corescale.Nearest {
