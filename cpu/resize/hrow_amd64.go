@@ -15,6 +15,11 @@ var haveHrow4 = cpu.X86.HasAVX2
 //go:noescape
 func hrow4(out, in []uint8, start, count, weights []int32, stride int)
 
+// hrow1 is hrow4 for rows of one channel.
+//
+//go:noescape
+func hrow1(out, in []uint8, start, count, weights []int32, stride int)
+
 // sumRows16 sets acc[i] to the sum of column i over rows rows of src, which
 // are stride bytes apart, for i up to len(acc) rounded down to 32; the
 // caller sums the rest. rows must be 1 to 257 so the sums fit 16 bits.

@@ -101,3 +101,79 @@ sum:
 done:
 	VZEROUPPER
 	RET
+
+// func hrow1(out, in []uint8, start, count, weights []int32, stride int)
+//
+// hrow4 for one channel: eight taps per step, VPMOVZXBD widening eight
+// samples against eight consecutive weights; the last taps one by one.
+TEXT ·hrow1(SB), NOSPLIT, $0-128
+	MOVQ out_base+0(FP), DI
+	MOVQ in_base+24(FP), SI
+	MOVQ start_base+48(FP), R8
+	MOVQ start_len+56(FP), CX
+	MOVQ count_base+72(FP), R9
+	MOVQ weights_base+96(FP), R10
+	MOVQ stride+120(FP), R11
+	SHLQ $2, R11
+	TESTQ CX, CX
+	JZ done1
+
+pixel1:
+	MOVLQSX (R8), AX
+	MOVLQSX (R9), BX
+	LEAQ (SI)(AX*1), R12
+	MOVQ R10, R13
+	VPXOR Y0, Y0, Y0
+	CMPQ BX, $8
+	JL tail1
+
+eight:
+	VPMOVZXBD (R12), Y1
+	VPMULLD (R13), Y1, Y1
+	VPADDD Y1, Y0, Y0
+	ADDQ $8, R12
+	ADDQ $32, R13
+	SUBQ $8, BX
+	CMPQ BX, $8
+	JGE eight
+
+tail1:
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xb1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, DX
+	ADDL $0x200000, DX
+	TESTQ BX, BX
+	JZ clip1
+
+one:
+	MOVBLZX (R12), AX
+	IMULL (R13), AX
+	ADDL AX, DX
+	INCQ R12
+	ADDQ $4, R13
+	DECQ BX
+	JNZ one
+
+clip1:
+	XORL AX, AX
+	TESTL DX, DX
+	CMOVLLT AX, DX
+	SARL $22, DX
+	MOVL $255, AX
+	CMPL DX, AX
+	CMOVLGT AX, DX
+	MOVB DX, (DI)
+	INCQ DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ R11, R10
+	DECQ CX
+	JNZ pixel1
+
+done1:
+	VZEROUPPER
+	RET

@@ -11,3 +11,7 @@ func hrow4(out, in []uint8, start, count, weights []int32, stride int) {
 func sumRows16(acc []uint16, src []uint8, stride, rows int) {
 	panic("resize: sumRows16 without AVX2")
 }
+
+func hrow1(out, in []uint8, start, count, weights []int32, stride int) {
+	panic("resize: hrow1 without AVX2")
+}

@@ -41,6 +41,12 @@ func horizontal(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 i
 		horizontalSIMD(dst, src, t, yOffset, y0, y1)
 		return
 	}
+	if haveHrow4 && ch == 1 {
+		for y := y0; y < y1; y++ {
+			hrow1(dst.Row(y), src.Row(yOffset+y), t.Start, t.Count, t.Fixed, t.Stride)
+		}
+		return
+	}
 	words := (ch + 1) / 2
 	wide := make([]uint64, src.Width*words)
 	for y := y0; y < y1; y++ {
