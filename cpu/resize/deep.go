@@ -191,9 +191,15 @@ func ToImage16(r *Raster16) image.Image {
 	return m
 }
 
-// ResizeImage returns img resized to w×h: 16-bit images at 16 bits, all
-// others at 8, as FromImage and ToImage convert them.
+// ResizeImage returns img resized to w×h: 16-bit images at 16 bits, JPEG's
+// YCbCr as YCbCr (unless in linear light, which needs RGB), all others at 8
+// bits as FromImage and ToImage convert them.
 func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
+	if m, ok := img.(*image.YCbCr); ok && !e.linear {
+		if out, ok, err := e.resizeYCbCr(m, w, h); ok {
+			return out, err
+		}
+	}
 	if src, ok := FromImage16(img); ok {
 		dst := NewRaster16(w, h, src.Channels)
 		if err := e.Resize16(dst, src); err != nil {

@@ -140,3 +140,44 @@ func TestLinearLight(t *testing.T) {
 		}
 	}
 }
+
+// TestYCbCrNative: resizing JPEG's YCbCr planes directly agrees with
+// resizing its RGB conversion to within the rounding of the two colour
+// conversions, for every subsampling and an odd-sized sub-image.
+func TestYCbCrNative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440} {
+		full := image.NewYCbCr(image.Rect(0, 0, 301, 201), ratio)
+		// Smooth content: chroma subsampling makes noise incomparable.
+		for y := range 201 {
+			for x := range 301 {
+				full.Y[full.YOffset(x, y)] = uint8(128 + 100*math.Sin(float64(x)/17+float64(y)/23))
+			}
+		}
+		for i := range full.Cb {
+			full.Cb[i] = uint8(100 + rng.IntN(8))
+			full.Cr[i] = uint8(150 + rng.IntN(8))
+		}
+		m := full.SubImage(image.Rect(3, 5, 300, 200)).(*image.YCbCr)
+		e, _ := New(Options{Filter: corescale.Linear})
+		got, err := e.ResizeImage(m, 61, 37)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got.(*image.YCbCr); !ok {
+			t.Fatalf("%v: came back as %T", ratio, got)
+		}
+		want := ToImage(resized(t, Options{Filter: corescale.Linear}, FromImage(m), 61, 37))
+		for y := range 37 {
+			for x := range 61 {
+				a := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA)
+				b := color.RGBAModel.Convert(want.At(x, y)).(color.RGBA)
+				for i, d := range []int{int(a.R) - int(b.R), int(a.G) - int(b.G), int(a.B) - int(b.B)} {
+					if d > 6 || d < -6 {
+						t.Fatalf("%v: (%d,%d) channel %d: %v against %v", ratio, x, y, i, a, b)
+					}
+				}
+			}
+		}
+	}
+}
