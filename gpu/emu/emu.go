@@ -1,0 +1,147 @@
+// Package emu runs corescale's CUDA kernels on the host: the same
+// kernels/*.cu sources, compiled by g++ through cgo with kernels/host.h, and
+// a launch that runs the grid's blocks and threads as loops. Device memory
+// is separate from Go's memory and reached only through explicit copies, and
+// a launch takes the argument list the CUDA driver takes (a pointer to each
+// parameter's value), so the GPU engines' chunking, copies and argument
+// marshalling are exercised on every test run without a GPU.
+//
+// It proves the kernels' arithmetic and the host code around them; it says
+// nothing about speed, the driver's JIT or a real device's behaviour.
+package emu
+
+// #cgo CXXFLAGS: -O2 -std=c++17 -I${SRCDIR}/../../kernels
+// #include <stdlib.h>
+// #include <string.h>
+// #include "emu.h"
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// DevPtr is an address in emulated device memory. Go code never reads
+// through it; only copies and kernels do.
+type DevPtr uintptr
+
+// Memory is the emulated device memory: C allocations tracked by address,
+// so copies can check their bounds as a real device would fault.
+type Memory struct {
+	mu     sync.Mutex
+	blocks map[DevPtr]block
+}
+
+type block struct {
+	c    unsafe.Pointer
+	size int
+}
+
+// NewMemory returns an empty device memory.
+func NewMemory() *Memory { return &Memory{blocks: map[DevPtr]block{}} }
+
+// Alloc returns size bytes of device memory.
+func (m *Memory) Alloc(size int) (DevPtr, error) {
+	if size <= 0 {
+		return 0, fmt.Errorf("emu: alloc of %d bytes", size)
+	}
+	c := C.malloc(C.size_t(size))
+	if c == nil {
+		return 0, fmt.Errorf("emu: out of memory for %d bytes", size)
+	}
+	p := DevPtr(uintptr(c))
+	m.mu.Lock()
+	m.blocks[p] = block{c, size}
+	m.mu.Unlock()
+	return p, nil
+}
+
+// Free releases device memory.
+func (m *Memory) Free(p DevPtr) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.blocks[p]
+	if !ok {
+		return fmt.Errorf("emu: free of %#x, which is not allocated", uintptr(p))
+	}
+	delete(m.blocks, p)
+	C.free(b.c)
+	return nil
+}
+
+// at returns the C address of the n bytes at p, or an error if they do not
+// lie inside one allocation, where a real device would fault.
+func (m *Memory) at(p DevPtr, n int) (unsafe.Pointer, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for base, b := range m.blocks {
+		if p >= base && uintptr(p)+uintptr(n) <= uintptr(base)+uintptr(b.size) {
+			return unsafe.Add(b.c, uintptr(p)-uintptr(base)), nil
+		}
+	}
+	return nil, fmt.Errorf("emu: %d bytes at %#x are outside device memory", n, uintptr(p))
+}
+
+// CopyToDevice copies src to device memory at dst.
+func (m *Memory) CopyToDevice(dst DevPtr, src []byte) error {
+	if len(src) == 0 {
+		return nil
+	}
+	c, err := m.at(dst, len(src))
+	if err != nil {
+		return err
+	}
+	C.memcpy(c, unsafe.Pointer(&src[0]), C.size_t(len(src)))
+	return nil
+}
+
+// CopyToHost copies device memory at src into dst.
+func (m *Memory) CopyToHost(dst []byte, src DevPtr) error {
+	if len(dst) == 0 {
+		return nil
+	}
+	c, err := m.at(src, len(dst))
+	if err != nil {
+		return err
+	}
+	C.memcpy(unsafe.Pointer(&dst[0]), c, C.size_t(len(dst)))
+	return nil
+}
+
+// launchMu serialises launches: the kernels' thread indices are C
+// thread-locals set by the launch loop, and cgo calls may share an OS thread.
+var launchMu sync.Mutex
+
+// Launch runs kernel name over grid × block threads with args, where
+// args[i] points at the value of the kernel's parameter i, as for
+// cuLaunchKernel.
+func Launch(name string, grid, block [3]uint32, args []unsafe.Pointer) error {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	want := int(C.emu_kernel_args(cname))
+	if want < 0 {
+		return fmt.Errorf("emu: no kernel %q", name)
+	}
+	if len(args) != want {
+		return fmt.Errorf("emu: kernel %s takes %d arguments, got %d", name, want, len(args))
+	}
+	// The argument list holds Go pointers to the argument values, which
+	// cgo lets C read only while they are pinned.
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	for _, a := range args {
+		pin.Pin(a)
+	}
+	var argv *unsafe.Pointer
+	if len(args) > 0 {
+		argv = &args[0]
+	}
+	launchMu.Lock()
+	defer launchMu.Unlock()
+	if C.emu_launch(cname, C.uint(grid[0]), C.uint(grid[1]), C.uint(grid[2]), C.uint(block[0]), C.uint(block[1]), C.uint(block[2]), argv) != 0 {
+		return fmt.Errorf("emu: launch of %s failed", name)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package emu
+
+import (
+	"math/big"
+	"testing"
+	"unsafe"
+
+	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/cpu/prime"
+)
+
+// TestPrimeKernel runs kernels/prime.cu's is_prime_u64 through the
+// emulator — device buffers, explicit copies, the driver's argument list, a
+// grid with a ragged last block — and compares every verdict with the CPU
+// engine, on random odd 64-bit numbers, numbers near 2^64, small numbers
+// and base-2 strong pseudoprimes.
+func TestPrimeKernel(t *testing.T) {
+	ns := workload.Odd64(20000, 9)
+	for i := uint64(0); i < 3000; i++ {
+		ns = append(ns, i, ^uint64(0)-i)
+	}
+	ns = append(ns, 2047, 3215031751, 3825123056546413051, 1194649, 12327121, 4294967297)
+	want := make([]bool, len(ns))
+	prime.Serial{}.TestPrimes(ns, want)
+
+	mem := NewMemory()
+	in, err := mem.Alloc(8 * len(ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Free(in)
+	out, err := mem.Alloc(len(ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Free(out)
+	if err := mem.CopyToDevice(in, unsafe.Slice((*byte)(unsafe.Pointer(&ns[0])), 8*len(ns))); err != nil {
+		t.Fatal(err)
+	}
+	count := uint32(len(ns))
+	const block = 256
+	grid := (count + block - 1) / block
+	if err := Launch("is_prime_u64", [3]uint32{grid, 1, 1}, [3]uint32{block, 1, 1}, []unsafe.Pointer{unsafe.Pointer(&in), unsafe.Pointer(&out), unsafe.Pointer(&count)}); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(ns))
+	if err := mem.CopyToHost(got, out); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range ns {
+		if (got[i] == 1) != want[i] {
+			t.Fatalf("%d: kernel says %d, CPU engine %v (math/big %v)", n, got[i], want[i], new(big.Int).SetUint64(n).ProbablyPrime(0))
+		}
+	}
+}
+
+func TestMemoryChecks(t *testing.T) {
+	mem := NewMemory()
+	p, _ := mem.Alloc(16)
+	defer mem.Free(p)
+	if err := mem.CopyToDevice(p, make([]byte, 17)); err == nil {
+		t.Error("copy of 17 bytes into 16: no error")
+	}
+	if err := mem.CopyToHost(make([]byte, 8), p+12); err == nil {
+		t.Error("copy past the end: no error")
+	}
+	if err := mem.Free(p + 1); err == nil {
+		t.Error("free of an address inside a block: no error")
+	}
+	if err := Launch("is_prime_u64", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
+		t.Error("launch with no arguments: no error")
+	}
+	if err := Launch("no_such_kernel", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
+		t.Error("launch of an unknown kernel: no error")
+	}
+}

@@ -1,0 +1,58 @@
+// The kernels of kernels/*.cu compiled for the host, and the launch loop
+// that runs a grid as loops over its blocks and threads.
+#include "host.h"
+
+thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+#include "prime.cu"
+
+#include <cstring>
+
+extern "C" {
+#include "emu.h"
+}
+
+// Each trampoline unpacks a kernel's argument list as the CUDA driver's
+// cuLaunchKernel does: args[i] points at the value of parameter i.
+static void launch_is_prime_u64(void **args) {
+	is_prime_u64(*(const uint64_t **)args[0], *(uint8_t **)args[1], *(uint32_t *)args[2]);
+}
+
+struct kernel {
+	const char *name;
+	void (*run)(void **args);
+	int nargs;
+};
+
+static const kernel kernels[] = {
+	{"is_prime_u64", launch_is_prime_u64, 3},
+};
+
+int emu_kernel_args(const char *name) {
+	for (const kernel &k : kernels) {
+		if (strcmp(k.name, name) == 0) return k.nargs;
+	}
+	return -1;
+}
+
+int emu_launch(const char *name, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, void **args) {
+	const kernel *k = nullptr;
+	for (const kernel &c : kernels) {
+		if (strcmp(c.name, name) == 0) k = &c;
+	}
+	if (k == nullptr) return -1;
+	gridDim = {gx, gy, gz};
+	blockDim = {bx, by, bz};
+	for (unsigned z = 0; z < gz; z++)
+		for (unsigned y = 0; y < gy; y++)
+			for (unsigned x = 0; x < gx; x++) {
+				blockIdx = {x, y, z};
+				for (unsigned tz = 0; tz < bz; tz++)
+					for (unsigned ty = 0; ty < by; ty++)
+						for (unsigned tx = 0; tx < bx; tx++) {
+							threadIdx = {tx, ty, tz};
+							k->run(args);
+						}
+			}
+	return 0;
+}
