@@ -17,6 +17,7 @@ import (
 // them.
 var commands = []func() *cli.Command{
 	primeCommand,
+	resizeCommand,
 }
 
 func main() {

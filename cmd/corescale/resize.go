@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/thumbnail"
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+const resizeDescription = `Resizes image files, one or thousands: thumbnails with proper resampling
+filters, as Pillow's Image.resize computes them.
+
+INPUT is any number of files and folders, after the flags. Folders are walked
+recursively for .jpg .jpeg .png .gif .bmp .tif .tiff .webp files (any case);
+files named on the command line are taken whatever their name, since the format
+is read from the content. JPEG, PNG, GIF (the first frame), BMP, TIFF and WebP
+are read; JPEG photos are turned upright from their EXIF orientation. JPEG and
+PNG are written.
+
+Where the results go:
+   --out FOLDER       the tree of each input folder is mirrored under FOLDER;
+                      a file named on the command line goes to its base name
+   --out FILE         with exactly one input file, when FILE exists or has an
+                      extension (thumb.jpg); end it with / to mean a folder
+   An output name keeps the input's name with the extension of the format
+   written (photo.gif becomes photo.png). An existing output is skipped unless
+   --overwrite; an input is never written over, even when --out is its folder.
+   Outputs appear whole or not at all: each is written to a hidden temporary
+   file and renamed into place.
+
+The size, --size WxH, Wx or xH (a side left out follows the aspect ratio):
+   --fit contain      fit inside WxH, keeping the aspect ratio (the default)
+   --fit cover        fill WxH, keeping the aspect ratio, cropping the centre
+   --fit fill         exactly WxH, stretched
+   --no-enlarge       never make an image larger than it is: contain keeps
+                      the input size, fill caps each side, cover keeps the
+                      crop at its own size
+
+Filters work on the stored sRGB values, as Pillow, libvips and ImageMagick do
+by default; --linear resizes in linear light instead, which keeps fine
+patterns (text, grids, foliage) from turning darker, at some cost in speed.
+JPEG photos are resized in their own YCbCr planes, 16-bit images at 16 bits.
+
+A file that cannot be read, decoded or written is reported on stderr as
+"corescale: PATH: reason" and the batch goes on. Inputs over --max-pixels are
+refused from their header, before any pixel is decoded. Ctrl-C stops the batch
+without leaving partial files (a second Ctrl-C kills it at once, which may
+leave a hidden temporary file). On a terminal a progress bar shows on stderr;
+a summary line ends the run.
+
+Examples:
+   corescale resize --size 600x --out thumbs photos/
+   corescale resize --size 256x256 --fit cover --format jpeg --out squares *.png
+   corescale resize --size x1080 --no-enlarge --fast --out small/ big.tif
+   corescale resize --size 1200x800 --out cover.jpg --quality 90 photo.jpg
+
+Exit status: 0 every file done or skipped, 1 a file failed or the batch was
+interrupted, 2 bad usage or bad input (nothing written).`
+
+func resizeCommand() *cli.Command {
+	const (
+		outputs = "Output"
+		sizes   = "Size"
+		filters = "Resampling"
+		paths   = "Path"
+	)
+	filterNames := make([]string, len(corescale.Filters))
+	for i, f := range corescale.Filters {
+		filterNames[i] = string(f)
+	}
+	return &cli.Command{
+		Name:      "resize",
+		Usage:     "resize image files: thumbnails of files and folders",
+		ArgsUsage: "INPUT...",
+		// "help" would read as an input file; --help is there.
+		HideHelpCommand: true,
+		Description:     resizeDescription,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Category: outputs, Usage: "write to `PATH`: a folder, or a file name for one input (required)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(imagefile.Keep), Usage: "output `FORMAT`: jpeg, png, or keep (JPEG stays JPEG, the rest become PNG)"},
+			&cli.IntFlag{Name: "quality", Category: outputs, Value: imagefile.DefaultQuality, Usage: "JPEG `QUALITY`, 1 to 100"},
+			&cli.BoolFlag{Name: "overwrite", Category: outputs, Usage: "replace existing outputs (never an input)"},
+			&cli.StringFlag{Name: "size", Aliases: []string{"s"}, Category: sizes, Usage: "output `WxH`, Wx or xH, in pixels (required)"},
+			&cli.StringFlag{Name: "fit", Category: sizes, Value: string(thumbnail.Contain), Usage: "`HOW` to meet WxH: contain, cover or fill"},
+			&cli.BoolFlag{Name: "no-enlarge", Category: sizes, Usage: "never make an image larger"},
+			&cli.Float64Flag{Name: "max-pixels", Category: sizes, Value: float64(imagefile.DefaultMaxPixels) / 1e6, Usage: "refuse inputs (from the header) and outputs of more than `MEGAPIXELS`"},
+			&cli.StringFlag{Name: "filter", Category: filters, Value: string(corescale.Lanczos3), Usage: "resampling `FILTER`: " + strings.Join(filterNames, ", ")},
+			&cli.BoolFlag{Name: "fast", Category: filters, Usage: "shrink by a box average first, down to --gap times the output, then filter (faster, slightly softer)"},
+			&cli.Float64Flag{Name: "gap", Category: filters, Value: 3, Usage: "with --fast, filter the last `G` times of the shrink (1 or more; larger is closer to exact)"},
+			&cli.BoolFlag{Name: "linear", Category: filters, Usage: "resize in linear light: fine detail keeps its brightness (slower)"},
+			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel or gpu"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Category: paths, Value: runtime.GOMAXPROCS(0), Usage: "`N` cores for the parallel path: several files at once, or one file's rows", DefaultText: fmt.Sprintf("all %d cores", runtime.GOMAXPROCS(0))},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: paths, Usage: "no progress bar and no summary; failures are still reported"},
+			&cli.BoolFlag{Name: "verbose", Category: paths, Usage: "say which backend runs, each file's sizes and where the time went"},
+		},
+		Action: resizeAction,
+	}
+}
+
+// resizeSettings are the checked flags.
+type resizeSettings struct {
+	inputs  []string
+	out     string
+	format  imagefile.Format
+	opt     thumbnail.Options
+	why     string
+	quiet   bool
+	verbose bool
+}
+
+func resizeAction(c *cli.Context) error {
+	s, err := resizeFlags(c)
+	if err != nil {
+		return err
+	}
+	batch, err := thumbnail.Plan(s.inputs, s.out, s.format)
+	if err != nil {
+		return &usageError{err}
+	}
+	// The first Ctrl-C cancels the batch, which then finishes cleanly;
+	// once cancelled, the default action is back, so a second one kills.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return runResize(ctx, c.App.ErrWriter, batch, s)
+}
+
+func resizeFlags(c *cli.Context) (*resizeSettings, error) {
+	s := &resizeSettings{inputs: c.Args().Slice(), out: c.String("out"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
+	for _, a := range s.inputs {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && hasFlag(c.Command, name) {
+			return nil, usageErrorf("flag %s after the inputs: put flags before INPUT (or -- before an input named like a flag)", a)
+		}
+	}
+	switch {
+	case len(s.inputs) == 0:
+		return nil, usageErrorf("no inputs: give image files or folders (see corescale resize --help)")
+	case !c.IsSet("out") || s.out == "":
+		return nil, usageErrorf("missing --out: a folder, or a file name for one input")
+	case !c.IsSet("size"):
+		return nil, usageErrorf("missing --size: WxH, Wx or xH, such as 600x400, 600x or x400")
+	case s.quiet && s.verbose:
+		return nil, usageErrorf("--quiet and --verbose: choose one")
+	}
+	var err error
+	o := &s.opt
+	if o.Size, err = thumbnail.ParseSize(c.String("size")); err != nil {
+		return nil, &usageError{fmt.Errorf("--size: %w", err)}
+	}
+	if o.Fit, err = thumbnail.ParseFit(c.String("fit")); err != nil {
+		return nil, &usageError{fmt.Errorf("--fit: %w", err)}
+	}
+	o.NoEnlarge = c.Bool("no-enlarge")
+	if o.Filter, err = corescale.ParseFilter(c.String("filter")); err != nil {
+		return nil, &usageError{fmt.Errorf("--filter: %w", err)}
+	}
+	o.Fast, o.Gap = c.Bool("fast"), c.Float64("gap")
+	if c.IsSet("gap") && !o.Fast {
+		return nil, usageErrorf("--gap goes with --fast")
+	}
+	if !(o.Gap >= 1) || math.IsInf(o.Gap, 0) {
+		return nil, usageErrorf("--gap %g: want a number, 1 or more", o.Gap)
+	}
+	o.Linear = c.Bool("linear")
+	if s.format, err = imagefile.ParseOutput(c.String("format")); err != nil {
+		return nil, &usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if o.Quality = c.Int("quality"); o.Quality < 1 || o.Quality > 100 {
+		return nil, usageErrorf("--quality %d: want 1 to 100", o.Quality)
+	}
+	mp := c.Float64("max-pixels")
+	if !(mp > 0) || mp*1e6 >= math.MaxInt64 {
+		return nil, usageErrorf("--max-pixels %g: want a positive number of megapixels", mp)
+	}
+	o.MaxPixels = max(int64(math.Round(mp*1e6)), 1)
+	o.Overwrite = c.Bool("overwrite")
+
+	backend, err := corescale.ParseBackend(c.String("backend"))
+	if err != nil {
+		return nil, &usageError{fmt.Errorf("--backend: %w", err)}
+	}
+	workers := c.Int("workers")
+	if workers < 1 {
+		return nil, usageErrorf("--workers %d: want 1 or more", workers)
+	}
+	switch backend {
+	case corescale.GPU:
+		return nil, usageErrorf("--backend gpu: this build has no GPU path yet; use --backend parallel, or auto, which picks the fastest path available")
+	case corescale.Serial:
+		o.Workers, s.why = 1, "backend serial, as asked: one goroutine"
+	case corescale.Parallel:
+		o.Workers, s.why = workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers)
+	default:
+		o.Workers, s.why = workers, fmt.Sprintf("backend auto chose parallel with %d workers: this build has no GPU path yet", workers)
+	}
+	return s, nil
+}
+
+// runResize runs the batch, reporting on stderr, and returns the error that
+// sets the exit status.
+func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s *resizeSettings) error {
+	bar := newBar(stderr, batch.Len(), s.quiet)
+	// say prints a line above the bar, which redraws itself on the next
+	// result.
+	say := func(format string, a ...any) {
+		if bar != nil {
+			bar.Clear()
+		}
+		fmt.Fprintf(stderr, format, a...)
+	}
+	if s.verbose {
+		say("corescale: %s; %d files\n", s.why, batch.Files())
+	}
+	if batch.Len() == 0 && !s.quiet {
+		say("corescale: no image files in %s (folders are searched for %s)\n", strings.Join(s.inputs, ", "), thumbnail.Extensions)
+	}
+	s.opt.OnResult = func(r thumbnail.Result) {
+		switch {
+		case r.Status == thumbnail.Failed:
+			say("corescale: %v\n", r.Err)
+		case s.verbose && r.Status == thumbnail.Done:
+			say("corescale: %s → %s: %d×%d to %d×%d\n", r.Input, r.Output, r.SrcW, r.SrcH, r.W, r.H)
+		case s.verbose && r.Status == thumbnail.Skipped:
+			say("corescale: %s: skipped, %s exists (--overwrite replaces it)\n", r.Input, r.Output)
+		}
+		if bar != nil {
+			bar.Add(1)
+		}
+	}
+	sum, err := thumbnail.Run(ctx, batch, s.opt)
+	if bar != nil {
+		bar.Clear()
+	}
+	if sum == nil {
+		return err
+	}
+	if s.verbose {
+		say("corescale: %d files at a time, each resized on %d goroutines\n", sum.Goroutines, sum.ImageWorkers)
+		say("corescale: time summed over them: decode %s, resize %s, encode %s, write %s; wall %s\n",
+			seconds(sum.Decode), seconds(sum.Resize), seconds(sum.Encode), seconds(sum.Write), seconds(sum.Elapsed))
+	}
+	if !s.quiet {
+		line := fmt.Sprintf("done %d, skipped %d, failed %d, %.1f megapixels/s", sum.Done, sum.Skipped, sum.Failed, sum.MegapixelsPerSecond())
+		if sum.NotDone > 0 {
+			line += fmt.Sprintf(", %d not done", sum.NotDone)
+		}
+		if sum.Skipped > 0 && !s.opt.Overwrite {
+			line += " (skipped: the outputs exist; --overwrite replaces them)"
+		}
+		say("%s\n", line)
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("interrupted: %d files not done; no partial outputs were left", sum.NotDone)
+	case err != nil:
+		return err
+	case sum.Failed > 0:
+		return fmt.Errorf("%d of %d inputs failed", sum.Failed, batch.Len())
+	}
+	return nil
+}
+
+// newBar returns a progress bar on stderr when it is a terminal, else nil:
+// redrawn lines would litter a log file or a pipe.
+func newBar(stderr io.Writer, total int, quiet bool) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if quiet || total == 0 || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("resizing"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("files"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}

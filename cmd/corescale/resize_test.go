@@ -1,0 +1,425 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/corescale/corescale/internal/imagefile"
+)
+
+// writePNG writes a w×h colour ramp, different for each seed.
+func writePNG(t *testing.T, path string, w, h, seed int) {
+	t.Helper()
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			copy(m.Pix[y*m.Stride+4*x:], []uint8{uint8(x*255/w + seed*30), uint8(y * 255 / h), uint8((x + y + seed) * 3), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// files lists the files under dir, relative and sorted.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func TestResizeUsage(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writePNG(t, in, 20, 10, 1)
+	other := filepath.Join(dir, "b.png")
+	writePNG(t, other, 20, 10, 2)
+	out := filepath.Join(dir, "out")
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--size", "10x", "--out", out}, "no inputs"},
+		{[]string{"--size", "10x", in}, "missing --out"},
+		{[]string{"--out", out, in}, "missing --size"},
+		{[]string{"--size", "10", "--out", out, in}, `--size: size "10": want WxH, Wx or xH`},
+		{[]string{"--size", "0x10", "--out", out, in}, "width 0: want 1 to"},
+		{[]string{"--size", "10x-1", "--out", out, in}, "height -1: want 1 to"},
+		{[]string{"--size", "10x", "--fit", "crop", "--out", out, in}, `unknown fit "crop"`},
+		{[]string{"--size", "10x", "--filter", "bicubic", "--out", out, in}, `unknown filter "bicubic" (want nearest, box, linear, catmullrom, mitchell, lanczos2, lanczos3)`},
+		{[]string{"--size", "10x", "--gap", "2", "--out", out, in}, "--gap goes with --fast"},
+		{[]string{"--size", "10x", "--fast", "--gap", "0.5", "--out", out, in}, "--gap 0.5: want a number, 1 or more"},
+		{[]string{"--size", "10x", "--format", "webp", "--out", out, in}, `unknown output format "webp"`},
+		{[]string{"--size", "10x", "--quality", "0", "--out", out, in}, "--quality 0: want 1 to 100"},
+		{[]string{"--size", "10x", "--quality", "101", "--out", out, in}, "--quality 101"},
+		{[]string{"--size", "10x", "--backend", "gpu", "--out", out, in}, "this build has no GPU path yet"},
+		{[]string{"--size", "10x", "--backend", "cloud", "--out", out, in}, `unknown backend "cloud"`},
+		{[]string{"--size", "10x", "--workers", "0", "--out", out, in}, "--workers 0: want 1 or more"},
+		{[]string{"--size", "10x", "--max-pixels", "0", "--out", out, in}, "--max-pixels 0: want a positive number"},
+		{[]string{"--size", "10x", "--quiet", "--verbose", "--out", out, in}, "choose one"},
+		{[]string{"--size", "10x", in, "--out", out}, "flag --out after the inputs"},
+		{[]string{"--size", "10x", "--out", out, filepath.Join(dir, "none.png")}, "none.png: stat: no such file or directory"},
+		{[]string{"--size", "10x", "--out", other, in, in}, "is a file; several inputs or a folder need an output folder"},
+		{[]string{"--size", "10x", "--out", other, dir}, "is a file; several inputs or a folder need an output folder"},
+		{[]string{"--size", "10x", "--format", "jpeg", "--out", filepath.Join(dir, "t.png"), in}, "the name says png but the format asked for is jpeg"},
+		{[]string{"--size", "10x", "--nope", "--out", out, in}, "flag provided but not defined: -nope"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			stdout, stderr, code := runCLI("", append([]string{"resize"}, tc.args...)...)
+			if code != 2 || !strings.Contains(stderr, tc.stderr) || stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, stdout, stderr, tc.stderr)
+			}
+		})
+	}
+	if got := files(t, dir); len(got) != 2 {
+		t.Errorf("bad usage wrote files: %q", got)
+	}
+}
+
+func TestResizeHelp(t *testing.T) {
+	out, _, code := runCLI("", "resize", "--help")
+	for _, want := range []string{"--out PATH", "--size WxH", "--fit", "cover", "--no-enlarge", "lanczos3", "mitchell", "--fast", "--gap G", "--linear",
+		"--format FORMAT", "--quality", "--backend", "--workers", "--max-pixels", "--overwrite", "--quiet", "--verbose", "Examples", "Exit status"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("resize --help does not mention %q", want)
+		}
+	}
+	if code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if out, _, _ := runCLI("", "--help"); !strings.Contains(out, "resize") {
+		t.Error("corescale --help does not list resize")
+	}
+}
+
+// TestResizeBatch runs a folder with a corrupt file in the middle, then
+// again to skip, then with --overwrite.
+func TestResizeBatch(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
+	writePNG(t, filepath.Join(in, "a.png"), 80, 60, 1)
+	writePNG(t, filepath.Join(in, "sub", "c.png"), 60, 80, 3)
+	bad := filepath.Join(in, "b.png")
+	if err := os.WriteFile(bad, []byte("\x89PNG\r\n\x1a\nbroken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI("", "resize", "--size", "40x40", "--fit", "cover", "--out", out, in)
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
+	}
+	for _, want := range []string{"corescale: " + bad + ": reading png header: ", "done 2, skipped 0, failed 1, ", " megapixels/s\n", "corescale: 1 of 3 inputs failed\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not hold %q", stderr, want)
+		}
+	}
+	if got := files(t, out); strings.Join(got, " ") != "a.png sub/c.png" {
+		t.Errorf("outputs %q", got)
+	}
+	for _, f := range []string{"a.png", "sub/c.png"} {
+		if info, err := imagefile.Probe(filepath.Join(out, f), imagefile.Limits{}); err != nil || info.Width != 40 || info.Height != 40 {
+			t.Errorf("%s: %+v %v, want 40×40", f, info, err)
+		}
+	}
+	os.Remove(bad)
+	_, stderr, code = runCLI("", "resize", "--size", "40x40", "--fit", "cover", "--out", out, in)
+	if code != 0 || !strings.Contains(stderr, "done 0, skipped 2, failed 0") || !strings.Contains(stderr, "--overwrite replaces them") {
+		t.Errorf("second run: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runCLI("", "resize", "--quiet", "--overwrite", "--size", "20x", "--out", out, in)
+	if code != 0 || stderr != "" {
+		t.Errorf("--quiet --overwrite: exit %d, stderr %q", code, stderr)
+	}
+	if info, err := imagefile.Probe(filepath.Join(out, "a.png"), imagefile.Limits{}); err != nil || info.Width != 20 {
+		t.Errorf("not overwritten: %+v %v", info, err)
+	}
+	_, stderr, code = runCLI("", "resize", "--verbose", "--workers", "3", "--overwrite", "--size", "20x", "--out", out, in)
+	for _, want := range []string{"backend auto chose parallel with 3 workers", "a.png → ", "80×60 to 20×15", "2 files at a time, each resized on 1 goroutines", "decode "} {
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Errorf("--verbose: exit %d, stderr %q does not hold %q", code, stderr, want)
+		}
+	}
+}
+
+func TestResizeNoImages(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI("", "resize", "--size", "10x", "--out", filepath.Join(dir, "out"), dir)
+	if code != 0 || !strings.Contains(stderr, "corescale: no image files in "+dir) || !strings.Contains(stderr, "done 0, skipped 0, failed 0") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestResizeInputNeverOverwritten(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writePNG(t, in, 30, 30, 1)
+	before, _ := os.ReadFile(in)
+	for _, out := range []string{dir, in} {
+		_, stderr, code := runCLI("", "resize", "--overwrite", "--size", "10x", "--format", "png", "--out", out, in)
+		if code != 1 || !strings.Contains(stderr, "corescale: "+in+": output "+in+" would overwrite its input\n") {
+			t.Errorf("--out %s: exit %d, stderr %q", out, code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(in); !bytes.Equal(before, after) {
+		t.Error("the input was overwritten")
+	}
+}
+
+func TestResizeMaxPixels(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writePNG(t, in, 300, 200, 1)
+	_, stderr, code := runCLI("", "resize", "--max-pixels", "0.05", "--size", "10x", "--out", filepath.Join(dir, "out"), in)
+	if code != 1 || !strings.Contains(stderr, "corescale: "+in+": 300×200 is 0.1 megapixels, over the limit of 0.05 (see --max-pixels)") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestResizeSingleFile(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "photo.png")
+	writePNG(t, in, 90, 60, 1)
+	thumb := filepath.Join(dir, "thumb.jpg")
+	if _, stderr, code := runCLI("", "resize", "--quiet", "--size", "x20", "--out", thumb, in); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if info, err := imagefile.Probe(thumb, imagefile.Limits{}); err != nil || info.Format != imagefile.JPEG || info.Width != 30 || info.Height != 20 {
+		t.Errorf("%+v %v; want a 30×20 JPEG", info, err)
+	}
+}
+
+// TestResizeBackendsIdentical: serial, a batch across images and one image
+// across rows write the same bytes.
+func TestResizeBackendsIdentical(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	for i := range 4 {
+		writePNG(t, filepath.Join(in, fmt.Sprintf("%d.png", i)), 310+i*7, 170+i*11, i)
+	}
+	args := []string{"resize", "--quiet", "--size", "101x67", "--fit", "cover"}
+	runs := map[string][]string{
+		"serial":   {"--backend", "serial"},
+		"parallel": {"--backend", "parallel", "--workers", "3"},
+		"fast":     {"--backend", "parallel", "--workers", "2", "--format", "jpeg", "--fast"},
+		"fast1":    {"--backend", "serial", "--format", "jpeg", "--fast"},
+		"linear":   {"--backend", "parallel", "--workers", "2", "--linear"},
+		"linear1":  {"--backend", "serial", "--linear"},
+	}
+	for name, flags := range runs {
+		if _, stderr, code := runCLI("", append(append(append([]string{}, args...), flags...), "--out", filepath.Join(dir, name), in)...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+	}
+	single := filepath.Join(dir, "single.png")
+	if _, stderr, code := runCLI("", append(args, "--workers", "4", "--out", single, filepath.Join(in, "2.png"))...); code != 0 {
+		t.Fatalf("single: exit %d: %s", code, stderr)
+	}
+	for _, pair := range [][2]string{{"serial", "parallel"}, {"fast1", "fast"}, {"linear1", "linear"}} {
+		for _, f := range files(t, filepath.Join(dir, pair[0])) {
+			a, _ := os.ReadFile(filepath.Join(dir, pair[0], f))
+			b, err := os.ReadFile(filepath.Join(dir, pair[1], f))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s: %s and %s differ (%v)", f, pair[0], pair[1], err)
+			}
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "serial", "2.png"))
+	if b, _ := os.ReadFile(single); !bytes.Equal(a, b) {
+		t.Error("one file on 4 workers differs from the serial output")
+	}
+}
+
+// TestResizeLinear shrinks black and white stripes: averaged as stored
+// sRGB values they give a mid grey near 128, in linear light the grey of
+// half the light, near 188.
+func TestResizeLinear(t *testing.T) {
+	dir := t.TempDir()
+	m := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range m.Pix {
+		if i/64%2 == 0 {
+			m.Pix[i] = 255
+		}
+	}
+	in := filepath.Join(dir, "stripes.png")
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		flag     string
+		min, max int
+	}{{"--linear=false", 118, 138}, {"--linear", 178, 198}} {
+		out := filepath.Join(dir, "out"+tc.flag+".png")
+		if _, stderr, code := runCLI("", "resize", "--quiet", tc.flag, "--size", "16x", "--out", out, in); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.flag, code, stderr)
+		}
+		d, err := imagefile.Open(out, imagefile.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, ok := d.Image.(*image.Gray)
+		if !ok {
+			t.Fatalf("%s: %T, want gray", tc.flag, d.Image)
+		}
+		sum := 0
+		for _, v := range g.Pix {
+			sum += int(v)
+		}
+		if mean := sum / len(g.Pix); mean < tc.min || mean > tc.max {
+			t.Errorf("%s: mean %d, want %d to %d", tc.flag, mean, tc.min, tc.max)
+		}
+	}
+}
+
+// TestResizeOrientation resizes the eight EXIF orientation test files:
+// every output must be the same upright card.
+func TestResizeOrientation(t *testing.T) {
+	src := filepath.Join("..", "..", "internal", "imagefile", "testdata")
+	var inputs []string
+	for o := 1; o <= 8; o++ {
+		p := filepath.Join(src, fmt.Sprintf("orientation-%d.jpg", o))
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("no orientation test files: %v", err)
+		}
+		inputs = append(inputs, p)
+	}
+	out := t.TempDir()
+	if _, stderr, code := runCLI("", append([]string{"resize", "--quiet", "--size", "32x", "--format", "png", "--out", out}, inputs...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	load := func(o int) image.Image {
+		d, err := imagefile.Open(filepath.Join(out, fmt.Sprintf("orientation-%d.png", o)), imagefile.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := d.Image.Bounds(); b.Dx() != 32 || b.Dy() != 24 {
+			t.Fatalf("orientation %d: %v, want 32×24 (upright)", o, b)
+		}
+		return d.Image
+	}
+	ref := load(1)
+	// The card's corner cells are four different strong colours, so a
+	// flip or turn moves at least two of them.
+	corners := []image.Point{{2, 2}, {29, 2}, {2, 21}, {29, 21}}
+	for o := 2; o <= 8; o++ {
+		got := load(o)
+		for _, p := range corners {
+			if d := colourDistance(got.At(p.X, p.Y), ref.At(p.X, p.Y)); d > 40 {
+				t.Errorf("orientation %d: pixel %v is %v, upright it is %v", o, p, got.At(p.X, p.Y), ref.At(p.X, p.Y))
+			}
+		}
+	}
+	for i, p := range corners {
+		for _, q := range corners[i+1:] {
+			if colourDistance(ref.At(p.X, p.Y), ref.At(q.X, q.Y)) < 100 {
+				t.Errorf("corners %v and %v of the card look alike: the test would not see a flip", p, q)
+			}
+		}
+	}
+}
+
+func colourDistance(a, b color.Color) int {
+	ar, ag, ab, _ := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	d := func(x, y uint32) int {
+		if x > y {
+			return int(x-y) >> 8
+		}
+		return int(y-x) >> 8
+	}
+	return d(ar, br) + d(ag, bg) + d(ab, bb)
+}
+
+// TestResizeInterrupt sends SIGINT to a batch in a child process: it
+// stops with exit status 1, leaving whole outputs and no temporary file.
+func TestResizeInterrupt(t *testing.T) {
+	if args := os.Getenv("CORESCALE_RESIZE_CHILD"); args != "" {
+		os.Exit(run(append([]string{"corescale"}, strings.Split(args, "\n")...), os.Stdin, os.Stdout, os.Stderr))
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
+	const n = 40
+	first := filepath.Join(in, "00.png")
+	writePNG(t, first, 640, 480, 0)
+	data, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < n; i++ {
+		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("%02d.png", i)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestResizeInterrupt$")
+	cmd.Env = append(os.Environ(), "CORESCALE_RESIZE_CHILD="+strings.Join([]string{"resize", "--workers", "1", "--size", "100x", "--out", out, in}, "\n"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the first output renamed into place; the temporary files
+	// are hidden.
+	committed := func() bool {
+		for _, f := range files(t, out) {
+			if !strings.HasPrefix(filepath.Base(f), ".") {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(20 * time.Second); !committed() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "corescale: interrupted: ") {
+		t.Fatalf("exit %d (%v), stderr %q; want 1 and interrupted", code, err, stderr.String())
+	}
+	got := files(t, out)
+	t.Logf("%d of %d outputs written before the signal took effect", len(got), n)
+	if len(got) == 0 || len(got) == n {
+		t.Errorf("%d of %d outputs: the signal did not land mid-batch", len(got), n)
+	}
+	for _, f := range got {
+		if strings.HasPrefix(filepath.Base(f), ".") {
+			t.Errorf("temporary file left: %s", f)
+			continue
+		}
+		if _, err := imagefile.Open(filepath.Join(out, f), imagefile.Limits{}); err != nil {
+			t.Errorf("half-written output: %v", err)
+		}
+	}
+}

@@ -1,0 +1,17 @@
+// Package thumbnail is the batch behind `corescale resize`: it turns files
+// and folders of images into resized copies under an output folder, or
+// one output file.
+//
+// [Plan] walks the inputs and fixes every output path before anything is
+// written, so a batch whose output folder sits inside an input folder never
+// picks up its own results. [Run] then works through the files on a fixed
+// set of goroutines, one file per goroutine at a time: probe the header
+// against the pixel limit, decode (upright), work out the output size
+// ([Geometry]), resize, encode, and write the file atomically. Memory is
+// bounded by the number of goroutines, not by the length of the batch.
+//
+// A file that fails is reported and the batch goes on. An existing output
+// is skipped unless asked to overwrite, and an input is never written over,
+// whatever the options. Cancelling the context stops the batch between
+// phases; the file being written is then removed, never left half done.
+package thumbnail

@@ -1,0 +1,247 @@
+package thumbnail
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/corescale/corescale/cpu/resize"
+	"github.com/corescale/corescale/internal/atomicfile"
+	"github.com/corescale/corescale/internal/imagefile"
+)
+
+// worker holds what the goroutines of one Run share.
+type worker struct {
+	batch *Batch
+	opt   Options
+	eng   *resize.Engine
+
+	mu     sync.Mutex
+	claims map[string]string // output path → the input that writes it
+}
+
+// do turns one input into its output.
+func (w *worker) do(ctx context.Context, j *job) (r Result) {
+	r = Result{Input: j.in}
+	if ctx.Err() != nil {
+		r.Status = Cancelled
+		return r
+	}
+	fail := func(err error) Result {
+		r.Status, r.Err = Failed, fileError(j.in, err)
+		return r
+	}
+	limits := imagefile.Limits{MaxPixels: w.opt.MaxPixels}
+
+	t := time.Now()
+	f, err := os.Open(j.in)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	// The header alone tells the size (refused here when over the limit)
+	// and, for most inputs, the output format, so that an output already
+	// there is skipped without decoding anything.
+	info, err := imagefile.ProbeReader(f, j.in, limits)
+	if err != nil {
+		return fail(err)
+	}
+	format, known := w.predictFormat(j, info)
+	if known {
+		r.Output = j.outputPath(format)
+		if skip, err := w.check(j, r.Output); err != nil || skip {
+			r.Phases.Decode = time.Since(t)
+			if err != nil {
+				return fail(err)
+			}
+			r.Status = Skipped
+			return r
+		}
+	}
+	d, err := imagefile.Decode(f, j.in, limits)
+	f.Close()
+	if err != nil {
+		return fail(err)
+	}
+	w.live(+1)
+	defer func() {
+		if d != nil {
+			w.live(-1)
+		}
+	}()
+	r.Phases.Decode = time.Since(t)
+	if !known {
+		format = w.batch.format.Resolve(d)
+		r.Output = j.outputPath(format)
+		if skip, err := w.check(j, r.Output); err != nil || skip {
+			if err != nil {
+				return fail(err)
+			}
+			r.Status = Skipped
+			return r
+		}
+	}
+	if ctx.Err() != nil {
+		r.Status = Cancelled
+		return r
+	}
+
+	t = time.Now()
+	r.SrcW, r.SrcH = info.Width, info.Height
+	out, err := w.resize(d)
+	d = nil
+	w.live(-1)
+	r.Phases.Resize = time.Since(t)
+	if err != nil {
+		return fail(err)
+	}
+	b := out.Bounds()
+	r.W, r.H = b.Dx(), b.Dy()
+	if ctx.Err() != nil {
+		r.Status = Cancelled
+		return r
+	}
+
+	encode, write, err := w.write(ctx, r.Output, out, format)
+	r.Phases.Encode, r.Phases.Write = encode, write
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		r.Status = Cancelled
+		return r
+	}
+	if err != nil {
+		return fail(err)
+	}
+	r.Status = Done
+	return r
+}
+
+// predictFormat returns the output format when the header settles it:
+// always but for WebP with Keep, where lossy or not shows only in the
+// decoded image.
+func (w *worker) predictFormat(j *job, info imagefile.Info) (imagefile.Format, bool) {
+	f := w.batch.format
+	if j.out != "" {
+		f = j.fixed
+	}
+	if f != imagefile.Keep && f != "" {
+		return f, true
+	}
+	if info.Format == imagefile.WebP {
+		return "", false
+	}
+	// Resolve reads the decoded image only for WebP.
+	return imagefile.Keep.Resolve(&imagefile.Decoded{Info: info}), true
+}
+
+// check decides whether the output path may be written: an error if it
+// would replace an input or is another input's output too, skip if it
+// exists and Overwrite is off.
+func (w *worker) check(j *job, out string) (skip bool, err error) {
+	key := absClean(out)
+	w.mu.Lock()
+	other, taken := w.claims[key]
+	if !taken {
+		w.claims[key] = j.in
+	}
+	w.mu.Unlock()
+	if taken && other != j.in {
+		return false, fmt.Errorf("output %s: %w: %s", out, ErrOutputClash, other)
+	}
+	if key == absClean(j.in) {
+		return false, &collisionError{out: out, own: true}
+	}
+	fi, err := os.Stat(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := os.Lstat(out); lerr == nil && !w.opt.Overwrite {
+			return true, nil // a dangling link is there all the same
+		}
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("output %s: %w", out, err)
+	}
+	if in, ok := w.batch.inputs.find(fi); ok {
+		return false, &collisionError{out: out, in: in, own: in == j.in}
+	}
+	if fi.IsDir() {
+		return false, fmt.Errorf("output %s is a folder", out)
+	}
+	return !w.opt.Overwrite, nil
+}
+
+// resize returns the decoded image at its output size.
+func (w *worker) resize(d *imagefile.Decoded) (image.Image, error) {
+	crop, ow, oh := Geometry(d.Width, d.Height, w.opt.Size, w.opt.Fit, w.opt.NoEnlarge)
+	if px := int64(ow) * int64(oh); px > w.maxPixels() {
+		return nil, fmt.Errorf("the output, %d×%d, would be over the limit of %g megapixels", ow, oh, float64(w.maxPixels())/1e6)
+	}
+	img := d.Image
+	if crop != img.Bounds() {
+		// Every type imagefile returns has SubImage, a view that shares
+		// the pixels (the same stride, an offset start): nothing is
+		// copied, and the engine reads sub-images, JPEG's YCbCr included.
+		sub, ok := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		})
+		if !ok {
+			return nil, fmt.Errorf("cannot crop a %T", img)
+		}
+		img = sub.SubImage(crop)
+	}
+	// ResizeImage keeps JPEG's YCbCr planes and 16-bit depth, which a
+	// round trip through an 8-bit RGB raster would convert at full size.
+	out, err := w.eng.ResizeImage(img, ow, oh)
+	if err != nil {
+		return nil, fmt.Errorf("resizing: %w", err)
+	}
+	return out, nil
+}
+
+func (w *worker) maxPixels() int64 {
+	if w.opt.MaxPixels > 0 {
+		return w.opt.MaxPixels
+	}
+	return imagefile.DefaultMaxPixels
+}
+
+// write encodes img into a temporary file next to out and renames it into
+// place, unless ctx ends first. It returns the time spent encoding and the
+// time spent making the file durable.
+func (w *worker) write(ctx context.Context, out string, img image.Image, format imagefile.Format) (encode, write time.Duration, err error) {
+	t := time.Now()
+	if err := os.MkdirAll(filepath.Dir(out), 0o777); err != nil {
+		return 0, 0, err
+	}
+	f, err := atomicfile.Create(out)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Abort()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := imagefile.Encode(bw, img, format, w.opt.Quality); err != nil {
+		return 0, 0, fmt.Errorf("encoding %s: %w", out, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, 0, fmt.Errorf("write %s: %w", out, err)
+	}
+	encode = time.Since(t)
+	if err := ctx.Err(); err != nil {
+		return encode, 0, err
+	}
+	t = time.Now()
+	err = f.Commit()
+	return encode, time.Since(t), err
+}
+
+func (w *worker) live(delta int) {
+	if w.opt.onLive != nil {
+		w.opt.onLive(delta)
+	}
+}
