@@ -6,7 +6,11 @@ STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 FUZZTIME    ?= 15s
 
-.PHONY: help build test fuzz bench bench-anchors lint tools ci
+KERNELS     := $(wildcard kernels/*.cu)
+NVCC        ?= nvcc
+PTXAS       ?= ptxas
+
+.PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check cuda-toolkit
 
 help:
 	@echo "make build          build ./$(BIN)"
@@ -15,6 +19,9 @@ help:
 	@echo "make bench          run the go test benchmarks of every package"
 	@echo "make bench-anchors  time the engines beside FLINT (libflint-dev) where installed"
 	@echo "make lint           gofmt, go vet, staticcheck"
+	@echo "make ptx            regenerate kernels/*.ptx from kernels/*.cu (needs nvcc)"
+	@echo "make ptx-check      the committed PTX is what nvcc makes, and ptxas takes it for sm_70/80/90"
+	@echo "make cuda-toolkit   install CUDA 11.8 from Debian (root): gpu/install-cuda-toolkit.sh"
 	@echo "make ci             what .ci/run runs: tools, lint, test, fuzz"
 
 build:
@@ -52,3 +59,25 @@ tools:
 	@[ -x $(STATICCHECK) ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 ci: tools lint test fuzz
+
+ptx: $(KERNELS:.cu=.ptx)
+
+kernels/%.ptx: kernels/%.cu
+	$(NVCC) -ptx -arch=compute_70 -O3 -o $@ $<
+
+# The PTX is committed; this fails when it has drifted from its source or
+# when an architecture from Volta to Hopper would refuse it.
+ptx-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	for cu in $(KERNELS); do \
+		ptx=$${cu%.cu}.ptx; \
+		$(NVCC) -ptx -arch=compute_70 -O3 -o $$tmp/out.ptx $$cu || exit 1; \
+		diff -u $$ptx $$tmp/out.ptx > /dev/null || { echo "$$ptx differs from what nvcc makes of $$cu: run make ptx"; exit 1; }; \
+		for arch in sm_70 sm_80 sm_90; do \
+			$(PTXAS) -arch=$$arch -o /dev/null $$ptx || { echo "ptxas -arch=$$arch refuses $$ptx"; exit 1; }; \
+		done; \
+		echo "$$ptx: reproduced, and ptxas takes it for sm_70, sm_80, sm_90"; \
+	done
+
+cuda-toolkit:
+	bash gpu/install-cuda-toolkit.sh

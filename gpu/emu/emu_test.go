@@ -7,6 +7,7 @@ import (
 
 	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/kernels"
 )
 
 // TestPrimeKernel runs kernels/prime.cu's is_prime_u64 through the
@@ -72,5 +73,19 @@ func TestMemoryChecks(t *testing.T) {
 	}
 	if err := Launch("no_such_kernel", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
 		t.Error("launch of an unknown kernel: no error")
+	}
+}
+
+// TestArgumentCounts: the emulator's trampolines unpack as many arguments
+// as the kernels declare (and kernels' own test ties those to the PTX).
+func TestArgumentCounts(t *testing.T) {
+	for _, k := range []kernels.Kernel{kernels.IsPrimeU64} {
+		args := make([]unsafe.Pointer, len(k.Params)+1)
+		if err := Launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args); err == nil {
+			t.Errorf("%s: %d arguments accepted, the kernel declares %d", k.Name, len(args), len(k.Params))
+		}
+		if err := Launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args[:len(k.Params)]); err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+		}
 	}
 }

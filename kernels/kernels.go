@@ -1,0 +1,77 @@
+// Package kernels holds corescale's CUDA kernels: the CUDA C sources
+// (*.cu), the PTX that `make ptx` generates from them with
+// `nvcc -ptx -arch=compute_70 -O3` (committed, so users need no CUDA
+// compiler; the driver compiles it for the GPU it finds), and host.h, which
+// lets the emulated driver compile the same sources for the host.
+//
+// Each kernel's parameter list is declared here once, for the engines that
+// marshal arguments, and checked against the PTX's .entry signature by the
+// tests.
+package kernels
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// PrimePTX is the PTX of prime.cu.
+//
+//go:embed prime.ptx
+var PrimePTX string
+
+// Kernel is a kernel's name and the sizes in bytes of its parameters, in
+// order, as its argument list must be laid out for a launch.
+type Kernel struct {
+	Name   string
+	Params []int
+}
+
+// IsPrimeU64 is prime.cu's is_prime_u64(const uint64_t *ns, uint8_t *out,
+// uint32_t count).
+var IsPrimeU64 = Kernel{Name: "is_prime_u64", Params: []int{8, 8, 4}}
+
+var (
+	entryRE = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)
+	paramRE = regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)
+)
+
+// Entries returns the parameter sizes of every .entry in a PTX module.
+func Entries(ptx string) (map[string][]int, error) {
+	entries := map[string][]int{}
+	for _, m := range entryRE.FindAllStringSubmatch(ptx, -1) {
+		var sizes []int
+		for _, p := range strings.Split(m[2], ",") {
+			if strings.TrimSpace(p) == "" {
+				continue
+			}
+			pm := paramRE.FindStringSubmatch(p)
+			if pm == nil {
+				return nil, fmt.Errorf("kernel %s: cannot read parameter %q", m[1], strings.TrimSpace(p))
+			}
+			size, err := typeSize(pm[1])
+			if err != nil {
+				return nil, fmt.Errorf("kernel %s: %w", m[1], err)
+			}
+			sizes = append(sizes, size)
+		}
+		entries[m[1]] = sizes
+	}
+	return entries, nil
+}
+
+// typeSize returns the size of a PTX fundamental type such as u64 or f32.
+func typeSize(t string) (int, error) {
+	switch t {
+	case "u8", "s8", "b8":
+		return 1, nil
+	case "u16", "s16", "b16", "f16":
+		return 2, nil
+	case "u32", "s32", "b32", "f32":
+		return 4, nil
+	case "u64", "s64", "b64", "f64":
+		return 8, nil
+	}
+	return 0, fmt.Errorf("unknown PTX type .%s", t)
+}
