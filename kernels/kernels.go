@@ -32,6 +32,9 @@ type Kernel struct {
 // uint32_t count).
 var IsPrimeU64 = Kernel{Name: "is_prime_u64", Params: []int{8, 8, 4}}
 
+// All lists every kernel, for the drivers that look kernels up by name.
+var All = []Kernel{IsPrimeU64}
+
 var (
 	entryRE = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)
 	paramRE = regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)

@@ -110,6 +110,14 @@ func (m *Memory) CopyToHost(dst []byte, src DevPtr) error {
 	return nil
 }
 
+// argCount returns how many arguments the emulator's trampoline for kernel
+// name unpacks, or −1 if it has none.
+func argCount(name string) int {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return int(C.emu_kernel_args(cname))
+}
+
 // launchMu serialises launches: the kernels' thread indices are C
 // thread-locals set by the launch loop, and cgo calls may share an OS thread.
 var launchMu sync.Mutex
@@ -120,7 +128,7 @@ var launchMu sync.Mutex
 func Launch(name string, grid, block [3]uint32, args []unsafe.Pointer) error {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
-	want := int(C.emu_kernel_args(cname))
+	want := argCount(name)
 	if want < 0 {
 		return fmt.Errorf("emu: no kernel %q", name)
 	}
