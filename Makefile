@@ -44,10 +44,14 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-bench-anchors:
+# The engines beside the independent tools on the same inputs: FLINT for
+# primality; Pillow, libvips, github.com/disintegration/imaging for resize
+# (apt-get install libflint-dev python3-pil python3-numpy libvips-tools).
+bench-anchors: build
 	@if [ -f /usr/include/flint/ulong_extras.h ]; then \
 		$(GO) test -tags flint -run '^$$' -bench . -count 6 ./bench/anchors/flint; \
 	else echo "FLINT not installed (apt-get install libflint-dev): skipped"; fi
+	bench/anchors/resize/run.sh
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
