@@ -38,6 +38,11 @@ type Engine struct {
 
 	mu     sync.Mutex
 	tables map[tableKey]*resample.Table
+
+	// scratch holds the intermediate rasters between the passes for
+	// reuse: allocating and zeroing megabytes per image would be a serial
+	// step that caps the parallel speedup, and work for the collector.
+	scratch sync.Pool
 }
 
 type tableKey struct {
@@ -127,11 +132,19 @@ func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
 	tv := e.table(src.Height, box[1], box[3], dst.Height)
 	switch {
 	case needH && needV:
-		first := int(tv.Start[0])
-		last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
-		tmp := corescale.NewRaster(dst.Width, last-first, src.Channels)
-		e.rows(tmp.Height, func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
-		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
+		// Each worker takes a band of output rows and runs both passes
+		// for it, over the source rows the band reads: no barrier between
+		// the passes, and the band's intermediate rows are still in cache
+		// when the vertical pass reads them. Neighbouring bands share a
+		// filter's support of rows, computed by both.
+		e.rows(dst.Height, func(y0, y1 int) {
+			first := int(tv.Start[y0])
+			last := int(tv.Start[y1-1] + tv.Count[y1-1])
+			tmp := e.intermediate(dst.Width, last-first, src.Channels)
+			defer e.scratch.Put(tmp)
+			horizontal(tmp, src, th, first, 0, tmp.Height)
+			vertical(dst, tmp, tv, first, y0, y1)
+		})
 	case needH:
 		e.rows(dst.Height, func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
 	case needV:
@@ -141,6 +154,18 @@ func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
 			copy(dst.Row(y), src.Row(y))
 		}
 	}
+}
+
+// intermediate returns a w×h raster of ch channels for the horizontal pass
+// to fill, reusing an earlier one's memory when it is large enough. Its
+// samples are not cleared: the pass writes every one.
+func (e *Engine) intermediate(w, h, ch int) *corescale.Raster {
+	r, _ := e.scratch.Get().(*corescale.Raster)
+	if r == nil || cap(r.Pix) < w*h*ch {
+		return corescale.NewRaster(w, h, ch)
+	}
+	*r = corescale.Raster{Pix: r.Pix[:w*h*ch], Width: w, Height: h, Stride: w * ch, Channels: ch}
+	return r
 }
 
 // rows runs f over [0, n) split into one contiguous range per worker.
