@@ -14,10 +14,14 @@ const (
 	Serial   Backend = "serial"
 	Parallel Backend = "parallel"
 	GPU      Backend = "gpu"
+	// GPUEmu runs the GPU engine on the emulated driver: the kernels on
+	// the host, for development and tests. It shows what a GPU computes,
+	// never how fast.
+	GPUEmu Backend = "gpu-emu"
 )
 
 // Backends lists every backend name in the order the help text shows them.
-var Backends = []Backend{Auto, Serial, Parallel, GPU}
+var Backends = []Backend{Auto, Serial, Parallel, GPU, GPUEmu}
 
 // ParseBackend returns the backend named s, or an error listing the valid names.
 func ParseBackend(s string) (Backend, error) {

@@ -240,6 +240,7 @@ func TestBackendsAgree(t *testing.T) {
 		{"--backend", "auto", "--workers", "1"},
 		{"--backend", "auto", "--workers", "3"},
 		{"--backend", "auto"},
+		{"--backend", "gpu-emu"},
 	}
 	for _, src := range sources {
 		for _, format := range []string{"text", "csv", "json"} {

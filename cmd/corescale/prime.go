@@ -12,6 +12,8 @@ import (
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/gpu"
+	"github.com/corescale/corescale/gpu/emu"
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/urfave/cli/v2"
 )
@@ -74,7 +76,7 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "print", Aliases: []string{"p"}, Category: outputs, Value: string(primeio.Primes), Usage: "`WHAT` to print: primes, all or count"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(primeio.Text), Usage: "output `FORMAT`: text, csv or json"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Category: outputs, Usage: "write to `FILE`, all or nothing, instead of stdout (- is stdout)"},
-			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel or gpu"},
+			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel, gpu, or gpu-emu (the GPU code on the host, for development)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Category: paths, Value: runtime.GOMAXPROCS(0), Usage: "`N` goroutines for the parallel path", DefaultText: fmt.Sprintf("all %d cores", runtime.GOMAXPROCS(0))},
 			&cli.BoolFlag{Name: "verbose", Category: paths, Usage: "say on stderr which backend runs and why"},
 		},
@@ -113,6 +115,9 @@ func runPrime(c *cli.Context) error {
 	check := toStdout && mode != primeio.Count
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", why)
+	}
+	if closer, ok := eng.(io.Closer); ok {
+		defer closer.Close()
 	}
 	src, closeSrc, err := primeSource(c, check)
 	if err != nil {
@@ -170,6 +175,12 @@ func primeEngine(c *cli.Context) (corescale.PrimeTester, int, string, error) {
 	switch backend {
 	case corescale.GPU:
 		return nil, 0, "", usageErrorf("--backend gpu: this build has no GPU path yet; use --backend parallel, or auto, which picks the fastest path available")
+	case corescale.GPUEmu:
+		eng, err := gpu.NewPrimeEngine(&emu.Driver{}, 0, 0)
+		if err != nil {
+			return nil, 0, "", fmt.Errorf("--backend gpu-emu: %w", err)
+		}
+		return eng, workers, "backend gpu-emu, as asked: the GPU engine and kernels on the emulated driver (host CPU) — a GPU's results, not its speed", nil
 	case corescale.Serial:
 		return prime.Serial{}, 1, "backend serial, as asked: one goroutine", nil
 	case corescale.Parallel:

@@ -204,6 +204,8 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	switch backend {
 	case corescale.GPU:
 		return nil, usageErrorf("--backend gpu: this build has no GPU path yet; use --backend parallel, or auto, which picks the fastest path available")
+	case corescale.GPUEmu:
+		return nil, usageErrorf("--backend gpu-emu: the GPU resize kernels are not written yet; use --backend parallel")
 	case corescale.Serial:
 		o.Workers, s.why = 1, "backend serial, as asked: one goroutine"
 	case corescale.Parallel:
