@@ -25,10 +25,30 @@ func operator(t *resample.Table) *mat.Dense {
 	return a
 }
 
-// clamp8 clamps every element to the range of a sample, as the engine
-// clamps the overshoot of negative lobes after each pass.
-func clamp8(m *mat.Dense) {
-	m.Apply(func(_, _ int, v float64) float64 { return math.Min(math.Max(v, 0), 255) }, m)
+// channel returns channel c of an image's rows as a matrix.
+func channel[T uint8 | uint16](row func(y int) []T, w, h, ch, c int) *mat.Dense {
+	x := mat.NewDense(h, w, nil)
+	for y := range h {
+		for i := range w {
+			x.Set(y, i, float64(row(y)[i*ch+c]))
+		}
+	}
+	return x
+}
+
+// operatorResize returns A_v · X · A_hᵀ, clamping after each product to
+// [0, top] as the engine clamps the overshoot of negative lobes after each
+// pass (its rounding between the passes is within the tests' tolerance).
+func operatorResize(x, ah, av *mat.Dense, top float64) *mat.Dense {
+	clamp := func(m *mat.Dense) {
+		m.Apply(func(_, _ int, v float64) float64 { return math.Min(math.Max(v, 0), top) }, m)
+	}
+	var h, out mat.Dense
+	h.Mul(x, ah.T())
+	clamp(&h)
+	out.Mul(av, &h)
+	clamp(&out)
+	return &out
 }
 
 // TestLinearOperator checks the engine against the resize written as a
@@ -58,20 +78,7 @@ func TestLinearOperator(t *testing.T) {
 				av := operator(resample.NewTable(src.Height, 0, float64(src.Height), dst.Height, k))
 				worst := 0.0
 				for c := range src.Channels {
-					x := mat.NewDense(src.Height, src.Width, nil)
-					for y := range src.Height {
-						for i := range src.Width {
-							x.Set(y, i, float64(src.Row(y)[i*src.Channels+c]))
-						}
-					}
-					var h, out mat.Dense
-					h.Mul(x, ah.T())
-					// The engine keeps the horizontal pass in 8 bits; only
-					// the clamping matters here, the rounding is within the
-					// tolerance.
-					clamp8(&h)
-					out.Mul(av, &h)
-					clamp8(&out)
+					out := operatorResize(channel(src.Row, src.Width, src.Height, src.Channels, c), ah, av, 255)
 					for y := range dst.Height {
 						for i := range dst.Width {
 							d := math.Abs(float64(dst.Row(y)[i*dst.Channels+c]) - math.Round(out.At(y, i)))
