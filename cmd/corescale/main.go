@@ -18,6 +18,7 @@ import (
 var commands = []func() *cli.Command{
 	primeCommand,
 	resizeCommand,
+	devicesCommand,
 }
 
 func main() {

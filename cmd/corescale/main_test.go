@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/gpu"
 )
 
 // runCLI runs the command line in-process and returns what it printed
@@ -42,7 +44,7 @@ func TestExitCodes(t *testing.T) {
 		{args: []string{"prime", "--input", "x", "5"}, code: 2, stderr: "numbers from both NUMBER arguments and --input"},
 		{args: []string{"prime", "--random", "3", "--from", "1", "--to", "2"}, code: 2, stderr: "choose one source"},
 		{args: []string{"prime", "--bits", "8", "7"}, code: 2, stderr: "--bits and --seed go with --random"},
-		{args: []string{"prime", "--backend", "gpu", "7"}, code: 2, stderr: "this build has no GPU path yet"},
+		{args: []string{"prime", "--backend", "gpu", "7"}, code: 1, stderr: "--backend gpu: no usable GPU: "},
 		{args: []string{"prime", "--backend", "quantum", "7"}, code: 2, stderr: `unknown backend "quantum"`},
 		{args: []string{"prime", "--workers", "0", "7"}, code: 2, stderr: "--workers 0: want 1 or more"},
 		{args: []string{"prime", "--workers", "-3", "7"}, code: 2, stderr: "--workers -3"},
@@ -366,5 +368,43 @@ func TestWriteFailure(t *testing.T) {
 	code := run([]string{"corescale", "prime", "--print", "all", "--random", "100000"}, strings.NewReader(""), failingWriter{}, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "broken pipe") {
 		t.Errorf("exit %d, stderr %q; want 1 and the write error", code, errOut.String())
+	}
+}
+
+// TestNoGPU: on a machine without a usable GPU — the real driver library
+// and no device, as on these machines, or no driver library at all —
+// devices says why, auto runs on the CPU, and gpu fails with the reason.
+func TestNoGPU(t *testing.T) {
+	for _, lib := range []string{"", "/nonexistent/libcuda.so.1"} {
+		t.Setenv("CORESCALE_CUDA_LIBRARY", lib)
+		if lib == "" {
+			if p := gpu.ProbeDriver(gpu.DriverLibrary); p.Err == nil {
+				t.Skipf("this machine has %d GPU(s)", p.Devices)
+			}
+		}
+		out, errOut, code := runCLI("", "devices")
+		if code != 0 || !strings.Contains(out, "no GPU: ") || !strings.Contains(out, "gpu-emu") {
+			t.Errorf("library %q: devices: exit %d, %q %q", lib, code, out, errOut)
+		}
+		out, _, code = runCLI("", "devices", "--json")
+		var r struct {
+			Devices []any
+			Reason  string
+		}
+		if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || len(r.Devices) != 0 || r.Reason == "" {
+			t.Errorf("library %q: devices --json: exit %d, %v, %q", lib, code, err, out)
+		}
+		out, errOut, code = runCLI("", "prime", "--verbose", "--backend", "auto", "97")
+		if code != 0 || out != "97\n" || !strings.Contains(errOut, "auto chose parallel") {
+			t.Errorf("library %q: auto: exit %d, %q, %q", lib, code, out, errOut)
+		}
+		_, errOut, code = runCLI("", "prime", "--backend", "gpu", "97")
+		want := "no CUDA device"
+		if lib != "" {
+			want = "no NVIDIA driver library"
+		}
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("library %q: gpu: exit %d, %q; want 1 and %q", lib, code, errOut, want)
+		}
 	}
 }

@@ -173,8 +173,24 @@ func primeEngine(c *cli.Context) (corescale.PrimeTester, int, string, error) {
 		return nil, 0, "", usageErrorf("--workers %d: want 1 or more", workers)
 	}
 	switch backend {
-	case corescale.GPU:
-		return nil, 0, "", usageErrorf("--backend gpu: this build has no GPU path yet; use --backend parallel, or auto, which picks the fastest path available")
+	case corescale.GPU, corescale.Auto:
+		drv, err := gpu.Find()
+		if err == nil {
+			eng, err := gpu.NewPrimeEngine(drv, 0, 0)
+			if err == nil {
+				return eng, workers, fmt.Sprintf("backend %s chose the GPU: %s, device 0", backend, drv.Name()), nil
+			}
+			if backend == corescale.GPU {
+				return nil, 0, "", fmt.Errorf("--backend gpu: %w", err)
+			}
+			return prime.Parallel{Workers: workers}, workers,
+				fmt.Sprintf("backend auto chose parallel with %d workers: the GPU failed to start: %v", workers, err), nil
+		}
+		if backend == corescale.GPU {
+			return nil, 0, "", fmt.Errorf("--backend gpu: %w; use --backend parallel, or auto, which falls back to it", err)
+		}
+		return prime.Parallel{Workers: workers}, workers,
+			fmt.Sprintf("backend auto chose parallel with %d workers: %v", workers, err), nil
 	case corescale.GPUEmu:
 		eng, err := gpu.NewPrimeEngine(&emu.Driver{}, 0, 0)
 		if err != nil {
@@ -183,11 +199,8 @@ func primeEngine(c *cli.Context) (corescale.PrimeTester, int, string, error) {
 		return eng, workers, "backend gpu-emu, as asked: the GPU engine and kernels on the emulated driver (host CPU) — a GPU's results, not its speed", nil
 	case corescale.Serial:
 		return prime.Serial{}, 1, "backend serial, as asked: one goroutine", nil
-	case corescale.Parallel:
-		return prime.Parallel{Workers: workers}, workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers), nil
 	}
-	return prime.Parallel{Workers: workers}, workers,
-		fmt.Sprintf("backend auto chose parallel with %d workers: this build has no GPU path yet", workers), nil
+	return prime.Parallel{Workers: workers}, workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers), nil
 }
 
 // primeSource returns the source of numbers the flags ask for and a function

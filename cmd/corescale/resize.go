@@ -203,7 +203,7 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	}
 	switch backend {
 	case corescale.GPU:
-		return nil, usageErrorf("--backend gpu: this build has no GPU path yet; use --backend parallel, or auto, which picks the fastest path available")
+		return nil, usageErrorf("--backend gpu: corescale has no GPU resize kernels yet (only prime runs on the GPU); use --backend parallel, or auto")
 	case corescale.GPUEmu:
 		return nil, usageErrorf("--backend gpu-emu: the GPU resize kernels are not written yet; use --backend parallel")
 	case corescale.Serial:
@@ -211,7 +211,7 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	case corescale.Parallel:
 		o.Workers, s.why = workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers)
 	default:
-		o.Workers, s.why = workers, fmt.Sprintf("backend auto chose parallel with %d workers: this build has no GPU path yet", workers)
+		o.Workers, s.why = workers, fmt.Sprintf("backend auto chose parallel with %d workers: corescale has no GPU resize kernels yet", workers)
 	}
 	return s, nil
 }

@@ -78,7 +78,7 @@ func TestResizeUsage(t *testing.T) {
 		{[]string{"--size", "10x", "--format", "webp", "--out", out, in}, `unknown output format "webp"`},
 		{[]string{"--size", "10x", "--quality", "0", "--out", out, in}, "--quality 0: want 1 to 100"},
 		{[]string{"--size", "10x", "--quality", "101", "--out", out, in}, "--quality 101"},
-		{[]string{"--size", "10x", "--backend", "gpu", "--out", out, in}, "this build has no GPU path yet"},
+		{[]string{"--size", "10x", "--backend", "gpu", "--out", out, in}, "no GPU resize kernels yet"},
 		{[]string{"--size", "10x", "--backend", "cloud", "--out", out, in}, `unknown backend "cloud"`},
 		{[]string{"--size", "10x", "--workers", "0", "--out", out, in}, "--workers 0: want 1 or more"},
 		{[]string{"--size", "10x", "--max-pixels", "0", "--out", out, in}, "--max-pixels 0: want a positive number"},
