@@ -21,6 +21,11 @@ import (
 //go:embed prime.ptx
 var PrimePTX string
 
+// ResizePTX is the PTX of resize.cu.
+//
+//go:embed resize.ptx
+var ResizePTX string
+
 // Kernel is a kernel's name and the sizes in bytes of its parameters, in
 // order, as its argument list must be laid out for a launch.
 type Kernel struct {
@@ -32,8 +37,20 @@ type Kernel struct {
 // uint32_t count).
 var IsPrimeU64 = Kernel{Name: "is_prime_u64", Params: []int{8, 8, 4}}
 
+// ResizeH is resize.cu's resize_h_u8(const uint8_t *src, uint32_t
+// src_stride, uint8_t *dst, uint32_t dst_stride, uint32_t out_w, uint32_t
+// rows, uint32_t ch, const int32_t *start, const int32_t *count, const
+// int32_t *weights, uint32_t wstride).
+var ResizeH = Kernel{Name: "resize_h_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 8, 8, 8, 4}}
+
+// ResizeV is resize.cu's resize_v_u8(const uint8_t *src, uint32_t
+// src_stride, uint8_t *dst, uint32_t dst_stride, uint32_t row_len, uint32_t
+// y0, uint32_t out_rows, uint32_t first, const int32_t *start, const
+// int32_t *count, const int32_t *weights, uint32_t wstride).
+var ResizeV = Kernel{Name: "resize_v_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 4, 8, 8, 8, 4}}
+
 // All lists every kernel, for the drivers that look kernels up by name.
-var All = []Kernel{IsPrimeU64}
+var All = []Kernel{IsPrimeU64, ResizeH, ResizeV}
 
 var (
 	entryRE = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)

@@ -14,6 +14,8 @@ func TestSignatures(t *testing.T) {
 		k   Kernel
 	}{
 		{PrimePTX, IsPrimeU64},
+		{ResizePTX, ResizeH},
+		{ResizePTX, ResizeV},
 	} {
 		entries, err := Entries(c.ptx)
 		if err != nil {

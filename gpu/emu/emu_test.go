@@ -79,7 +79,7 @@ func TestMemoryChecks(t *testing.T) {
 // TestArgumentCounts: the emulator's trampolines unpack as many arguments
 // as the kernels declare (and kernels' own test ties those to the PTX).
 func TestArgumentCounts(t *testing.T) {
-	for _, k := range []kernels.Kernel{kernels.IsPrimeU64} {
+	for _, k := range kernels.All {
 		args := make([]unsafe.Pointer, len(k.Params)+1)
 		if err := Launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args); err == nil {
 			t.Errorf("%s: %d arguments accepted, the kernel declares %d", k.Name, len(args), len(k.Params))

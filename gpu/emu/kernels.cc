@@ -5,6 +5,7 @@
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 #include "prime.cu"
+#include "resize.cu"
 
 #include <cstring>
 
@@ -18,6 +19,19 @@ static void launch_is_prime_u64(void **args) {
 	is_prime_u64(*(const uint64_t **)args[0], *(uint8_t **)args[1], *(uint32_t *)args[2]);
 }
 
+static void launch_resize_h_u8(void **args) {
+	resize_h_u8(*(const uint8_t **)args[0], *(uint32_t *)args[1], *(uint8_t **)args[2], *(uint32_t *)args[3],
+	            *(uint32_t *)args[4], *(uint32_t *)args[5], *(uint32_t *)args[6], *(const int32_t **)args[7],
+	            *(const int32_t **)args[8], *(const int32_t **)args[9], *(uint32_t *)args[10]);
+}
+
+static void launch_resize_v_u8(void **args) {
+	resize_v_u8(*(const uint8_t **)args[0], *(uint32_t *)args[1], *(uint8_t **)args[2], *(uint32_t *)args[3],
+	            *(uint32_t *)args[4], *(uint32_t *)args[5], *(uint32_t *)args[6], *(uint32_t *)args[7],
+	            *(const int32_t **)args[8], *(const int32_t **)args[9], *(const int32_t **)args[10],
+	            *(uint32_t *)args[11]);
+}
+
 struct kernel {
 	const char *name;
 	void (*run)(void **args);
@@ -26,6 +40,8 @@ struct kernel {
 
 static const kernel kernels[] = {
 	{"is_prime_u64", launch_is_prime_u64, 3},
+	{"resize_h_u8", launch_resize_h_u8, 11},
+	{"resize_v_u8", launch_resize_v_u8, 12},
 };
 
 int emu_kernel_args(const char *name) {
