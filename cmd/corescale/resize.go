@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/gpu"
+	"github.com/corescale/corescale/gpu/emu"
 	"github.com/corescale/corescale/internal/imagefile"
 	"github.com/corescale/corescale/internal/thumbnail"
 	"github.com/schollz/progressbar/v3"
@@ -102,7 +104,7 @@ func resizeCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fast", Category: filters, Usage: "shrink by a box average first, down to --gap times the output, then filter (faster, slightly softer)"},
 			&cli.Float64Flag{Name: "gap", Category: filters, Value: 3, Usage: "with --fast, filter the last `G` times of the shrink (1 or more; larger is closer to exact)"},
 			&cli.BoolFlag{Name: "linear", Category: filters, Usage: "resize in linear light: fine detail keeps its brightness (slower)"},
-			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel or gpu"},
+			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel, gpu, or gpu-emu (the GPU code on the host, for development)"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Category: paths, Value: runtime.GOMAXPROCS(0), Usage: "`N` cores for the parallel path: several files at once, or one file's rows", DefaultText: fmt.Sprintf("all %d cores", runtime.GOMAXPROCS(0))},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: paths, Usage: "no progress bar and no summary; failures are still reported"},
 			&cli.BoolFlag{Name: "verbose", Category: paths, Usage: "say which backend runs, each file's sizes and where the time went"},
@@ -126,6 +128,9 @@ func resizeAction(c *cli.Context) error {
 	s, err := resizeFlags(c)
 	if err != nil {
 		return err
+	}
+	if closer, ok := s.opt.Resizer.(io.Closer); ok {
+		defer closer.Close()
 	}
 	batch, err := thumbnail.Plan(s.inputs, s.out, s.format)
 	if err != nil {
@@ -201,17 +206,46 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	if workers < 1 {
 		return nil, usageErrorf("--workers %d: want 1 or more", workers)
 	}
+	cpuOnly := ""
+	if o.Fast || o.Linear {
+		cpuOnly = "--fast and --linear run on the CPU engine only"
+	}
 	switch backend {
-	case corescale.GPU:
-		return nil, usageErrorf("--backend gpu: corescale has no GPU resize kernels yet (only prime runs on the GPU); use --backend parallel, or auto")
-	case corescale.GPUEmu:
-		return nil, usageErrorf("--backend gpu-emu: the GPU resize kernels are not written yet; use --backend parallel")
+	case corescale.GPU, corescale.GPUEmu:
+		if cpuOnly != "" {
+			return nil, usageErrorf("--backend %s: %s", backend, cpuOnly)
+		}
+		var drv gpu.Driver = &emu.Driver{}
+		if backend == corescale.GPU {
+			if drv, err = gpu.Find(); err != nil {
+				return nil, fmt.Errorf("--backend gpu: %w; use --backend parallel, or auto, which falls back to it", err)
+			}
+		}
+		eng, err := gpu.NewResizeEngine(drv, 0, o.Filter)
+		if err != nil {
+			return nil, fmt.Errorf("--backend %s: %w", backend, err)
+		}
+		o.Resizer, o.Workers = eng, workers
+		s.why = fmt.Sprintf("backend %s, as asked: resizing on %s, decoding and encoding on %d workers", backend, drv.Name(), workers)
 	case corescale.Serial:
 		o.Workers, s.why = 1, "backend serial, as asked: one goroutine"
 	case corescale.Parallel:
 		o.Workers, s.why = workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers)
 	default:
-		o.Workers, s.why = workers, fmt.Sprintf("backend auto chose parallel with %d workers: corescale has no GPU resize kernels yet", workers)
+		o.Workers = workers
+		why := cpuOnly
+		if drv, err := gpu.Find(); err != nil {
+			why = err.Error()
+		} else if why == "" {
+			eng, err := gpu.NewResizeEngine(drv, 0, o.Filter)
+			if err == nil {
+				o.Resizer = eng
+				s.why = fmt.Sprintf("backend auto chose the GPU: %s", drv.Name())
+				break
+			}
+			why = fmt.Sprintf("the GPU failed to start: %v", err)
+		}
+		s.why = fmt.Sprintf("backend auto chose parallel with %d workers: %s", workers, why)
 	}
 	return s, nil
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/internal/imagefile"
 )
 
@@ -78,7 +79,7 @@ func TestResizeUsage(t *testing.T) {
 		{[]string{"--size", "10x", "--format", "webp", "--out", out, in}, `unknown output format "webp"`},
 		{[]string{"--size", "10x", "--quality", "0", "--out", out, in}, "--quality 0: want 1 to 100"},
 		{[]string{"--size", "10x", "--quality", "101", "--out", out, in}, "--quality 101"},
-		{[]string{"--size", "10x", "--backend", "gpu", "--out", out, in}, "no GPU resize kernels yet"},
+		{[]string{"--size", "10x", "--backend", "gpu-emu", "--fast", "--out", out, in}, "run on the CPU engine only"},
 		{[]string{"--size", "10x", "--backend", "cloud", "--out", out, in}, `unknown backend "cloud"`},
 		{[]string{"--size", "10x", "--workers", "0", "--out", out, in}, "--workers 0: want 1 or more"},
 		{[]string{"--size", "10x", "--max-pixels", "0", "--out", out, in}, "--max-pixels 0: want a positive number"},
@@ -232,6 +233,7 @@ func TestResizeBackendsIdentical(t *testing.T) {
 		"fast1":    {"--backend", "serial", "--format", "jpeg", "--fast"},
 		"linear":   {"--backend", "parallel", "--workers", "2", "--linear"},
 		"linear1":  {"--backend", "serial", "--linear"},
+		"gpu-emu":  {"--backend", "gpu-emu", "--workers", "2"},
 	}
 	for name, flags := range runs {
 		if _, stderr, code := runCLI("", append(append(append([]string{}, args...), flags...), "--out", filepath.Join(dir, name), in)...); code != 0 {
@@ -242,7 +244,7 @@ func TestResizeBackendsIdentical(t *testing.T) {
 	if _, stderr, code := runCLI("", append(args, "--workers", "4", "--out", single, filepath.Join(in, "2.png"))...); code != 0 {
 		t.Fatalf("single: exit %d: %s", code, stderr)
 	}
-	for _, pair := range [][2]string{{"serial", "parallel"}, {"fast1", "fast"}, {"linear1", "linear"}} {
+	for _, pair := range [][2]string{{"serial", "parallel"}, {"fast1", "fast"}, {"linear1", "linear"}, {"serial", "gpu-emu"}} {
 		for _, f := range files(t, filepath.Join(dir, pair[0])) {
 			a, _ := os.ReadFile(filepath.Join(dir, pair[0], f))
 			b, err := os.ReadFile(filepath.Join(dir, pair[1], f))
@@ -254,6 +256,28 @@ func TestResizeBackendsIdentical(t *testing.T) {
 	a, _ := os.ReadFile(filepath.Join(dir, "serial", "2.png"))
 	if b, _ := os.ReadFile(single); !bytes.Equal(a, b) {
 		t.Error("one file on 4 workers differs from the serial output")
+	}
+}
+
+// TestResizeNoGPU: without a usable GPU, --backend gpu fails with the reason
+// and exit 1, writing nothing; auto runs on the CPU.
+func TestResizeNoGPU(t *testing.T) {
+	if gpu.ProbeDriver(gpu.Library()).Err == nil {
+		t.Skip("this machine has a GPU")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.png")
+	writePNG(t, in, 40, 30, 1)
+	out := filepath.Join(dir, "out")
+	_, stderr, code := runCLI("", "resize", "--size", "10x", "--backend", "gpu", "--out", out, in)
+	if code != 1 || !strings.Contains(stderr, "no usable GPU") {
+		t.Errorf("gpu: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("gpu without a GPU wrote output")
+	}
+	if _, stderr, code := runCLI("", "resize", "--verbose", "--size", "10x", "--backend", "auto", "--out", out, in); code != 0 || !strings.Contains(stderr, "auto chose parallel") {
+		t.Errorf("auto: exit %d, %q", code, stderr)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/imagefile"
@@ -25,6 +26,8 @@ type worker struct {
 
 	mu     sync.Mutex
 	claims map[string]string // output path → the input that writes it
+
+	device sync.Mutex // one image at a time through opt.Resizer
 }
 
 // do turns one input into its output.
@@ -194,6 +197,17 @@ func (w *worker) resize(d *imagefile.Decoded) (image.Image, error) {
 			return nil, fmt.Errorf("cannot crop a %T", img)
 		}
 		img = sub.SubImage(crop)
+	}
+	if w.opt.Resizer != nil {
+		src := resize.FromImage(img)
+		dst := corescale.NewRaster(ow, oh, src.Channels)
+		w.device.Lock()
+		err := w.opt.Resizer.Resize(dst, src)
+		w.device.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("resizing: %w", err)
+		}
+		return resize.ToImage(dst), nil
 	}
 	// ResizeImage keeps JPEG's YCbCr planes and 16-bit depth, which a
 	// round trip through an 8-bit RGB raster would convert at full size.

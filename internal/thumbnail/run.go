@@ -32,6 +32,12 @@ type Options struct {
 	// images, a single file across rows. 1 is the serial path.
 	Workers int
 
+	// Resizer, when set (the GPU engines), resizes every image as an 8-bit
+	// raster, one image at a time, in place of the CPU engine; decoding
+	// and encoding still spread over Workers goroutines. Fast and Linear
+	// are CPU features and must be off.
+	Resizer corescale.Resizer
+
 	// OnResult, if set, is called once per result as it comes, from one
 	// goroutine at a time (the one calling Run).
 	OnResult func(Result)
@@ -119,6 +125,9 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	if opt.Size.W < 0 || opt.Size.H < 0 || opt.Size.W > MaxSide || opt.Size.H > MaxSide ||
 		opt.Size.W == 0 && opt.Size.H == 0 {
 		return nil, fmt.Errorf("size %dx%d: want one or both sides from 1 to %d", opt.Size.W, opt.Size.H, MaxSide)
+	}
+	if opt.Resizer != nil && (opt.Fast || opt.Linear) {
+		return nil, fmt.Errorf("the fast mode and linear light run on the CPU engine only")
 	}
 	cores := opt.Workers
 	if cores <= 0 {
