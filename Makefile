@@ -10,7 +10,7 @@ KERNELS     := $(wildcard kernels/*.cu)
 NVCC        ?= nvcc
 PTXAS       ?= ptxas
 
-.PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check cuda cuda-toolkit
+.PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check sass cuda cuda-toolkit
 
 help:
 	@echo "make build          build ./$(BIN)"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint           gofmt, go vet, staticcheck"
 	@echo "make ptx            regenerate kernels/*.ptx from kernels/*.cu (needs nvcc)"
 	@echo "make ptx-check      the committed PTX is what nvcc makes, and ptxas takes it for sm_70/80/90"
+	@echo "make sass           registers, occupancy and hot-loop instruction counts of each kernel for sm_90"
 	@echo "make cuda           build the real GPU driver, ./corescale-cuda.so (needs cuda.h, CUDA 11.x or 12.x)"
 	@echo "make cuda-toolkit   install CUDA 11.8 from Debian (root): gpu/install-cuda-toolkit.sh"
 	@echo "make ci             what .ci/run runs: tools, lint, test, fuzz"
@@ -94,3 +95,6 @@ cuda-toolkit:
 cuda: build
 	$(GO) build -tags cuda -buildmode=plugin -o corescale-cuda.so ./gpu/cuda
 	$(GO) vet -tags cuda ./gpu/cuda
+
+sass:
+	bash kernels/sass.sh
