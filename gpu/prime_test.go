@@ -2,6 +2,7 @@ package gpu_test
 
 import (
 	"bufio"
+	"math/bits"
 	"os"
 	"strconv"
 	"strings"
@@ -43,8 +44,9 @@ func listed(t *testing.T, name string) []uint64 {
 // TestPrimeEngineEmulated runs the GPU engine — chunking, two streams,
 // pinned buffers, argument lists, events — on the emulated driver with its
 // device memory shrunk so the batch takes many chunks, and compares every
-// verdict with the CPU engine's on the numbers the CPU tests use: random
-// odd 64-bit numbers, the numbers just above 0 and just below 2^64, strong
+// verdict with the CPU engine's on the kinds of numbers the CPU tests use:
+// random odd 64-bit numbers, the numbers just above 0, around 2^63 and just
+// below 2^64, products and squares of primes near 2^32, k·2^m+1, strong
 // pseudoprimes and Carmichael numbers.
 func TestPrimeEngineEmulated(t *testing.T) {
 	ns := workload.Odd64(40000, 11)
@@ -53,6 +55,25 @@ func TestPrimeEngineEmulated(t *testing.T) {
 	}
 	for _, f := range []string{"spsp2_below_1e8.txt", "carmichael_below_1e8.txt", "spsp_large.txt"} {
 		ns = append(ns, listed(t, f)...)
+	}
+	// Products and squares of primes near 2^32 (hard composites near
+	// 2^64), and k·2^m+1, as the CPU engine's oracle test has.
+	var near []uint64
+	for p := uint64(1<<32 - 1); len(near) < 60; p -= 2 {
+		if prime.IsPrime(p) {
+			near = append(near, p)
+		}
+	}
+	for i, p := range near {
+		ns = append(ns, p*p)
+		for _, q := range near[i+1:] {
+			ns = append(ns, p*q)
+		}
+	}
+	for k := uint64(1); k < 200; k += 2 {
+		for m := 1; m < 64-bits.Len64(k); m++ {
+			ns = append(ns, k<<m+1)
+		}
 	}
 	want := make([]bool, len(ns))
 	prime.Serial{}.TestPrimes(ns, want)

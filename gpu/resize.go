@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"github.com/corescale/corescale"
@@ -28,7 +29,8 @@ type ResizeEngine struct {
 	slots  [2]Stream
 	// Budget caps the device memory a resize may use, in bytes (zero: four
 	// fifths of what is free).
-	Budget  int64
+	Budget int64
+	// Timings add up the phases of every band, from the device's events.
 	Timings Timings
 }
 
@@ -190,6 +192,7 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 	type slot struct {
 		hostIn, hostOut     HostBuffer
 		devIn, devMid, devO DevPtr
+		marks               [4]Event // before and after each phase
 		pending             *band
 	}
 	var slots [2]slot
@@ -214,6 +217,13 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		release = append(release, func() { s.hostOut.Free() })
+		for j := range s.marks {
+			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
+				return fmt.Errorf("gpu resize: %w", err)
+			}
+			m := s.marks[j]
+			release = append(release, func() { m.Close() })
+		}
 	}
 	finish := func(i int) error {
 		s := &slots[i]
@@ -229,6 +239,13 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 			copy(dst.Row(y), out[(y-b.y0)*dstRow:(y-b.y0+1)*dstRow])
 		}
 		s.pending = nil
+		for j, d := range []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost} {
+			t, err := s.marks[j+1].Since(s.marks[j])
+			if err != nil {
+				return fmt.Errorf("gpu resize: timing: %w", err)
+			}
+			*d += t
+		}
 		e.Timings.Chunks++
 		return nil
 	}
@@ -244,7 +261,13 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 			copy(in[(y-b.first)*srcRow:], src.Row(y))
 		}
 		nIn, nOut := uint32(b.last-b.first), uint32(b.y1-b.y0)
+		if err := st.Record(s.marks[0]); err != nil {
+			return fmt.Errorf("gpu resize: %w", err)
+		}
 		if err := st.CopyToDevice(s.devIn, s.hostIn, 0, int(nIn)*srcRow); err != nil {
+			return fmt.Errorf("gpu resize: %w", err)
+		}
+		if err := st.Record(s.marks[1]); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		srcStride, midStride, dstStride := uint32(srcRow), uint32(midRow), uint32(dstRow)
@@ -260,7 +283,13 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 		if err := st.Launch(e.fnV, Dim3{(rowLen + 127) / 128, (nOut + 1) / 2, 1}, Dim3{128, 2, 1}, argsV); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
+		if err := st.Record(s.marks[2]); err != nil {
+			return fmt.Errorf("gpu resize: %w", err)
+		}
 		if err := st.CopyToHost(s.hostOut, 0, s.devO, int(nOut)*dstRow); err != nil {
+			return fmt.Errorf("gpu resize: %w", err)
+		}
+		if err := st.Record(s.marks[3]); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		s.pending = b

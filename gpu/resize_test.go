@@ -61,6 +61,39 @@ func TestResizeEngineEmulated(t *testing.T) {
 	}
 }
 
+// TestResizeEngineSmallDevice: with the emulated device's memory itself
+// cut (not a budget), the engine plans its bands from the free memory the
+// device reports, and still gives the CPU's bytes; the phases are timed.
+func TestResizeEngineSmallDevice(t *testing.T) {
+	e, err := gpu.NewResizeEngine(&emu.Driver{Memory: 96 << 10}, 0, corescale.Lanczos3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	src := corescale.NewRaster(301, 257, 3)
+	for i := range src.Pix {
+		src.Pix[i] = uint8(i * 7 % 251)
+	}
+	cpu, _ := resize.New(resize.Options{Workers: 1})
+	for _, sz := range [][2]int{{97, 61}, {400, 300}} {
+		want, got := corescale.NewRaster(sz[0], sz[1], 3), corescale.NewRaster(sz[0], sz[1], 3)
+		cpu.Resize(want, src)
+		before := e.Timings.Chunks
+		if err := e.Resize(got, src); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("%dx%d: differs from the CPU engine", sz[0], sz[1])
+		}
+		if e.Timings.Chunks-before < 3 {
+			t.Errorf("%dx%d: %d bands on a 96 KiB device", sz[0], sz[1], e.Timings.Chunks-before)
+		}
+	}
+	if e.Timings.Kernel <= 0 || e.Timings.HostToDevice <= 0 {
+		t.Errorf("phases not timed: %+v", e.Timings)
+	}
+}
+
 func TestResizeEngineTooLittleMemory(t *testing.T) {
 	e, err := gpu.NewResizeEngine(&emu.Driver{}, 0, corescale.Lanczos3)
 	if err != nil {
