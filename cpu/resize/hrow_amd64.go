@@ -26,3 +26,10 @@ func hrow1(out, in []uint8, start, count, weights []int32, stride int)
 //
 //go:noescape
 func sumRows16(acc []uint16, src []uint8, stride, rows int)
+
+// padRGB16 pads RGB pixels to RGBX sixteen at a time while at least 52
+// bytes of in remain, and returns how many pixels it padded; the caller
+// pads the rest.
+//
+//go:noescape
+func padRGB16(out, in []uint8) int

@@ -177,3 +177,49 @@ clip1:
 done1:
 	VZEROUPPER
 	RET
+
+// The byte order that spreads four RGB pixels (12 bytes) over four 4-byte
+// pixels, the fourth byte of each zero (0x80 in a PSHUFB index clears).
+DATA padIndex<>+0(SB)/8, $0x8005040380020100
+DATA padIndex<>+8(SB)/8, $0x800b0a0980080706
+GLOBL padIndex<>(SB), RODATA|NOPTR, $16
+
+// func padRGB16(out, in []uint8) int
+//
+// Pads sixteen RGB pixels at a time to RGBX while at least 52 bytes of in
+// remain (each 16-byte load uses 12), and returns how many pixels it did.
+TEXT ·padRGB16(SB), NOSPLIT, $0-56
+	MOVQ out_base+0(FP), DI
+	MOVQ in_base+24(FP), SI
+	MOVQ in_len+32(FP), CX
+	MOVQ out_len+8(FP), R8
+	XORQ AX, AX
+	MOVOU padIndex<>(SB), X7
+
+pad16:
+	CMPQ CX, $52
+	JL padded
+	CMPQ R8, $64
+	JL padded
+	MOVOU (SI), X0
+	MOVOU 12(SI), X1
+	MOVOU 24(SI), X2
+	MOVOU 36(SI), X3
+	PSHUFB X7, X0
+	PSHUFB X7, X1
+	PSHUFB X7, X2
+	PSHUFB X7, X3
+	MOVOU X0, (DI)
+	MOVOU X1, 16(DI)
+	MOVOU X2, 32(DI)
+	MOVOU X3, 48(DI)
+	ADDQ $48, SI
+	ADDQ $64, DI
+	SUBQ $48, CX
+	SUBQ $64, R8
+	ADDQ $16, AX
+	JMP pad16
+
+padded:
+	MOVQ AX, ret+48(FP)
+	RET

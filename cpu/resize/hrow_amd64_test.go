@@ -31,3 +31,24 @@ func TestHrowMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestPadRGB: the PSHUFB padding and the Go tail pad every length right.
+func TestPadRGB(t *testing.T) {
+	for n := range 100 {
+		in := make([]uint8, 3*n)
+		for i := range in {
+			in[i] = uint8(i*7 + 1)
+		}
+		out := make([]uint8, 4*n)
+		for i := range out {
+			out[i] = 0xee
+		}
+		padRGB(out, in)
+		for p := range n {
+			want := []uint8{in[3*p], in[3*p+1], in[3*p+2], 0}
+			if !bytes.Equal(out[4*p:4*p+4], want) {
+				t.Fatalf("%d pixels: pixel %d is %v, want %v", n, p, out[4*p:4*p+4], want)
+			}
+		}
+	}
+}
