@@ -207,6 +207,11 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 	w, h := (src.Width+fx-1)/fx, (src.Height+fy-1)/fy
 	dst := corescale.NewRaster(w, h, ch)
 	n := src.Width * ch
+	avg := make([]uint8, 255*fx*fy+1)
+	div := newDivider(uint32(fx * fy))
+	for s := range avg {
+		avg[s] = div.round(uint32(s))
+	}
 	e.rows(h, func(y0, y1 int) {
 		if haveHrow4 && fy <= 257 {
 			// 16-bit column sums, 32 columns per AVX2 step.
@@ -222,7 +227,7 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 					}
 					cols[i] = s
 				}
-				sumBlocks(dst.Row(y), cols, src.Width, fx, ch, rows)
+				sumBlocks(dst.Row(y), cols, src.Width, fx, ch, rows, avg)
 			}
 			return
 		}
@@ -233,48 +238,61 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 			for r := range rows {
 				sums.add(src.Row(y*fy + r))
 			}
-			sumBlocks(dst.Row(y), sums.columns(), src.Width, fx, ch, rows)
+			sumBlocks(dst.Row(y), sums.columns(), src.Width, fx, ch, rows, avg)
 		}
 	})
 	return dst
 }
 
 // sumBlocks writes to out the rounded average of each block of fx columns
-// of cols (sums over rows rows), per channel.
-func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int) {
+// of cols (sums over rows rows), per channel. The averages of full blocks
+// come from avg, the average of every possible sum of fx·rows samples: a
+// load instead of a division.
+func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int, avg []uint8) {
 	w := (width + fx - 1) / fx
-	full := newDivider(uint32(fx * rows))
-	for x := range w {
-		n := min(fx, width-x*fx) // the last block may be narrower
-		div := full
-		if n < fx {
-			div = newDivider(uint32(n * rows))
-		}
-		block := cols[x*fx*ch : (x*fx+n)*ch]
-		o := out[x*ch : x*ch+ch]
-		switch ch {
-		case 3:
+	full := width / fx
+	if len(avg) != 255*fx*rows+1 {
+		full = 0 // a short last row of blocks: the general loop
+	}
+	switch ch {
+	case 3:
+		for x := range full {
+			b := cols[x*fx*3 : (x+1)*fx*3]
 			var s0, s1, s2 uint32
-			for len(block) >= 3 {
-				s0, s1, s2 = s0+uint32(block[0]), s1+uint32(block[1]), s2+uint32(block[2])
-				block = block[3:]
+			for j := 0; j+2 < len(b); j += 3 {
+				s0 += uint32(b[j])
+				s1 += uint32(b[j+1])
+				s2 += uint32(b[j+2])
 			}
-			o[0], o[1], o[2] = div.round(s0), div.round(s1), div.round(s2)
-		case 4:
+			o := out[3*x : 3*x+3]
+			o[0], o[1], o[2] = avg[s0], avg[s1], avg[s2]
+		}
+	case 4:
+		for x := range full {
+			b := cols[x*fx*4 : (x+1)*fx*4]
 			var s0, s1, s2, s3 uint32
-			for len(block) >= 4 {
-				s0, s1, s2, s3 = s0+uint32(block[0]), s1+uint32(block[1]), s2+uint32(block[2]), s3+uint32(block[3])
-				block = block[4:]
+			for j := 0; j+3 < len(b); j += 4 {
+				s0 += uint32(b[j])
+				s1 += uint32(b[j+1])
+				s2 += uint32(b[j+2])
+				s3 += uint32(b[j+3])
 			}
-			o[0], o[1], o[2], o[3] = div.round(s0), div.round(s1), div.round(s2), div.round(s3)
-		default:
-			for c := range ch {
-				var s uint32
-				for j := c; j < len(block); j += ch {
-					s += uint32(block[j])
-				}
-				o[c] = div.round(s)
+			o := out[4*x : 4*x+4]
+			o[0], o[1], o[2], o[3] = avg[s0], avg[s1], avg[s2], avg[s3]
+		}
+	default:
+		full = 0 // the general loop below takes every block
+	}
+	for x := full; x < w; x++ {
+		m := min(fx, width-x*fx) // the last block may be narrower
+		d := newDivider(uint32(m * rows))
+		block := cols[x*fx*ch : (x*fx+m)*ch]
+		for c := range ch {
+			var s uint32
+			for j := c; j < len(block); j += ch {
+				s += uint32(block[j])
 			}
+			out[x*ch+c] = d.round(s)
 		}
 	}
 }
