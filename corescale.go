@@ -24,17 +24,21 @@ const (
 var Backends = []Backend{Auto, Serial, Parallel, GPU, GPUEmu}
 
 // ParseBackend returns the backend named s, or an error listing the valid names.
-func ParseBackend(s string) (Backend, error) {
-	for _, b := range Backends {
-		if string(b) == s {
-			return b, nil
+func ParseBackend(s string) (Backend, error) { return parseName(s, Backends, "backend") }
+
+// parseName returns the member of names spelled s, or an error that lists
+// them, calling them what.
+func parseName[T ~string](s string, names []T, what string) (T, error) {
+	for _, n := range names {
+		if string(n) == s {
+			return n, nil
 		}
 	}
-	names := make([]string, len(Backends))
-	for i, b := range Backends {
-		names[i] = string(b)
+	list := make([]string, len(names))
+	for i, n := range names {
+		list[i] = string(n)
 	}
-	return "", fmt.Errorf("unknown backend %q (want %s)", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown %s %q (want %s)", what, s, strings.Join(list, ", "))
 }
 
 // PrimeTester tests batches of integers below 2^64 for primality. Every
@@ -68,18 +72,7 @@ const (
 var Filters = []Filter{Nearest, Box, Linear, CatmullRom, Mitchell, Lanczos2, Lanczos3}
 
 // ParseFilter returns the filter named s, or an error listing the valid names.
-func ParseFilter(s string) (Filter, error) {
-	for _, f := range Filters {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	names := make([]string, len(Filters))
-	for i, f := range Filters {
-		names[i] = string(f)
-	}
-	return "", fmt.Errorf("unknown filter %q (want %s)", s, strings.Join(names, ", "))
-}
+func ParseFilter(s string) (Filter, error) { return parseName(s, Filters, "filter") }
 
 // Raster is an 8-bit image of 1 to 4 interleaved channels: gray, gray and
 // alpha, RGB, or RGBA. With alpha (2 or 4 channels) the colour channels are
