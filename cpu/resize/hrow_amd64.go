@@ -33,3 +33,10 @@ func sumRows16(acc []uint16, src []uint8, stride, rows int)
 //
 //go:noescape
 func padRGB16(out, in []uint8) int
+
+// vstrip computes the vertical pass for out's first len(out) rounded down
+// to 32 samples: out[i] is the clamped, rounded sum over k of
+// src[k·stride + i]·weights[k].
+//
+//go:noescape
+func vstrip(out, src []uint8, stride int, weights []int32)

@@ -223,3 +223,84 @@ pad16:
 padded:
 	MOVQ AX, ret+48(FP)
 	RET
+
+// func vstrip(out, src []uint8, stride int, weights []int32)
+//
+// The vertical pass for 32 samples at a time: out[i] = the clamped, rounded
+// Σ_k src[k·stride + i]·weights[k], for i below len(out) rounded down to 32.
+// Four registers hold 32 sums over all the taps, then the shift and the
+// saturating packs (VPERMQ undoes their lane interleaving) clamp to bytes.
+TEXT ·vstrip(SB), NOSPLIT, $0-80
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ stride+48(FP), R8
+	MOVQ weights_base+56(FP), R9
+	MOVQ weights_len+64(FP), R10
+	SHRQ $5, CX
+	JZ vdone
+	MOVL $0x200000, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15
+
+vstrip32:
+	VMOVDQA Y15, Y0
+	VMOVDQA Y15, Y1
+	VMOVDQA Y15, Y2
+	VMOVDQA Y15, Y3
+	MOVQ SI, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+	TESTQ R13, R13
+	JZ vpack
+
+vtap:
+	VPBROADCASTD (R12), Y8
+	VPMOVZXBD (R11), Y4
+	VPMOVZXBD 8(R11), Y5
+	VPMOVZXBD 16(R11), Y6
+	VPMOVZXBD 24(R11), Y7
+	VPMULLD Y8, Y4, Y4
+	VPMULLD Y8, Y5, Y5
+	VPMULLD Y8, Y6, Y6
+	VPMULLD Y8, Y7, Y7
+	VPADDD Y4, Y0, Y0
+	VPADDD Y5, Y1, Y1
+	VPADDD Y6, Y2, Y2
+	VPADDD Y7, Y3, Y3
+	ADDQ R8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNZ vtap
+
+vpack:
+	VPSRAD $22, Y0, Y0
+	VPSRAD $22, Y1, Y1
+	VPSRAD $22, Y2, Y2
+	VPSRAD $22, Y3, Y3
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKUSWB Y2, Y0, Y0
+	// The packs worked within 128-bit lanes: the dwords are now in the
+	// order 0, 2, 4, 6, 1, 3, 5, 7 of their 4-sample groups.
+	VMOVDQU vpermIndex<>(SB), Y9
+	VPERMD Y0, Y9, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ vstrip32
+
+vdone:
+	VZEROUPPER
+	RET
+
+DATA vpermIndex<>+0(SB)/4, $0
+DATA vpermIndex<>+4(SB)/4, $4
+DATA vpermIndex<>+8(SB)/4, $1
+DATA vpermIndex<>+12(SB)/4, $5
+DATA vpermIndex<>+16(SB)/4, $2
+DATA vpermIndex<>+20(SB)/4, $6
+DATA vpermIndex<>+24(SB)/4, $3
+DATA vpermIndex<>+28(SB)/4, $7
+GLOBL vpermIndex<>(SB), RODATA|NOPTR, $32

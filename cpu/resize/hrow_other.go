@@ -17,3 +17,7 @@ func hrow1(out, in []uint8, start, count, weights []int32, stride int) {
 }
 
 func padRGB16(out, in []uint8) int { return 0 }
+
+func vstrip(out, src []uint8, stride int, weights []int32) {
+	panic("resize: vstrip without AVX2")
+}

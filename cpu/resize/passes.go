@@ -204,23 +204,30 @@ func dotWide2(px []uint64, w []int32) (s, u uint64) {
 // output needs.
 func vertical(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
 	n := src.Width * src.Channels
-	acc := make([]int32, n)
+	simd := 0
+	if haveHrow4 {
+		simd = n &^ 31 // vstrip takes 32 samples a step; the loop below the rest
+	}
+	acc := make([]int32, n-simd)
 	for y := y0; y < y1; y++ {
 		start, _, w := t.Taps(y)
+		out := dst.Row(y)[:n]
+		if simd > 0 {
+			vstrip(out[:simd], src.Pix[(start-yOffset)*src.Stride:], src.Stride, w)
+		}
 		for i := range acc {
 			acc[i] = half
 		}
 		// Row by row, so every pass over acc is sequential in memory.
 		for j, k := range w {
-			in := src.Row(start - yOffset + j)[:n]
+			in := src.Row(start - yOffset + j)[simd:n]
 			a := acc[:len(in)]
 			for i, v := range in {
 				a[i] += int32(v) * k
 			}
 		}
-		out := dst.Row(y)[:n]
-		for i, s := range acc[:len(out)] {
-			out[i] = clip8(s)
+		for i, s := range acc {
+			out[simd+i] = clip8(s)
 		}
 	}
 }
