@@ -124,6 +124,16 @@ pixel1:
 	LEAQ (SI)(AX*1), R12
 	MOVQ R10, R13
 	VPXOR Y0, Y0, Y0
+	// Where the row has room, round the taps up to whole steps of eight:
+	// the table's rows are padded with zero weights to a multiple of 8.
+	LEAQ 7(BX), R14
+	ANDQ $-8, R14
+	LEAQ (AX)(R14*1), R15
+	CMPQ R15, in_len+32(FP)
+	JGT uneven1
+	MOVQ R14, BX
+
+uneven1:
 	CMPQ BX, $8
 	JL tail1
 

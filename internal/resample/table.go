@@ -9,8 +9,8 @@ const FixedBits = 32 - 8 - 2
 
 // Table holds the taps of every output pixel along one axis: output i reads
 // source pixels Start[i] … Start[i]+Count[i]−1 with weights
-// Weights[i·Stride …]. Rows are padded to Stride with zeros so that loops
-// may run a fixed length.
+// Weights[i·Stride …]. Rows are padded with zeros to Stride, a multiple of
+// 8, so that loops may run whole SIMD steps.
 type Table struct {
 	In, Out int
 	Stride  int
@@ -35,7 +35,9 @@ func NewTable(inSize int, in0, in1 float64, outSize int, k Kernel) *Table {
 	scale := (in1 - in0) / float64(outSize)
 	filterScale := max(scale, 1)
 	support := k.Support * filterScale
-	stride := int(math.Ceil(support))*2 + 1
+	// Rows padded with zero weights to a multiple of 8, so a SIMD loop may
+	// run whole steps of eight taps past the last one.
+	stride := (int(math.Ceil(support))*2 + 1 + 7) &^ 7
 	t := &Table{
 		In: inSize, Out: outSize, Stride: stride,
 		Start:   make([]int32, outSize),
