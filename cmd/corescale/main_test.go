@@ -377,10 +377,9 @@ func TestWriteFailure(t *testing.T) {
 func TestNoGPU(t *testing.T) {
 	for _, lib := range []string{"", "/nonexistent/libcuda.so.1"} {
 		t.Setenv("CORESCALE_CUDA_LIBRARY", lib)
-		if lib == "" {
-			if p := gpu.ProbeDriver(gpu.DriverLibrary); p.Err == nil {
-				t.Skipf("this machine has %d GPU(s)", p.Devices)
-			}
+		p := gpu.ProbeDriver(gpu.Library())
+		if p.Err == nil {
+			t.Skipf("this machine has %d GPU(s)", p.Devices)
 		}
 		out, errOut, code := runCLI("", "devices")
 		if code != 0 || !strings.Contains(out, "no GPU: ") || !strings.Contains(out, "gpu-emu") {
@@ -399,8 +398,8 @@ func TestNoGPU(t *testing.T) {
 			t.Errorf("library %q: auto: exit %d, %q, %q", lib, code, out, errOut)
 		}
 		_, errOut, code = runCLI("", "prime", "--backend", "gpu", "97")
-		want := "no CUDA device"
-		if lib != "" {
+		want := "no CUDA device" // the real library, and no GPU
+		if !p.Library {
 			want = "no NVIDIA driver library"
 		}
 		if code != 1 || !strings.Contains(errOut, want) {
