@@ -19,6 +19,7 @@ var commands = []func() *cli.Command{
 	primeCommand,
 	resizeCommand,
 	devicesCommand,
+	benchCommand,
 }
 
 func main() {

@@ -1,0 +1,67 @@
+// Package bench is corescale's benchmark harness: it times the same batch
+// work on the serial, parallel and GPU paths, checks every path's results
+// against the serial engine's before timing it, and says how the work scales
+// with workers.
+//
+// # Workloads
+//
+// Every workload is generated from a seed and held in memory, so parsing and
+// decoding are not timed (except in the thumbnail batch, whose point is the
+// whole pipeline):
+//
+//	prime-odd64        uniform odd 64-bit numbers (mostly composites)
+//	prime-primes64     64-bit primes only (every number takes the full test)
+//	prime-u32          uniform numbers below 2^32, even ones included
+//	resize-large       a large photo-like chart to a tenth of its side, exact
+//	resize-large-fast  the same in fast mode (box pre-reduce, then the filter)
+//	resize-small       a small chart to a quarter of its side, exact
+//	resize-small-fast  the same in fast mode
+//	thumbnail          a folder of JPEGs to thumbnails: decode, resize, encode, write
+//
+// Sizes come from Small, Medium and Large (SizesFor); tests use their own.
+//
+// # Backends
+//
+// A Backend makes engines: serial (one goroutine), parallel at a given number
+// of workers, gpu over a gpu.Driver. A backend whose driver is emulated is
+// labelled so, timed only to prove it runs, and left out of every speedup and
+// fit. Tests inject their own Backend (a wrong one must be caught).
+//
+// # Method
+//
+// For each workload and backend: one untimed run whose results are compared
+// with the serial engine's (a mismatch is a failure and the backend is not
+// timed; the run doubles as the warm-up), then repeats until both
+// Config.Repeat runs and Config.MinTime of timed work are done. Each repeat
+// records wall time and the process's CPU time (user + system, getrusage).
+// The report gives the median, min, max, standard deviation and 95%
+// confidence interval of the mean (bench/stats), throughput at the median,
+// speedup against the serial median, parallel efficiency and the Karp–Flatt
+// metric per worker count, and per workload the Amdahl serial fraction
+// fitted over the parallel sweep.
+//
+// # JSON schema
+//
+// Report.WriteJSON writes a Report (schema "corescale-bench/1"):
+//
+//	{
+//	  "schema": "corescale-bench/1",
+//	  "started": RFC 3339 time, "elapsed_s": seconds,
+//	  "machine": {"cpu", "cores", "gomaxprocs", "go", "os", "arch", "gpu", "gpu_reason"},
+//	  "config": {"size", "seed", "repeat", "min_time_s", "workloads": [...], "backends": [...]},
+//	  "results": [{
+//	    "workload", "kind" (prime|resize|thumbnail), "unit" (numbers|megapixels),
+//	    "units_per_run", "backend", "label", "workers", "emulated",
+//	    "status" (ok|mismatch|error|skipped), "error",
+//	    "repeats", "wall_s": Stats, "cpu_s": Stats,
+//	    "throughput" (units per second at the median wall time),
+//	    "speedup", "efficiency", "karp_flatt" (absent when undefined),
+//	    "phases_s": {phase: seconds per run}
+//	  }],
+//	  "scaling": [{"workload", "baseline", "serial_fraction", "residual",
+//	               "points", "max_speedup" (absent when unbounded)}]
+//	}
+//
+// Stats is {"n", "median", "min", "max", "mean", "sd", "ci_low", "ci_high"},
+// in seconds. The Go types Report, Result, Stats and Scaling are the schema.
+package bench
