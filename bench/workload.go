@@ -386,8 +386,10 @@ func engineTimings(t *task, engine any) {
 	t.close = func() { prev(); closer.Close() }
 }
 
-func comparePrimes(ns []uint64, got, want []bool) error {
-	bad, first := 0, -1
+// differences returns how many elements of got differ from want, and the
+// index of the first.
+func differences[T comparable](got, want []T) (bad, first int) {
+	first = -1
 	for i := range want {
 		if got[i] != want[i] {
 			if first < 0 {
@@ -396,6 +398,11 @@ func comparePrimes(ns []uint64, got, want []bool) error {
 			bad++
 		}
 	}
+	return bad, first
+}
+
+func comparePrimes(ns []uint64, got, want []bool) error {
+	bad, first := differences(got, want)
 	if bad == 0 {
 		return nil
 	}
@@ -407,15 +414,7 @@ func compareBytes(got, want []byte) error {
 	if len(got) != len(want) {
 		return fmt.Errorf("output is %d bytes, the serial engine's %d", len(got), len(want))
 	}
-	bad, first := 0, -1
-	for i := range want {
-		if got[i] != want[i] {
-			if first < 0 {
-				first = i
-			}
-			bad++
-		}
-	}
+	bad, first := differences(got, want)
 	if bad == 0 {
 		return nil
 	}
