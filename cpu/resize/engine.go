@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/internal/resample"
@@ -132,19 +133,12 @@ func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
 	tv := e.table(src.Height, box[1], box[3], dst.Height)
 	switch {
 	case needH && needV:
-		// Each worker takes a band of output rows and runs both passes
-		// for it, over the source rows the band reads: no barrier between
-		// the passes, and the band's intermediate rows are still in cache
-		// when the vertical pass reads them. Neighbouring bands share a
-		// filter's support of rows, computed by both.
-		e.rows(dst.Height, func(y0, y1 int) {
-			first := int(tv.Start[y0])
-			last := int(tv.Start[y1-1] + tv.Count[y1-1])
-			tmp := e.intermediate(dst.Width, last-first, src.Channels)
-			defer e.scratch.Put(tmp)
-			horizontal(tmp, src, th, first, 0, tmp.Height)
-			vertical(dst, tmp, tv, first, y0, y1)
-		})
+		first := int(tv.Start[0])
+		last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
+		tmp := e.intermediate(dst.Width, last-first, src.Channels)
+		defer e.scratch.Put(tmp)
+		e.rows(tmp.Height, func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
+		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
 	case needH:
 		e.rows(dst.Height, func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
 	case needV:
@@ -168,18 +162,34 @@ func (e *Engine) intermediate(w, h, ch int) *corescale.Raster {
 	return r
 }
 
-// rows runs f over [0, n) split into one contiguous range per worker.
+// rows runs f over [0, n) in chunks that the workers take in turn from a
+// shared counter, the calling goroutine among them. Fixed halves would make
+// an image wait for its slowest worker, and a worker that the system wakes
+// late — a millisecond is common on a shared virtual machine — would then
+// cost a millisecond; with chunks the others take its share meanwhile.
 func (e *Engine) rows(n int, f func(y0, y1 int)) {
 	w := min(e.workers, n)
 	if w <= 1 {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	for i := range w {
-		y0, y1 := n*i/w, n*(i+1)/w
-		wg.Go(func() { f(y0, y1) })
+	chunk := max(1, n/(8*w))
+	var next atomic.Int64
+	work := func() {
+		for {
+			y1 := int(next.Add(int64(chunk)))
+			y0 := y1 - chunk
+			if y0 >= n {
+				return
+			}
+			f(y0, min(y1, n))
+		}
 	}
+	var wg sync.WaitGroup
+	for range w - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 }
 
