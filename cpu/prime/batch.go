@@ -1,26 +1,83 @@
 package prime
 
-// lanes is how many numbers the batch engine interleaves in one
-// exponentiation loop (see BenchmarkLanes for the measurement behind it).
+// lanes is how many numbers the scalar loops interleave (see BenchmarkLanes
+// for the measurement behind it).
 const lanes = 4
 
-// window is how many numbers pass through the three stages together; it keeps
-// the candidate lists small enough to live on the stack.
-const window = 512
+// window is how many numbers pass through the three stages together: enough
+// that the few survivors of the base-2 test still fill the widest loops, few
+// enough that the candidate lists live on the stack.
+const window = 1024
 
 // IsPrime reports whether n is prime. It is exact for every uint64.
 func IsPrime(n uint64) bool {
 	var out [1]bool
-	testBatch([]uint64{n}, out[:], 1)
+	testBatch([]uint64{n}, out[:], scalarMethod(1))
 	return out[0]
 }
 
-// testBatch sets out[i] to whether ns[i] is prime, carrying width numbers
-// through each interleaved loop. It runs in three stages over windows of the
-// batch — trial division, the base-2 strong test, the Lucas test — each
-// stage passing on the survivors of the one before, so every interleaved
-// loop is filled with numbers that need the same work.
-func testBatch(ns []uint64, out []bool, width int) {
+// A method runs the two probable-prime tests on up to width numbers at once:
+// strong sets pass[i] to whether ns[i] is a strong probable prime to base 2,
+// lucas to whether it is an extra strong Lucas probable prime with
+// parameter ps[i].
+type method struct {
+	width  int
+	strong func(ns []uint64, pass []bool)
+	lucas  func(ns, ps []uint64, pass []bool)
+	// Fewer than fill numbers go to small, when set: a wide loop costs the
+	// same however few of its lanes are in use.
+	fill  int
+	small *method
+}
+
+// maxGroup bounds a method's width: the IFMA loops' three registers of
+// eight.
+const maxGroup = 24
+
+// scalarMethod interleaves width numbers in the scalar loops: the four-lane
+// assembly for a full group of four, the general Go loops otherwise.
+func scalarMethod(width int) method {
+	return method{
+		width: width,
+		strong: func(ns []uint64, pass []bool) {
+			var a [maxLanes]uint64
+			var ok [maxLanes]bool
+			copy(a[:], ns)
+			if len(ns) == 4 {
+				strongBase2x4(&a, &ok)
+			} else {
+				strongBase2(&a, &ok, len(ns))
+			}
+			copy(pass, ok[:len(ns)])
+		},
+		lucas: func(ns, ps []uint64, pass []bool) {
+			var a, p [maxLanes]uint64
+			var ok [maxLanes]bool
+			copy(a[:], ns)
+			copy(p[:], ps)
+			if len(ns) == 4 {
+				extraStrongLucasx4(&a, &p, &ok)
+			} else {
+				extraStrongLucas(&a, &p, &ok, len(ns))
+			}
+			copy(pass, ok[:len(ns)])
+		},
+	}
+}
+
+// fastest is the fastest method this CPU has, which the engines use.
+var fastest = func() method {
+	if m, ok := ifmaMethod(); ok {
+		return m
+	}
+	return scalarMethod(lanes)
+}()
+
+// testBatch sets out[i] to whether ns[i] is prime. It runs in three stages
+// over windows of the batch — trial division, the base-2 strong test, the
+// Lucas test — each stage passing on the survivors of the one before, so
+// every interleaved loop is filled with numbers that need the same work.
+func testBatch(ns []uint64, out []bool, m method) {
 	var cand, sure [window]int32
 	for base := 0; base < len(ns); base += window {
 		w := ns[base:min(base+window, len(ns))]
@@ -34,30 +91,31 @@ func testBatch(ns []uint64, out []bool, width int) {
 				k++
 			}
 		}
-		k = runStage(w, cand[:k], sure[:], width, strongBase2Stage)
-		k = runStage(w, sure[:k], cand[:], width, lucasStage)
+		k = m.strongStage(w, cand[:k], sure[:])
+		k = m.lucasStage(w, sure[:k], cand[:])
 		for _, i := range cand[:k] {
 			o[i] = true
 		}
 	}
 }
 
-// stage runs one test on the first k numbers of ns and reports which pass.
-type stage func(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int)
-
-// runStage runs test over the numbers w[i] for i in in, width at a time, and
-// writes the indices of those that pass to out, returning their count.
-func runStage(w []uint64, in, out []int32, width int, test stage) int {
-	var ns [maxLanes]uint64
-	var pass [maxLanes]bool
+// strongStage runs the base-2 test on the numbers w[i] for i in in, width at
+// a time, and writes the indices of those that pass to out, returning their
+// count.
+func (m *method) strongStage(w []uint64, in, out []int32) int {
+	var ns [maxGroup]uint64
+	var pass [maxGroup]bool
 	k := 0
 	for len(in) > 0 {
-		g := in[:min(width, len(in))]
+		if len(in) < m.fill {
+			return k + m.small.strongStage(w, in, out[k:])
+		}
+		g := in[:min(m.width, len(in))]
 		in = in[len(g):]
 		for l, i := range g {
 			ns[l] = w[i]
 		}
-		test(&ns, &pass, len(g))
+		m.strong(ns[:len(g)], pass[:len(g)])
 		for l, i := range g {
 			if pass[l] {
 				out[k] = i
@@ -68,34 +126,44 @@ func runStage(w []uint64, in, out []int32, width int, test stage) int {
 	return k
 }
 
-func strongBase2Stage(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
-	if k == 4 {
-		strongBase2x4(ns, pass)
-		return
-	}
-	strongBase2(ns, pass, k)
-}
-
-// lucasStage chooses each number's parameter and runs the Lucas test on the
-// numbers the parameter search did not already prove composite.
-func lucasStage(ns *[maxLanes]uint64, pass *[maxLanes]bool, k int) {
-	var live, ps [maxLanes]uint64
-	var ok [maxLanes]bool
-	var at [maxLanes]int
-	m := 0
-	for l := range k {
-		pass[l] = false
-		if p, found := lucasParameter(ns[l]); found {
-			live[m], ps[m], at[m] = ns[l], p, l
-			m++
+// lucasStage chooses the parameter of each number w[i] for i in in, runs the
+// Lucas test on those the search did not already prove composite, and
+// writes the indices of those that pass to out, returning their count. It
+// reorders in.
+func (m *method) lucasStage(w []uint64, in, out []int32) int {
+	var ps [window]uint64
+	j := 0
+	for _, i := range in {
+		if p, ok := lucasParameter(w[i]); ok {
+			in[j], ps[j] = i, p
+			j++
 		}
 	}
-	if m == 4 {
-		extraStrongLucasx4(&live, &ps, &ok)
-	} else {
-		extraStrongLucas(&live, &ps, &ok, m)
+	return m.lucasGroups(w, in[:j], ps[:j], out)
+}
+
+// lucasGroups runs the Lucas test on the numbers w[i] for i in in with
+// parameters ps, width at a time, as strongStage does the base-2 test.
+func (m *method) lucasGroups(w []uint64, in []int32, ps []uint64, out []int32) int {
+	var ns [maxGroup]uint64
+	var pass [maxGroup]bool
+	k := 0
+	for len(in) > 0 {
+		if len(in) < m.fill {
+			return k + m.small.lucasGroups(w, in, ps, out[k:])
+		}
+		g := min(m.width, len(in))
+		for l, i := range in[:g] {
+			ns[l] = w[i]
+		}
+		m.lucas(ns[:g], ps[:g], pass[:g])
+		for l, i := range in[:g] {
+			if pass[l] {
+				out[k] = i
+				k++
+			}
+		}
+		in, ps = in[g:], ps[g:]
 	}
-	for j := range m {
-		pass[at[j]] = ok[j]
-	}
+	return k
 }

@@ -15,7 +15,7 @@ func (Serial) TestPrimes(ns []uint64, out []bool) error {
 	if len(out) < len(ns) {
 		return fmt.Errorf("prime: %d verdicts for %d numbers", len(out), len(ns))
 	}
-	testBatch(ns, out, lanes)
+	testBatch(ns, out, fastest)
 	return nil
 }
 
@@ -43,7 +43,7 @@ func (p Parallel) TestPrimes(ns []uint64, out []bool) error {
 	}
 	workers = min(workers, (len(ns)+chunk-1)/chunk)
 	if workers <= 1 {
-		testBatch(ns, out, lanes)
+		testBatch(ns, out, fastest)
 		return nil
 	}
 	var next atomic.Int64
@@ -57,7 +57,7 @@ func (p Parallel) TestPrimes(ns []uint64, out []bool) error {
 					return
 				}
 				end = min(end, len(ns))
-				testBatch(ns[start:end], out[start:end], lanes)
+				testBatch(ns[start:end], out[start:end], fastest)
 			}
 		})
 	}

@@ -195,9 +195,10 @@ func TestShortOut(t *testing.T) {
 	}
 }
 
-// TestBatchWidths checks that testBatch gives the same verdicts at every
-// interleaving width 1…maxLanes as at the default width, and that those are
-// right.
+// TestBatchWidths checks that testBatch gives the same verdicts with every
+// method — the scalar loops at every interleaving width 1…maxLanes, and
+// the IFMA loops where the CPU has them, with and without the scalar loops
+// for small groups — as the engines' method, and that those are right.
 func TestBatchWidths(t *testing.T) {
 	t.Parallel()
 	ns := engineMix(20011, 3)
@@ -208,15 +209,24 @@ func TestBatchWidths(t *testing.T) {
 	}
 	want := bigVerdicts(ns)
 	ref := make([]bool, len(ns))
-	testBatch(ns, ref, lanes)
+	testBatch(ns, ref, fastest)
+	methods := map[string]method{}
 	for width := 1; width <= maxLanes; width++ {
+		methods[fmt.Sprintf("scalar width %d", width)] = scalarMethod(width)
+	}
+	if m, ok := ifmaMethod(); ok {
+		methods["ifma"] = m
+		m.fill = 0
+		methods["ifma, no scalar groups"] = m
+	}
+	for name, m := range methods {
 		out := make([]bool, len(ns))
-		testBatch(ns, out, width)
+		testBatch(ns, out, m)
 		bad := 0
 		for i, n := range ns {
 			if out[i] != ref[i] || out[i] != want[i] {
 				if bad++; bad <= 10 {
-					t.Errorf("width %d: %d: got %v, width %d says %v, math/big %v", width, n, out[i], lanes, ref[i], want[i])
+					t.Errorf("%s: %d: got %v, the engines' method says %v, math/big %v", name, n, out[i], ref[i], want[i])
 				}
 			}
 		}

@@ -37,7 +37,7 @@ func BenchmarkLanes(b *testing.B) {
 		for _, width := range []int{1, 2, 3, 4, 6, 8} {
 			b.Run(fmt.Sprintf("%s/width=%d", w.name, width), func(b *testing.B) {
 				for b.Loop() {
-					testBatch(w.ns, out, width)
+					testBatch(w.ns, out, scalarMethod(width))
 				}
 				reportRate(b, len(w.ns))
 			})

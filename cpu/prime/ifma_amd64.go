@@ -1,0 +1,195 @@
+//go:build amd64 && !purego
+
+package prime
+
+import (
+	"math/bits"
+
+	"golang.org/x/sys/cpu"
+)
+
+// The IFMA path runs the base-2 and Lucas exponentiations of 24 numbers at
+// once in AVX-512 registers, eight per register, with the 52-bit multiply-add
+// instructions of AVX-512 IFMA (see ifma_amd64.s). Where the scalar loops
+// spend three multiplications and a correction per Montgomery product and
+// keep one multiplier busy, this spends 13–15 multiply-adds per eight
+// products and no correction; BenchmarkStages measures the difference.
+
+// haveIFMA reports whether the CPU has the instructions, and can be turned
+// off by the tests to check the scalar path on the same machine.
+var haveIFMA = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512IFMA
+
+// ifmaLanes is how many numbers one IFMA loop carries: three registers of
+// eight, enough independent products to cover the multiply-add latency.
+const ifmaLanes = maxGroup
+
+const limb = 1<<52 - 1
+
+// moduli52 is n in two 52-bit limbs and −n⁻¹ mod 2^52, per lane.
+type moduli52 struct {
+	n0, n1, ninv [ifmaLanes]uint64
+}
+
+func (m *moduli52) set(l int, n uint64) {
+	m.n0[l], m.n1[l] = n&limb, n>>52
+	m.ninv[l] = -inverse(n) & limb
+}
+
+// base2Lanes is the state of base2LoopIFMA; the assembly knows its layout.
+type base2Lanes struct {
+	x0, x1, e [ifmaLanes]uint64
+	moduli52
+}
+
+// lucasLanes is the state of lucasLoopIFMA; the assembly knows its layout.
+type lucasLanes struct {
+	a0, a1, b0, b1, g [ifmaLanes]uint64
+	moduli52
+	k20, k21, kp0, kp1 [ifmaLanes]uint64
+}
+
+// base2LoopIFMA runs steps squaring-and-doubling steps on every lane (see
+// base2Loop4), then leaves x as x/R mod n in [0, n].
+//
+//go:noescape
+func base2LoopIFMA(s *base2Lanes, steps int)
+
+// lucasLoopIFMA runs steps steps of the Lucas ladder on every lane (see
+// lucasLoop4), then leaves a and b as a/R and b/R mod n in [0, n].
+//
+//go:noescape
+func lucasLoopIFMA(s *lucasLanes, steps int)
+
+// r104 returns 2^104 mod n, the Montgomery form of 1 in the IFMA loops.
+func r104(n uint64) uint64 {
+	_, r := bits.Div64(1<<40%n, 0, n)
+	return r
+}
+
+// mulMod returns a·b mod n for a, b < n. The IFMA path leaves Montgomery
+// form for its few steps after the loops, where a division is cheaper than
+// setting up the scalar Montgomery constants.
+func mulMod(a, b, n uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	_, r := bits.Div64(hi, lo, n)
+	return r
+}
+
+// strongBase2IFMA is strongBase2 for up to ifmaLanes numbers; unused lanes
+// repeat the first number.
+func strongBase2IFMA(ns []uint64, pass []bool) {
+	var st base2Lanes
+	var all uint64
+	for l := range ifmaLanes {
+		n := ns[0]
+		if l < len(ns) {
+			n = ns[l]
+		}
+		st.set(l, n)
+		one := r104(n)
+		st.x0[l], st.x1[l] = one&limb, one>>52
+		st.e[l] = (n - 1) >> bits.TrailingZeros64(n-1)
+		all |= st.e[l]
+	}
+	top := bits.Len64(all)
+	for l := range st.e {
+		st.e[l] <<= 64 - top
+	}
+	base2LoopIFMA(&st, top)
+	for l, n := range ns {
+		y := st.x0[l] | st.x1[l]<<52
+		if y == n {
+			y = 0
+		}
+		pass[l] = strongTailPlain(y, n, bits.TrailingZeros64(n-1))
+	}
+}
+
+// strongTailPlain finishes the strong test from y = 2^d mod n.
+func strongTailPlain(y, n uint64, s int) bool {
+	if y == 1 || y == n-1 {
+		return true
+	}
+	for range s - 1 {
+		y = mulMod(y, y, n)
+		if y == n-1 {
+			return true
+		}
+		if y == 1 {
+			return false // a square root of 1 other than ±1
+		}
+	}
+	return false
+}
+
+// extraStrongLucasIFMA is extraStrongLucas for up to ifmaLanes numbers with
+// parameters ps; unused lanes repeat the first number.
+func extraStrongLucasIFMA(ns, ps []uint64, pass []bool) {
+	var st lucasLanes
+	var all uint64
+	var d [ifmaLanes]uint64
+	for l := range ifmaLanes {
+		n, p := ns[0], ps[0]
+		if l < len(ns) {
+			n, p = ns[l], ps[l]
+		}
+		st.set(l, n)
+		one := r104(n)
+		two := add(one, one, n)
+		mp := mulMod(p, one, n)
+		k2, kp := n-two, n-mp // the loop adds n−c to subtract c
+		st.k20[l], st.k21[l] = k2&limb, k2>>52
+		st.kp0[l], st.kp1[l] = kp&limb, kp>>52
+		st.a0[l], st.a1[l] = two&limb, two>>52 // V_0 = 2
+		st.b0[l], st.b1[l] = mp&limb, mp>>52   // V_1 = P
+		d[l] = (n + 1) >> bits.TrailingZeros64(n+1)
+		all |= d[l]
+	}
+	top := bits.Len64(all)
+	for l := range d {
+		e := d[l] << (64 - top)
+		st.g[l] = e ^ e>>1
+	}
+	lucasLoopIFMA(&st, top)
+	// d is odd, so the last order bit is 1: a = V_(d+1), b = V_d.
+	for l, n := range ns {
+		vd1 := canonical(st.a0[l]|st.a1[l]<<52, n)
+		vd := canonical(st.b0[l]|st.b1[l]<<52, n)
+		pass[l] = lucasVerdictPlain(vd, vd1, n, ps[l], bits.TrailingZeros64(n+1))
+	}
+}
+
+// canonical maps the loops' results in [0, n] to [0, n).
+func canonical(v, n uint64) uint64 {
+	if v == n {
+		return 0
+	}
+	return v
+}
+
+// lucasVerdictPlain is lucasVerdict on V_d and V_(d+1) mod n.
+func lucasVerdictPlain(vd, vd1, n, p uint64, s int) bool {
+	if add(vd1, vd1, n) == mulMod(vd, p, n) && (vd == 2 || vd == n-2) {
+		return true
+	}
+	for range s - 1 {
+		if vd == 0 {
+			return true
+		}
+		vd = sub(mulMod(vd, vd, n), 2, n)
+	}
+	return false
+}
+
+// ifmaFill is the fewest numbers worth a pass of the IFMA loops; fewer go
+// to the four-lane scalar loops (see BenchmarkStages).
+const ifmaFill = 8
+
+// ifmaMethod returns the IFMA method when the CPU has the instructions.
+func ifmaMethod() (method, bool) {
+	if !haveIFMA {
+		return method{}, false
+	}
+	small := scalarMethod(lanes)
+	return method{width: ifmaLanes, strong: strongBase2IFMA, lucas: extraStrongLucasIFMA, fill: ifmaFill, small: &small}, true
+}

@@ -1,0 +1,227 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The exponent loops of the IFMA path (see ifma_amd64.go): eight numbers per
+// ZMM register, three registers per loop, in Montgomery form with R = 2^104
+// over two 52-bit limbs. VPMADD52LUQ and VPMADD52HUQ add the low and high 52
+// bits of a 52×52-bit product to an accumulator, so a product is a handful of
+// them with no carry chain until the end.
+//
+// Values stay lazily reduced: any x below 2^66 gives a product below
+// n + 2^29 (with R = 2^104 ≫ n), so no step ever subtracts n; limbs are
+// renormalised to 52 bits after each product because the multiplier reads
+// only the low 52 bits of its inputs.
+//
+// Registers: Z31 = 2^52−1, Z30 = 1 in every lane; Z15–Z29 temporaries. The
+// lane arrays are laid out as in ifma_amd64.go, 24 lanes (192 bytes) each.
+
+// Offsets into base2Lanes.
+#define B2_X0 0
+#define B2_X1 192
+#define B2_E 384
+#define B2_N0 576
+#define B2_N1 768
+#define B2_NINV 960
+
+// Offsets into lucasLanes.
+#define LU_A0 0
+#define LU_A1 192
+#define LU_B0 384
+#define LU_B1 576
+#define LU_G 768
+#define LU_N0 960
+#define LU_N1 1152
+#define LU_NINV 1344
+#define LU_K20 1536
+#define LU_K21 1728
+#define LU_KP0 1920
+#define LU_KP1 2112
+
+// REDC adds m0·n and m1·n·2^52 to the product in limbs P0…P3 so that the low
+// two limbs vanish, leaving P2 + P3·2^52 = product/R mod n, not normalised.
+// The low limbs' own sums are never formed: P0 + lo(m0·n0) is 0 or 2^52, so
+// it carries min(P0, 1); P1 + lo(m1·n0) carries ⌈P1/2^52⌉. Clobbers P0, P1,
+// M.
+#define REDC(P0, P1, P2, P3, M, N0, N1, NINV) \
+	VPXORQ M, M, M; \
+	VPMADD52LUQ NINV, P0, M; \
+	VPMINUQ Z30, P0, P0; \
+	VPADDQ P0, P1, P1; \
+	VPMADD52HUQ N0, M, P1; \
+	VPMADD52LUQ N1, M, P1; \
+	VPMADD52HUQ N1, M, P2; \
+	VPXORQ M, M, M; \
+	VPMADD52LUQ NINV, P1, M; \
+	VPADDQ Z31, P1, P1; \
+	VPSRLQ $52, P1, P1; \
+	VPADDQ P1, P2, P2; \
+	VPMADD52HUQ N0, M, P2; \
+	VPMADD52LUQ N1, M, P2; \
+	VPMADD52HUQ N1, M, P3
+
+// NORM sets R0, R1 to the 52-bit limbs of P2 + P3·2^52. Clobbers P2.
+#define NORM(P2, P3, R0, R1) \
+	VPANDQ Z31, P2, R0; \
+	VPSRLQ $52, P2, P2; \
+	VPADDQ P2, P3, R1
+
+// SQUARE sets P0…P3 to the limbs of x², x = X0 + X1·2^52, with P2 starting
+// from C2 (a zeroed register or a constant to add as C2·R). X1 is below
+// 2^14, so X1² has no high half.
+#define SQUARE(X0, X1, C2) \
+	VPADDQ X1, X1, Z19; \
+	VPXORQ Z15, Z15, Z15; \
+	VPXORQ Z16, Z16, Z16; \
+	VMOVDQA64 C2, Z17; \
+	VPMADD52LUQ X0, X0, Z15; \
+	VPMADD52HUQ X0, X0, Z16; \
+	VPMADD52LUQ Z19, X0, Z16; \
+	VPMADD52HUQ Z19, X0, Z17; \
+	VPMADD52LUQ X1, X1, Z17
+
+// BASE2STEP squares x and doubles it in the lanes whose exponent bit, the
+// top bit of E, is set; then shifts E.
+#define BASE2STEP(X0, X1, E, N0, N1, NINV) \
+	SQUARE(X0, X1, Z29); \
+	VPXORQ Z18, Z18, Z18; \
+	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
+	VPMOVQ2M E, K1; \
+	VPADDQ E, E, E; \
+	VPADDQ Z17, Z17, K1, Z17; \
+	VPADDQ Z18, Z18, K1, Z18; \
+	NORM(Z17, Z18, X0, X1)
+
+// LUCASSTEP sets (A, B) to (S²−2, A·B−P), where S is B in the lanes whose
+// order bit, the top bit of G, is set and A in the others; then shifts G.
+// The subtractions add n−2 and n−P in Montgomery form (K2, KP) to the
+// limbs that become the result, so they cost nothing.
+#define LUCASSTEP(A0, A1, B0, B1, G, N0, N1, NINV, K20, K21, KP0, KP1) \
+	VPMOVQ2M G, K1; \
+	VPADDQ G, G, G; \
+	VPBLENDMQ B0, A0, K1, Z21; \
+	VPBLENDMQ B1, A1, K1, Z22; \
+	VPXORQ Z23, Z23, Z23; \
+	VPXORQ Z24, Z24, Z24; \
+	VMOVDQU64 KP0, Z25; \
+	VMOVDQU64 KP1, Z26; \
+	VPMADD52LUQ B0, A0, Z23; \
+	VPMADD52HUQ B0, A0, Z24; \
+	VPMADD52LUQ B1, A0, Z24; \
+	VPMADD52LUQ B0, A1, Z24; \
+	VPMADD52HUQ B1, A0, Z25; \
+	VPMADD52HUQ B0, A1, Z25; \
+	VPMADD52LUQ B1, A1, Z25; \
+	REDC(Z23, Z24, Z25, Z26, Z27, N0, N1, NINV); \
+	NORM(Z25, Z26, B0, B1); \
+	VMOVDQU64 K20, Z28; \
+	SQUARE(Z21, Z22, Z28); \
+	VMOVDQU64 K21, Z18; \
+	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
+	NORM(Z17, Z18, A0, A1)
+
+// TOPLAIN sets X0, X1 to the limbs of x/R mod n, in [0, n]: the exit from
+// Montgomery form.
+#define TOPLAIN(X0, X1, N0, N1, NINV) \
+	VMOVDQA64 X0, Z15; \
+	VMOVDQA64 X1, Z16; \
+	VPXORQ Z17, Z17, Z17; \
+	VPXORQ Z18, Z18, Z18; \
+	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
+	NORM(Z17, Z18, X0, X1)
+
+#define CONSTANTS \
+	MOVQ $0xfffffffffffff, AX; \
+	VPBROADCASTQ AX, Z31; \
+	MOVQ $1, AX; \
+	VPBROADCASTQ AX, Z30; \
+	VPXORQ Z29, Z29, Z29
+
+// func base2LoopIFMA(s *base2Lanes, steps int)
+TEXT ·base2LoopIFMA(SB), NOSPLIT, $0-16
+	MOVQ s+0(FP), DI
+	MOVQ steps+8(FP), CX
+	CONSTANTS
+	VMOVDQU64 B2_X0+0(DI), Z0
+	VMOVDQU64 B2_X1+0(DI), Z1
+	VMOVDQU64 B2_E+0(DI), Z2
+	VMOVDQU64 B2_X0+64(DI), Z3
+	VMOVDQU64 B2_X1+64(DI), Z4
+	VMOVDQU64 B2_E+64(DI), Z5
+	VMOVDQU64 B2_X0+128(DI), Z6
+	VMOVDQU64 B2_X1+128(DI), Z7
+	VMOVDQU64 B2_E+128(DI), Z8
+	TESTQ CX, CX
+	JZ base2done
+
+base2loop:
+	BASE2STEP(Z0, Z1, Z2, B2_N0+0(DI), B2_N1+0(DI), B2_NINV+0(DI))
+	BASE2STEP(Z3, Z4, Z5, B2_N0+64(DI), B2_N1+64(DI), B2_NINV+64(DI))
+	BASE2STEP(Z6, Z7, Z8, B2_N0+128(DI), B2_N1+128(DI), B2_NINV+128(DI))
+	DECQ CX
+	JNZ base2loop
+
+base2done:
+	TOPLAIN(Z0, Z1, B2_N0+0(DI), B2_N1+0(DI), B2_NINV+0(DI))
+	TOPLAIN(Z3, Z4, B2_N0+64(DI), B2_N1+64(DI), B2_NINV+64(DI))
+	TOPLAIN(Z6, Z7, B2_N0+128(DI), B2_N1+128(DI), B2_NINV+128(DI))
+	VMOVDQU64 Z0, B2_X0+0(DI)
+	VMOVDQU64 Z1, B2_X1+0(DI)
+	VMOVDQU64 Z3, B2_X0+64(DI)
+	VMOVDQU64 Z4, B2_X1+64(DI)
+	VMOVDQU64 Z6, B2_X0+128(DI)
+	VMOVDQU64 Z7, B2_X1+128(DI)
+	VZEROUPPER
+	RET
+
+// func lucasLoopIFMA(s *lucasLanes, steps int)
+TEXT ·lucasLoopIFMA(SB), NOSPLIT, $0-16
+	MOVQ s+0(FP), DI
+	MOVQ steps+8(FP), CX
+	CONSTANTS
+	VMOVDQU64 LU_A0+0(DI), Z0
+	VMOVDQU64 LU_A1+0(DI), Z1
+	VMOVDQU64 LU_B0+0(DI), Z2
+	VMOVDQU64 LU_B1+0(DI), Z3
+	VMOVDQU64 LU_G+0(DI), Z4
+	VMOVDQU64 LU_A0+64(DI), Z5
+	VMOVDQU64 LU_A1+64(DI), Z6
+	VMOVDQU64 LU_B0+64(DI), Z7
+	VMOVDQU64 LU_B1+64(DI), Z8
+	VMOVDQU64 LU_G+64(DI), Z9
+	VMOVDQU64 LU_A0+128(DI), Z10
+	VMOVDQU64 LU_A1+128(DI), Z11
+	VMOVDQU64 LU_B0+128(DI), Z12
+	VMOVDQU64 LU_B1+128(DI), Z13
+	VMOVDQU64 LU_G+128(DI), Z14
+	TESTQ CX, CX
+	JZ lucasdone
+
+lucasloop:
+	LUCASSTEP(Z0, Z1, Z2, Z3, Z4, LU_N0+0(DI), LU_N1+0(DI), LU_NINV+0(DI), LU_K20+0(DI), LU_K21+0(DI), LU_KP0+0(DI), LU_KP1+0(DI))
+	LUCASSTEP(Z5, Z6, Z7, Z8, Z9, LU_N0+64(DI), LU_N1+64(DI), LU_NINV+64(DI), LU_K20+64(DI), LU_K21+64(DI), LU_KP0+64(DI), LU_KP1+64(DI))
+	LUCASSTEP(Z10, Z11, Z12, Z13, Z14, LU_N0+128(DI), LU_N1+128(DI), LU_NINV+128(DI), LU_K20+128(DI), LU_K21+128(DI), LU_KP0+128(DI), LU_KP1+128(DI))
+	DECQ CX
+	JNZ lucasloop
+
+lucasdone:
+	TOPLAIN(Z0, Z1, LU_N0+0(DI), LU_N1+0(DI), LU_NINV+0(DI))
+	TOPLAIN(Z2, Z3, LU_N0+0(DI), LU_N1+0(DI), LU_NINV+0(DI))
+	TOPLAIN(Z5, Z6, LU_N0+64(DI), LU_N1+64(DI), LU_NINV+64(DI))
+	TOPLAIN(Z7, Z8, LU_N0+64(DI), LU_N1+64(DI), LU_NINV+64(DI))
+	TOPLAIN(Z10, Z11, LU_N0+128(DI), LU_N1+128(DI), LU_NINV+128(DI))
+	TOPLAIN(Z12, Z13, LU_N0+128(DI), LU_N1+128(DI), LU_NINV+128(DI))
+	VMOVDQU64 Z0, LU_A0+0(DI)
+	VMOVDQU64 Z1, LU_A1+0(DI)
+	VMOVDQU64 Z2, LU_B0+0(DI)
+	VMOVDQU64 Z3, LU_B1+0(DI)
+	VMOVDQU64 Z5, LU_A0+64(DI)
+	VMOVDQU64 Z6, LU_A1+64(DI)
+	VMOVDQU64 Z7, LU_B0+64(DI)
+	VMOVDQU64 Z8, LU_B1+64(DI)
+	VMOVDQU64 Z10, LU_A0+128(DI)
+	VMOVDQU64 Z11, LU_A1+128(DI)
+	VMOVDQU64 Z12, LU_B0+128(DI)
+	VMOVDQU64 Z13, LU_B1+128(DI)
+	VZEROUPPER
+	RET

@@ -1,0 +1,153 @@
+//go:build amd64 && !purego
+
+package prime
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// TestIFMALayout pins the field offsets ifma_amd64.s uses.
+func TestIFMALayout(t *testing.T) {
+	var b base2Lanes
+	var l lucasLanes
+	const row = 8 * ifmaLanes
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"base2 x0", unsafe.Offsetof(b.x0), 0},
+		{"base2 x1", unsafe.Offsetof(b.x1), row},
+		{"base2 e", unsafe.Offsetof(b.e), 2 * row},
+		{"base2 n0", unsafe.Offsetof(b.n0), 3 * row},
+		{"base2 n1", unsafe.Offsetof(b.n1), 4 * row},
+		{"base2 ninv", unsafe.Offsetof(b.ninv), 5 * row},
+		{"lucas a0", unsafe.Offsetof(l.a0), 0},
+		{"lucas a1", unsafe.Offsetof(l.a1), row},
+		{"lucas b0", unsafe.Offsetof(l.b0), 2 * row},
+		{"lucas b1", unsafe.Offsetof(l.b1), 3 * row},
+		{"lucas g", unsafe.Offsetof(l.g), 4 * row},
+		{"lucas n0", unsafe.Offsetof(l.n0), 5 * row},
+		{"lucas n1", unsafe.Offsetof(l.n1), 6 * row},
+		{"lucas ninv", unsafe.Offsetof(l.ninv), 7 * row},
+		{"lucas k20", unsafe.Offsetof(l.k20), 8 * row},
+		{"lucas k21", unsafe.Offsetof(l.k21), 9 * row},
+		{"lucas kp0", unsafe.Offsetof(l.kp0), 10 * row},
+		{"lucas kp1", unsafe.Offsetof(l.kp1), 11 * row},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s at offset %d, the assembly reads %d", c.name, c.got, c.want)
+		}
+	}
+}
+
+// ifmaCases returns odd numbers above the trial bound of every kind the
+// stages see: composites that trial division misses, primes of every size,
+// base-2 strong pseudoprimes, numbers next to 2^64 and just above 61.
+func ifmaCases(t *testing.T) []uint64 {
+	var ns []uint64
+	for _, n := range engineMix(30000, 11) {
+		if _, decided := screen(n); !decided {
+			ns = append(ns, n)
+		}
+	}
+	for _, ps := range enginePrimes()[7:] {
+		ns = append(ns, ps...)
+	}
+	ns = append(ns, testdataNumbers(t)...)
+	for n := uint64(math.MaxUint64); n > math.MaxUint64-2000; n -= 2 {
+		ns = append(ns, n)
+	}
+	for n := uint64(63); n < 4000; n += 2 {
+		ns = append(ns, n)
+	}
+	return ns
+}
+
+// TestIFMAStages checks the IFMA base-2 and Lucas stages against the scalar
+// ones, lane for lane, in full and partial groups.
+func TestIFMAStages(t *testing.T) {
+	if !haveIFMA {
+		t.Skip("no AVX-512 IFMA on this CPU")
+	}
+	ns := ifmaCases(t)
+	var ps []uint64
+	var lucasNs []uint64
+	for _, n := range ns {
+		if p, ok := lucasParameter(n); ok {
+			lucasNs = append(lucasNs, n)
+			ps = append(ps, p)
+		}
+	}
+	bad := 0
+	for _, size := range []int{ifmaLanes, 1, 7, 13} {
+		for i := 0; i < len(ns); i += size {
+			g := ns[i:min(i+size, len(ns))]
+			var got [ifmaLanes]bool
+			strongBase2IFMA(g, got[:len(g)])
+			for l, n := range g {
+				var one [maxLanes]uint64
+				var want [maxLanes]bool
+				one[0] = n
+				strongBase2(&one, &want, 1)
+				if got[l] != want[0] {
+					if bad++; bad <= 10 {
+						t.Errorf("strong base 2, %d lanes: %d: got %v, want %v", len(g), n, got[l], want[0])
+					}
+				}
+			}
+		}
+		for i := 0; i < len(lucasNs); i += size {
+			end := min(i+size, len(lucasNs))
+			g, gp := lucasNs[i:end], ps[i:end]
+			var got [ifmaLanes]bool
+			extraStrongLucasIFMA(g, gp, got[:len(g)])
+			for l, n := range g {
+				var one, p [maxLanes]uint64
+				var want [maxLanes]bool
+				one[0], p[0] = n, gp[l]
+				extraStrongLucas(&one, &p, &want, 1)
+				if got[l] != want[0] {
+					if bad++; bad <= 10 {
+						t.Errorf("Lucas, %d lanes: %d (P = %d): got %v, want %v", len(g), n, gp[l], got[l], want[0])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d numbers, %d with a Lucas parameter", len(ns), len(lucasNs))
+}
+
+// testdataNumbers returns the numbers below 2^64 that open the lines of the
+// testdata lists: base-2 strong pseudoprimes and Carmichael numbers.
+func testdataNumbers(t *testing.T) []uint64 {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata lists: %v (%d files)", err, len(files))
+	}
+	var ns []uint64
+	for _, f := range files {
+		file, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(file)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+				continue
+			}
+			if n, err := strconv.ParseUint(fields[0], 10, 64); err == nil && n > trialBound {
+				ns = append(ns, n)
+			}
+		}
+		file.Close()
+	}
+	return ns
+}
