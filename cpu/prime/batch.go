@@ -16,14 +16,11 @@ func IsPrime(n uint64) bool {
 	return out[0]
 }
 
-// A method runs the two probable-prime tests on up to width numbers at once:
-// strong sets pass[i] to whether ns[i] is a strong probable prime to base 2,
-// lucas to whether it is an extra strong Lucas probable prime with
-// parameter ps[i].
+// A method is how the two probable-prime tests run: on up to width numbers
+// at once, in the IFMA loops or the scalar ones.
 type method struct {
-	width  int
-	strong func(ns []uint64, pass []bool)
-	lucas  func(ns, ps []uint64, pass []bool)
+	width int
+	ifma  bool
 	// Fewer than fill numbers go to small, when set: a wide loop costs the
 	// same however few of its lanes are in use.
 	fill  int
@@ -34,35 +31,46 @@ type method struct {
 // eight.
 const maxGroup = 24
 
-// scalarMethod interleaves width numbers in the scalar loops: the four-lane
-// assembly for a full group of four, the general Go loops otherwise.
+// scalarMethod interleaves width numbers in the scalar loops.
 func scalarMethod(width int) method {
-	return method{
-		width: width,
-		strong: func(ns []uint64, pass []bool) {
-			var a [maxLanes]uint64
-			var ok [maxLanes]bool
-			copy(a[:], ns)
-			if len(ns) == 4 {
-				strongBase2x4(&a, &ok)
-			} else {
-				strongBase2(&a, &ok, len(ns))
-			}
-			copy(pass, ok[:len(ns)])
-		},
-		lucas: func(ns, ps []uint64, pass []bool) {
-			var a, p [maxLanes]uint64
-			var ok [maxLanes]bool
-			copy(a[:], ns)
-			copy(p[:], ps)
-			if len(ns) == 4 {
-				extraStrongLucasx4(&a, &p, &ok)
-			} else {
-				extraStrongLucas(&a, &p, &ok, len(ns))
-			}
-			copy(pass, ok[:len(ns)])
-		},
+	return method{width: width}
+}
+
+// strong sets pass[i] to whether ns[i] is a strong probable prime to base 2.
+// The scalar loops take four numbers in assembly, other counts in Go.
+func (m *method) strong(ns []uint64, pass []bool) {
+	if m.ifma {
+		strongBase2IFMA(ns, pass)
+		return
 	}
+	var a [maxLanes]uint64
+	var ok [maxLanes]bool
+	copy(a[:], ns)
+	if len(ns) == 4 {
+		strongBase2x4(&a, &ok)
+	} else {
+		strongBase2(&a, &ok, len(ns))
+	}
+	copy(pass, ok[:len(ns)])
+}
+
+// lucas sets pass[i] to whether ns[i] is an extra strong Lucas probable
+// prime with parameter ps[i].
+func (m *method) lucas(ns, ps []uint64, pass []bool) {
+	if m.ifma {
+		extraStrongLucasIFMA(ns, ps, pass)
+		return
+	}
+	var a, p [maxLanes]uint64
+	var ok [maxLanes]bool
+	copy(a[:], ns)
+	copy(p[:], ps)
+	if len(ns) == 4 {
+		extraStrongLucasx4(&a, &p, &ok)
+	} else {
+		extraStrongLucas(&a, &p, &ok, len(ns))
+	}
+	copy(pass, ok[:len(ns)])
 }
 
 // fastest is the fastest method this CPU has, which the engines use.

@@ -15,8 +15,8 @@ import (
 // keep one multiplier busy, this spends 13–15 multiply-adds per eight
 // products and no correction; BenchmarkStages measures the difference.
 
-// haveIFMA reports whether the CPU has the instructions, and can be turned
-// off by the tests to check the scalar path on the same machine.
+// haveIFMA reports whether the CPU has the instructions. (The tests run the
+// scalar methods on every CPU.)
 var haveIFMA = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512IFMA
 
 // ifmaLanes is how many numbers one IFMA loop carries: three registers of
@@ -191,5 +191,5 @@ func ifmaMethod() (method, bool) {
 		return method{}, false
 	}
 	small := scalarMethod(lanes)
-	return method{width: ifmaLanes, strong: strongBase2IFMA, lucas: extraStrongLucasIFMA, fill: ifmaFill, small: &small}, true
+	return method{width: ifmaLanes, ifma: true, fill: ifmaFill, small: &small}, true
 }

@@ -38,20 +38,55 @@
 #define LU_KP0 1920
 #define LU_KP1 2112
 
-// REDC adds m0·n and m1·n·2^52 to the product in limbs P0…P3 so that the low
-// two limbs vanish, leaving P2 + P3·2^52 = product/R mod n, not normalised.
-// The low limbs' own sums are never formed: P0 + lo(m0·n0) is 0 or 2^52, so
-// it carries min(P0, 1); P1 + lo(m1·n0) carries ⌈P1/2^52⌉. Clobbers P0, P1,
-// M.
-#define REDC(P0, P1, P2, P3, M, N0, N1, NINV) \
+// A product is written in phases, so that a loop can interleave the phases
+// of independent products: issued one after the other, each product's chain
+// of dependent multiply-adds would fill the scheduler and starve the others.
+
+// PRODUCT sets P0…P2 to the low limbs of a·b, a = A0 + A1·2^52 and b likewise,
+// with P2 starting from C2, a constant to add as C2·R (or zero). A1 and B1
+// are below 2^14, so A1·B1 has no high half.
+#define PRODUCT(A0, A1, B0, B1, P0, P1, P2, C2) \
+	VPXORQ P0, P0, P0; \
+	VPXORQ P1, P1, P1; \
+	VMOVDQU64 C2, P2; \
+	VPMADD52LUQ B0, A0, P0; \
+	VPMADD52HUQ B0, A0, P1; \
+	VPMADD52LUQ B1, A0, P1; \
+	VPMADD52LUQ B0, A1, P1; \
+	VPMADD52HUQ B1, A0, P2; \
+	VPMADD52HUQ B0, A1, P2; \
+	VPMADD52LUQ B1, A1, P2
+
+// SQUARE is PRODUCT for a = b, with T = 2·A1 computed on the way.
+#define SQUARE(A0, A1, T, P0, P1, P2, C2) \
+	VPADDQ A1, A1, T; \
+	VPXORQ P0, P0, P0; \
+	VPXORQ P1, P1, P1; \
+	VMOVDQU64 C2, P2; \
+	VPMADD52LUQ A0, A0, P0; \
+	VPMADD52HUQ A0, A0, P1; \
+	VPMADD52LUQ T, A0, P1; \
+	VPMADD52HUQ T, A0, P2; \
+	VPMADD52LUQ A1, A1, P2
+
+// REDC1 and REDC2 are the two rounds of Montgomery reduction: each adds
+// m·n·2^(52i) so that limb i vanishes. The vanishing limbs' sums are never
+// formed: P0 + lo(m0·n0) is 0 or 2^52, so it carries min(P0, 1), and
+// P1 + lo(m1·n0) carries ⌈P1/2^52⌉. Afterwards P2 + P3·2^52 is the product
+// divided by R mod n, not normalised; P3 starts from C3 (see PRODUCT). M is
+// a temporary; P0 and P1 are clobbered.
+#define REDC1(P0, P1, P2, M, N0, N1, NINV) \
 	VPXORQ M, M, M; \
 	VPMADD52LUQ NINV, P0, M; \
 	VPMINUQ Z30, P0, P0; \
 	VPADDQ P0, P1, P1; \
 	VPMADD52HUQ N0, M, P1; \
 	VPMADD52LUQ N1, M, P1; \
-	VPMADD52HUQ N1, M, P2; \
+	VPMADD52HUQ N1, M, P2
+
+#define REDC2(P1, P2, P3, M, N0, N1, NINV, C3) \
 	VPXORQ M, M, M; \
+	VMOVDQU64 C3, P3; \
 	VPMADD52LUQ NINV, P1, M; \
 	VPADDQ Z31, P1, P1; \
 	VPSRLQ $52, P1, P1; \
@@ -66,59 +101,13 @@
 	VPSRLQ $52, P2, P2; \
 	VPADDQ P2, P3, R1
 
-// SQUARE sets P0…P3 to the limbs of x², x = X0 + X1·2^52, with P2 starting
-// from C2 (a zeroed register or a constant to add as C2·R). X1 is below
-// 2^14, so X1² has no high half.
-#define SQUARE(X0, X1, C2) \
-	VPADDQ X1, X1, Z19; \
-	VPXORQ Z15, Z15, Z15; \
-	VPXORQ Z16, Z16, Z16; \
-	VMOVDQA64 C2, Z17; \
-	VPMADD52LUQ X0, X0, Z15; \
-	VPMADD52HUQ X0, X0, Z16; \
-	VPMADD52LUQ Z19, X0, Z16; \
-	VPMADD52HUQ Z19, X0, Z17; \
-	VPMADD52LUQ X1, X1, Z17
-
-// BASE2STEP squares x and doubles it in the lanes whose exponent bit, the
-// top bit of E, is set; then shifts E.
-#define BASE2STEP(X0, X1, E, N0, N1, NINV) \
-	SQUARE(X0, X1, Z29); \
-	VPXORQ Z18, Z18, Z18; \
-	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
-	VPMOVQ2M E, K1; \
+// DOUBLE doubles P2 + P3·2^52 in the lanes whose exponent bit, the top bit
+// of E, is set, and shifts E.
+#define DOUBLE(E, P2, P3, K) \
+	VPMOVQ2M E, K; \
 	VPADDQ E, E, E; \
-	VPADDQ Z17, Z17, K1, Z17; \
-	VPADDQ Z18, Z18, K1, Z18; \
-	NORM(Z17, Z18, X0, X1)
-
-// LUCASSTEP sets (A, B) to (S²−2, A·B−P), where S is B in the lanes whose
-// order bit, the top bit of G, is set and A in the others; then shifts G.
-// The subtractions add n−2 and n−P in Montgomery form (K2, KP) to the
-// limbs that become the result, so they cost nothing.
-#define LUCASSTEP(A0, A1, B0, B1, G, N0, N1, NINV, K20, K21, KP0, KP1) \
-	VPMOVQ2M G, K1; \
-	VPADDQ G, G, G; \
-	VPBLENDMQ B0, A0, K1, Z21; \
-	VPBLENDMQ B1, A1, K1, Z22; \
-	VPXORQ Z23, Z23, Z23; \
-	VPXORQ Z24, Z24, Z24; \
-	VMOVDQU64 KP0, Z25; \
-	VMOVDQU64 KP1, Z26; \
-	VPMADD52LUQ B0, A0, Z23; \
-	VPMADD52HUQ B0, A0, Z24; \
-	VPMADD52LUQ B1, A0, Z24; \
-	VPMADD52LUQ B0, A1, Z24; \
-	VPMADD52HUQ B1, A0, Z25; \
-	VPMADD52HUQ B0, A1, Z25; \
-	VPMADD52LUQ B1, A1, Z25; \
-	REDC(Z23, Z24, Z25, Z26, Z27, N0, N1, NINV); \
-	NORM(Z25, Z26, B0, B1); \
-	VMOVDQU64 K20, Z28; \
-	SQUARE(Z21, Z22, Z28); \
-	VMOVDQU64 K21, Z18; \
-	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
-	NORM(Z17, Z18, A0, A1)
+	VPADDQ P2, P2, K, P2; \
+	VPADDQ P3, P3, K, P3
 
 // TOPLAIN sets X0, X1 to the limbs of x/R mod n, in [0, n]: the exit from
 // Montgomery form.
@@ -126,8 +115,8 @@
 	VMOVDQA64 X0, Z15; \
 	VMOVDQA64 X1, Z16; \
 	VPXORQ Z17, Z17, Z17; \
-	VPXORQ Z18, Z18, Z18; \
-	REDC(Z15, Z16, Z17, Z18, Z20, N0, N1, NINV); \
+	REDC1(Z15, Z16, Z17, Z20, N0, N1, NINV); \
+	REDC2(Z16, Z17, Z18, Z20, N0, N1, NINV, Z29); \
 	NORM(Z17, Z18, X0, X1)
 
 #define CONSTANTS \
@@ -136,6 +125,37 @@
 	MOVQ $1, AX; \
 	VPBROADCASTQ AX, Z30; \
 	VPXORQ Z29, Z29, Z29
+
+// The base-2 loop's lanes: group g in Z(3g), Z(3g+1), Z(3g+2) = x0, x1, e,
+// with temporaries T, P0…P3 in Z9–Z13, Z14–Z18, Z19–Z23.
+#define N0G0 B2_N0+0(DI)
+#define N1G0 B2_N1+0(DI)
+#define NINVG0 B2_NINV+0(DI)
+#define N0G1 B2_N0+64(DI)
+#define N1G1 B2_N1+64(DI)
+#define NINVG1 B2_NINV+64(DI)
+#define N0G2 B2_N0+128(DI)
+#define N1G2 B2_N1+128(DI)
+#define NINVG2 B2_NINV+128(DI)
+
+// LUCASSTEP sets (A, B) to (S²−2, A·B−P), where S is B in the lanes whose
+// order bit, the top bit of G, is set and A in the others; then shifts G.
+// The subtractions add n−2 and n−P in Montgomery form (K2, KP) as the
+// constants of the two products, so they cost nothing. The square's and
+// the product's phases alternate.
+#define LUCASSTEP(A0, A1, B0, B1, G, N0, N1, NINV, K20, K21, KP0, KP1) \
+	VPMOVQ2M G, K1; \
+	VPADDQ G, G, G; \
+	VPBLENDMQ B0, A0, K1, Z15; \
+	VPBLENDMQ B1, A1, K1, Z16; \
+	PRODUCT(A0, A1, B0, B1, Z17, Z18, Z19, KP0); \
+	SQUARE(Z15, Z16, Z27, Z22, Z23, Z24, K20); \
+	REDC1(Z17, Z18, Z19, Z21, N0, N1, NINV); \
+	REDC1(Z22, Z23, Z24, Z26, N0, N1, NINV); \
+	REDC2(Z18, Z19, Z20, Z21, N0, N1, NINV, KP1); \
+	REDC2(Z23, Z24, Z25, Z26, N0, N1, NINV, K21); \
+	NORM(Z19, Z20, B0, B1); \
+	NORM(Z24, Z25, A0, A1)
 
 // func base2LoopIFMA(s *base2Lanes, steps int)
 TEXT ·base2LoopIFMA(SB), NOSPLIT, $0-16
@@ -155,16 +175,30 @@ TEXT ·base2LoopIFMA(SB), NOSPLIT, $0-16
 	JZ base2done
 
 base2loop:
-	BASE2STEP(Z0, Z1, Z2, B2_N0+0(DI), B2_N1+0(DI), B2_NINV+0(DI))
-	BASE2STEP(Z3, Z4, Z5, B2_N0+64(DI), B2_N1+64(DI), B2_NINV+64(DI))
-	BASE2STEP(Z6, Z7, Z8, B2_N0+128(DI), B2_N1+128(DI), B2_NINV+128(DI))
+	// Square, then double where the bit is set, phase by phase across the
+	// three groups.
+	SQUARE(Z0, Z1, Z9, Z10, Z11, Z12, Z29)
+	SQUARE(Z3, Z4, Z14, Z15, Z16, Z17, Z29)
+	SQUARE(Z6, Z7, Z19, Z20, Z21, Z22, Z29)
+	REDC1(Z10, Z11, Z12, Z9, N0G0, N1G0, NINVG0)
+	REDC1(Z15, Z16, Z17, Z14, N0G1, N1G1, NINVG1)
+	REDC1(Z20, Z21, Z22, Z19, N0G2, N1G2, NINVG2)
+	REDC2(Z11, Z12, Z13, Z9, N0G0, N1G0, NINVG0, Z29)
+	REDC2(Z16, Z17, Z18, Z14, N0G1, N1G1, NINVG1, Z29)
+	REDC2(Z21, Z22, Z23, Z19, N0G2, N1G2, NINVG2, Z29)
+	DOUBLE(Z2, Z12, Z13, K1)
+	DOUBLE(Z5, Z17, Z18, K2)
+	DOUBLE(Z8, Z22, Z23, K3)
+	NORM(Z12, Z13, Z0, Z1)
+	NORM(Z17, Z18, Z3, Z4)
+	NORM(Z22, Z23, Z6, Z7)
 	DECQ CX
 	JNZ base2loop
 
 base2done:
-	TOPLAIN(Z0, Z1, B2_N0+0(DI), B2_N1+0(DI), B2_NINV+0(DI))
-	TOPLAIN(Z3, Z4, B2_N0+64(DI), B2_N1+64(DI), B2_NINV+64(DI))
-	TOPLAIN(Z6, Z7, B2_N0+128(DI), B2_N1+128(DI), B2_NINV+128(DI))
+	TOPLAIN(Z0, Z1, N0G0, N1G0, NINVG0)
+	TOPLAIN(Z3, Z4, N0G1, N1G1, NINVG1)
+	TOPLAIN(Z6, Z7, N0G2, N1G2, NINVG2)
 	VMOVDQU64 Z0, B2_X0+0(DI)
 	VMOVDQU64 Z1, B2_X1+0(DI)
 	VMOVDQU64 Z3, B2_X0+64(DI)

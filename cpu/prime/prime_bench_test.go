@@ -30,7 +30,7 @@ func reportRate(b *testing.B, perOp int) {
 
 // BenchmarkLanes measures the interleaving: how many numbers one
 // exponentiation loop carries at once. Width 1 is one dependency chain at a
-// time.
+// time; ifma is the engines' method where the CPU has AVX-512 IFMA.
 func BenchmarkLanes(b *testing.B) {
 	for _, w := range benchWorkloads()[:2] {
 		out := make([]bool, len(w.ns))
@@ -38,6 +38,14 @@ func BenchmarkLanes(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/width=%d", w.name, width), func(b *testing.B) {
 				for b.Loop() {
 					testBatch(w.ns, out, scalarMethod(width))
+				}
+				reportRate(b, len(w.ns))
+			})
+		}
+		if m, ok := ifmaMethod(); ok {
+			b.Run(fmt.Sprintf("%s/ifma", w.name), func(b *testing.B) {
+				for b.Loop() {
+					testBatch(w.ns, out, m)
 				}
 				reportRate(b, len(w.ns))
 			})
@@ -103,4 +111,56 @@ func BenchmarkEngines(b *testing.B) {
 			reportRate(b, len(ns))
 		})
 	}
+}
+
+// BenchmarkStages measures each probable-prime stage on its own, per number,
+// on 64-bit primes (which take the full exponentiations): the scalar
+// four-lane loops against the engines' method (the IFMA loops where the CPU
+// has them), in full groups.
+func BenchmarkStages(b *testing.B) {
+	ns := benchWorkloads()[1].ns[:maxGroup*64]
+	ps := make([]uint64, len(ns))
+	for i, n := range ns {
+		ps[i], _ = lucasParameter(n)
+	}
+	pass := make([]bool, maxGroup)
+	methods := []struct {
+		name string
+		m    method
+	}{{"scalar", scalarMethod(lanes)}, {"fastest", fastest}}
+	for _, m := range methods {
+		w := m.m.width
+		b.Run("strong/"+m.name, func(b *testing.B) {
+			for b.Loop() {
+				for i := 0; i+w <= len(ns); i += w {
+					m.m.strong(ns[i:i+w], pass[:w])
+				}
+			}
+			reportRate(b, len(ns)/w*w)
+		})
+		b.Run("lucas/"+m.name, func(b *testing.B) {
+			for b.Loop() {
+				for i := 0; i+w <= len(ns); i += w {
+					m.m.lucas(ns[i:i+w], ps[i:i+w], pass[:w])
+				}
+			}
+			reportRate(b, len(ns)/w*w)
+		})
+	}
+	b.Run("parameter", func(b *testing.B) {
+		for b.Loop() {
+			for _, n := range ns {
+				lucasParameter(n)
+			}
+		}
+		reportRate(b, len(ns))
+	})
+	b.Run("screen", func(b *testing.B) {
+		for b.Loop() {
+			for _, n := range ns {
+				screen(n)
+			}
+		}
+		reportRate(b, len(ns))
+	})
 }
