@@ -32,8 +32,13 @@ func tinyConfig(t *testing.T, backends ...Backend) Config {
 
 func TestRunEndToEnd(t *testing.T) {
 	cfg := tinyConfig(t, Serial(), CPU(1), CPU(2))
-	var steps int
-	cfg.Progress = func(done, total int, what string) { steps++ }
+	last, lastTotal := 0, 0
+	cfg.Progress = func(done, total int, what string) {
+		if done < last {
+			t.Errorf("progress went back from %d to %d (%s)", last, done, what)
+		}
+		last, lastTotal = done, total
+	}
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -41,8 +46,8 @@ func TestRunEndToEnd(t *testing.T) {
 	if rep.Failed() {
 		t.Fatalf("failures: %+v", rep.Results)
 	}
-	if steps != len(WorkloadNames)*4 {
-		t.Errorf("%d progress steps, want %d", steps, len(WorkloadNames)*4)
+	if want := len(WorkloadNames) * 4; last != want || lastTotal != want {
+		t.Errorf("progress ended at %d of %d, want %d of %d", last, lastTotal, want, want)
 	}
 
 	// The table: one row per workload and backend, and the scaling.
@@ -281,5 +286,43 @@ func TestSizesFor(t *testing.T) {
 	}
 	if _, err := SizesFor("huge"); err == nil {
 		t.Error("huge accepted")
+	}
+}
+
+// loggedPrimes is the serial engine, noting each call in a shared log.
+type loggedPrimes struct {
+	name string
+	log  *[]string
+}
+
+func (l loggedPrimes) TestPrimes(ns []uint64, out []bool) error {
+	*l.log = append(*l.log, l.name)
+	return prime.Serial{}.TestPrimes(ns, out)
+}
+
+// TestRoundsInterleave checks that the backends' timed runs alternate, one
+// of each per round, after one checked run each.
+func TestRoundsInterleave(t *testing.T) {
+	var log []string
+	logged := func(name string, workers int) Backend {
+		b := Serial()
+		b.Name, b.Workers = name, workers
+		b.NewPrimeTester = func() (corescale.PrimeTester, error) { return loggedPrimes{name, &log}, nil }
+		return b
+	}
+	cfg := tinyConfig(t, logged("a", 1), logged("b", 2))
+	cfg.Workloads, cfg.Repeat = []string{PrimeU32}, 3
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "a b a b a b a b"
+	if got := strings.Join(log, " "); got != want {
+		t.Errorf("runs in the order %q, want %q", got, want)
+	}
+	for _, r := range rep.Results {
+		if r.Repeats != 3 {
+			t.Errorf("%s: %d timed runs, want 3", r.Backend, r.Repeats)
+		}
 	}
 }

@@ -31,8 +31,11 @@
 //
 // For each workload and backend: one untimed run whose results are compared
 // with the serial engine's (a mismatch is a failure and the backend is not
-// timed; the run doubles as the warm-up), then repeats until both
-// Config.Repeat runs and Config.MinTime of timed work are done. Each repeat
+// timed; the run doubles as the warm-up). Then the backends are timed in
+// rounds, one run of each per round, until each has both Config.Repeat runs
+// and Config.MinTime of timed work: interleaved, the runs of all backends
+// share whatever the host does meanwhile, so a busy minute on a shared
+// machine does not land on one backend and skew the ratios. Each repeat
 // records wall time and the process's CPU time (user + system, getrusage).
 // The report gives the median, min, max, standard deviation and 95%
 // confidence interval of the mean (bench/stats), throughput at the median,

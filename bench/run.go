@@ -80,14 +80,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("workload %s: %w", name, err)
 		}
 		done++
-		for _, b := range cfg.Backends {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			progress(fmt.Sprintf("%s on %s", name, rowName(b)))
-			rep.Results = append(rep.Results, measure(w, b, cfg))
-			done++
+		rs, err := measure(ctx, w, cfg, func(finished int, what string) {
+			done += finished
+			progress(name + ": " + what)
+		})
+		if err != nil {
+			return nil, err
 		}
+		rep.Results = append(rep.Results, rs...)
 		rep.Scaling = append(rep.Scaling, analyse(rep.Results, name)...)
 	}
 	rep.Elapsed = since(start)
@@ -101,64 +101,139 @@ func rowName(b Backend) string {
 	return b.Label()
 }
 
-// measure checks, then times, workload w on backend b.
-func measure(w *work, b Backend, cfg Config) Result {
-	res := Result{Workload: w.name, Kind: w.kind, Unit: w.unit, UnitsPerRun: w.units,
-		Backend: b.Name, Label: b.Label(), Workers: b.Workers, Emulated: b.Emulated, Status: StatusOK}
+// row is one backend's measurement of a workload in progress.
+type row struct {
+	res         Result
+	t           *task // nil once the row is settled or failed
+	walls, cpus []float64
+	cpuOK       bool
+	spent       time.Duration
+}
+
+// measure checks every backend on workload w, then times them in rounds of
+// one run each until every backend has its runs. Interleaved, the runs of
+// all backends share whatever the host does meanwhile — other tenants, clock
+// changes — so their ratios stay honest where back-to-back blocks of runs
+// would credit one backend with a quiet minute and blame another for a busy
+// one. progress is told how many backends finished and what runs now.
+func measure(ctx context.Context, w *work, cfg Config, progress func(finished int, what string)) ([]Result, error) {
+	rows := make([]*row, len(cfg.Backends))
+	defer func() {
+		for _, r := range rows {
+			if r != nil && r.t != nil {
+				r.t.close()
+			}
+		}
+	}()
+	for i, b := range cfg.Backends {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress(0, "checking "+rowName(b))
+		r := &row{res: Result{Workload: w.name, Kind: w.kind, Unit: w.unit, UnitsPerRun: w.units,
+			Backend: b.Name, Label: b.Label(), Workers: b.Workers, Emulated: b.Emulated, Status: StatusOK}, cpuOK: true}
+		rows[i] = r
+		if r.t = check(w, b, &r.res); r.t == nil {
+			progress(1, r.res.Status+" on "+rowName(b))
+		}
+	}
+	for round := 1; ; round++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		running := 0
+		for i, r := range rows {
+			if r.t == nil {
+				continue
+			}
+			if len(r.walls) >= cfg.Repeat && (r.spent >= cfg.MinTime || len(r.walls) >= cfg.MaxRepeat) {
+				r.settle(w)
+				progress(1, "timed "+rowName(cfg.Backends[i]))
+				continue
+			}
+			running++
+			if err := r.time(); err != nil {
+				r.res.Status, r.res.Error = StatusError, err.Error()
+				r.t.close()
+				r.t = nil
+				progress(1, "error on "+rowName(cfg.Backends[i]))
+			}
+		}
+		if running == 0 {
+			break
+		}
+		progress(0, fmt.Sprintf("timing, round %d", round))
+	}
+	out := make([]Result, len(rows))
+	for i, r := range rows {
+		out[i] = r.res
+	}
+	return out, nil
+}
+
+// check makes backend b's task for w and runs it once against the
+// reference, which is also the warm-up. It returns the task ready for timing,
+// or nil with res's status saying why not.
+func check(w *work, b Backend, res *Result) *task {
 	t, err := w.taskFor(b)
 	if errors.Is(err, ErrUnsupported) {
 		res.Status, res.Error = StatusSkipped, err.Error()
-		return res
+		return nil
 	}
 	if err != nil {
 		res.Status, res.Error = StatusError, err.Error()
-		return res
+		return nil
 	}
-	defer t.close()
-	// The check is the warm-up.
 	if err := t.before(); err != nil {
 		res.Status, res.Error = StatusError, err.Error()
-		return res
+		t.close()
+		return nil
 	}
 	if err := t.check(); err != nil {
 		res.Status, res.Error = StatusMismatch, err.Error()
-		return res
+		t.close()
+		return nil
 	}
 	t.reset()
-	var walls, cpus []float64
-	cpuOK := true
-	var spent time.Duration
-	for len(walls) < cfg.Repeat || (spent < cfg.MinTime && len(walls) < cfg.MaxRepeat) {
-		if err := t.before(); err != nil {
-			res.Status, res.Error = StatusError, err.Error()
-			return res
-		}
-		c0, ok0 := cpuTime()
-		t0 := time.Now()
-		err := t.run()
-		wall := time.Since(t0)
-		c1, ok1 := cpuTime()
-		if err != nil {
-			res.Status, res.Error = StatusError, err.Error()
-			return res
-		}
-		spent += wall
-		walls = append(walls, wall.Seconds())
-		cpus = append(cpus, (c1 - c0).Seconds())
-		cpuOK = cpuOK && ok0 && ok1
+	return t
+}
+
+// time makes one timed run of the row's task.
+func (r *row) time() error {
+	if err := r.t.before(); err != nil {
+		return err
 	}
-	res.Repeats = len(walls)
-	ws, _ := stats.Summarize(walls) // never empty
+	c0, ok0 := cpuTime()
+	t0 := time.Now()
+	err := r.t.run()
+	wall := time.Since(t0)
+	c1, ok1 := cpuTime()
+	if err != nil {
+		return err
+	}
+	r.spent += wall
+	r.walls = append(r.walls, wall.Seconds())
+	r.cpus = append(r.cpus, (c1 - c0).Seconds())
+	r.cpuOK = r.cpuOK && ok0 && ok1
+	return nil
+}
+
+// settle summarises the row's runs into its result and closes its task.
+func (r *row) settle(w *work) {
+	res := &r.res
+	res.Repeats = len(r.walls)
+	ws, _ := stats.Summarize(r.walls) // never empty
 	res.Wall = statsOf(ws)
-	if cpuOK {
-		cs, _ := stats.Summarize(cpus)
+	if r.cpuOK {
+		cs, _ := stats.Summarize(r.cpus)
 		res.CPU = statsOf(cs)
 	}
 	if ws.Median > 0 {
 		res.Throughput = w.units / ws.Median
 	}
-	res.Phases = t.phases(len(walls))
-	return res
+	res.Phases = r.t.phases(len(r.walls))
+	r.t.close()
+	r.t = nil
 }
 
 // analyse fills in speedup, efficiency and Karp–Flatt for the results of

@@ -27,11 +27,12 @@ func benchCommand() *cli.Command {
 		Usage: "time every path on built-in workloads and show how each scales",
 		Description: "Generates primality and resize workloads from a seed (held in memory, so\n" +
 			"parsing and decoding are not timed) and a thumbnail batch end to end, checks\n" +
-			"every backend's results against the serial engine's, then times it: a\n" +
-			"checked warm-up run, then repeats until both --repeat runs and --min-time\n" +
-			"are done. It prints median, spread, 95% confidence interval, CPU time,\n" +
-			"throughput, speedup, parallel efficiency, Karp–Flatt per worker count and\n" +
-			"the Amdahl serial fraction fitted over the worker sweep.\n\n" +
+			"every backend's results against the serial engine's (the warm-up), then\n" +
+			"times the backends in rounds, one run of each per round, until each has\n" +
+			"--repeat runs and --min-time of work. It prints median, spread, 95%\n" +
+			"confidence interval, CPU time, throughput, speedup, parallel efficiency,\n" +
+			"Karp–Flatt per worker count and the Amdahl serial fraction fitted over\n" +
+			"the worker sweep.\n\n" +
 			"Workloads: " + strings.Join(bench.WorkloadNames, ", ") + "\n" +
 			"(or prime, resize, thumbnail, all).\n\n" +
 			"Backends: serial, parallel (swept over --workers), gpu (when there is one),\n" +
