@@ -49,7 +49,8 @@ func TestIFMALayout(t *testing.T) {
 
 // ifmaCases returns odd numbers above the trial bound of every kind the
 // stages see: composites that trial division misses, primes of every size,
-// base-2 strong pseudoprimes, numbers next to 2^64 and just above 61.
+// base-2 strong pseudoprimes, numbers next to 2^64, to the limb boundaries
+// and just above 61.
 func ifmaCases(t *testing.T) []uint64 {
 	var ns []uint64
 	for _, n := range engineMix(30000, 11) {
@@ -66,6 +67,13 @@ func ifmaCases(t *testing.T) []uint64 {
 	}
 	for n := uint64(63); n < 4000; n += 2 {
 		ns = append(ns, n)
+	}
+	// Around the limb boundary 2^52 (the high limb 0 or 1) and 2^40 (below
+	// it, 2^104 mod n takes a reduced high word).
+	for _, edge := range []uint64{1 << 52, 1 << 40, 1 << 32} {
+		for n := edge - 999; n < edge+1000; n += 2 {
+			ns = append(ns, n)
+		}
 	}
 	return ns
 }

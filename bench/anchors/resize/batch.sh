@@ -21,6 +21,8 @@
 #   pillow-thumbnail    batch_pillow.py, Pool(PROCS), Image.thumbnail
 #                       (JPEG draft decode at reduced scale + reducing_gap 2)
 #   corescale           corescale resize --workers PROCS, once it has the command
+#   corescale-procs     PROCS processes of corescale resize --workers 1, the
+#                       files split as for vipsthumbnail
 # Note that vipsthumbnail, like Pillow's thumbnail, shrinks JPEGs while
 # decoding them (libjpeg's DCT scaling), so it skips most of the work.
 #
@@ -134,7 +136,15 @@ fi
 if [ -x "$CORESCALE_BIN" ] && "$CORESCALE_BIN" resize --help >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # the flags are meant to split
 	corescale_batch() { "$CORESCALE_BIN" resize $CORESCALE_RESIZE_FLAGS --workers "$PROCS" --out "$out" "$in"; }
+	# One process per core, the files split as for vipsthumbnail: the
+	# in-process batch must scale at least as well.
+	corescale_procs() {
+		local per=$(((nfiles + PROCS - 1) / PROCS))
+		# shellcheck disable=SC2086
+		(cd "$in" && ls -- *.jpg | xargs -P "$PROCS" -n "$per" "$CORESCALE_BIN" resize $CORESCALE_RESIZE_FLAGS --workers 1 --out "$out")
+	}
 	timeit corescale corescale_batch
+	timeit corescale-procs corescale_procs
 else
 	echo "# $CORESCALE_BIN missing or without a resize command (make build): skipped" >&2
 fi
