@@ -23,7 +23,7 @@ import (
 var tiny = Sizes{Numbers: 2000, Primes: 200,
 	Large: image.Pt(120, 80), LargeOut: image.Pt(12, 8),
 	Small: image.Pt(40, 30), SmallOut: image.Pt(10, 8),
-	ThumbFiles: 2, ThumbSrc: image.Pt(64, 48), ThumbOut: 16}
+	ThumbFiles: 2, ThumbSrc: image.Pt(64, 48), ThumbOut: 16, SpinSteps: 1000}
 
 func tinyConfig(t *testing.T, backends ...Backend) Config {
 	return Config{Backends: backends, Sizes: tiny, SizeName: "tiny", Seed: 3, Repeat: 1,
@@ -56,7 +56,7 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := tab.String()
-	for _, want := range []string{"corescale bench:", "GOMAXPROCS", "GPU: none: test: no GPU", "WORKLOAD", "SPEEDUP", "KARP-FLATT", "SERIAL FRACTION"} {
+	for _, want := range []string{"corescale bench:", "GOMAXPROCS", "GPU: none: test: no GPU", "WORKLOAD", "SPEEDUP", "KARP-FLATT", "SERIAL FRACTION", "Host probe: spin", "on 2 workers"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -210,6 +210,9 @@ func TestMismatchCaught(t *testing.T) {
 		switch {
 		case r.Backend == "serial":
 			want = StatusOK
+		case r.Workload == Spin:
+			// The probe runs the same code on every CPU backend.
+			want = map[bool]string{true: StatusOK, false: StatusSkipped}[r.Workers > 0]
 		case r.Backend == "bad":
 			want = StatusMismatch
 		case r.Kind == "prime":

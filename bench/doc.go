@@ -9,6 +9,9 @@
 // decoding are not timed (except in the thumbnail batch, whose point is the
 // whole pipeline):
 //
+//	spin               the host probe: chains of multiplications, no memory
+//	                   traffic, nothing shared (spin.go); its speedup is what
+//	                   the machine gives now, the ceiling for the others
 //	prime-odd64        uniform odd 64-bit numbers (mostly composites)
 //	prime-primes64     64-bit primes only (every number takes the full test)
 //	prime-u32          uniform numbers below 2^32, even ones included

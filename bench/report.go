@@ -70,6 +70,8 @@ func throughput(v float64, unit string) string {
 		return fmt.Sprintf("%.1f MP/s", v)
 	case "numbers":
 		return fmt.Sprintf("%.2f M/s", v/1e6)
+	case "steps":
+		return fmt.Sprintf("%.2f G steps/s", v/1e9)
 	}
 	return fmt.Sprintf("%.3g %s/s", v, unit)
 }
@@ -115,6 +117,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	if probe := r.hostCeiling(); probe != "" {
+		b.WriteString("\nHost probe: spin, pure computation with nothing shared, ran " + probe +
+			":\nwhat this machine gives now, the ceiling for the other speedups.\n")
+	}
 	if len(r.Scaling) > 0 {
 		b.WriteString("\nScaling over the parallel sweep (Amdahl's law fitted by least squares; Karp–Flatt per worker count):\n\n")
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -137,6 +143,18 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "\nwall time of the whole run: %.1fs\n", r.Elapsed)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// hostCeiling lists the spin probe's parallel speedups ("1.98× on 2
+// workers"), or is empty when it did not run.
+func (r *Report) hostCeiling() string {
+	var parts []string
+	for _, res := range r.Results {
+		if res.Workload == Spin && res.Backend == "parallel" && res.Workers > 1 && res.Status == StatusOK && res.Speedup != nil {
+			parts = append(parts, fmt.Sprintf("%.2f× on %d workers", *res.Speedup, res.Workers))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func rowLabel(res Result) string {

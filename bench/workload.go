@@ -22,6 +22,7 @@ import (
 
 // Workload names, in the order they run.
 const (
+	Spin            = "spin"
 	PrimeOdd64      = "prime-odd64"
 	PrimePrimes64   = "prime-primes64"
 	PrimeU32        = "prime-u32"
@@ -33,7 +34,7 @@ const (
 )
 
 // WorkloadNames lists every workload.
-var WorkloadNames = []string{PrimeOdd64, PrimePrimes64, PrimeU32, ResizeLarge, ResizeLargeFast,
+var WorkloadNames = []string{Spin, PrimeOdd64, PrimePrimes64, PrimeU32, ResizeLarge, ResizeLargeFast,
 	ResizeSmall, ResizeSmallFast, Thumbnail}
 
 // Sizes fix how much work each workload does per run.
@@ -48,6 +49,8 @@ type Sizes struct {
 	ThumbFiles int
 	ThumbSrc   image.Point
 	ThumbOut   int
+	// SpinSteps is the length of each of the spin probe's chains.
+	SpinSteps int
 }
 
 // Size presets for --size.
@@ -55,15 +58,18 @@ var (
 	Small = Sizes{Numbers: 100_000, Primes: 10_000,
 		Large: image.Pt(1500, 1000), LargeOut: image.Pt(150, 100),
 		Small: image.Pt(320, 240), SmallOut: image.Pt(80, 60),
-		ThumbFiles: 4, ThumbSrc: image.Pt(800, 600), ThumbOut: 160}
+		ThumbFiles: 4, ThumbSrc: image.Pt(800, 600), ThumbOut: 160,
+		SpinSteps: 60_000}
 	Medium = Sizes{Numbers: 1_000_000, Primes: 100_000,
 		Large: image.Pt(3000, 2000), LargeOut: image.Pt(300, 200),
 		Small: image.Pt(640, 480), SmallOut: image.Pt(160, 120),
-		ThumbFiles: 8, ThumbSrc: image.Pt(1600, 1200), ThumbOut: 256}
+		ThumbFiles: 8, ThumbSrc: image.Pt(1600, 1200), ThumbOut: 256,
+		SpinSteps: 250_000}
 	Large = Sizes{Numbers: 4_000_000, Primes: 400_000,
 		Large: image.Pt(6000, 4000), LargeOut: image.Pt(600, 400),
 		Small: image.Pt(1280, 960), SmallOut: image.Pt(320, 240),
-		ThumbFiles: 16, ThumbSrc: image.Pt(3000, 2000), ThumbOut: 320}
+		ThumbFiles: 16, ThumbSrc: image.Pt(3000, 2000), ThumbOut: 320,
+		SpinSteps: 1_000_000}
 )
 
 // SizesFor returns the preset called small, medium or large.
@@ -125,6 +131,9 @@ type work struct {
 	fast   bool
 	refPix []byte
 
+	spinSteps int
+	spinRef   []uint64
+
 	thumbIn  string // folder of JPEGs
 	thumbOpt thumbnail.Options
 	tmp      string // scratch folder for outputs
@@ -135,6 +144,11 @@ type work struct {
 func newWork(name string, sz Sizes, seed uint64, tmp string) (*work, error) {
 	w := &work{name: name, kind: kindOf(name), tmp: tmp}
 	switch name {
+	case Spin:
+		if sz.SpinSteps <= 0 {
+			return nil, fmt.Errorf("%s: %d steps per chain: want at least 1", name, sz.SpinSteps)
+		}
+		w.spinSteps = sz.SpinSteps
 	case PrimeOdd64:
 		w.numbers = workload.Odd64(sz.Numbers, seed)
 	case PrimePrimes64:
@@ -155,6 +169,10 @@ func newWork(name string, sz Sizes, seed uint64, tmp string) (*work, error) {
 		return nil, fmt.Errorf("unknown workload %q", name)
 	}
 	switch w.kind {
+	case "spin":
+		w.unit, w.units = "steps", float64(spinChains*w.spinSteps)
+		w.spinRef = make([]uint64, spinChains)
+		spin(w.spinRef, w.spinSteps, 1)
 	case "prime":
 		w.unit, w.units = "numbers", float64(len(w.numbers))
 		w.ref = make([]bool, len(w.numbers))
@@ -262,6 +280,20 @@ func (w *work) taskFor(b Backend) (*task, error) {
 	t := &task{before: func() error { return nil }, reset: func() {}, close: func() {},
 		phases: func(int) map[string]float64 { return nil }}
 	switch w.kind {
+	case "spin":
+		if b.Workers <= 0 {
+			return nil, ErrUnsupported // a probe of the CPU cores
+		}
+		out := make([]uint64, spinChains)
+		t.run = func() error { spin(out, w.spinSteps, b.Workers); return nil }
+		t.check = func() error {
+			clear(out)
+			t.run()
+			if bad, first := differences(out, w.spinRef); bad > 0 {
+				return fmt.Errorf("%d of %d chains differ, first at %d", bad, len(out), first)
+			}
+			return nil
+		}
 	case "prime":
 		if b.NewPrimeTester == nil {
 			return nil, ErrUnsupported
