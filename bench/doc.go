@@ -56,7 +56,7 @@
 //	  "machine": {"cpu", "cores", "gomaxprocs", "go", "os", "arch", "gpu", "gpu_reason"},
 //	  "config": {"size", "seed", "repeat", "min_time_s", "workloads": [...], "backends": [...]},
 //	  "results": [{
-//	    "workload", "kind" (prime|resize|thumbnail), "unit" (numbers|megapixels),
+//	    "workload", "kind" (spin|prime|resize|thumbnail), "unit" (steps|numbers|megapixels),
 //	    "units_per_run", "backend", "label", "workers", "emulated",
 //	    "status" (ok|mismatch|error|skipped), "error",
 //	    "repeats", "wall_s": Stats, "cpu_s": Stats,
