@@ -90,21 +90,32 @@ func testBatch(ns []uint64, out []bool, m method) {
 	for base := 0; base < len(ns); base += window {
 		w := ns[base:min(base+window, len(ns))]
 		o := out[base : base+len(w)]
-		k := 0
-		for i, n := range w {
-			prime, decided := screen(n)
-			o[i] = prime
-			if !decided {
-				cand[k] = int32(i)
-				k++
-			}
-		}
+		k := m.screenStage(w, o, cand[:])
 		k = m.strongStage(w, cand[:k], sure[:])
 		k = m.lucasStage(w, sure[:k], cand[:])
 		for _, i := range cand[:k] {
 			o[i] = true
 		}
 	}
+}
+
+// screenStage runs trial division over w, setting o[i] for each number it
+// settles and writing the indices of the others to cand, returning their
+// count.
+func (m *method) screenStage(w []uint64, o []bool, cand []int32) int {
+	k, i := 0, 0
+	if m.ifma {
+		k, i = screenWide(w, o, cand)
+	}
+	for ; i < len(w); i++ {
+		prime, decided := screen(w[i])
+		o[i] = prime
+		if !decided {
+			cand[k] = int32(i)
+			k++
+		}
+	}
+	return k
 }
 
 // strongStage runs the base-2 test on the numbers w[i] for i in in, width at

@@ -60,6 +60,32 @@ func base2LoopIFMA(s *base2Lanes, steps int)
 //go:noescape
 func lucasLoopIFMA(s *lucasLanes, steps int)
 
+// screen8 is screen for eight numbers at once, with AVX-512 (see
+// ifma_amd64.s): cand has a bit set for each number the probable-prime
+// tests must settle, small for each below trialSquare, which screen
+// settles; the others are composite.
+//
+//go:noescape
+func screen8(ns *[8]uint64, divs []divisor) (cand, small uint8)
+
+// screenWide is screenStage eight numbers at a time for as long as eight
+// remain; it returns the candidates' count and how many numbers it did.
+func screenWide(w []uint64, o []bool, cand []int32) (k, done int) {
+	for ; done+8 <= len(w); done += 8 {
+		c, small := screen8((*[8]uint64)(w[done:done+8]), divisors)
+		clear(o[done : done+8])
+		for ; c != 0; c &= c - 1 {
+			cand[k] = int32(done + bits.TrailingZeros8(c))
+			k++
+		}
+		for ; small != 0; small &= small - 1 {
+			i := done + bits.TrailingZeros8(small)
+			o[i], _ = screen(w[i]) // below trialSquare: always decided
+		}
+	}
+	return k, done
+}
+
 // r104 returns 2^104 mod n, the Montgomery form of 1 in the IFMA loops.
 func r104(n uint64) uint64 {
 	_, r := bits.Div64(1<<40%n, 0, n)

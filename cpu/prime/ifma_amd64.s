@@ -259,3 +259,41 @@ lucasdone:
 	VMOVDQU64 Z13, LU_B1+128(DI)
 	VZEROUPPER
 	RET
+
+// func screen8(ns *[8]uint64, divs []divisor) (cand, small uint8)
+//
+// Trial division of eight numbers at once: n·p⁻¹ ≤ ⌊(2^64−1)/p⌋ for each
+// divisor {p, inv, max}, as screen does, with VPMULLQ and a compare into a
+// mask. cand has the lanes that are odd, at least trialSquare and free of
+// every divisor; small has the lanes below trialSquare.
+TEXT ·screen8(SB), NOSPLIT, $0-34
+	MOVQ ns+0(FP), SI
+	MOVQ divs_base+8(FP), R8
+	MOVQ divs_len+16(FP), CX
+	VMOVDQU64 (SI), Z0
+	MOVQ ·trialSquare(SB), AX
+	VPBROADCASTQ AX, Z1
+	VPCMPUQ $1, Z1, Z0, K1 // n < trialSquare
+	MOVQ $1, AX
+	VPBROADCASTQ AX, Z1
+	VPTESTNMQ Z1, Z0, K2   // even
+	KORW K1, K2, K2
+	TESTQ CX, CX
+	JZ screendone
+
+screenloop:
+	VPMULLQ.BCST 8(R8), Z0, Z2
+	VPCMPUQ.BCST $2, 16(R8), Z2, K3 // divisible: n·p⁻¹ ≤ max
+	KORW K3, K2, K2
+	ADDQ $24, R8
+	DECQ CX
+	JNZ screenloop
+
+screendone:
+	KNOTW K2, K2
+	KMOVW K2, AX
+	MOVB AX, cand+32(FP)
+	KMOVW K1, AX
+	MOVB AX, small+33(FP)
+	VZEROUPPER
+	RET

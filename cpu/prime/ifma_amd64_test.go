@@ -159,3 +159,32 @@ func testdataNumbers(t *testing.T) []uint64 {
 	}
 	return ns
 }
+
+// TestScreen8 checks screen8 against screen on every kind of number.
+func TestScreen8(t *testing.T) {
+	if !haveIFMA {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	ns := engineMix(40000, 5)
+	for n := uint64(0); n < 10000; n++ {
+		ns = append(ns, n)
+	}
+	ns = append(ns, trialSquare-2, trialSquare-1, trialSquare, trialSquare+1, trialSquare+2)
+	for len(ns)%8 != 0 {
+		ns = append(ns, 1)
+	}
+	bad := 0
+	for i := 0; i < len(ns); i += 8 {
+		cand, small := screen8((*[8]uint64)(ns[i:i+8]), divisors)
+		for l, n := range ns[i : i+8] {
+			_, decided := screen(n)
+			gotSmall := small>>l&1 == 1
+			gotCand := cand>>l&1 == 1
+			if gotSmall != (n < trialSquare) || !gotSmall && gotCand == decided {
+				if bad++; bad <= 10 {
+					t.Errorf("%d: screen8 says small %v, candidate %v; screen says decided %v", n, gotSmall, gotCand, decided)
+				}
+			}
+		}
+	}
+}
