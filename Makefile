@@ -39,6 +39,7 @@ test:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzIsPrime$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzBatch$$' -fuzztime $(FUZZTIME) ./cpu/prime
+	$(GO) test -run '^$$' -fuzz '^FuzzIFMAStages$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzExifOrientation$$' -fuzztime $(FUZZTIME) ./internal/imagefile

@@ -4,6 +4,7 @@ package prime
 
 import (
 	"bufio"
+	"encoding/binary"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,4 +188,67 @@ func TestScreen8(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzIFMAStages feeds arbitrary odd numbers straight to the IFMA stages,
+// past trial division, and compares every lane with the scalar stages: the
+// engine's own inputs are mostly settled before the Lucas test, so this is
+// where the vector arithmetic meets composite moduli of every shape. The
+// bytes are read as up to 24 little-endian words, each made odd and above
+// the trial bound.
+func FuzzIFMAStages(f *testing.F) {
+	if !haveIFMA {
+		f.Skip("no AVX-512 IFMA on this CPU")
+	}
+	for _, seed := range [][]uint64{
+		{math.MaxUint64, 1<<63 + 1, 1 << 52, 1<<52 + 1, 1<<40 - 1, 63},
+		{3215031751, 2152302898747, 3474749660383, 341550071728321, 3825123056546413051},
+		{18446744073709551557, 4294967291, 4503599627370449, 1099511627689},
+	} {
+		var b []byte
+		for _, n := range seed {
+			b = binary.LittleEndian.AppendUint64(b, n)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ns, ps, lucasNs []uint64
+		for i := 0; i+8 <= len(data) && len(ns) < ifmaLanes; i += 8 {
+			n := binary.LittleEndian.Uint64(data[i:]) | 1
+			if n <= trialBound {
+				n += trialBound + 1
+			}
+			ns = append(ns, n)
+			if p, ok := lucasParameter(n); ok {
+				lucasNs, ps = append(lucasNs, n), append(ps, p)
+			}
+		}
+		if len(ns) == 0 {
+			return
+		}
+		var got [ifmaLanes]bool
+		strongBase2IFMA(ns, got[:len(ns)])
+		for l, n := range ns {
+			var one [maxLanes]uint64
+			var want [maxLanes]bool
+			one[0] = n
+			strongBase2(&one, &want, 1)
+			if got[l] != want[0] {
+				t.Errorf("strong base 2: %d: IFMA %v, scalar %v", n, got[l], want[0])
+			}
+		}
+		if len(lucasNs) == 0 {
+			return
+		}
+		extraStrongLucasIFMA(lucasNs, ps, got[:len(lucasNs)])
+		for l, n := range lucasNs {
+			var one, p [maxLanes]uint64
+			var want [maxLanes]bool
+			one[0], p[0] = n, ps[l]
+			extraStrongLucas(&one, &p, &want, 1)
+			if got[l] != want[0] {
+				t.Errorf("Lucas: %d (P = %d): IFMA %v, scalar %v", n, ps[l], got[l], want[0])
+			}
+		}
+	})
 }
