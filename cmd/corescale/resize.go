@@ -289,7 +289,7 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		return err
 	}
 	if s.verbose {
-		say("corescale: %d files at a time, each resized on %d goroutines\n", sum.Goroutines, sum.ImageWorkers)
+		say("corescale: %d files at a time, each resized on %s\n", sum.Goroutines, plural(sum.ImageWorkers, "goroutine"))
 		say("corescale: time summed over them: decode %s, resize %s, encode %s, write %s; wall %s\n",
 			seconds(sum.Decode), seconds(sum.Resize), seconds(sum.Encode), seconds(sum.Write), seconds(sum.Elapsed))
 	}
@@ -335,4 +335,12 @@ func newBar(stderr io.Writer, total int, quiet bool) *progressbar.ProgressBar {
 
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// plural returns "1 goroutine", "2 goroutines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -160,7 +160,7 @@ func TestResizeBatch(t *testing.T) {
 		t.Errorf("not overwritten: %+v %v", info, err)
 	}
 	_, stderr, code = runCLI("", "resize", "--verbose", "--workers", "3", "--overwrite", "--size", "20x", "--out", out, in)
-	for _, want := range []string{"backend auto chose parallel with 3 workers", "a.png → ", "80×60 to 20×15", "2 files at a time, each resized on 1 goroutines", "decode "} {
+	for _, want := range []string{"backend auto chose parallel with 3 workers", "a.png → ", "80×60 to 20×15", "2 files at a time, each resized on 1 goroutine\n", "decode "} {
 		if code != 0 || !strings.Contains(stderr, want) {
 			t.Errorf("--verbose: exit %d, stderr %q does not hold %q", code, stderr, want)
 		}
