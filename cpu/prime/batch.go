@@ -17,15 +17,26 @@ func IsPrime(n uint64) bool {
 }
 
 // A method is how the two probable-prime tests run: on up to width numbers
-// at once, in the IFMA loops or the scalar ones.
+// at once, in one kind of loops.
 type method struct {
 	width int
-	ifma  bool
+	loops loops
 	// Fewer than fill numbers go to small, when set: a wide loop costs the
 	// same however few of its lanes are in use.
 	fill  int
 	small *method
+	// narrow, when set, takes the numbers below narrowLimit.
+	narrow *method
 }
+
+// loops says which exponentiation loops a method runs.
+type loops uint8
+
+const (
+	scalarLoops loops = iota // four lanes in scalar registers (or Go)
+	wideLoops                // IFMA, two 52-bit limbs: any 64-bit modulus
+	narrowLoops              // IFMA, one limb: moduli below narrowLimit
+)
 
 // maxGroup bounds a method's width: the IFMA loops' three registers of
 // eight.
@@ -39,8 +50,7 @@ func scalarMethod(width int) method {
 // strong sets pass[i] to whether ns[i] is a strong probable prime to base 2.
 // The scalar loops take four numbers in assembly, other counts in Go.
 func (m *method) strong(ns []uint64, pass []bool) {
-	if m.ifma {
-		strongBase2IFMA(ns, pass)
+	if vectorStrong(m.loops, ns, pass) {
 		return
 	}
 	var a [maxLanes]uint64
@@ -57,8 +67,7 @@ func (m *method) strong(ns []uint64, pass []bool) {
 // lucas sets pass[i] to whether ns[i] is an extra strong Lucas probable
 // prime with parameter ps[i].
 func (m *method) lucas(ns, ps []uint64, pass []bool) {
-	if m.ifma {
-		extraStrongLucasIFMA(ns, ps, pass)
+	if vectorLucas(m.loops, ns, ps, pass) {
 		return
 	}
 	var a, p [maxLanes]uint64
@@ -104,7 +113,7 @@ func testBatch(ns []uint64, out []bool, m method) {
 // count.
 func (m *method) screenStage(w []uint64, o []bool, cand []int32) int {
 	k, i := 0, 0
-	if m.ifma {
+	if m.loops != scalarLoops {
 		k, i = screenWide(w, o, cand)
 	}
 	for ; i < len(w); i++ {
@@ -118,16 +127,26 @@ func (m *method) screenStage(w []uint64, o []bool, cand []int32) int {
 	return k
 }
 
-// strongStage runs the base-2 test on the numbers w[i] for i in in, width at
-// a time, and writes the indices of those that pass to out, returning their
-// count.
+// strongStage runs the base-2 test on the numbers w[i] for i in in, and
+// writes the indices of those that pass to out, returning their count. It
+// reorders in.
 func (m *method) strongStage(w []uint64, in, out []int32) int {
+	if m.narrow != nil {
+		s := partitionNarrow(w, in, nil)
+		k := m.narrow.strongStage(w, in[:s], out)
+		return k + m.strongGroups(w, in[s:], out[k:])
+	}
+	return m.strongGroups(w, in, out)
+}
+
+// strongGroups is strongStage width numbers at a time.
+func (m *method) strongGroups(w []uint64, in, out []int32) int {
 	var ns [maxGroup]uint64
 	var pass [maxGroup]bool
 	k := 0
 	for len(in) > 0 {
 		if len(in) < m.fill {
-			return k + m.small.strongStage(w, in, out[k:])
+			return k + m.small.strongGroups(w, in, out[k:])
 		}
 		g := in[:min(m.width, len(in))]
 		in = in[len(g):]
@@ -158,7 +177,30 @@ func (m *method) lucasStage(w []uint64, in, out []int32) int {
 			j++
 		}
 	}
-	return m.lucasGroups(w, in[:j], ps[:j], out)
+	in, p := in[:j], ps[:j]
+	if m.narrow != nil {
+		s := partitionNarrow(w, in, p)
+		k := m.narrow.lucasGroups(w, in[:s], p[:s], out)
+		return k + m.lucasGroups(w, in[s:], p[s:], out[k:])
+	}
+	return m.lucasGroups(w, in, p, out)
+}
+
+// partitionNarrow reorders the indices in, and ps alongside when not nil, so
+// that the numbers w[i] below narrowLimit come first, and returns how many
+// they are.
+func partitionNarrow(w []uint64, in []int32, ps []uint64) int {
+	s := 0
+	for j, i := range in {
+		if w[i] < narrowLimit {
+			in[s], in[j] = in[j], in[s]
+			if ps != nil {
+				ps[s], ps[j] = ps[j], ps[s]
+			}
+			s++
+		}
+	}
+	return s
 }
 
 // lucasGroups runs the Lucas test on the numbers w[i] for i in in with

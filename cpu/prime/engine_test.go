@@ -218,6 +218,8 @@ func TestBatchWidths(t *testing.T) {
 		methods["ifma"] = m
 		m.fill = 0
 		methods["ifma, no scalar groups"] = m
+		m.narrow = nil
+		methods["ifma, two limbs only"] = m
 	}
 	for name, m := range methods {
 		out := make([]bool, len(ns))

@@ -212,11 +212,42 @@ func lucasVerdictPlain(vd, vd1, n, p uint64, s int) bool {
 // on BenchmarkLanes' batches, by up to 14% on 64-bit primes.
 const ifmaFill = 8
 
-// ifmaMethod returns the IFMA method when the CPU has the instructions.
+// ifmaMethod returns the IFMA method when the CPU has the instructions:
+// the two-limb loops, with the one-limb loops for numbers below
+// narrowLimit and the scalar loops for small groups.
 func ifmaMethod() (method, bool) {
 	if !haveIFMA {
 		return method{}, false
 	}
 	small := scalarMethod(lanes)
-	return method{width: ifmaLanes, ifma: true, fill: ifmaFill, small: &small}, true
+	narrow := method{width: ifmaLanes, loops: narrowLoops, fill: ifmaFill, small: &small}
+	return method{width: ifmaLanes, loops: wideLoops, fill: ifmaFill, small: &small, narrow: &narrow}, true
+}
+
+// vectorStrong runs the base-2 stage in the IFMA loops l names, and reports
+// false for the scalar loops.
+func vectorStrong(l loops, ns []uint64, pass []bool) bool {
+	switch l {
+	case wideLoops:
+		strongBase2IFMA(ns, pass)
+	case narrowLoops:
+		strongBase2Narrow(ns, pass)
+	default:
+		return false
+	}
+	return true
+}
+
+// vectorLucas runs the Lucas stage in the IFMA loops l names, and reports
+// false for the scalar loops.
+func vectorLucas(l loops, ns, ps []uint64, pass []bool) bool {
+	switch l {
+	case wideLoops:
+		extraStrongLucasIFMA(ns, ps, pass)
+	case narrowLoops:
+		extraStrongLucasNarrow(ns, ps, pass)
+	default:
+		return false
+	}
+	return true
 }

@@ -18,6 +18,8 @@ import (
 func TestIFMALayout(t *testing.T) {
 	var b base2Lanes
 	var l lucasLanes
+	var nb narrowBase2
+	var nl narrowLucas
 	const row = 8 * ifmaLanes
 	for _, c := range []struct {
 		name      string
@@ -41,6 +43,17 @@ func TestIFMALayout(t *testing.T) {
 		{"lucas k21", unsafe.Offsetof(l.k21), 9 * row},
 		{"lucas kp0", unsafe.Offsetof(l.kp0), 10 * row},
 		{"lucas kp1", unsafe.Offsetof(l.kp1), 11 * row},
+		{"narrow base2 x", unsafe.Offsetof(nb.x), 0},
+		{"narrow base2 e", unsafe.Offsetof(nb.e), row},
+		{"narrow base2 n", unsafe.Offsetof(nb.n), 2 * row},
+		{"narrow base2 ninv", unsafe.Offsetof(nb.ninv), 3 * row},
+		{"narrow lucas a", unsafe.Offsetof(nl.a), 0},
+		{"narrow lucas b", unsafe.Offsetof(nl.b), row},
+		{"narrow lucas g", unsafe.Offsetof(nl.g), 2 * row},
+		{"narrow lucas n", unsafe.Offsetof(nl.n), 3 * row},
+		{"narrow lucas ninv", unsafe.Offsetof(nl.ninv), 4 * row},
+		{"narrow lucas k2", unsafe.Offsetof(nl.k2), 5 * row},
+		{"narrow lucas kp", unsafe.Offsetof(nl.kp), 6 * row},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s at offset %d, the assembly reads %d", c.name, c.got, c.want)
@@ -79,13 +92,41 @@ func ifmaCases(t *testing.T) []uint64 {
 	return ns
 }
 
-// TestIFMAStages checks the IFMA base-2 and Lucas stages against the scalar
-// ones, lane for lane, in full and partial groups.
+// TestIFMAStages checks the IFMA base-2 and Lucas stages, two-limb and
+// one-limb, against the scalar ones, lane for lane, in full and partial
+// groups.
 func TestIFMAStages(t *testing.T) {
 	if !haveIFMA {
 		t.Skip("no AVX-512 IFMA on this CPU")
 	}
-	ns := ifmaCases(t)
+	all := ifmaCases(t)
+	var narrow []uint64
+	for _, n := range all {
+		if n < narrowLimit {
+			narrow = append(narrow, n)
+		}
+	}
+	for n := uint64(narrowLimit - 1); n > narrowLimit-3000; n -= 2 {
+		narrow = append(narrow, n)
+	}
+	for _, ps := range enginePrimes()[7:49] {
+		narrow = append(narrow, ps...)
+	}
+	stages := []struct {
+		name   string
+		ns     []uint64
+		strong func([]uint64, []bool)
+		lucas  func([]uint64, []uint64, []bool)
+	}{
+		{"two limbs", all, strongBase2IFMA, extraStrongLucasIFMA},
+		{"one limb", narrow, strongBase2Narrow, extraStrongLucasNarrow},
+	}
+	for _, st := range stages {
+		t.Run(st.name, func(t *testing.T) { checkStages(t, st.ns, st.strong, st.lucas) })
+	}
+}
+
+func checkStages(t *testing.T, ns []uint64, strong func([]uint64, []bool), lucas func([]uint64, []uint64, []bool)) {
 	var ps []uint64
 	var lucasNs []uint64
 	for _, n := range ns {
@@ -99,7 +140,7 @@ func TestIFMAStages(t *testing.T) {
 		for i := 0; i < len(ns); i += size {
 			g := ns[i:min(i+size, len(ns))]
 			var got [ifmaLanes]bool
-			strongBase2IFMA(g, got[:len(g)])
+			strong(g, got[:len(g)])
 			for l, n := range g {
 				var one [maxLanes]uint64
 				var want [maxLanes]bool
@@ -116,7 +157,7 @@ func TestIFMAStages(t *testing.T) {
 			end := min(i+size, len(lucasNs))
 			g, gp := lucasNs[i:end], ps[i:end]
 			var got [ifmaLanes]bool
-			extraStrongLucasIFMA(g, gp, got[:len(g)])
+			lucas(g, gp, got[:len(g)])
 			for l, n := range g {
 				var one, p [maxLanes]uint64
 				var want [maxLanes]bool
@@ -195,7 +236,8 @@ func TestScreen8(t *testing.T) {
 // engine's own inputs are mostly settled before the Lucas test, so this is
 // where the vector arithmetic meets composite moduli of every shape. The
 // bytes are read as up to 24 little-endian words, each made odd and above
-// the trial bound.
+// the trial bound; when the first byte is odd, they are also cut below
+// narrowLimit and go to the one-limb loops.
 func FuzzIFMAStages(f *testing.F) {
 	if !haveIFMA {
 		f.Skip("no AVX-512 IFMA on this CPU")
@@ -227,7 +269,22 @@ func FuzzIFMAStages(f *testing.F) {
 			return
 		}
 		var got [ifmaLanes]bool
-		strongBase2IFMA(ns, got[:len(ns)])
+		strong, lucas := strongBase2IFMA, extraStrongLucasIFMA
+		if data[0]&1 == 1 {
+			// The one-limb loops, on the same words cut below narrowLimit.
+			strong, lucas = strongBase2Narrow, extraStrongLucasNarrow
+			lucasNs, ps = lucasNs[:0], ps[:0]
+			for l := range ns {
+				ns[l] = ns[l]%narrowLimit | 1
+				if ns[l] <= trialBound {
+					ns[l] += trialBound + 1
+				}
+				if p, ok := lucasParameter(ns[l]); ok {
+					lucasNs, ps = append(lucasNs, ns[l]), append(ps, p)
+				}
+			}
+		}
+		strong(ns, got[:len(ns)])
 		for l, n := range ns {
 			var one [maxLanes]uint64
 			var want [maxLanes]bool
@@ -240,7 +297,7 @@ func FuzzIFMAStages(f *testing.F) {
 		if len(lucasNs) == 0 {
 			return
 		}
-		extraStrongLucasIFMA(lucasNs, ps, got[:len(lucasNs)])
+		lucas(lucasNs, ps, got[:len(lucasNs)])
 		for l, n := range lucasNs {
 			var one, p [maxLanes]uint64
 			var want [maxLanes]bool

@@ -2,20 +2,15 @@
 
 package prime
 
-// ifmaMethod reports that there is no IFMA path in this build.
+// Without the assembly there are no IFMA loops: no method asks for them.
+
+// ifmaMethod reports that there is no IFMA method in this build.
 func ifmaMethod() (method, bool) { return method{}, false }
 
-// Without the assembly there are no IFMA loops, and no method asks for
-// them; these keep method's two branches compiling.
+// narrowLimit is where the IFMA build's one-limb loops stop; no method here
+// has them.
+const narrowLimit = 1 << 48
 
-func strongBase2IFMA(ns []uint64, pass []bool) {
-	m := scalarMethod(lanes)
-	m.strong(ns, pass)
-}
-
-func extraStrongLucasIFMA(ns, ps []uint64, pass []bool) {
-	m := scalarMethod(lanes)
-	m.lucas(ns, ps, pass)
-}
-
+func vectorStrong(loops, []uint64, []bool) bool          { return false }
+func vectorLucas(loops, []uint64, []uint64, []bool) bool { return false }
 func screenWide([]uint64, []bool, []int32) (k, done int) { return 0, 0 }
