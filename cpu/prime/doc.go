@@ -18,8 +18,9 @@
 // core overlaps their independent multiplications instead of waiting on one
 // dependency chain at a time. On CPUs with AVX-512 IFMA the loops carry 24
 // numbers in vector registers instead, in two 52-bit limbs with R = 2^104
-// (ifma_amd64.go); the scalar loops remain for the last few numbers of a
-// stage and for other CPUs.
+// (ifma_amd64.go), or in one with R = 2^52 below 2^48 (narrow_amd64.go);
+// the scalar loops remain for the last few numbers of a stage and for other
+// CPUs.
 //
 // Serial and Parallel implement corescale.PrimeTester. Numbers of 2^64 and
 // above are outside this package: math/big's ProbablyPrime(0) is the
