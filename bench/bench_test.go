@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cpu/prime"
@@ -292,40 +293,60 @@ func TestSizesFor(t *testing.T) {
 	}
 }
 
-// loggedPrimes is the serial engine, noting each call in a shared log.
+// loggedPrimes is the serial engine, noting each call in a shared log and
+// sleeping for cost.
 type loggedPrimes struct {
 	name string
 	log  *[]string
+	cost time.Duration
 }
 
 func (l loggedPrimes) TestPrimes(ns []uint64, out []bool) error {
 	*l.log = append(*l.log, l.name)
+	time.Sleep(l.cost)
 	return prime.Serial{}.TestPrimes(ns, out)
 }
 
 // TestRoundsInterleave checks that the backends' timed runs alternate, one
-// of each per round, after one checked run each.
+// of each per round, after one checked run and one warm-up run each — also
+// when one backend has its runs long before the other: here b reaches
+// Repeat and MinTime in two runs, while a, fast, wants runs until
+// MaxRepeat, and b must keep pace with it.
 func TestRoundsInterleave(t *testing.T) {
 	var log []string
-	logged := func(name string, workers int) Backend {
+	logged := func(name string, workers int, cost time.Duration) Backend {
 		b := Serial()
 		b.Name, b.Workers = name, workers
-		b.NewPrimeTester = func() (corescale.PrimeTester, error) { return loggedPrimes{name, &log}, nil }
+		b.NewPrimeTester = func() (corescale.PrimeTester, error) { return loggedPrimes{name, &log, cost}, nil }
 		return b
 	}
-	cfg := tinyConfig(t, logged("a", 1), logged("b", 2))
-	cfg.Workloads, cfg.Repeat = []string{PrimeU32}, 3
+	cfg := tinyConfig(t, logged("a", 1, 0), logged("b", 2, 20*time.Millisecond))
+	cfg.Workloads, cfg.Repeat, cfg.MinTime, cfg.MaxRepeat = []string{PrimeU32}, 2, 30*time.Millisecond, 5
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "a b a b a b a b"
-	if got := strings.Join(log, " "); got != want {
+	want := strings.Repeat("a b ", 2+5)
+	if got := strings.Join(log, " ") + " "; got != want {
 		t.Errorf("runs in the order %q, want %q", got, want)
 	}
 	for _, r := range rep.Results {
-		if r.Repeats != 3 {
-			t.Errorf("%s: %d timed runs, want 3", r.Backend, r.Repeats)
+		if r.Repeats != 5 {
+			t.Errorf("%s: %d timed runs, want 5", r.Backend, r.Repeats)
+		}
+	}
+}
+
+// TestSpinSplit checks that the spin probe computes every bundle once,
+// whatever the worker count.
+func TestSpinSplit(t *testing.T) {
+	ref := make([]uint64, spinBundles)
+	spin(ref, 50, 1)
+	for _, w := range []int{2, 3, 5, 7, 12, 1000, 2000} {
+		out := make([]uint64, spinBundles)
+		spin(out, 50, w)
+		if bad, first := differences(out, ref); bad > 0 {
+			t.Errorf("%d workers: %d bundles differ from one worker's, first %d", w, bad, first)
 		}
 	}
 }

@@ -21,7 +21,8 @@ type Config struct {
 	// Repeat and MinTime: timed runs go on until both are reached.
 	Repeat  int
 	MinTime time.Duration
-	// MaxRepeat caps the timed runs of one backend (0: 1000).
+	// MaxRepeat caps the timed runs of one backend (0: 1000; never below
+	// Repeat).
 	MaxRepeat int
 	Machine   Machine
 	// Progress, when set, is told what runs now.
@@ -48,6 +49,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.MaxRepeat <= 0 {
 		cfg.MaxRepeat = 1000
 	}
+	cfg.MaxRepeat = max(cfg.MaxRepeat, cfg.Repeat)
 	tmp, err := os.MkdirTemp(cfg.TempDir, "corescale-bench-")
 	if err != nil {
 		return nil, fmt.Errorf("scratch folder: %w", err)
@@ -111,11 +113,13 @@ type row struct {
 }
 
 // measure checks every backend on workload w, then times them in rounds of
-// one run each until every backend has its runs. Interleaved, the runs of
-// all backends share whatever the host does meanwhile — other tenants, clock
-// changes — so their ratios stay honest where back-to-back blocks of runs
-// would credit one backend with a quiet minute and blame another for a busy
-// one. progress is told how many backends finished and what runs now.
+// one run each until every backend has its runs; a backend that has them
+// goes on running with the others, so that every round holds one run of
+// each (up to MaxRepeat). Interleaved, the runs of all backends share
+// whatever the host does meanwhile — other tenants, clock changes — so their
+// ratios stay honest where back-to-back blocks of runs would credit one
+// backend with a quiet minute and blame another for a busy one. progress is
+// told how many backends finished and what runs now.
 func measure(ctx context.Context, w *work, cfg Config, progress func(finished int, what string)) ([]Result, error) {
 	rows := make([]*row, len(cfg.Backends))
 	defer func() {
@@ -137,32 +141,45 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 			progress(1, r.res.Status+" on "+rowName(b))
 		}
 	}
+	// One untimed run of each right before the rounds: the checks of the
+	// others came between a backend's own check and its first timed run.
+	for i, r := range rows {
+		if r.t != nil {
+			if err := r.warm(); err != nil {
+				r.fail(err)
+				progress(1, "error on "+rowName(cfg.Backends[i]))
+			}
+		}
+	}
 	for round := 1; ; round++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		running := 0
-		for i, r := range rows {
-			if r.t == nil {
-				continue
-			}
-			if len(r.walls) >= cfg.Repeat && (r.spent >= cfg.MinTime || len(r.walls) >= cfg.MaxRepeat) {
-				r.settle(w)
-				progress(1, "timed "+rowName(cfg.Backends[i]))
-				continue
-			}
-			running++
-			if err := r.time(); err != nil {
-				r.res.Status, r.res.Error = StatusError, err.Error()
-				r.t.close()
-				r.t = nil
-				progress(1, "error on "+rowName(cfg.Backends[i]))
+		wanting := 0
+		for _, r := range rows {
+			if r.t != nil && len(r.walls) < cfg.MaxRepeat && (len(r.walls) < cfg.Repeat || r.spent < cfg.MinTime) {
+				wanting++
 			}
 		}
-		if running == 0 {
+		if wanting == 0 {
 			break
 		}
 		progress(0, fmt.Sprintf("timing, round %d", round))
+		for i, r := range rows {
+			if r.t == nil || len(r.walls) >= cfg.MaxRepeat {
+				continue
+			}
+			if err := r.timeOnce(); err != nil {
+				r.fail(err)
+				progress(1, "error on "+rowName(cfg.Backends[i]))
+			}
+		}
+	}
+	for i, r := range rows {
+		if r.t != nil {
+			r.settle(w)
+			progress(1, "timed "+rowName(cfg.Backends[i]))
+		}
 	}
 	out := make([]Result, len(rows))
 	for i, r := range rows {
@@ -172,7 +189,7 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 }
 
 // check makes backend b's task for w and runs it once against the
-// reference, which is also the warm-up. It returns the task ready for timing,
+// reference. It returns the task ready for timing,
 // or nil with res's status saying why not.
 func check(w *work, b Backend, res *Result) *task {
 	t, err := w.taskFor(b)
@@ -198,8 +215,28 @@ func check(w *work, b Backend, res *Result) *task {
 	return t
 }
 
-// time makes one timed run of the row's task.
-func (r *row) time() error {
+// warm makes one untimed run of the row's task, and clears the phase
+// timings it leaves.
+func (r *row) warm() error {
+	if err := r.t.before(); err != nil {
+		return err
+	}
+	if err := r.t.run(); err != nil {
+		return err
+	}
+	r.t.reset()
+	return nil
+}
+
+// fail records err as the row's result and closes its task.
+func (r *row) fail(err error) {
+	r.res.Status, r.res.Error = StatusError, err.Error()
+	r.t.close()
+	r.t = nil
+}
+
+// timeOnce makes one timed run of the row's task.
+func (r *row) timeOnce() error {
 	if err := r.t.before(); err != nil {
 		return err
 	}

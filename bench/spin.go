@@ -1,38 +1,56 @@
 package bench
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
-// The spin workload probes the host rather than corescale: a fixed set of
-// independent chains of multiplications, split over the workers, with no
-// memory traffic and nothing shared between them. Its speedup is what the
-// machine gives the process at that moment — the worker count on whole,
-// idle cores — and so the ceiling to read every other row's speedup
-// against. On a shared virtual machine it is often less: virtual CPUs that
-// are hyperthreads of one core, or cores that other guests keep busy.
+// The spin workload probes the host rather than corescale: bundles of
+// multiplication chains, taken by the workers one at a time from a shared
+// counter, with no memory traffic and nothing shared between them but the
+// counter. Its speedup is what the machine gives the process at that
+// moment — the worker count on whole, idle cores — and so the ceiling to
+// read every other row's speedup against. On a shared virtual machine it is
+// often less: virtual CPUs that are hyperthreads of one core, or cores that
+// other guests keep busy.
+//
+// A bundle advances spinWidth independent chains together, enough to keep
+// the multiplier busy as the engines do: one chain at a time would leave
+// room for a hyperthread sibling and hide the sharing the probe is for.
 
-// spinChains is how many independent chains a run computes; the workers
-// take them in equal blocks.
-const spinChains = 64
+// spinBundles is how many bundles a run computes: many, so that the workers
+// finish within one small bundle of each other for any worker count.
+const spinBundles = 1024
 
-// spinChain runs steps of a 64-bit linear congruential generator from seed:
-// a multiply and an add, each depending on the last.
-func spinChain(seed uint64, steps int) uint64 {
-	x := seed
+// spinWidth is how many chains a bundle advances together.
+const spinWidth = 8
+
+// spinBundle advances spinWidth chains of a 64-bit linear congruential
+// generator, seeded from seed, by steps steps and folds their states. The
+// chains are spelled out so that they stay in registers.
+func spinBundle(seed uint64, steps int) uint64 {
+	const a, c = 6364136223846793005, 1442695040888963407
+	s := seed * spinWidth
+	x0, x1, x2, x3, x4, x5, x6, x7 := s, s+1, s+2, s+3, s+4, s+5, s+6, s+7
 	for range steps {
-		x = x*6364136223846793005 + 1442695040888963407
+		x0, x1, x2, x3 = x0*a+c, x1*a+c, x2*a+c, x3*a+c
+		x4, x5, x6, x7 = x4*a+c, x5*a+c, x6*a+c, x7*a+c
 	}
-	return x
+	return x0 ^ x1<<1 ^ x2<<2 ^ x3<<3 ^ x4<<4 ^ x5<<5 ^ x6<<6 ^ x7<<7
 }
 
-// spin sets out[i] to chain i after steps steps, on workers goroutines.
+// spin sets out[i] to bundle i after steps steps, on workers goroutines.
 func spin(out []uint64, steps, workers int) {
-	per := (len(out) + workers - 1) / workers
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for start := 0; start < len(out); start += per {
-		block := out[start:min(start+per, len(out))]
+	for range workers {
 		wg.Go(func() {
-			for i := range block {
-				block[i] = spinChain(uint64(start+i), steps)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(out) {
+					return
+				}
+				out[i] = spinBundle(uint64(i), steps)
 			}
 		})
 	}

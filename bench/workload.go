@@ -49,7 +49,7 @@ type Sizes struct {
 	ThumbFiles int
 	ThumbSrc   image.Point
 	ThumbOut   int
-	// SpinSteps is the length of each of the spin probe's chains.
+	// SpinSteps is the length of the spin probe's chains.
 	SpinSteps int
 }
 
@@ -59,17 +59,17 @@ var (
 		Large: image.Pt(1500, 1000), LargeOut: image.Pt(150, 100),
 		Small: image.Pt(320, 240), SmallOut: image.Pt(80, 60),
 		ThumbFiles: 4, ThumbSrc: image.Pt(800, 600), ThumbOut: 160,
-		SpinSteps: 60_000}
+		SpinSteps: 1_200}
 	Medium = Sizes{Numbers: 1_000_000, Primes: 100_000,
 		Large: image.Pt(3000, 2000), LargeOut: image.Pt(300, 200),
 		Small: image.Pt(640, 480), SmallOut: image.Pt(160, 120),
 		ThumbFiles: 8, ThumbSrc: image.Pt(1600, 1200), ThumbOut: 256,
-		SpinSteps: 250_000}
+		SpinSteps: 5_000}
 	Large = Sizes{Numbers: 4_000_000, Primes: 400_000,
 		Large: image.Pt(6000, 4000), LargeOut: image.Pt(600, 400),
 		Small: image.Pt(1280, 960), SmallOut: image.Pt(320, 240),
 		ThumbFiles: 16, ThumbSrc: image.Pt(3000, 2000), ThumbOut: 320,
-		SpinSteps: 1_000_000}
+		SpinSteps: 20_000}
 )
 
 // SizesFor returns the preset called small, medium or large.
@@ -170,8 +170,8 @@ func newWork(name string, sz Sizes, seed uint64, tmp string) (*work, error) {
 	}
 	switch w.kind {
 	case "spin":
-		w.unit, w.units = "steps", float64(spinChains*w.spinSteps)
-		w.spinRef = make([]uint64, spinChains)
+		w.unit, w.units = "steps", float64(spinBundles*spinWidth*w.spinSteps)
+		w.spinRef = make([]uint64, spinBundles)
 		spin(w.spinRef, w.spinSteps, 1)
 	case "prime":
 		w.unit, w.units = "numbers", float64(len(w.numbers))
@@ -284,13 +284,13 @@ func (w *work) taskFor(b Backend) (*task, error) {
 		if b.Workers <= 0 {
 			return nil, ErrUnsupported // a probe of the CPU cores
 		}
-		out := make([]uint64, spinChains)
+		out := make([]uint64, spinBundles)
 		t.run = func() error { spin(out, w.spinSteps, b.Workers); return nil }
 		t.check = func() error {
 			clear(out)
 			t.run()
 			if bad, first := differences(out, w.spinRef); bad > 0 {
-				return fmt.Errorf("%d of %d chains differ, first at %d", bad, len(out), first)
+				return fmt.Errorf("%d of %d bundles differ, first at %d", bad, len(out), first)
 			}
 			return nil
 		}

@@ -27,7 +27,7 @@ func benchCommand() *cli.Command {
 		Usage: "time every path on built-in workloads and show how each scales",
 		Description: "Generates primality and resize workloads from a seed (held in memory, so\n" +
 			"parsing and decoding are not timed) and a thumbnail batch end to end, checks\n" +
-			"every backend's results against the serial engine's (the warm-up), then\n" +
+			"every backend's results against the serial engine's, warms each up, then\n" +
 			"times the backends in rounds, one run of each per round, until each has\n" +
 			"--repeat runs and --min-time of work. It prints median, spread, 95%\n" +
 			"confidence interval, CPU time, throughput, speedup, parallel efficiency,\n" +
