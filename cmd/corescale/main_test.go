@@ -356,6 +356,9 @@ func TestVerbose(t *testing.T) {
 		if code != 0 || out != "7\n" || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, %q, stderr %q; want it to hold %q", backend, code, out, errOut, want)
 		}
+		if loops := "corescale: CPU loops: " + prime.Loops() + "\n"; !strings.Contains(errOut, loops) {
+			t.Errorf("%s: stderr %q does not name the CPU loops", backend, errOut)
+		}
 	}
 }
 

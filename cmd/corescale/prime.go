@@ -115,6 +115,10 @@ func runPrime(c *cli.Context) error {
 	check := toStdout && mode != primeio.Count
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", why)
+		switch eng.(type) {
+		case prime.Serial, prime.Parallel:
+			fmt.Fprintf(c.App.ErrWriter, "corescale: CPU loops: %s\n", prime.Loops())
+		}
 	}
 	if closer, ok := eng.(io.Closer); ok {
 		defer closer.Close()

@@ -1,5 +1,7 @@
 package prime
 
+import "fmt"
+
 // lanes is how many numbers the scalar loops interleave (see BenchmarkLanes
 // for the measurement behind it).
 const lanes = 4
@@ -42,8 +44,12 @@ const (
 // eight.
 const maxGroup = 24
 
-// scalarMethod interleaves width numbers in the scalar loops.
+// scalarMethod interleaves width numbers, 1 to maxLanes, in the scalar
+// loops.
 func scalarMethod(width int) method {
+	if width < 1 || width > maxLanes {
+		panic(fmt.Sprintf("prime: %d scalar lanes: want 1 to %d", width, maxLanes))
+	}
 	return method{width: width}
 }
 
@@ -89,6 +95,18 @@ var fastest = func() method {
 	}
 	return scalarMethod(lanes)
 }()
+
+// Loops says which loops the engines run on this CPU, for the CLI's
+// --verbose and for CI to know what it compared.
+func Loops() string {
+	switch {
+	case fastest.loops == wideLoops && fastest.narrow != nil:
+		return fmt.Sprintf("AVX-512 IFMA, %d numbers at a time, in one 52-bit limb below 2^48 and two above", fastest.width)
+	case fastest.loops == wideLoops:
+		return fmt.Sprintf("AVX-512 IFMA, %d numbers at a time, in two 52-bit limbs", fastest.width)
+	}
+	return fmt.Sprintf("%s, %d numbers at a time", scalarLoopsIn, fastest.width)
+}
 
 // testBatch sets out[i] to whether ns[i] is prime. It runs in three stages
 // over windows of the batch — trial division, the base-2 strong test, the

@@ -177,7 +177,8 @@ func extraStrongLucasIFMA(ns, ps []uint64, pass []bool) {
 		st.g[l] = e ^ e>>1
 	}
 	lucasLoopIFMA(&st, top)
-	// d is odd, so the last order bit is 1: a = V_(d+1), b = V_d.
+	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
+	// squared element, V_(d+1), in a.
 	for l, n := range ns {
 		vd1 := canonical(st.a0[l]|st.a1[l]<<52, n)
 		vd := canonical(st.b0[l]|st.b1[l]<<52, n)

@@ -8,13 +8,17 @@
 // bits of a 52×52-bit product to an accumulator, so a product is a handful of
 // them with no carry chain until the end.
 //
-// Values stay lazily reduced: any x below 2^66 gives a product below
-// n + 2^29 (with R = 2^104 ≫ n), so no step ever subtracts n; limbs are
-// renormalised to 52 bits after each product because the multiplier reads
-// only the low 52 bits of its inputs.
+// Values stay lazily reduced, so no step ever subtracts n: for a, b below
+// 2^66 the reduced product (a·b + m·n)/R is below a·b/R + n < n + 2^28. The
+// base-2 loop doubles it (below 2n + 2^29); the Lucas loop adds n−c (below
+// 2n + 2^28). Either way values stay below 2^66, the high limb below 2^14,
+// and a1·b1 below 2^28, with no high half. Limbs are renormalised to 52 bits
+// after each product because the multiplier reads only the low 52 bits of
+// its inputs.
 //
-// Registers: Z31 = 2^52−1, Z30 = 1 in every lane; Z15–Z29 temporaries. The
-// lane arrays are laid out as in ifma_amd64.go, 24 lanes (192 bytes) each.
+// Registers: Z31 = 2^52−1, Z30 = 1 and Z29 = 0 in every lane; the others
+// hold lanes and temporaries, as each loop says. The lane arrays are laid
+// out as in ifma_amd64.go, 24 lanes (192 bytes) each.
 
 // Offsets into base2Lanes.
 #define B2_X0 0
@@ -73,8 +77,8 @@
 // m·n·2^(52i) so that limb i vanishes. The vanishing limbs' sums are never
 // formed: P0 + lo(m0·n0) is 0 or 2^52, so it carries min(P0, 1), and
 // P1 + lo(m1·n0) carries ⌈P1/2^52⌉. Afterwards P2 + P3·2^52 is the product
-// divided by R mod n, not normalised; P3 starts from C3 (see PRODUCT). M is
-// a temporary; P0 and P1 are clobbered.
+// divided by R mod n, not normalised; P3 starts from C3, as P2 from C2 in
+// PRODUCT. M is a temporary; P0 and P1 are clobbered.
 #define REDC1(P0, P1, P2, M, N0, N1, NINV) \
 	VPXORQ M, M, M; \
 	VPMADD52LUQ NINV, P0, M; \

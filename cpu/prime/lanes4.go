@@ -79,7 +79,8 @@ func extraStrongLucasx4(ns, ps *[maxLanes]uint64, pass *[maxLanes]bool) {
 		g[l] = e ^ e>>1
 	}
 	a, b = lucasLoop4(a, b, g, n, inv, two, p, top)
-	// d is odd, so the last order bit is 1: a = V_(d+1), b = V_d.
+	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
+	// squared element, V_(d+1), in a.
 	for l := range 4 {
 		pass[l] = lucasVerdict(b[l], a[l], n[l], inv[l], two[l], p[l], s[l])
 	}

@@ -2,6 +2,9 @@
 
 package prime
 
+// scalarLoopsIn names what the scalar loops are written in.
+const scalarLoopsIn = "scalar amd64 assembly"
+
 // base2Loop4 runs steps squaring-and-doubling steps of the base-2
 // exponentiation for four numbers at once (see base2Loop4Go).
 //

@@ -2,6 +2,9 @@
 
 package prime
 
+// scalarLoopsIn names what the scalar loops are written in.
+const scalarLoopsIn = "scalar Go"
+
 // base2Loop4 runs steps squaring-and-doubling steps of the base-2
 // exponentiation for four numbers at once: each step squares x and doubles
 // it when the top bit of e is set, then shifts e.

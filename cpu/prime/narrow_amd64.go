@@ -85,7 +85,8 @@ func extraStrongLucasNarrow(ns, ps []uint64, pass []bool) {
 		st.g[l] = e ^ e>>1
 	}
 	lucasLoopNarrow(&st, top)
-	// d is odd, so the last order bit is 1: a = V_(d+1), b = V_d.
+	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
+	// squared element, V_(d+1), in a.
 	for l, n := range ns {
 		vd1, vd := canonical(st.a[l], n), canonical(st.b[l], n)
 		pass[l] = lucasVerdictPlain(vd, vd1, n, ps[l], bits.TrailingZeros64(n+1))

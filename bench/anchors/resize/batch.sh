@@ -39,7 +39,7 @@ root=$(cd "$here/../../.." && pwd)
 RUNS=${RUNS:-3}
 PROCS=${PROCS:-2}
 PY=/usr/bin/python3
-CORESCALE_BIN=${CORESCALE_BIN:-$root/corescale}
+CORESCALE_BIN=$(realpath -- "${CORESCALE_BIN:-$root/corescale}") # the procs run cds
 CORESCALE_RESIZE_FLAGS=${CORESCALE_RESIZE_FLAGS:---size 600x --quality 85 --format jpeg --quiet}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-batch.XXXXXX")
