@@ -35,12 +35,14 @@
 // For each workload and backend: one untimed run whose results are compared
 // with the serial engine's (a mismatch is a failure and the backend is not
 // timed). Then one untimed warm-up run of each, and the backends are timed
-// in rounds, one run of each per round, until each has both Config.Repeat
-// runs and Config.MinTime of timed work; a backend that has its runs goes on
-// with the others (up to Config.MaxRepeat), so every round holds one run of
-// each. Interleaved, the runs of all backends share whatever the host does
-// meanwhile, so a busy minute on a shared machine does not land on one
-// backend and skew the ratios. Each repeat
+// in rounds until each has both Config.Repeat runs and Config.MinTime of
+// timed work. In a round each backend runs back to back about as long as
+// the slowest one's single run (its warm-up time sets how many runs), so
+// all reach MinTime together; a backend that has its runs goes on with the
+// others (up to Config.MaxRepeat), so every round holds each. Interleaved,
+// the runs of all backends share whatever the host does meanwhile, so a busy
+// minute on a shared machine does not land on one backend and skew the
+// ratios. Emulated backends are timed after the rounds, on their own. Each repeat
 // records wall time and the process's CPU time (user + system, getrusage).
 // The report gives the median, min, max, standard deviation and 95%
 // confidence interval of the mean (bench/stats), throughput at the median,

@@ -99,7 +99,7 @@ func (r *Report) header() []string {
 	} else {
 		lines = append(lines, "GPU: none: "+m.GPUReason)
 	}
-	lines = append(lines, fmt.Sprintf("size %s, seed %d, at least %d timed runs and %gs per row, in rounds of one run of each, after a check and a warm-up run; times are wall clock per run",
+	lines = append(lines, fmt.Sprintf("size %s, seed %d, at least %d timed runs and %gs per row, interleaved in rounds, after a check and a warm-up run; times are wall clock per run",
 		r.Config.Size, r.Config.Seed, r.Config.Repeat, r.Config.MinTime))
 	return lines
 }

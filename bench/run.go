@@ -110,16 +110,28 @@ type row struct {
 	walls, cpus []float64
 	cpuOK       bool
 	spent       time.Duration
+	warmTime    time.Duration // the warm-up run's wall time
+	perRound    int           // timed runs per round
 }
 
-// measure checks every backend on workload w, then times them in rounds of
-// one run each until every backend has its runs; a backend that has them
-// goes on running with the others, so that every round holds one run of
-// each (up to MaxRepeat). Interleaved, the runs of all backends share
-// whatever the host does meanwhile — other tenants, clock changes — so their
-// ratios stay honest where back-to-back blocks of runs would credit one
-// backend with a quiet minute and blame another for a busy one. progress is
-// told how many backends finished and what runs now.
+// wants reports whether the row needs more timed runs.
+func (r *row) wants(cfg Config) bool {
+	return r.t != nil && len(r.walls) < cfg.MaxRepeat && (len(r.walls) < cfg.Repeat || r.spent < cfg.MinTime)
+}
+
+// measure checks every backend on workload w, warms each up, then times
+// them in rounds until every backend has Repeat runs and MinTime of timed
+// work. In a round each backend runs back to back about as long as the
+// slowest takes for one run, so the backends reach MinTime together and a
+// fast one does not drag the slow ones through hundreds of rounds; a
+// backend that has its runs goes on with the others (up to MaxRepeat), so
+// every round holds each. Interleaved, the runs of all backends share
+// whatever the host does meanwhile — other tenants, clock changes — so
+// their ratios stay honest where back-to-back blocks of runs would credit
+// one backend with a quiet minute and blame another for a busy one.
+// Emulated backends, whose times are no speed, are timed after the rounds
+// and do not set their pace. progress is told how many backends finished
+// and what runs now.
 func measure(ctx context.Context, w *work, cfg Config, progress func(finished int, what string)) ([]Result, error) {
 	rows := make([]*row, len(cfg.Backends))
 	defer func() {
@@ -143,35 +155,48 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 	}
 	// One untimed run of each right before the rounds: the checks of the
 	// others came between a backend's own check and its first timed run.
+	// Its time sets the backend's runs per round.
+	var slowest time.Duration
 	for i, r := range rows {
-		if r.t != nil {
-			if err := r.warm(); err != nil {
-				r.fail(err)
-				progress(1, "error on "+rowName(cfg.Backends[i]))
-			}
+		if r.t == nil {
+			continue
+		}
+		if err := r.warm(); err != nil {
+			r.fail(err)
+			progress(1, "error on "+rowName(cfg.Backends[i]))
+			continue
+		}
+		if !r.res.Emulated {
+			slowest = max(slowest, r.warmTime)
 		}
 	}
-	for round := 1; ; round++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, r := range rows {
+		r.perRound = 1
+		if r.t != nil && !r.res.Emulated && r.warmTime > 0 {
+			r.perRound = max(1, min(int(slowest/r.warmTime), cfg.MaxRepeat))
 		}
-		wanting := 0
-		for _, r := range rows {
-			if r.t != nil && len(r.walls) < cfg.MaxRepeat && (len(r.walls) < cfg.Repeat || r.spent < cfg.MinTime) {
-				wanting++
+	}
+	paced := func(r *row) bool { return !r.res.Emulated }
+	for _, group := range []func(*row) bool{paced, func(r *row) bool { return !paced(r) }} {
+		for round := 1; ; round++ {
+			wanting := false
+			for _, r := range rows {
+				wanting = wanting || group(r) && r.wants(cfg)
 			}
-		}
-		if wanting == 0 {
-			break
-		}
-		progress(0, fmt.Sprintf("timing, round %d", round))
-		for i, r := range rows {
-			if r.t == nil || len(r.walls) >= cfg.MaxRepeat {
-				continue
+			if !wanting {
+				break
 			}
-			if err := r.timeOnce(); err != nil {
-				r.fail(err)
-				progress(1, "error on "+rowName(cfg.Backends[i]))
+			progress(0, fmt.Sprintf("timing, round %d", round))
+			for i, r := range rows {
+				for k := 0; k < r.perRound && group(r) && r.t != nil && len(r.walls) < cfg.MaxRepeat; k++ {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+					if err := r.timeOnce(); err != nil {
+						r.fail(err)
+						progress(1, "error on "+rowName(cfg.Backends[i]))
+					}
+				}
 			}
 		}
 	}
@@ -215,15 +240,17 @@ func check(w *work, b Backend, res *Result) *task {
 	return t
 }
 
-// warm makes one untimed run of the row's task, and clears the phase
-// timings it leaves.
+// warm makes one untimed run of the row's task, noting its wall time, and
+// clears the phase timings it leaves.
 func (r *row) warm() error {
 	if err := r.t.before(); err != nil {
 		return err
 	}
+	t0 := time.Now()
 	if err := r.t.run(); err != nil {
 		return err
 	}
+	r.warmTime = time.Since(t0)
 	r.t.reset()
 	return nil
 }

@@ -28,8 +28,8 @@ func benchCommand() *cli.Command {
 		Description: "Generates primality and resize workloads from a seed (held in memory, so\n" +
 			"parsing and decoding are not timed) and a thumbnail batch end to end, checks\n" +
 			"every backend's results against the serial engine's, warms each up, then\n" +
-			"times the backends in rounds, one run of each per round, until each has\n" +
-			"--repeat runs and --min-time of work. It prints median, spread, 95%\n" +
+			"times the backends interleaved, in rounds of about equal time for each,\n" +
+			"until each has --repeat runs and --min-time of work. It prints median, spread, 95%\n" +
 			"confidence interval, CPU time, throughput, speedup, parallel efficiency,\n" +
 			"Karp–Flatt per worker count and the Amdahl serial fraction fitted over\n" +
 			"the worker sweep.\n\n" +

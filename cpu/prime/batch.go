@@ -150,9 +150,11 @@ func (m *method) screenStage(w []uint64, o []bool, cand []int32) int {
 // reorders in.
 func (m *method) strongStage(w []uint64, in, out []int32) int {
 	if m.narrow != nil {
-		s := partitionNarrow(w, in, nil)
-		k := m.narrow.strongStage(w, in[:s], out)
-		return k + m.strongGroups(w, in[s:], out[k:])
+		// Too few narrow numbers to fill a pass ride with the wide ones.
+		if s := partitionNarrow(w, in, nil); s >= m.narrow.fill {
+			k := m.narrow.strongStage(w, in[:s], out)
+			return k + m.strongGroups(w, in[s:], out[k:])
+		}
 	}
 	return m.strongGroups(w, in, out)
 }
@@ -197,9 +199,10 @@ func (m *method) lucasStage(w []uint64, in, out []int32) int {
 	}
 	in, p := in[:j], ps[:j]
 	if m.narrow != nil {
-		s := partitionNarrow(w, in, p)
-		k := m.narrow.lucasGroups(w, in[:s], p[:s], out)
-		return k + m.lucasGroups(w, in[s:], p[s:], out[k:])
+		if s := partitionNarrow(w, in, p); s >= m.narrow.fill {
+			k := m.narrow.lucasGroups(w, in[:s], p[:s], out)
+			return k + m.lucasGroups(w, in[s:], p[s:], out[k:])
+		}
 	}
 	return m.lucasGroups(w, in, p, out)
 }

@@ -12,8 +12,10 @@
 // n < 2^48, x·y/R + n < 2^49, so a doubling, or the addition of n−c that
 // subtracts c, stays below 2^50, within the multiplier's 52 bits.
 //
-// Registers: Z30 = 1 in every lane. Lane arrays of 24 lanes, 192 bytes each,
-// laid out as in narrow_amd64.go.
+// Registers: Z30 = 1 in every lane; Z20 and Z21 scratch for TOPLAIN1; the
+// others hold lanes and temporaries, as each loop says, and K1 the Lucas
+// order bits. Lane arrays of 24 lanes, 192 bytes each, laid out as in
+// narrow_amd64.go.
 
 // Offsets into narrowBase2.
 #define NB_X 0
