@@ -40,6 +40,10 @@ const (
 	narrowLoops              // IFMA, one limb: moduli below narrowLimit
 )
 
+// narrowLimit bounds the moduli of the one-limb IFMA loops: below it,
+// lazily reduced values stay under 2^50 (see narrow_amd64.s).
+const narrowLimit = 1 << 48
+
 // maxGroup bounds a method's width: the IFMA loops' three registers of
 // eight.
 const maxGroup = 24

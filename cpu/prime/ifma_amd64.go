@@ -105,23 +105,14 @@ func mulMod(a, b, n uint64) uint64 {
 // repeat the first number.
 func strongBase2IFMA(ns []uint64, pass []bool) {
 	var st base2Lanes
-	var all uint64
 	for l := range ifmaLanes {
-		n := ns[0]
-		if l < len(ns) {
-			n = ns[l]
-		}
+		n := ns[lane(l, len(ns))]
 		st.set(l, n)
 		one := r104(n)
 		st.x0[l], st.x1[l] = one&limb, one>>52
-		st.e[l] = (n - 1) >> bits.TrailingZeros64(n-1)
-		all |= st.e[l]
+		st.e[l] = oddPart(n - 1)
 	}
-	top := bits.Len64(all)
-	for l := range st.e {
-		st.e[l] <<= 64 - top
-	}
-	base2LoopIFMA(&st, top)
+	base2LoopIFMA(&st, alignExponents(st.e[:]))
 	for l, n := range ns {
 		y := st.x0[l] | st.x1[l]<<52
 		if y == n {
@@ -129,6 +120,26 @@ func strongBase2IFMA(ns []uint64, pass []bool) {
 		}
 		pass[l] = strongTailPlain(y, n, bits.TrailingZeros64(n-1))
 	}
+}
+
+// lane returns which of k numbers fills lane l: unused lanes repeat the
+// first.
+func lane(l, k int) int {
+	if l < k {
+		return l
+	}
+	return 0
+}
+
+// oddPart returns m with its factors 2 divided out.
+func oddPart(m uint64) uint64 {
+	return m >> bits.TrailingZeros64(m)
+}
+
+// lucasStart returns V_0 = 2 and V_1 = P in Montgomery form modulo n, from
+// one = R mod n.
+func lucasStart(n, p, one uint64) (two, mp uint64) {
+	return add(one, one, n), mulMod(p, one, n)
 }
 
 // strongTailPlain finishes the strong test from y = 2^d mod n.
@@ -152,31 +163,20 @@ func strongTailPlain(y, n uint64, s int) bool {
 // parameters ps; unused lanes repeat the first number.
 func extraStrongLucasIFMA(ns, ps []uint64, pass []bool) {
 	var st lucasLanes
-	var all uint64
-	var d [ifmaLanes]uint64
 	for l := range ifmaLanes {
-		n, p := ns[0], ps[0]
-		if l < len(ns) {
-			n, p = ns[l], ps[l]
-		}
+		n, p := ns[lane(l, len(ns))], ps[lane(l, len(ns))]
 		st.set(l, n)
-		one := r104(n)
-		two := add(one, one, n)
-		mp := mulMod(p, one, n)
+		two, mp := lucasStart(n, p, r104(n))
 		k2, kp := n-two, n-mp // the loop adds n−c to subtract c
 		st.k20[l], st.k21[l] = k2&limb, k2>>52
 		st.kp0[l], st.kp1[l] = kp&limb, kp>>52
 		st.a0[l], st.a1[l] = two&limb, two>>52 // V_0 = 2
 		st.b0[l], st.b1[l] = mp&limb, mp>>52   // V_1 = P
-		d[l] = (n + 1) >> bits.TrailingZeros64(n+1)
-		all |= d[l]
+		st.g[l] = oddPart(n + 1)
 	}
-	top := bits.Len64(all)
-	for l := range d {
-		e := d[l] << (64 - top)
-		st.g[l] = e ^ e>>1
-	}
-	lucasLoopIFMA(&st, top)
+	steps := alignExponents(st.g[:])
+	ladderOrder(st.g[:])
+	lucasLoopIFMA(&st, steps)
 	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
 	// squared element, V_(d+1), in a.
 	for l, n := range ns {

@@ -7,10 +7,6 @@ package prime
 // ifmaMethod reports that there is no IFMA method in this build.
 func ifmaMethod() (method, bool) { return method{}, false }
 
-// narrowLimit is where the IFMA build's one-limb loops stop; no method here
-// has them.
-const narrowLimit = 1 << 48
-
 func vectorStrong(loops, []uint64, []bool) bool          { return false }
 func vectorLucas(loops, []uint64, []uint64, []bool) bool { return false }
 func screenWide([]uint64, []bool, []int32) (k, done int) { return 0, 0 }

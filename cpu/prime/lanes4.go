@@ -10,25 +10,43 @@ import "math/bits"
 // four lanes take the same number of steps (leading zero bits are harmless:
 // they keep x = 1, and V_0, V_1 as they are).
 
+// alignExponents shifts every exponent of es left so that the longest has
+// its top bit at bit 63, and returns its length: the number of steps that
+// takes all lanes through their bits together.
+func alignExponents(es []uint64) (steps int) {
+	var all uint64
+	for _, e := range es {
+		all |= e
+	}
+	steps = bits.Len64(all)
+	for i := range es {
+		es[i] <<= 64 - steps
+	}
+	return steps
+}
+
+// ladderOrder turns aligned exponents of the Lucas ladder into its order
+// bits (see extraStrongLucasx4).
+func ladderOrder(es []uint64) {
+	for i, e := range es {
+		es[i] = e ^ e>>1
+	}
+}
+
 // strongBase2x4 is strongBase2 for exactly four numbers.
 func strongBase2x4(ns *[maxLanes]uint64, pass *[maxLanes]bool) {
 	var x, e, n, inv, one [4]uint64
 	var s [4]int
-	var all uint64
 	for l := range 4 {
 		n[l] = ns[l]
 		inv[l] = inverse(n[l])
 		one[l] = rModN(n[l])
 		s[l] = bits.TrailingZeros64(n[l] - 1)
 		e[l] = (n[l] - 1) >> s[l]
-		all |= e[l]
 		x[l] = one[l]
 	}
-	top := bits.Len64(all)
-	for l := range 4 {
-		e[l] <<= 64 - top
-	}
-	x = base2Loop4(x, e, n, inv, top)
+	steps := alignExponents(e[:])
+	x = base2Loop4(x, e, n, inv, steps)
 	for l := range 4 {
 		pass[l] = strongTail(x[l], n[l], inv[l], one[l], s[l])
 	}
@@ -59,9 +77,8 @@ func strongTail(x, n, inv, one uint64, s int) bool {
 // swap happens only when a bit differs from the one before it, so the swap
 // bits are e xor e>>1.
 func extraStrongLucasx4(ns, ps *[maxLanes]uint64, pass *[maxLanes]bool) {
-	var a, b, g, n, inv, two, p, d [4]uint64
+	var a, b, g, n, inv, two, p [4]uint64
 	var s [4]int
-	var all uint64
 	for l := range 4 {
 		n[l] = ns[l]
 		m := newMontgomery(n[l])
@@ -69,16 +86,12 @@ func extraStrongLucasx4(ns, ps *[maxLanes]uint64, pass *[maxLanes]bool) {
 		two[l] = add(m.one, m.one, n[l])
 		p[l] = m.toMontgomery(ps[l])
 		s[l] = bits.TrailingZeros64(n[l] + 1)
-		d[l] = (n[l] + 1) >> s[l]
-		all |= d[l]
+		g[l] = (n[l] + 1) >> s[l]
 		a[l], b[l] = two[l], p[l] // V_0 = 2, V_1 = P
 	}
-	top := bits.Len64(all)
-	for l := range 4 {
-		e := d[l] << (64 - top)
-		g[l] = e ^ e>>1
-	}
-	a, b = lucasLoop4(a, b, g, n, inv, two, p, top)
+	steps := alignExponents(g[:])
+	ladderOrder(g[:])
+	a, b = lucasLoop4(a, b, g, n, inv, two, p, steps)
 	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
 	// squared element, V_(d+1), in a.
 	for l := range 4 {

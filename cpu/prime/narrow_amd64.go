@@ -10,10 +10,6 @@ import "math/bits"
 // every 32-bit number, most ranges anyone sieves — test several times
 // faster than in the two-limb loops.
 
-// narrowLimit bounds the moduli of the narrow loops: below it, lazily
-// reduced values stay under 2^50 (see narrow_amd64.s).
-const narrowLimit = 1 << 48
-
 // narrowBase2 is the state of base2LoopNarrow; the assembly knows its layout.
 type narrowBase2 struct {
 	x, e, n, ninv [ifmaLanes]uint64
@@ -38,22 +34,13 @@ func lucasLoopNarrow(s *narrowLucas, steps int)
 // strongBase2Narrow is strongBase2IFMA for numbers below narrowLimit.
 func strongBase2Narrow(ns []uint64, pass []bool) {
 	var st narrowBase2
-	var all uint64
 	for l := range ifmaLanes {
-		n := ns[0]
-		if l < len(ns) {
-			n = ns[l]
-		}
+		n := ns[lane(l, len(ns))]
 		st.n[l], st.ninv[l] = n, -inverse(n)&limb
 		st.x[l] = (1 << 52) % n // R mod n, the Montgomery form of 1
-		st.e[l] = (n - 1) >> bits.TrailingZeros64(n-1)
-		all |= st.e[l]
+		st.e[l] = oddPart(n - 1)
 	}
-	top := bits.Len64(all)
-	for l := range st.e {
-		st.e[l] <<= 64 - top
-	}
-	base2LoopNarrow(&st, top)
+	base2LoopNarrow(&st, alignExponents(st.e[:]))
 	for l, n := range ns {
 		pass[l] = strongTailPlain(canonical(st.x[l], n), n, bits.TrailingZeros64(n-1))
 	}
@@ -63,28 +50,17 @@ func strongBase2Narrow(ns []uint64, pass []bool) {
 // narrowLimit.
 func extraStrongLucasNarrow(ns, ps []uint64, pass []bool) {
 	var st narrowLucas
-	var all uint64
-	var d [ifmaLanes]uint64
 	for l := range ifmaLanes {
-		n, p := ns[0], ps[0]
-		if l < len(ns) {
-			n, p = ns[l], ps[l]
-		}
+		n, p := ns[lane(l, len(ns))], ps[lane(l, len(ns))]
 		st.n[l], st.ninv[l] = n, -inverse(n)&limb
-		one := (1 << 52) % n
-		two := add(one, one, n)
-		mp := mulMod(p, one, n)
+		two, mp := lucasStart(n, p, (1<<52)%n)
 		st.k2[l], st.kp[l] = n-two, n-mp // the loop adds n−c to subtract c
 		st.a[l], st.b[l] = two, mp       // V_0 = 2, V_1 = P
-		d[l] = (n + 1) >> bits.TrailingZeros64(n+1)
-		all |= d[l]
+		st.g[l] = oddPart(n + 1)
 	}
-	top := bits.Len64(all)
-	for l := range d {
-		e := d[l] << (64 - top)
-		st.g[l] = e ^ e>>1
-	}
-	lucasLoopNarrow(&st, top)
+	steps := alignExponents(st.g[:])
+	ladderOrder(st.g[:])
+	lucasLoopNarrow(&st, steps)
 	// d is odd: its last bit took the ladder to (V_d, V_(d+1)), with the
 	// squared element, V_(d+1), in a.
 	for l, n := range ns {
