@@ -1,9 +1,6 @@
 package bench
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "github.com/corescale/corescale/internal/chunk"
 
 // The spin workload probes the host rather than corescale: bundles of
 // multiplication chains, taken by the workers one at a time from a shared
@@ -41,18 +38,9 @@ func spinBundle(seed uint64, steps int) uint64 {
 
 // spin sets out[i] to bundle i after steps steps, on workers goroutines.
 func spin(out []uint64, steps, workers int) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(out) {
-					return
-				}
-				out[i] = spinBundle(uint64(i), steps)
-			}
-		})
-	}
-	wg.Wait()
+	chunk.Run(len(out), 1, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = spinBundle(uint64(i), steps)
+		}
+	})
 }

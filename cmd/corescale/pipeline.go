@@ -3,11 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
+	"github.com/corescale/corescale/internal/chunk"
 )
 
 // inFlight is how many blocks exist: one being filled, one waiting in the
@@ -79,25 +78,12 @@ func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int) error {
 	return nil
 }
 
-// testBig runs math/big's Baillie–PSW test on workers goroutines. Each takes
-// the next number from a shared counter, because one big number costs
-// microseconds to seconds, far more than the counter.
+// testBig runs math/big's Baillie–PSW test on workers goroutines, one
+// number per chunk: one big number costs microseconds to seconds.
 func testBig(bs []primeio.Big, workers int) {
-	workers = min(workers, len(bs))
-	if workers <= 1 {
-		for i := range bs {
+	chunk.Run(len(bs), 1, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
 			bs[i].Prime = bs[i].N.ProbablyPrime(0)
 		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(bs); i = int(next.Add(1)) - 1 {
-				bs[i].Prime = bs[i].N.ProbablyPrime(0)
-			}
-		})
-	}
-	wg.Wait()
+	})
 }

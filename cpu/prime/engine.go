@@ -3,8 +3,8 @@ package prime
 import (
 	"fmt"
 	"runtime"
-	"sync"
-	"sync/atomic"
+
+	"github.com/corescale/corescale/internal/chunk"
 )
 
 // Serial tests a batch on the calling goroutine.
@@ -19,15 +19,15 @@ func (Serial) TestPrimes(ns []uint64, out []bool) error {
 	return nil
 }
 
-// chunk is how many numbers a parallel worker takes at a time: large enough
-// that taking one costs nothing next to testing it, small enough that the
-// workers finish within a chunk of each other.
-const chunk = 4096
+// chunkSize is how many numbers a parallel worker takes at a time: about
+// 100 µs of work, so that taking one costs nothing next to testing it, and
+// a batch smaller than two chunks stays on one goroutine, where waking
+// another would cost more than it saves.
+const chunkSize = 4096
 
-// Parallel tests a batch on Workers goroutines (all cores when zero). The
-// workers take chunks of the batch in turn from a shared counter, so uneven
-// chunks — primes cost far more than composites — even out, and each writes
-// its verdicts in place, so the output keeps the input's order.
+// Parallel tests a batch on Workers goroutines (all cores when zero), which
+// take chunks of it from a shared counter (see internal/chunk) and write
+// their verdicts in place, so the output keeps the input's order.
 type Parallel struct {
 	Workers int
 }
@@ -41,26 +41,8 @@ func (p Parallel) TestPrimes(ns []uint64, out []bool) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, (len(ns)+chunk-1)/chunk)
-	if workers <= 1 {
-		testBatch(ns, out, fastest)
-		return nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				end := int(next.Add(chunk))
-				start := end - chunk
-				if start >= len(ns) {
-					return
-				}
-				end = min(end, len(ns))
-				testBatch(ns[start:end], out[start:end], fastest)
-			}
-		})
-	}
-	wg.Wait()
+	chunk.Run(len(ns), chunkSize, workers, func(lo, hi int) {
+		testBatch(ns[lo:hi], out[lo:hi], fastest)
+	})
 	return nil
 }

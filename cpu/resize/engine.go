@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/internal/chunk"
 	"github.com/corescale/corescale/internal/resample"
 )
 
@@ -162,35 +162,11 @@ func (e *Engine) intermediate(w, h, ch int) *corescale.Raster {
 	return r
 }
 
-// rows runs f over [0, n) in chunks that the workers take in turn from a
-// shared counter, the calling goroutine among them. Fixed halves would make
-// an image wait for its slowest worker, and a worker that the system wakes
-// late — a millisecond is common on a shared virtual machine — would then
-// cost a millisecond; with chunks the others take its share meanwhile.
+// rows runs f over the rows [0, n) on the engine's workers, in chunks
+// taken from a shared counter (see internal/chunk).
 func (e *Engine) rows(n int, f func(y0, y1 int)) {
 	w := min(e.workers, n)
-	if w <= 1 {
-		f(0, n)
-		return
-	}
-	chunk := max(1, n/(8*w))
-	var next atomic.Int64
-	work := func() {
-		for {
-			y1 := int(next.Add(int64(chunk)))
-			y0 := y1 - chunk
-			if y0 >= n {
-				return
-			}
-			f(y0, min(y1, n))
-		}
-	}
-	var wg sync.WaitGroup
-	for range w - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
+	chunk.Run(n, chunk.Size(n, w, 8), w, f)
 }
 
 // nearest fills dst with the source pixel under each output pixel's centre.
