@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/prime"
 	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/numbers"
+	"github.com/corescale/corescale/internal/testchart"
 	"github.com/corescale/corescale/internal/thumbnail"
 )
 
@@ -150,16 +151,16 @@ func newWork(name string, sz Sizes, seed uint64, tmp string) (*work, error) {
 		}
 		w.spinSteps = sz.SpinSteps
 	case PrimeOdd64:
-		w.numbers = workload.Odd64(sz.Numbers, seed)
+		w.numbers = numbers.Odd64(sz.Numbers, seed)
 	case PrimePrimes64:
-		w.numbers = workload.Primes64(sz.Primes, seed, prime.IsPrime)
+		w.numbers = numbers.Primes64(sz.Primes, seed, prime.IsPrime)
 	case PrimeU32:
-		w.numbers = workload.Uniform(sz.Numbers, 32, seed)
+		w.numbers = numbers.Uniform(sz.Numbers, 32, seed)
 	case ResizeLarge, ResizeLargeFast:
-		w.src = resize.FromImage(workload.Photo(sz.Large.X, sz.Large.Y, seed))
+		w.src = resize.FromImage(testchart.Photo(sz.Large.X, sz.Large.Y, seed))
 		w.dst, w.fast = sz.LargeOut, name == ResizeLargeFast
 	case ResizeSmall, ResizeSmallFast:
-		w.src = resize.FromImage(workload.Photo(sz.Small.X, sz.Small.Y, seed))
+		w.src = resize.FromImage(testchart.Photo(sz.Small.X, sz.Small.Y, seed))
 		w.dst, w.fast = sz.SmallOut, name == ResizeSmallFast
 	case Thumbnail:
 		if err := w.makeJPEGs(sz, seed); err != nil {
@@ -214,7 +215,7 @@ func (w *work) makeJPEGs(sz Sizes, seed uint64) error {
 		return fmt.Errorf("thumbnail inputs: %w", err)
 	}
 	for i := range sz.ThumbFiles {
-		img := workload.Photo(sz.ThumbSrc.X, sz.ThumbSrc.Y, seed+uint64(i))
+		img := testchart.Photo(sz.ThumbSrc.X, sz.ThumbSrc.Y, seed+uint64(i))
 		var buf bytes.Buffer
 		if err := imagefile.Encode(&buf, img, imagefile.JPEG, 90); err != nil {
 			return fmt.Errorf("thumbnail inputs: %w", err)

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/prime"
 	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/gpu/emu"
+	"github.com/corescale/corescale/internal/numbers"
 )
 
 // listed reads the numbers of a cpu/prime/testdata list (first field of each
@@ -49,7 +49,7 @@ func listed(t *testing.T, name string) []uint64 {
 // below 2^64, products and squares of primes near 2^32, k·2^m+1, strong
 // pseudoprimes and Carmichael numbers.
 func TestPrimeEngineEmulated(t *testing.T) {
-	ns := workload.Odd64(40000, 11)
+	ns := numbers.Odd64(40000, 11)
 	for i := uint64(0); i < 3000; i++ {
 		ns = append(ns, i, ^uint64(0)-i, 1<<63+i, 1<<63-i)
 	}

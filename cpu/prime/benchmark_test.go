@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/numbers"
 )
 
 const benchBatch = 1 << 16
@@ -18,9 +18,9 @@ func benchWorkloads() []struct {
 		name string
 		ns   []uint64
 	}{
-		{"odd64", workload.Odd64(benchBatch, 1)},
-		{"primes64", workload.Primes64(benchBatch, 2, IsPrime)},
-		{"uniform32", workload.Uniform(benchBatch, 32, 3)},
+		{"odd64", numbers.Odd64(benchBatch, 1)},
+		{"primes64", numbers.Primes64(benchBatch, 2, IsPrime)},
+		{"uniform32", numbers.Uniform(benchBatch, 32, 3)},
 	}
 }
 
@@ -90,7 +90,7 @@ func BenchmarkFourLanes(b *testing.B) {
 // worker count on a batch of a million random odd 64-bit numbers: the
 // parallel speedup is the ratio of their times.
 func BenchmarkEngines(b *testing.B) {
-	ns := workload.Odd64(1_000_000, 4)
+	ns := numbers.Odd64(1_000_000, 4)
 	out := make([]bool, len(ns))
 	engines := []struct {
 		name string

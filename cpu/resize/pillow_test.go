@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/testchart"
 )
 
 // pillowPython is Debian's Python, which python3-pil serves; the python3
@@ -52,9 +52,9 @@ func TestPillow(t *testing.T) {
 	}
 	dir := t.TempDir()
 	images := map[string]image.Image{
-		"rgb":  workload.Photo(900, 600, 1),
-		"gray": workload.PhotoGray(900, 600, 2),
-		"rgba": workload.Cutout(900, 600, 3),
+		"rgb":  testchart.Photo(900, 600, 1),
+		"gray": testchart.PhotoGray(900, 600, 2),
+		"rgba": testchart.Cutout(900, 600, 3),
 	}
 	var cases []pillowCase
 	for f := range pillowFilters {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/testchart"
 )
 
 // TestLibvips compares the engine with libvips' reduce — an implementation
@@ -36,8 +36,8 @@ func TestLibvips(t *testing.T) {
 	}
 	dir := t.TempDir()
 	images := map[string]image.Image{
-		"rgb":  workload.Photo(900, 600, 1),
-		"gray": workload.PhotoGray(900, 600, 2),
+		"rgb":  testchart.Photo(900, 600, 1),
+		"gray": testchart.PhotoGray(900, 600, 2),
 	}
 	for name, img := range images {
 		in := filepath.Join(dir, name+".png")

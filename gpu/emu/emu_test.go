@@ -5,8 +5,8 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/internal/numbers"
 	"github.com/corescale/corescale/kernels"
 )
 
@@ -16,7 +16,7 @@ import (
 // engine, on random odd 64-bit numbers, numbers near 2^64, small numbers
 // and base-2 strong pseudoprimes.
 func TestPrimeKernel(t *testing.T) {
-	ns := workload.Odd64(20000, 9)
+	ns := numbers.Odd64(20000, 9)
 	for i := uint64(0); i < 3000; i++ {
 		ns = append(ns, i, ^uint64(0)-i)
 	}

@@ -8,16 +8,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/testchart"
 )
 
 // BenchmarkPhases splits one batch job, a photo-like 1920×1080 JPEG to a
 // 600-pixel-wide thumbnail, into its phases on one core.
 func BenchmarkPhases(b *testing.B) {
 	var file bytes.Buffer
-	if err := jpeg.Encode(&file, workload.Photo(1920, 1080, 1), &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&file, testchart.Photo(1920, 1080, 1), &jpeg.Options{Quality: 85}); err != nil {
 		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), "photo.jpg")

@@ -5,8 +5,8 @@ package flint
 import (
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/internal/numbers"
 )
 
 const batch = 1 << 16
@@ -19,9 +19,9 @@ func workloads() []struct {
 		name string
 		ns   []uint64
 	}{
-		{"odd64", workload.Odd64(batch, 1)},
-		{"primes64", workload.Primes64(batch, 2, prime.IsPrime)},
-		{"uniform32", workload.Uniform(batch, 32, 3)},
+		{"odd64", numbers.Odd64(batch, 1)},
+		{"primes64", numbers.Primes64(batch, 2, prime.IsPrime)},
+		{"uniform32", numbers.Uniform(batch, 32, 3)},
 	}
 }
 

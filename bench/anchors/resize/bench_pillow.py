@@ -4,7 +4,7 @@
 Usage:
     /usr/bin/python3 bench_pillow.py [IMAGE] [--size WxH] [--repeats N]
 
-IMAGE is the picture to shrink, normally the 6000x4000 workload.Photo chart
+IMAGE is the picture to shrink, normally the 6000x4000 testchart.Photo chart
 written by `go run ./bench/anchors/resize/makejpegs -png FILE`, so that Go and
 Python time the same pixels; without it a 6000x4000 stand-in (gradients and
 noise from NumPy) is made and a warning printed. The image is decoded and

@@ -10,7 +10,7 @@
 # ./corescale), RESULTS (also write the RESULT lines to this file).
 #
 # What it runs (see README.md):
-#   1. makejpegs: the 6000x4000 workload.Photo chart as PNG and 100 1920x1080
+#   1. makejpegs: the 6000x4000 testchart.Photo chart as PNG and 100 1920x1080
 #      charts as JPEG (Q90), in a temporary folder removed at the end;
 #   2. bench_pillow.py on the PNG: Pillow LANCZOS, exact and reducing_gap=3;
 #   3. cpu/resize's BenchmarkLarge, when that package has it: corescale's

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/numbers"
 )
 
 // BenchmarkParse measures parsing on its own: uniform 64-bit numbers in
@@ -14,7 +14,7 @@ import (
 func BenchmarkParse(b *testing.B) {
 	const n = 1 << 20
 	var in []byte
-	for _, v := range workload.Uniform(n, 64, 1) {
+	for _, v := range numbers.Uniform(n, 64, 1) {
 		in = strconv.AppendUint(in, v, 10)
 		in = append(in, '\n')
 	}

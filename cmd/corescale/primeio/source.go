@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/big"
 
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/numbers"
 )
 
 // Range is the Source of every number from one bound to another, inclusive.
@@ -56,7 +56,7 @@ func (r *Range) Fill(b *Block) error {
 
 // Random is the Source of uniform odd numbers of an exact bit size.
 type Random struct {
-	g    *workload.OddNumbers
+	g    *numbers.OddNumbers
 	left int
 }
 
@@ -66,7 +66,7 @@ func NewRandom(n, bits int, seed uint64) (*Random, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("%d random numbers: want 0 or more", n)
 	}
-	g, err := workload.NewOddNumbers(bits, seed)
+	g, err := numbers.NewOddNumbers(bits, seed)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,7 @@
 // with corescale's engines (cpu/resize) and with Pillow and libvips
 // (bench_pillow.py, batch.sh):
 //
-//   - BenchmarkLarge: one decoded 6000×4000 RGB image (workload.Photo, an
+//   - BenchmarkLarge: one decoded 6000×4000 RGB image (testchart.Photo, an
 //     *image.RGBA as Go's PNG decoder returns) to 600×400 with Lanczos, with
 //     GOMAXPROCS 1 and 2 (imaging splits its passes over GOMAXPROCS
 //     goroutines);
@@ -33,7 +33,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/testchart"
 	"github.com/disintegration/imaging"
 )
 
@@ -72,7 +72,7 @@ var jpegFiles = sync.OnceValues(func() ([]string, error) {
 	var files []string
 	for seed := uint64(1); seed <= batchFiles; seed++ {
 		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, workload.Photo(1920, 1080, seed), &jpeg.Options{Quality: 90}); err != nil {
+		if err := jpeg.Encode(&buf, testchart.Photo(1920, 1080, seed), &jpeg.Options{Quality: 90}); err != nil {
 			return nil, err
 		}
 		name := filepath.Join(dir, fmt.Sprintf("photo-%03d.jpg", seed))
@@ -93,7 +93,7 @@ func report(b *testing.B, mp, cpu0 float64) {
 }
 
 func BenchmarkLarge(b *testing.B) {
-	src := workload.Photo(6000, 4000, 1)
+	src := testchart.Photo(6000, 4000, 1)
 	for _, procs := range []int{1, 2} {
 		b.Run(fmt.Sprintf("procs=%d", procs), func(b *testing.B) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

@@ -1,4 +1,4 @@
-// Command makejpegs writes the inputs of the resize anchors: workload.Photo
+// Command makejpegs writes the inputs of the resize anchors: testchart.Photo
 // charts as JPEG files (the thumbnail batch) or as one PNG (the large-image
 // speed test), so that Go, Pillow and libvips time the same pixels.
 //
@@ -20,7 +20,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/corescale/corescale/bench/workload"
+	"github.com/corescale/corescale/internal/testchart"
 )
 
 func main() {
@@ -49,7 +49,7 @@ func main() {
 	}
 	var err error
 	if *pngFile != "" {
-		err = writeFile(*pngFile, workload.Photo(w, h, *seed), func(f *bufio.Writer, img image.Image) error {
+		err = writeFile(*pngFile, testchart.Photo(w, h, *seed), func(f *bufio.Writer, img image.Image) error {
 			return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(f, img)
 		})
 	} else {
@@ -74,7 +74,7 @@ func writeJPEGs(dir string, n int, first uint64, w, h, quality int) error {
 			defer wg.Done()
 			for s := range seeds {
 				name := filepath.Join(dir, fmt.Sprintf("photo-%03d.jpg", s))
-				errs <- writeFile(name, workload.Photo(w, h, s), func(f *bufio.Writer, img image.Image) error {
+				errs <- writeFile(name, testchart.Photo(w, h, s), func(f *bufio.Writer, img image.Image) error {
 					return jpeg.Encode(f, img, &jpeg.Options{Quality: quality})
 				})
 			}

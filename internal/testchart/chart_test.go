@@ -1,4 +1,4 @@
-package workload
+package testchart
 
 import (
 	"bytes"
@@ -11,6 +11,24 @@ import (
 	"testing"
 )
 
+// photo16 is the chart at the 16 bits per channel it is rendered at
+// (opaque): the reference Photo and PhotoGray are conversions of.
+func photo16(w, h int, seed uint64) *image.RGBA64 {
+	img := image.NewRGBA64(image.Rect(0, 0, max(w, 0), max(h, 0)))
+	newScene(w, h, seed).render(func(y int, rgb []int32) {
+		p := img.Pix[y*img.Stride : y*img.Stride+8*w]
+		for x := 0; x < w; x++ {
+			q := p[8*x : 8*x+8 : 8*x+8]
+			r, g, b := rgb[3*x], rgb[3*x+1], rgb[3*x+2]
+			q[0], q[1] = uint8(r>>8), uint8(r)
+			q[2], q[3] = uint8(g>>8), uint8(g)
+			q[4], q[5] = uint8(b>>8), uint8(b)
+			q[6], q[7] = 0xff, 0xff
+		}
+	})
+	return img
+}
+
 // pix returns the pixel bytes of every image kind made here.
 func pix(img image.Image) []byte {
 	switch m := img.(type) {
@@ -22,8 +40,6 @@ func pix(img image.Image) []byte {
 		return m.Pix
 	case *image.Gray:
 		return m.Pix
-	case *image.Gray16:
-		return m.Pix
 	}
 	panic("unexpected image type")
 }
@@ -33,10 +49,8 @@ var makers = []struct {
 	make func(w, h int, seed uint64) image.Image
 }{
 	{"Photo", func(w, h int, s uint64) image.Image { return Photo(w, h, s) }},
-	{"Photo16", func(w, h int, s uint64) image.Image { return Photo16(w, h, s) }},
+	{"photo16", func(w, h int, s uint64) image.Image { return photo16(w, h, s) }},
 	{"PhotoGray", func(w, h int, s uint64) image.Image { return PhotoGray(w, h, s) }},
-	{"PhotoGray16", func(w, h int, s uint64) image.Image { return PhotoGray16(w, h, s) }},
-	{"PhotoNRGBA", func(w, h int, s uint64) image.Image { return PhotoNRGBA(w, h, s) }},
 	{"Cutout", func(w, h int, s uint64) image.Image { return Cutout(w, h, s) }},
 }
 
@@ -85,31 +99,21 @@ func TestPhotoOpaque(t *testing.T) {
 	if !img.Opaque() {
 		t.Error("Photo: Opaque() is false")
 	}
-	if !Photo16(500, 300, 2).Opaque() {
-		t.Error("Photo16: Opaque() is false")
-	}
 }
 
 // The 8-bit and gray charts are image/color's conversions of the 16-bit one.
 func TestPhotoVariantsAgree(t *testing.T) {
 	const w, h, seed = 401, 263, 5
-	p16 := Photo16(w, h, seed)
-	p8, g8, g16, nr := Photo(w, h, seed), PhotoGray(w, h, seed), PhotoGray16(w, h, seed), PhotoNRGBA(w, h, seed)
+	p16 := photo16(w, h, seed)
+	p8, g8 := Photo(w, h, seed), PhotoGray(w, h, seed)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			c := p16.At(x, y)
 			if got, want := p8.RGBAAt(x, y), color.RGBAModel.Convert(c).(color.RGBA); got != want {
-				t.Fatalf("(%d,%d): Photo %v, RGBAModel(Photo16) %v", x, y, got, want)
+				t.Fatalf("(%d,%d): Photo %v, RGBAModel(photo16) %v", x, y, got, want)
 			}
 			if got, want := g8.GrayAt(x, y), color.GrayModel.Convert(c).(color.Gray); got != want {
-				t.Fatalf("(%d,%d): PhotoGray %v, GrayModel(Photo16) %v", x, y, got, want)
-			}
-			if got, want := g16.Gray16At(x, y), color.Gray16Model.Convert(c).(color.Gray16); got != want {
-				t.Fatalf("(%d,%d): PhotoGray16 %v, Gray16Model(Photo16) %v", x, y, got, want)
-			}
-			a, b := nr.NRGBAAt(x, y), p8.RGBAAt(x, y)
-			if a.R != b.R || a.G != b.G || a.B != b.B {
-				t.Fatalf("(%d,%d): PhotoNRGBA colour %v, Photo %v", x, y, a, b)
+				t.Fatalf("(%d,%d): PhotoGray %v, GrayModel(photo16) %v", x, y, got, want)
 			}
 		}
 	}
@@ -154,24 +158,6 @@ func TestPhotoContent(t *testing.T) {
 	}
 }
 
-func TestPhotoNRGBAAlpha(t *testing.T) {
-	img := PhotoNRGBA(600, 400, 3)
-	var zero, full, part int
-	for i := 3; i < len(img.Pix); i += 4 {
-		switch img.Pix[i] {
-		case 0:
-			zero++
-		case 0xff:
-			full++
-		default:
-			part++
-		}
-	}
-	if zero < 1000 || full < 1000 || part < 1000 {
-		t.Errorf("alpha: %d transparent, %d opaque, %d partial pixels; want each ≥ 1000", zero, full, part)
-	}
-}
-
 func TestCutout(t *testing.T) {
 	img := Cutout(900, 600, 4)
 	var zero, full, part int
@@ -211,16 +197,5 @@ func TestLook(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, m.name+".png"), buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-func BenchmarkPhoto(b *testing.B) {
-	for _, s := range [][2]int{{1920, 1080}, {6000, 4000}} {
-		b.Run(image.Pt(s[0], s[1]).String(), func(b *testing.B) {
-			for b.Loop() {
-				Photo(s[0], s[1], 1)
-			}
-			b.ReportMetric(float64(b.N)*float64(s[0]*s[1])/1e6/b.Elapsed().Seconds(), "MP/s")
-		})
 	}
 }
