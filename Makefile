@@ -32,8 +32,9 @@ build:
 test:
 	$(GO) test ./...
 	$(GO) test -tags purego ./cpu/prime
+	cd bench/anchors && $(GO) test ./...
 	@if [ -f /usr/include/flint/ulong_extras.h ]; then \
-		$(GO) test -tags flint -run Agree ./bench/anchors/flint; \
+		cd bench/anchors && $(GO) test -tags flint -run Agree ./flint; \
 	else echo "FLINT not installed: the FLINT agreement test is skipped"; fi
 
 fuzz:
@@ -50,9 +51,11 @@ bench:
 # The engines beside the independent tools on the same inputs: FLINT for
 # primality; Pillow, libvips, github.com/disintegration/imaging for resize
 # (apt-get install libflint-dev python3-pil python3-numpy libvips-tools).
+# bench/anchors is a module of its own, so that those dependencies stay out
+# of corescale's: its go commands run from there.
 bench-anchors: build
 	@if [ -f /usr/include/flint/ulong_extras.h ]; then \
-		$(GO) test -tags flint -run '^$$' -bench . -count 6 ./bench/anchors/flint; \
+		cd bench/anchors && $(GO) test -tags flint -run '^$$' -bench . -count 6 ./flint; \
 	else echo "FLINT not installed (apt-get install libflint-dev): skipped"; fi
 	bench/anchors/resize/run.sh
 
@@ -60,7 +63,9 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags purego ./cpu/prime
+	cd bench/anchors && $(GO) vet ./...
 	$(STATICCHECK) ./...
+	cd bench/anchors && $(STATICCHECK) ./...
 
 tools:
 	@[ -x $(STATICCHECK) ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

@@ -3,7 +3,6 @@ module github.com/corescale/corescale
 go 1.25.0
 
 require (
-	github.com/disintegration/imaging v1.6.2
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/image v0.45.0

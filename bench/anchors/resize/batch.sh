@@ -7,7 +7,7 @@
 #   bench/anchors/resize/batch.sh [JPEG_DIR]
 #
 # JPEG_DIR: use these JPEGs instead of making them (made with
-# `go run ./bench/anchors/resize/makejpegs -out DIR`, seeds 1..100).
+# `cd bench/anchors && go run ./resize/makejpegs -out DIR`, seeds 1..100).
 #
 # Environment: RUNS (default 3; the median is reported), PROCS (default 2),
 # CORESCALE_BIN (default ./corescale at the repository root),
@@ -50,7 +50,7 @@ if [ $# -ge 1 ]; then
 else
 	in=$work/in
 	echo "# making 100 JPEGs (1920x1080, Q90) in $in" >&2
-	(cd "$root" && go run ./bench/anchors/resize/makejpegs -out "$in" -n 100 -size 1920x1080 -quality 90)
+	(cd "$root/bench/anchors" && go run ./resize/makejpegs -out "$in" -n 100 -size 1920x1080 -quality 90)
 fi
 nfiles=$(find "$in" -maxdepth 1 -name '*.jpg' | wc -l)
 if [ "$nfiles" -eq 0 ]; then

@@ -5,7 +5,7 @@ Usage:
     /usr/bin/python3 bench_pillow.py [IMAGE] [--size WxH] [--repeats N]
 
 IMAGE is the picture to shrink, normally the 6000x4000 testchart.Photo chart
-written by `go run ./bench/anchors/resize/makejpegs -png FILE`, so that Go and
+written by `go run ./resize/makejpegs -png FILE` in bench/anchors, so that Go and
 Python time the same pixels; without it a 6000x4000 stand-in (gradients and
 noise from NumPy) is made and a warning printed. The image is decoded and
 converted to RGB before timing: only the resize is timed.

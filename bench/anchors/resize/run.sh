@@ -15,7 +15,8 @@
 #   2. bench_pillow.py on the PNG: Pillow LANCZOS, exact and reducing_gap=3;
 #   3. cpu/resize's BenchmarkLarge, when that package has it: corescale's
 #      engine on the same job, exact and fast, 1 and 2 workers;
-#   4. the imaging benchmarks (github.com/disintegration/imaging);
+#   4. the imaging benchmarks (github.com/disintegration/imaging), in the
+#      bench/anchors module;
 #   5. batch.sh on the JPEGs: vipsthumbnail, Pillow Pool(PROCS), corescale.
 # Tools that are not installed are skipped with a message. Every figure is a
 # median; MP/s counts input megapixels per wall second, MP/cpu-s per second
@@ -72,7 +73,7 @@ if ! command -v go >/dev/null; then
 	echo "go not found: nothing to compare with" >&2
 	exit 1
 fi
-go build -o "$work/makejpegs" ./bench/anchors/resize/makejpegs || exit 1
+(cd bench/anchors && go build -o "$work/makejpegs" ./resize/makejpegs) || exit 1
 "$work/makejpegs" -png "$work/photo-6000x4000.png" -size 6000x4000 -seed 1 || exit 1
 "$work/makejpegs" -out "$work/jpegs" -n 100 -size 1920x1080 -quality 90 || exit 1
 export CORESCALE_JPEG_DIR=$work/jpegs
@@ -93,7 +94,7 @@ else
 fi
 
 echo "== imaging (pure Go)" >&2
-go test -run '^$' -bench . -count "$COUNT" ./bench/anchors/resize/imaging | tee "$work/imaging.txt" >&2
+(cd bench/anchors && go test -run '^$' -bench . -count "$COUNT" ./resize/imaging) | tee "$work/imaging.txt" >&2
 gobench imaging <"$work/imaging.txt" | sed 's/job=Large\//job=24MP-lanczos-/; s/job=Batch /job=batch100 /; s/job=BatchStages\/\([a-z]*\)/job=batch-stage-\1-10files-1core/' | tee -a "$results"
 
 echo "== thumbnail batch" >&2

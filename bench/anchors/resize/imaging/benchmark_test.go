@@ -18,7 +18,7 @@
 // MP/s counts input megapixels per wall second; MP/cpu-s per second of
 // process CPU time, the steadier figure on a shared machine.
 //
-//	go test -run '^$' -bench . -count 5 ./bench/anchors/resize/imaging
+//	cd bench/anchors && go test -run '^$' -bench . -count 5 ./resize/imaging
 package imaging_test
 
 import (
