@@ -17,7 +17,7 @@ func DescribeMachine(drv gpu.Driver, drvErr error) Machine {
 		Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
 	switch {
 	case drvErr != nil:
-		m.GPUReason = drvErr.Error()
+		m.GPUReason = gpu.Reason(drvErr)
 	case drv == nil:
 		m.GPUReason = "no GPU driver"
 	default:

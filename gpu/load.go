@@ -39,6 +39,31 @@ func Library() string {
 // for the reason the error gives.
 var ErrUnavailable = errors.New("no usable GPU")
 
+// UnavailableError is Find's error: why this machine cannot use a GPU and
+// what to do. It matches ErrUnavailable.
+type UnavailableError struct {
+	// Reason is the why and the what to do, without "no usable GPU".
+	Reason string
+}
+
+func (e *UnavailableError) Error() string        { return ErrUnavailable.Error() + ": " + e.Reason }
+func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+func unavailable(format string, a ...any) error {
+	return &UnavailableError{fmt.Sprintf(format, a...)}
+}
+
+// Reason returns why err, an error of Find, says there is no usable GPU,
+// without "no usable GPU" (for a line that says it already); any other
+// error whole.
+func Reason(err error) string {
+	var u *UnavailableError
+	if errors.As(err, &u) {
+		return u.Reason
+	}
+	return err.Error()
+}
+
 // Find returns the real CUDA driver when this machine can use it: the
 // probe finds a device, and the plugin exists and loads. Otherwise the
 // error says exactly why and what to do, and matches ErrUnavailable.
@@ -49,26 +74,26 @@ func Find() (Driver, error) {
 		if p.Library {
 			advice = "this machine's driver sees no usable GPU"
 		}
-		return nil, fmt.Errorf("%w: %v (%s)", ErrUnavailable, p.Err, advice)
+		return nil, unavailable("%v (%s)", p.Err, advice)
 	}
 	path := PluginPath()
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("%w: %d CUDA device(s), but no GPU plugin at %s: build it with make cuda (needs CUDA 11.x or 12.x headers, not 13)", ErrUnavailable, p.Devices, path)
+		return nil, unavailable("%d CUDA device(s), but no GPU plugin at %s: build it with make cuda (needs CUDA 11.x or 12.x headers, not 13)", p.Devices, path)
 	}
 	pl, err := plugin.Open(path)
 	if err != nil {
 		if strings.Contains(err.Error(), "different version") {
-			return nil, fmt.Errorf("%w: %s was built by another toolchain or from another version of corescale: rebuild it with make cuda (%v)", ErrUnavailable, path, err)
+			return nil, unavailable("%s was built by another toolchain or from another version of corescale: rebuild it with make cuda (%v)", path, err)
 		}
-		return nil, fmt.Errorf("%w: open %s: %v", ErrUnavailable, path, err)
+		return nil, unavailable("open %s: %v", path, err)
 	}
 	sym, err := pl.Lookup("Driver")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not a corescale GPU plugin: %v", ErrUnavailable, path, err)
+		return nil, unavailable("%s is not a corescale GPU plugin: %v", path, err)
 	}
 	d, ok := sym.(*Driver)
 	if !ok || *d == nil {
-		return nil, fmt.Errorf("%w: %s exports Driver of type %T, not gpu.Driver", ErrUnavailable, path, sym)
+		return nil, unavailable("%s exports Driver of type %T, not gpu.Driver", path, sym)
 	}
 	return *d, nil
 }

@@ -34,6 +34,7 @@ import "C"
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -59,7 +60,13 @@ func ProbeDriver(lib string) Probe {
 	var status, count, version C.int
 	switch C.probe(clib, &status, &count, &version) {
 	case -1:
-		return Probe{Err: fmt.Errorf("no NVIDIA driver library: %s: %s", lib, C.GoString(C.dl_error()))}
+		// dlerror names the library already ("libcuda.so.1: cannot open
+		// shared object file: …").
+		why := C.GoString(C.dl_error())
+		if !strings.Contains(why, lib) {
+			why = lib + ": " + why
+		}
+		return Probe{Err: fmt.Errorf("no NVIDIA driver library: %s", why)}
 	case -2:
 		return Probe{Err: fmt.Errorf("%s is not a CUDA driver library: a symbol is missing", lib)}
 	}

@@ -52,7 +52,7 @@ func devicesAction(c *cli.Context) error {
 		r.DriverVersion = cudaVersion(p.DriverVersion)
 	}
 	if drv, err := gpu.Find(); err != nil {
-		r.Reason = err.Error()
+		r.Reason = gpu.Reason(err)
 	} else if devs, err := drv.Devices(); err != nil {
 		r.Reason = fmt.Sprintf("the GPU plugin could not list devices: %v", err)
 	} else {
