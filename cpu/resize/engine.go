@@ -137,12 +137,12 @@ func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
 		last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
 		tmp := e.intermediate(dst.Width, last-first, src.Channels)
 		defer e.scratch.Put(tmp)
-		e.rows(tmp.Height, func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
-		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
+		e.rows(tmp.Height, passCost(dst, th), func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
+		e.rows(dst.Height, passCost(dst, tv), func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
 	case needH:
-		e.rows(dst.Height, func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
+		e.rows(dst.Height, passCost(dst, th), func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
 	case needV:
-		e.rows(dst.Height, func(y0, y1 int) { vertical(dst, src, tv, 0, y0, y1) })
+		e.rows(dst.Height, passCost(dst, tv), func(y0, y1 int) { vertical(dst, src, tv, 0, y0, y1) })
 	default:
 		for y := range dst.Height {
 			copy(dst.Row(y), src.Row(y))
@@ -162,11 +162,26 @@ func (e *Engine) intermediate(w, h, ch int) *corescale.Raster {
 	return r
 }
 
-// rows runs f over the rows [0, n) on the engine's workers, in chunks
-// taken from a shared counter (see internal/chunk).
-func (e *Engine) rows(n int, f func(y0, y1 int)) {
-	w := min(e.workers, n)
+// minSamplesPerWorker is the least work worth another goroutine, in
+// weighted samples (one multiply-add per sample and tap): about 150 µs
+// here. Below it, waking a goroutine and sharing the rows' cache lines
+// cost as much as the goroutine saves, so a small image on two workers
+// would take the time of one for more CPU.
+// (A variable so that the tests split small images too.)
+var minSamplesPerWorker = 1 << 21
+
+// rows runs f over the rows [0, n) of a pass that costs perRow weighted
+// samples a row, on as many of the engine's workers as that work keeps
+// busy, in chunks taken from a shared counter (see internal/chunk).
+func (e *Engine) rows(n, perRow int, f func(y0, y1 int)) {
+	w := min(e.workers, n, max(1, n*perRow/minSamplesPerWorker))
 	chunk.Run(n, chunk.Size(n, w, 8), w, f)
+}
+
+// passCost is the weighted samples per output row of a pass with table t
+// into dst: every sample of the row, times the taps the loops run.
+func passCost(dst *corescale.Raster, t *resample.Table) int {
+	return dst.Width * dst.Channels * t.Stride
 }
 
 // nearest fills dst with the source pixel under each output pixel's centre.
@@ -174,7 +189,7 @@ func (e *Engine) nearest(dst, src *corescale.Raster, box [4]float64) {
 	ch := src.Channels
 	xs := resample.NearestIndices(box[0], box[2], dst.Width, src.Width)
 	ys := resample.NearestIndices(box[1], box[3], dst.Height, src.Height)
-	e.rows(dst.Height, func(y0, y1 int) {
+	e.rows(dst.Height, dst.Width*ch, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			in, out := src.Row(ys[y]), dst.Row(y)
 			for x, sx := range xs {
@@ -198,7 +213,7 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 	for s := range avg {
 		avg[s] = div.round(uint32(s))
 	}
-	e.rows(h, func(y0, y1 int) {
+	e.rows(h, n*fy, func(y0, y1 int) {
 		if haveHrow4 && fy <= 257 {
 			// 16-bit column sums, 32 columns per AVX2 step.
 			cols := make([]uint16, n)
