@@ -9,30 +9,30 @@ import (
 	"github.com/corescale/corescale/internal/resample"
 )
 
-// Raster16 is a Raster of 16-bit samples: 1 to 4 interleaved channels, the
+// raster16 is a Raster of 16-bit samples: 1 to 4 interleaved channels, the
 // colour premultiplied by alpha when there is one. The engine resizes 16-bit
 // images at full depth, and resizes in linear light through it.
-type Raster16 struct {
+type raster16 struct {
 	Pix                             []uint16
 	Width, Height, Stride, Channels int
 }
 
-// NewRaster16 returns a zeroed w×h raster of ch 16-bit channels.
-func NewRaster16(w, h, ch int) *Raster16 {
-	return &Raster16{Pix: make([]uint16, w*h*ch), Width: w, Height: h, Stride: w * ch, Channels: ch}
+// newRaster16 returns a zeroed w×h raster of ch 16-bit channels.
+func newRaster16(w, h, ch int) *raster16 {
+	return &raster16{Pix: make([]uint16, w*h*ch), Width: w, Height: h, Stride: w * ch, Channels: ch}
 }
 
 // Row returns the samples of row y.
-func (r *Raster16) Row(y int) []uint16 {
+func (r *raster16) Row(y int) []uint16 {
 	return r.Pix[y*r.Stride : y*r.Stride+r.Width*r.Channels]
 }
 
-// Resize16 is Resize for 16-bit rasters. The sums are 64-bit with the same
+// resize16 is Resize for 16-bit rasters. The sums are 64-bit with the same
 // fixed-point weights, and the horizontal pass keeps 16 bits, so it is as
 // exact as the 8-bit engine at 256 times the resolution. The fast mode's
 // pre-reduce is not applied at this depth: it would trade away the
 // precision the caller asked for.
-func (e *Engine) Resize16(dst, src *Raster16) error {
+func (e *Engine) resize16(dst, src *raster16) error {
 	if dst.Channels != src.Channels || src.Channels < 1 || src.Channels > 4 {
 		return fmt.Errorf("resize: %d channels into %d: want the same, 1 to 4", src.Channels, dst.Channels)
 	}
@@ -55,8 +55,9 @@ func (e *Engine) Resize16(dst, src *Raster16) error {
 	tv := e.table(src.Height, 0, float64(src.Height), dst.Height)
 	first := int(tv.Start[0])
 	last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
-	tmp := NewRaster16(dst.Width, last-first, src.Channels)
-	e.rows(tmp.Height, func(y0, y1 int) {
+	tmp := newRaster16(dst.Width, last-first, src.Channels)
+	perRow := dst.Width * dst.Channels * th.Stride
+	e.rows(tmp.Height, perRow, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			in, out := src.Row(first+y), tmp.Row(y)
 			ch := src.Channels
@@ -69,7 +70,7 @@ func (e *Engine) Resize16(dst, src *Raster16) error {
 			}
 		}
 	})
-	e.rows(dst.Height, func(y0, y1 int) {
+	e.rows(dst.Height, dst.Width*dst.Channels*tv.Stride, func(y0, y1 int) {
 		n := tmp.Width * tmp.Channels
 		acc := make([]int64, n)
 		for y := y0; y < y1; y++ {
@@ -108,15 +109,15 @@ func clip16(s int64) uint16 {
 	return uint16(min(s>>fixedBits, 65535))
 }
 
-// FromImage16 returns a 16-bit image as a Raster16 — gray as one channel,
+// fromImage16 returns a 16-bit image as a raster16 — gray as one channel,
 // opaque colour as RGB, translucent as premultiplied RGBA — and false for
 // images of 8 bits or fewer.
-func FromImage16(img image.Image) (*Raster16, bool) {
+func fromImage16(img image.Image) (*raster16, bool) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	switch m := img.(type) {
 	case *image.Gray16:
-		r := NewRaster16(w, h, 1)
+		r := newRaster16(w, h, 1)
 		for y := range h {
 			in, out := m.Pix[y*m.Stride:y*m.Stride+2*w], r.Row(y)
 			for x := range out {
@@ -130,7 +131,7 @@ func FromImage16(img image.Image) (*Raster16, bool) {
 		if opaque {
 			ch = 3
 		}
-		r := NewRaster16(w, h, ch)
+		r := newRaster16(w, h, ch)
 		for y := range h {
 			out := r.Row(y)
 			for x := range w {
@@ -144,9 +145,9 @@ func FromImage16(img image.Image) (*Raster16, bool) {
 	return nil, false
 }
 
-// ToImage16 returns r as a 16-bit image: gray, opaque RGBA64, or NRGBA64
+// toImage16 returns r as a 16-bit image: gray, opaque RGBA64, or NRGBA64
 // with the premultiplication undone.
-func ToImage16(r *Raster16) image.Image {
+func toImage16(r *raster16) image.Image {
 	rect := image.Rect(0, 0, r.Width, r.Height)
 	switch r.Channels {
 	case 1:
@@ -200,12 +201,12 @@ func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
 			return out, err
 		}
 	}
-	if src, ok := FromImage16(img); ok {
-		dst := NewRaster16(w, h, src.Channels)
-		if err := e.Resize16(dst, src); err != nil {
+	if src, ok := fromImage16(img); ok {
+		dst := newRaster16(w, h, src.Channels)
+		if err := e.resize16(dst, src); err != nil {
 			return nil, err
 		}
-		return ToImage16(dst), nil
+		return toImage16(dst), nil
 	}
 	src := FromImage(img)
 	dst := corescale.NewRaster(w, h, src.Channels)

@@ -15,15 +15,15 @@ import (
 // operator, as TestLinearOperator does for 8 bits: within one of 65535.
 func TestResize16Operator(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 16))
-	src := NewRaster16(83, 59, 2)
+	src := newRaster16(83, 59, 2)
 	for i := range src.Pix {
 		src.Pix[i] = uint16(rng.IntN(65536))
 	}
 	for _, f := range corescale.Filters[1:] {
 		for _, sz := range [][2]int{{29, 17}, {120, 100}, {83, 20}} {
 			e, _ := New(Options{Filter: f, Workers: 2})
-			dst := NewRaster16(sz[0], sz[1], src.Channels)
-			if err := e.Resize16(dst, src); err != nil {
+			dst := newRaster16(sz[0], sz[1], src.Channels)
+			if err := e.resize16(dst, src); err != nil {
 				t.Fatal(err)
 			}
 			k, _ := resample.KernelOf(f)

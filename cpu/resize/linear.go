@@ -46,7 +46,7 @@ var fromLinear = sync.OnceValue(func() *[65536]uint8 {
 func (e *Engine) resizeLinear(dst, src *corescale.Raster) error {
 	ch := src.Channels
 	alpha := ch == 2 || ch == 4
-	lin := NewRaster16(src.Width, src.Height, ch)
+	lin := newRaster16(src.Width, src.Height, ch)
 	for y := range src.Height {
 		in, out := src.Row(y), lin.Row(y)
 		for i := 0; i < len(in); i += ch {
@@ -66,8 +66,8 @@ func (e *Engine) resizeLinear(dst, src *corescale.Raster) error {
 			}
 		}
 	}
-	out := NewRaster16(dst.Width, dst.Height, ch)
-	if err := e.Resize16(out, lin); err != nil {
+	out := newRaster16(dst.Width, dst.Height, ch)
+	if err := e.resize16(out, lin); err != nil {
 		return err
 	}
 	enc := fromLinear()

@@ -42,7 +42,7 @@ func TestMirror(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var reported []string
-	s, err := Run(context.Background(), b, Options{Size: Size{W: 20}, Workers: 2, OnResult: func(r Result) {
+	s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 20}, Workers: 2, OnResult: func(r Result) {
 		mu.Lock()
 		defer mu.Unlock()
 		rel, _ := filepath.Rel(out, r.Output)
@@ -94,7 +94,7 @@ func TestOutputInsideInput(t *testing.T) {
 		if b.Files() != 1 {
 			t.Fatalf("%d files planned, want 1", b.Files())
 		}
-		if _, err := Run(context.Background(), b, Options{Size: Size{W: 20}}); err != nil {
+		if _, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 20}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -374,7 +374,7 @@ func TestSingleFile(t *testing.T) {
 		if b.Single() != !strings.Contains(tc.file, "/") {
 			t.Errorf("%s: Single() = %v", tc.out, b.Single())
 		}
-		if s, err := Run(context.Background(), b, Options{Size: Size{W: 30}}); err != nil || s.Done != 1 {
+		if s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 30}}); err != nil || s.Done != 1 {
 			t.Fatalf("%s: %v %v", tc.out, err, s.Failures)
 		}
 		if info := probe(t, filepath.Join(dir, tc.file)); info.Format != tc.want || info.Width != 30 || info.Height != 20 {
@@ -441,7 +441,7 @@ func TestCancel(t *testing.T) {
 					}
 				}
 			}
-			s, err := Run(ctx, b, opt)
+			s, err := runCPU(ctx, t, b, opt)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("Run returned %v, want context.Canceled", err)
 			}
@@ -550,10 +550,8 @@ func TestOptionErrors(t *testing.T) {
 		{},
 		{Size: Size{W: -1}},
 		{Size: Size{W: 10}, Quality: 101},
-		{Size: Size{W: 10}, Filter: "cubic"},
-		{Size: Size{W: 10}, Fast: true, Gap: 0.5},
 	} {
-		if _, err := Run(context.Background(), b, opt); err == nil {
+		if _, err := runCPU(context.Background(), t, b, opt); err == nil {
 			t.Errorf("%+v: no error", opt)
 		}
 	}

@@ -70,7 +70,7 @@ func BenchmarkPhases(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			s, err := Run(b.Context(), batch, Options{Size: Size{W: 600}, Workers: 1, Overwrite: true})
+			s, err := runCPU(b.Context(), b, batch, Options{Size: Size{W: 600}, Workers: 1, Overwrite: true})
 			if err != nil || s.Done != 1 {
 				b.Fatal(err, s.Failures)
 			}

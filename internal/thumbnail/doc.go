@@ -14,4 +14,8 @@
 // is skipped unless asked to overwrite, and an input is never written over,
 // whatever the options. Cancelling the context stops the batch between
 // phases; the file being written is then removed, never left half done.
+//
+// It takes its resizer as the small Resizer interface, so that the CPU
+// engine and a GPU adapter (made by internal/backend) both fit: it must not
+// import cpu/, gpu/, internal/backend, bench/ or cmd/.
 package thumbnail

@@ -11,10 +11,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/internal/imagefile"
 	"golang.org/x/image/bmp"
 )
@@ -117,11 +119,30 @@ func runBatch(t testing.TB, inputs []string, out string, format imagefile.Format
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Run(context.Background(), b, opt)
+	s, err := runCPU(context.Background(), t, b, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// runCPU runs the batch with the CPU engine when opt has no Resizer,
+// Workers being the cores to share between files and rows as Split says.
+func runCPU(ctx context.Context, t testing.TB, b *Batch, opt Options) (*Summary, error) {
+	t.Helper()
+	if opt.Resizer == nil {
+		cores := opt.Workers
+		if cores <= 0 {
+			cores = runtime.GOMAXPROCS(0)
+		}
+		files, perImage := b.Split(cores)
+		eng, err := resize.New(resize.Options{Workers: perImage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Resizer, opt.Workers = eng, files
+	}
+	return Run(ctx, b, opt)
 }
 
 func readFile(t testing.TB, path string) []byte {

@@ -6,28 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/imagefile"
 )
 
 // worker holds what the goroutines of one Run share.
 type worker struct {
-	batch *Batch
-	opt   Options
-	eng   *resize.Engine
-
-	mu     sync.Mutex
-	claims map[string]string // output path → the input that writes it
-
-	device sync.Mutex // one image at a time through opt.Resizer
+	opt Options
+	out *outputs
 }
 
 // do turns one input into its output.
@@ -56,17 +46,23 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	if err != nil {
 		return fail(err)
 	}
-	format, known := w.predictFormat(j, info)
-	if known {
-		r.Output = j.outputPath(format)
-		if skip, err := w.check(j, r.Output); err != nil || skip {
-			r.Phases.Decode = time.Since(t)
-			if err != nil {
-				return fail(err)
-			}
+	// claim fixes the output path; stop says the file is done with,
+	// skipped or failed.
+	claim := func(format imagefile.Format) (stop bool) {
+		out, skip, err := w.out.claim(j, format)
+		r.Output = out
+		switch {
+		case err != nil:
+			r = fail(err)
+		case skip:
 			r.Status = Skipped
-			return r
 		}
+		return err != nil || skip
+	}
+	format, known := w.out.predict(j, info)
+	if known && claim(format) {
+		r.Phases.Decode = time.Since(t)
+		return r
 	}
 	d, err := imagefile.Decode(f, j.in, limits)
 	f.Close()
@@ -81,13 +77,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	}()
 	r.Phases.Decode = time.Since(t)
 	if !known {
-		format = w.batch.format.Resolve(d)
-		r.Output = j.outputPath(format)
-		if skip, err := w.check(j, r.Output); err != nil || skip {
-			if err != nil {
-				return fail(err)
-			}
-			r.Status = Skipped
+		if format = w.out.resolve(j, d); claim(format) {
 			return r
 		}
 	}
@@ -125,60 +115,6 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	return r
 }
 
-// predictFormat returns the output format when the header settles it:
-// always but for WebP with Keep, where lossy or not shows only in the
-// decoded image.
-func (w *worker) predictFormat(j *job, info imagefile.Info) (imagefile.Format, bool) {
-	f := w.batch.format
-	if j.out != "" {
-		f = j.fixed
-	}
-	if f != imagefile.Keep && f != "" {
-		return f, true
-	}
-	if info.Format == imagefile.WebP {
-		return "", false
-	}
-	// Resolve reads the decoded image only for WebP.
-	return imagefile.Keep.Resolve(&imagefile.Decoded{Info: info}), true
-}
-
-// check decides whether the output path may be written: an error if it
-// would replace an input or is another input's output too, skip if it
-// exists and Overwrite is off.
-func (w *worker) check(j *job, out string) (skip bool, err error) {
-	key := absClean(out)
-	w.mu.Lock()
-	other, taken := w.claims[key]
-	if !taken {
-		w.claims[key] = j.in
-	}
-	w.mu.Unlock()
-	if taken && other != j.in {
-		return false, fmt.Errorf("output %s: %w: %s", out, ErrOutputClash, other)
-	}
-	if key == absClean(j.in) {
-		return false, &collisionError{out: out, own: true}
-	}
-	fi, err := os.Stat(out)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if _, lerr := os.Lstat(out); lerr == nil && !w.opt.Overwrite {
-			return true, nil // a dangling link is there all the same
-		}
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("output %s: %w", out, err)
-	}
-	if in, ok := w.batch.inputs.find(fi); ok {
-		return false, &collisionError{out: out, in: in, own: in == j.in}
-	}
-	if fi.IsDir() {
-		return false, fmt.Errorf("output %s is a folder", out)
-	}
-	return !w.opt.Overwrite, nil
-}
-
 // resize returns the decoded image at its output size.
 func (w *worker) resize(d *imagefile.Decoded) (image.Image, error) {
 	crop, ow, oh := Geometry(d.Width, d.Height, w.opt.Size, w.opt.Fit, w.opt.NoEnlarge)
@@ -198,20 +134,7 @@ func (w *worker) resize(d *imagefile.Decoded) (image.Image, error) {
 		}
 		img = sub.SubImage(crop)
 	}
-	if w.opt.Resizer != nil {
-		src := resize.FromImage(img)
-		dst := corescale.NewRaster(ow, oh, src.Channels)
-		w.device.Lock()
-		err := w.opt.Resizer.Resize(dst, src)
-		w.device.Unlock()
-		if err != nil {
-			return nil, fmt.Errorf("resizing: %w", err)
-		}
-		return resize.ToImage(dst), nil
-	}
-	// ResizeImage keeps JPEG's YCbCr planes and 16-bit depth, which a
-	// round trip through an 8-bit RGB raster would convert at full size.
-	out, err := w.eng.ResizeImage(img, ow, oh)
+	out, err := w.opt.Resizer.ResizeImage(img, ow, oh)
 	if err != nil {
 		return nil, fmt.Errorf("resizing: %w", err)
 	}

@@ -30,6 +30,7 @@ type Batch struct {
 	inputs inputSet
 	format imagefile.Format
 	single bool
+	bytes  int64 // the input files' sizes, summed
 }
 
 // job is one input file. Its output is stem plus an extension that may
@@ -46,8 +47,21 @@ type job struct {
 // per input that could not be read while planning.
 func (b *Batch) Len() int { return len(b.jobs) + len(b.errs) }
 
+// Bytes is the input files' sizes, summed: a measure of the work before
+// any header is read.
+func (b *Batch) Bytes() int64 { return b.bytes }
+
 // Files is the number of input files found.
 func (b *Batch) Files() int { return len(b.jobs) }
+
+// Split shares cores between the files of the batch and the rows of each
+// image: how many files to work on at once, and how many goroutines each
+// image's resize gets. Many files take one core each; a single file takes
+// every core for its rows.
+func (b *Batch) Split(cores int) (files, perImage int) {
+	files = max(min(cores, len(b.jobs)), 1)
+	return files, max(cores/files, 1)
+}
 
 // Single reports whether the batch writes one input to one named file.
 func (b *Batch) Single() bool { return b.single }
@@ -116,6 +130,7 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 			return nil, err
 		}
 		b.inputs.add(inputs[0], infos[0])
+		b.bytes = infos[0].Size()
 		b.jobs = append(b.jobs, job{in: inputs[0], out: out, fixed: fixed})
 		return b, nil
 	}
@@ -134,6 +149,7 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 		}
 		seen[key] = true
 		b.inputs.add(in, fi)
+		b.bytes += fi.Size()
 		b.jobs = append(b.jobs, job{in: in, stem: stem, ext: ext})
 	}
 	for i, in := range inputs {
@@ -182,73 +198,4 @@ func (b *Batch) walk(root string, outInfo os.FileInfo, add func(in, rel string, 
 		add(path, rel, fi)
 		return nil
 	})
-}
-
-// singleFormat returns the format for an output file named out: the one
-// asked for, or with Keep the one its extension names (thumb.png), "" for
-// "the input's own" when the extension names none.
-func singleFormat(out string, format imagefile.Format) (imagefile.Format, error) {
-	named := extFormat(filepath.Ext(out))
-	switch {
-	case named == "" && imageExts[strings.ToLower(filepath.Ext(out))]:
-		return "", planErrorf("output %s: only JPEG (.jpg, .jpeg) and PNG (.png) files can be written", out)
-	case format == imagefile.Keep:
-		return named, nil
-	case named != "" && named != format:
-		return "", planErrorf("output %s: the name says %s but the format asked for is %s", out, named, format)
-	}
-	return format, nil
-}
-
-// extFormat returns the writable format an extension names, or "".
-func extFormat(ext string) imagefile.Format {
-	switch strings.ToLower(ext) {
-	case ".jpg", ".jpeg":
-		return imagefile.JPEG
-	case ".png":
-		return imagefile.PNG
-	}
-	return ""
-}
-
-// outputPath returns where j goes when written as f.
-func (j *job) outputPath(f imagefile.Format) string {
-	if j.out != "" {
-		return j.out
-	}
-	if extFormat(j.ext) == f {
-		return j.stem + j.ext
-	}
-	return j.stem + f.Ext()
-}
-
-func absClean(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return filepath.Clean(p)
-}
-
-// inputSet holds the identities of the input files, bucketed by size so
-// that a lookup compares with a handful of files, not the whole batch.
-type inputSet map[int64][]inputFile
-
-type inputFile struct {
-	path string
-	fi   os.FileInfo
-}
-
-func (s inputSet) add(path string, fi os.FileInfo) {
-	s[fi.Size()] = append(s[fi.Size()], inputFile{path, fi})
-}
-
-// find returns the input that fi is, by os.SameFile: the same file under
-// another name (a link, another spelling of the path) counts.
-func (s inputSet) find(fi os.FileInfo) (path string, ok bool) {
-	for _, in := range s[fi.Size()] {
-		if os.SameFile(in.fi, fi) {
-			return in.path, true
-		}
-	}
-	return "", false
 }

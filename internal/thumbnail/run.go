@@ -3,13 +3,19 @@ package thumbnail
 import (
 	"context"
 	"fmt"
+	"image"
 	"runtime"
 	"sync"
 	"time"
-
-	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/cpu/resize"
 )
+
+// Resizer resizes decoded images for a batch: the CPU engine
+// (cpu/resize.Engine) or an adapter of a GPU engine. Run calls it from
+// several goroutines at once.
+type Resizer interface {
+	// ResizeImage returns img resized to w×h.
+	ResizeImage(img image.Image, w, h int) (image.Image, error)
+}
 
 // Options are the per-file settings of a batch.
 type Options struct {
@@ -17,26 +23,17 @@ type Options struct {
 	Fit       Fit // Contain when empty
 	NoEnlarge bool
 
-	Filter corescale.Filter // lanczos3 when empty
-	Fast   bool
-	Gap    float64 // 3 when zero
-	Linear bool    // resize in linear light
-
 	Quality   int   // JPEG, 1–100; 0 is imagefile.DefaultQuality
 	MaxPixels int64 // per input and per output; 0 is imagefile.DefaultMaxPixels
 	Overwrite bool
 
-	// Workers is the number of cores to use; 0 means all of them. Files
-	// are spread over up to Workers goroutines, each resizing its image
-	// with Workers divided by the goroutines: a batch is split across
-	// images, a single file across rows. 1 is the serial path.
-	Workers int
+	// Resizer resizes every image; it is required.
+	Resizer Resizer
 
-	// Resizer, when set (the GPU engines), resizes every image as an 8-bit
-	// raster, one image at a time, in place of the CPU engine; decoding
-	// and encoding still spread over Workers goroutines. Fast and Linear
-	// are CPU features and must be off.
-	Resizer corescale.Resizer
+	// Workers is how many files are worked on at once (0: one per
+	// core); Batch.Split says how to share the cores between files and
+	// the rows of each image.
+	Workers int
 
 	// OnResult, if set, is called once per result as it comes, from one
 	// goroutine at a time (the one calling Run).
@@ -97,9 +94,8 @@ type Summary struct {
 	Elapsed time.Duration
 	// Phases are summed over the goroutines, so they can exceed Elapsed.
 	Phases
-	// Goroutines is the number of files worked on at once, and
-	// ImageWorkers the goroutines each image's resize is split over.
-	Goroutines, ImageWorkers int
+	// Goroutines is the number of files worked on at once.
+	Goroutines int
 }
 
 // MegapixelsPerSecond is the input megapixels done per second of wall
@@ -126,20 +122,16 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 		opt.Size.W == 0 && opt.Size.H == 0 {
 		return nil, fmt.Errorf("size %dx%d: want one or both sides from 1 to %d", opt.Size.W, opt.Size.H, MaxSide)
 	}
-	if opt.Resizer != nil && (opt.Fast || opt.Linear) {
-		return nil, fmt.Errorf("the fast mode and linear light run on the CPU engine only")
+	if opt.Resizer == nil {
+		return nil, fmt.Errorf("no resizer")
 	}
-	cores := opt.Workers
-	if cores <= 0 {
-		cores = runtime.GOMAXPROCS(0)
+	g := opt.Workers
+	if g <= 0 {
+		g = runtime.GOMAXPROCS(0)
 	}
-	g := max(min(cores, len(b.jobs)), 1)
-	eng, err := resize.New(resize.Options{Filter: opt.Filter, Fast: opt.Fast, Gap: opt.Gap, Linear: opt.Linear, Workers: cores / g})
-	if err != nil {
-		return nil, err
-	}
-	s := &Summary{Goroutines: g, ImageWorkers: cores / g}
-	w := &worker{batch: b, opt: opt, eng: eng, claims: map[string]string{}}
+	g = max(min(g, len(b.jobs)), 1)
+	s := &Summary{Goroutines: g}
+	w := &worker{opt: opt, out: newOutputs(b, opt.Overwrite)}
 
 	record := func(r Result) {
 		switch r.Status {
