@@ -5,9 +5,8 @@ import (
 	"fmt"
 
 	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/cpu/prime"
 	"github.com/corescale/corescale/cpu/resize"
-	"github.com/corescale/corescale/gpu"
+	"github.com/corescale/corescale/internal/backend"
 	"github.com/corescale/corescale/internal/thumbnail"
 )
 
@@ -16,10 +15,11 @@ import (
 var ErrUnsupported = errors.New("not supported on this backend")
 
 // Backend makes the engines of one path. A nil constructor means the
-// backend does not run that kind of work.
+// backend does not run that kind of work. FromChoice makes the real ones;
+// tests make others.
 type Backend struct {
 	// Name is serial, parallel, gpu, gpu-emu or, in tests, anything.
-	Name string
+	Name corescale.Backend
 	// Workers is the number of goroutines of a CPU backend, 0 for a GPU.
 	Workers int
 	// Emulated backends are timed but never compared for speed.
@@ -29,87 +29,52 @@ type Backend struct {
 	// NewResizer gets the options of the workload (Filter, Fast); Workers
 	// is the backend's to set.
 	NewResizer func(opt resize.Options) (corescale.Resizer, error)
-	// Thumbnail sets the backend's part of a batch's options (Workers,
-	// Resizer) and returns a function that releases what it made.
-	Thumbnail func(opt *thumbnail.Options) (release func(), err error)
+	// NewThumbnails gets the workload's resize options and its batch, and
+	// returns the resizer and how many files to work on at once.
+	NewThumbnails func(opt resize.Options, b *thumbnail.Batch) (thumbnail.Resizer, int, error)
 }
 
 // Label is how tables name the backend.
 func (b Backend) Label() string {
 	if b.Emulated {
-		return b.Name + " (emulated; not a speed)"
+		return string(b.Name) + " (emulated; not a speed)"
 	}
-	return b.Name
+	return string(b.Name)
+}
+
+// FromChoice is the backend of a choice (see internal/backend). Work that
+// runs on the CPU engine only is ErrUnsupported on a GPU.
+func FromChoice(c backend.Choice) Backend {
+	b := Backend{Name: c.Backend, Workers: c.Workers, Emulated: c.Emulated()}
+	if !c.CPU() {
+		b.Workers = 0
+	}
+	unsupported := func(err error) error {
+		if errors.Is(err, backend.ErrCPUOnly) {
+			return fmt.Errorf("%w: %w", ErrUnsupported, err)
+		}
+		return err
+	}
+	b.NewPrimeTester = func() (corescale.PrimeTester, error) { return c.PrimeTester() }
+	b.NewResizer = func(opt resize.Options) (corescale.Resizer, error) {
+		r, err := c.Resizer(opt)
+		return r, unsupported(err)
+	}
+	b.NewThumbnails = func(opt resize.Options, batch *thumbnail.Batch) (thumbnail.Resizer, int, error) {
+		r, files, err := c.Thumbnails(opt, batch)
+		return r, files, unsupported(err)
+	}
+	return b
 }
 
 // Serial is the one-goroutine CPU path, the baseline of every speedup.
-func Serial() Backend {
-	b := CPU(1)
-	b.Name = "serial"
-	b.NewPrimeTester = func() (corescale.PrimeTester, error) { return prime.Serial{}, nil }
-	return b
-}
+func Serial() Backend { return cpu(corescale.Serial, 1) }
 
 // CPU is the parallel CPU path on workers goroutines.
-func CPU(workers int) Backend {
-	return Backend{
-		Name:    "parallel",
-		Workers: workers,
-		NewPrimeTester: func() (corescale.PrimeTester, error) {
-			return prime.Parallel{Workers: workers}, nil
-		},
-		NewResizer: func(opt resize.Options) (corescale.Resizer, error) {
-			opt.Workers = workers
-			e, err := resize.New(opt)
-			if err != nil {
-				return nil, fmt.Errorf("resize engine: %w", err)
-			}
-			return e, nil
-		},
-		Thumbnail: func(opt *thumbnail.Options) (func(), error) {
-			opt.Workers = workers
-			return func() {}, nil
-		},
-	}
-}
+func CPU(workers int) Backend { return cpu(corescale.Parallel, workers) }
 
-// GPU is the GPU path over drv (device 0); its name is gpu-emu when drv is
-// emulated. Decoding and encoding in the thumbnail batch use all cores.
-func GPU(drv gpu.Driver) Backend {
-	b := Backend{Name: "gpu", Emulated: drv.Emulated()}
-	if b.Emulated {
-		b.Name = "gpu-emu"
-	}
-	b.NewPrimeTester = func() (corescale.PrimeTester, error) {
-		e, err := gpu.NewPrimeEngine(drv, 0, 0)
-		if err != nil {
-			return nil, fmt.Errorf("gpu prime engine: %w", err)
-		}
-		return e, nil
-	}
-	b.NewResizer = func(opt resize.Options) (corescale.Resizer, error) {
-		if opt.Fast || opt.Linear {
-			return nil, fmt.Errorf("fast mode: %w", ErrUnsupported)
-		}
-		e, err := gpu.NewResizeEngine(drv, 0, opt.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("gpu resize engine: %w", err)
-		}
-		return e, nil
-	}
-	b.Thumbnail = func(opt *thumbnail.Options) (func(), error) {
-		if opt.Fast || opt.Linear {
-			return nil, fmt.Errorf("fast mode: %w", ErrUnsupported)
-		}
-		e, err := gpu.NewResizeEngine(drv, 0, opt.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("gpu resize engine: %w", err)
-		}
-		opt.Resizer = e
-		opt.Workers = 0
-		return func() { e.Close() }, nil
-	}
-	return b
+func cpu(name corescale.Backend, workers int) Backend {
+	return FromChoice(backend.Choice{Backend: name, Workers: workers})
 }
 
 // WorkerCounts is the default sweep: 1, 2, 4, … up to cores, and cores.

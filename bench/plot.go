@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/corescale/corescale"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -72,9 +73,9 @@ func (r *Report) speedupPlot(name string) (*plot.Plot, error) {
 			continue
 		}
 		switch res.Backend {
-		case "parallel":
+		case corescale.Parallel:
 			pts = append(pts, plotter.XY{X: float64(res.Workers), Y: *res.Speedup})
-		case "gpu":
+		case corescale.GPU:
 			gpu = res.Speedup
 		}
 	}

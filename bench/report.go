@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/corescale/corescale"
 	"io"
 	"math"
 	"sort"
@@ -150,7 +151,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 func (r *Report) hostCeiling() string {
 	var parts []string
 	for _, res := range r.Results {
-		if res.Workload == Spin && res.Backend == "parallel" && res.Workers > 1 && res.Status == StatusOK && res.Speedup != nil {
+		if res.Workload == Spin && res.Backend == corescale.Parallel && res.Workers > 1 && res.Status == StatusOK && res.Speedup != nil {
 			parts = append(parts, fmt.Sprintf("%.2f× on %d workers", *res.Speedup, res.Workers))
 		}
 	}
@@ -158,7 +159,7 @@ func (r *Report) hostCeiling() string {
 }
 
 func rowLabel(res Result) string {
-	if res.Backend == "parallel" {
+	if res.Backend == corescale.Parallel {
 		return fmt.Sprintf("parallel×%d", res.Workers)
 	}
 	return res.Label
@@ -172,7 +173,7 @@ func (r *Report) karpFlatt(name string) string {
 	}
 	var l []kv
 	for _, res := range r.Results {
-		if res.Workload == name && res.Backend == "parallel" && res.KarpFlatt != nil {
+		if res.Workload == name && res.Backend == corescale.Parallel && res.KarpFlatt != nil {
 			l = append(l, kv{res.Workers, *res.KarpFlatt})
 		}
 	}
@@ -235,7 +236,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		return f(*v)
 	}
 	for _, res := range r.Results {
-		row := []string{res.Workload, res.Kind, res.Unit, f(res.UnitsPerRun), res.Backend, res.Label,
+		row := []string{res.Workload, res.Kind, res.Unit, f(res.UnitsPerRun), string(res.Backend), res.Label,
 			strconv.Itoa(res.Workers), strconv.FormatBool(res.Emulated), res.Status, strconv.Itoa(res.Repeats)}
 		if s := res.Wall; s != nil {
 			row = append(row, f(s.Median), f(s.Min), f(s.Max), f(s.Mean), f(s.SD), f(s.CILow), f(s.CIHigh))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/corescale/corescale"
 	"math"
 	"os"
 	"time"
@@ -61,7 +62,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		Results: []Result{}, Scaling: []Scaling{}}
 	for _, b := range cfg.Backends {
 		l := b.Label()
-		if b.Workers > 0 && b.Name == "parallel" {
+		if b.Workers > 0 && b.Name == corescale.Parallel {
 			l = fmt.Sprintf("%s×%d", l, b.Workers)
 		}
 		rep.Config.Backends = append(rep.Config.Backends, l)
@@ -97,7 +98,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 }
 
 func rowName(b Backend) string {
-	if b.Name == "parallel" {
+	if b.Name == corescale.Parallel {
 		return fmt.Sprintf("parallel×%d", b.Workers)
 	}
 	return b.Label()
@@ -146,7 +147,7 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 			return nil, err
 		}
 		progress(0, "checking "+rowName(b))
-		r := &row{res: Result{Workload: w.name, Kind: w.kind, Unit: w.unit, UnitsPerRun: w.units,
+		r := &row{res: Result{Workload: w.name(), Kind: w.kind(), Unit: w.unit, UnitsPerRun: w.units,
 			Backend: b.Name, Label: b.Label(), Workers: b.Workers, Emulated: b.Emulated, Status: StatusOK}, cpuOK: true}
 		rows[i] = r
 		if r.t = check(w, b, &r.res); r.t == nil {
@@ -217,7 +218,7 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 // reference. It returns the task ready for timing,
 // or nil with res's status saying why not.
 func check(w *work, b Backend, res *Result) *task {
-	t, err := w.taskFor(b)
+	t, err := w.task(b)
 	if errors.Is(err, ErrUnsupported) {
 		res.Status, res.Error = StatusSkipped, err.Error()
 		return nil
@@ -306,7 +307,7 @@ func analyse(results []Result, name string) []Scaling {
 	var base *Result
 	for i := range results {
 		r := &results[i]
-		if r.Workload == name && r.Status == StatusOK && !r.Emulated && r.Backend == "serial" {
+		if r.Workload == name && r.Status == StatusOK && !r.Emulated && r.Backend == corescale.Serial {
 			base = r
 			break
 		}
@@ -314,7 +315,7 @@ func analyse(results []Result, name string) []Scaling {
 	if base == nil {
 		for i := range results {
 			r := &results[i]
-			if r.Workload == name && r.Status == StatusOK && !r.Emulated && r.Backend == "parallel" && r.Workers == 1 {
+			if r.Workload == name && r.Status == StatusOK && !r.Emulated && r.Backend == corescale.Parallel && r.Workers == 1 {
 				base = r
 				break
 			}
@@ -331,13 +332,13 @@ func analyse(results []Result, name string) []Scaling {
 		}
 		s := stats.Speedup(base.Wall.Median, r.Wall.Median)
 		r.Speedup = ptr(s)
-		if r.Workers > 0 && r.Backend != "gpu" {
+		if r.Workers > 0 && r.Backend != corescale.GPU {
 			r.Efficiency = ptr(stats.Efficiency(s, r.Workers))
 			if kf := stats.KarpFlatt(s, r.Workers); !math.IsNaN(kf) {
 				r.KarpFlatt = ptr(kf)
 			}
 		}
-		if r.Backend == "parallel" {
+		if r.Backend == corescale.Parallel {
 			pts = append(pts, stats.Point{P: r.Workers, Speedup: s})
 		}
 	}

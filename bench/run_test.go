@@ -182,6 +182,19 @@ func (w wrongResize) Resize(dst, src *corescale.Raster) error {
 	return nil
 }
 
+// wrongImages is the CPU engine with one pixel of each image changed.
+type wrongImages struct{ e *resize.Engine }
+
+func (w wrongImages) ResizeImage(img image.Image, width, height int) (image.Image, error) {
+	out, err := w.e.ResizeImage(img, width, height)
+	if m, ok := out.(*image.YCbCr); ok {
+		m.Y[len(m.Y)/2] ^= 0x40
+	} else if m, ok := out.(*image.RGBA); ok {
+		m.Pix[len(m.Pix)/2] ^= 0x40
+	}
+	return out, err
+}
+
 func TestMismatchCaught(t *testing.T) {
 	bad := Backend{Name: "bad", Workers: 1,
 		NewPrimeTester: func() (corescale.PrimeTester, error) { return wrongPrimes{}, nil },
@@ -190,9 +203,10 @@ func TestMismatchCaught(t *testing.T) {
 			e, err := resize.New(opt)
 			return wrongResize{e}, err
 		},
-		Thumbnail: func(opt *thumbnail.Options) (func(), error) {
-			opt.Quality = 50 // other bytes
-			return func() {}, nil
+		NewThumbnails: func(opt resize.Options, b *thumbnail.Batch) (thumbnail.Resizer, int, error) {
+			opt.Workers = 1
+			e, err := resize.New(opt)
+			return wrongImages{e}, 1, err
 		},
 	}
 	broken := Backend{Name: "broken", NewPrimeTester: func() (corescale.PrimeTester, error) {
@@ -315,7 +329,7 @@ func TestRoundsInterleave(t *testing.T) {
 	var log []string
 	logged := func(name string, workers int, cost time.Duration) Backend {
 		b := Serial()
-		b.Name, b.Workers = name, workers
+		b.Name, b.Workers = corescale.Backend(name), workers
 		b.NewPrimeTester = func() (corescale.PrimeTester, error) { return loggedPrimes{name, &log, cost}, nil }
 		return b
 	}

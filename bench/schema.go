@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"github.com/corescale/corescale"
 	"io"
 	"time"
 
@@ -56,16 +57,16 @@ const (
 
 // Result is one workload on one backend.
 type Result struct {
-	Workload    string  `json:"workload"`
-	Kind        string  `json:"kind"`
-	Unit        string  `json:"unit"`
-	UnitsPerRun float64 `json:"units_per_run"`
-	Backend     string  `json:"backend"`
-	Label       string  `json:"label"`
-	Workers     int     `json:"workers"`
-	Emulated    bool    `json:"emulated"`
-	Status      string  `json:"status"`
-	Error       string  `json:"error,omitempty"`
+	Workload    string            `json:"workload"`
+	Kind        string            `json:"kind"`
+	Unit        string            `json:"unit"`
+	UnitsPerRun float64           `json:"units_per_run"`
+	Backend     corescale.Backend `json:"backend"`
+	Label       string            `json:"label"`
+	Workers     int               `json:"workers"`
+	Emulated    bool              `json:"emulated"`
+	Status      string            `json:"status"`
+	Error       string            `json:"error,omitempty"`
 
 	Repeats    int                `json:"repeats"`
 	Wall       *Stats             `json:"wall_s,omitempty"`

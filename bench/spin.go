@@ -1,6 +1,10 @@
 package bench
 
-import "github.com/corescale/corescale/internal/chunk"
+import (
+	"fmt"
+
+	"github.com/corescale/corescale/internal/chunk"
+)
 
 // The spin workload probes the host rather than corescale: bundles of
 // multiplication chains, taken by the workers one at a time from a shared
@@ -43,4 +47,41 @@ func spin(out []uint64, steps, workers int) {
 			out[i] = spinBundle(uint64(i), steps)
 		}
 	})
+}
+
+// spinWork is the probe as a workload: it runs on the CPU backends only.
+type spinWork struct {
+	steps int
+	ref   []uint64
+}
+
+func (w *spinWork) name() string { return Spin }
+func (w *spinWork) kind() string { return "spin" }
+
+func (w *spinWork) prepare(sz Sizes, _ uint64, _ string) (string, float64, error) {
+	if sz.SpinSteps <= 0 {
+		return "", 0, fmt.Errorf("%d steps per chain: want at least 1", sz.SpinSteps)
+	}
+	w.steps = sz.SpinSteps
+	w.ref = make([]uint64, spinBundles)
+	spin(w.ref, w.steps, 1)
+	return "steps", float64(spinBundles * spinWidth * w.steps), nil
+}
+
+func (w *spinWork) task(b Backend) (*task, error) {
+	if b.Workers <= 0 {
+		return nil, ErrUnsupported // a probe of the CPU cores
+	}
+	t := newTask()
+	out := make([]uint64, spinBundles)
+	t.run = func() error { spin(out, w.steps, b.Workers); return nil }
+	t.check = func() error {
+		clear(out)
+		t.run()
+		if bad, first := differences(out, w.ref); bad > 0 {
+			return fmt.Errorf("%d of %d bundles differ, first at %d", bad, len(out), first)
+		}
+		return nil
+	}
+	return t, nil
 }

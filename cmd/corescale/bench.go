@@ -5,19 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
+	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/bench"
-	"github.com/corescale/corescale/gpu"
-	"github.com/corescale/corescale/gpu/emu"
 	"github.com/corescale/corescale/internal/atomicfile"
+	"github.com/corescale/corescale/internal/backend"
 )
 
 func benchCommand() *cli.Command {
@@ -90,24 +88,29 @@ func benchAction(c *cli.Context) error {
 			return &usageError{err}
 		}
 	}
-	drv, drvErr := gpu.Find()
-	backends, err := benchBackends(c.String("backends"), c.IsSet("backends"), workers, drv, drvErr)
+	gpuChoice, gpuErr := backend.Choose(backend.Request{Backend: corescale.GPU, Workers: runtime.GOMAXPROCS(0)})
+	backends, err := benchBackends(c.String("backends"), c.IsSet("backends"), workers, gpuChoice, gpuErr)
 	if err != nil {
 		return err
 	}
 
 	cfg := bench.Config{Workloads: workloads, Backends: backends, Sizes: sizes, SizeName: c.String("size"),
 		Seed: c.Uint64("seed"), Repeat: c.Int("repeat"), MinTime: c.Duration("min-time"),
-		Machine: bench.DescribeMachine(drv, drvErr)}
+		Machine: bench.DescribeMachine(gpuChoice.Driver, gpuErr)}
 	stderr := c.App.ErrWriter
-	var clearLine func()
+	bar := newProgress(stderr)
 	if !c.Bool("quiet") {
-		cfg.Progress, clearLine = progressLine(stderr)
+		start := time.Now()
+		cfg.Progress = func(done, total int, what string) {
+			line := fmt.Sprintf("bench [%d/%d] %4.0fs  %s", done, total, time.Since(start).Seconds(), what)
+			if !bar.tty {
+				fmt.Fprintln(stderr, line) // a log keeps every step
+			}
+			bar.show(line, true)
+		}
 	}
 	rep, err := bench.Run(context.Background(), cfg)
-	if clearLine != nil {
-		clearLine()
-	}
+	bar.clear()
 	if err != nil {
 		return err
 	}
@@ -170,8 +173,8 @@ func parseWorkers(s string) ([]int, error) {
 
 // benchBackends expands --backends. An explicit gpu without a GPU is an
 // error that says why; by default gpu is used only when there is one.
-func benchBackends(spec string, explicit bool, workers []int, drv gpu.Driver, drvErr error) ([]bench.Backend, error) {
-	names := []string{"serial", "parallel", "gpu"}
+func benchBackends(spec string, explicit bool, workers []int, gpuChoice backend.Choice, gpuErr error) ([]bench.Backend, error) {
+	names := []string{string(corescale.Serial), string(corescale.Parallel), string(corescale.GPU)}
 	if explicit {
 		names = splitList(spec)
 		if len(names) == 0 {
@@ -180,53 +183,32 @@ func benchBackends(spec string, explicit bool, workers []int, drv gpu.Driver, dr
 	}
 	var out []bench.Backend
 	for _, n := range names {
-		switch n {
-		case "serial":
+		switch name := corescale.Backend(n); name {
+		case corescale.Serial:
 			out = append(out, bench.Serial())
-		case "parallel":
+		case corescale.Parallel:
 			for _, w := range workers {
 				out = append(out, bench.CPU(w))
 			}
-		case "gpu":
-			if drvErr != nil {
+		case corescale.GPU:
+			if gpuErr != nil {
 				if explicit {
-					return nil, fmt.Errorf("--backends gpu: %w", drvErr)
+					return nil, fmt.Errorf("--backends gpu: %w", gpuErr)
 				}
 				continue
 			}
-			out = append(out, bench.GPU(drv))
-		case "gpu-emu":
-			out = append(out, bench.GPU(&emu.Driver{}))
+			out = append(out, bench.FromChoice(gpuChoice))
+		case corescale.GPUEmu:
+			c, err := backend.Choose(backend.Request{Backend: name, Workers: runtime.GOMAXPROCS(0)})
+			if err != nil {
+				return nil, fmt.Errorf("--backends gpu-emu: %w", err)
+			}
+			out = append(out, bench.FromChoice(c))
 		default:
 			return nil, usageErrorf("--backends: unknown backend %q (want serial, parallel, gpu or gpu-emu)", n)
 		}
 	}
 	return out, nil
-}
-
-// progressLine returns a Progress that keeps one updated line on a terminal
-// (one line per step elsewhere) and a function that clears it.
-func progressLine(w io.Writer) (func(done, total int, what string), func()) {
-	f, ok := w.(*os.File)
-	tty := ok && term.IsTerminal(int(f.Fd()))
-	start := time.Now()
-	last := 0
-	show := func(done, total int, what string) {
-		line := fmt.Sprintf("bench [%d/%d] %4.0fs  %s", done, total, time.Since(start).Seconds(), what)
-		if !tty {
-			fmt.Fprintln(w, line)
-			return
-		}
-		pad := max(last-len(line), 0)
-		fmt.Fprintf(w, "\r%s%s", line, strings.Repeat(" ", pad))
-		last = len(line)
-	}
-	clearLine := func() {
-		if tty && last > 0 {
-			fmt.Fprintf(w, "\r%s\r", strings.Repeat(" ", last))
-		}
-	}
-	return show, clearLine
 }
 
 // writeAtomic writes path all or nothing.

@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
-	"runtime"
-	"strings"
 
-	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/prime"
-	"github.com/corescale/corescale/gpu"
-	"github.com/corescale/corescale/gpu/emu"
 	"github.com/corescale/corescale/internal/atomicfile"
+	"github.com/corescale/corescale/internal/backend"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,7 +25,8 @@ a proof, so a prime among them is marked probable with a "?": "N?" with
 "probable":true in json. Composites are always certain.
 
 The numbers come from exactly one of:
-   NUMBER...          arguments, decimal or 0x hex (flags go before them)
+   NUMBER...          arguments, decimal or 0x hex (flags may come before
+                      or after them; -- ends the flags)
    --input FILE       one number per line, decimal or 0x hex; FILE - is stdin;
                       blank lines, # comments, spaces, tabs and CRLF are fine
    --from A --to B    every number from A to B, both included
@@ -57,9 +56,8 @@ func primeCommand() *cli.Command {
 	const (
 		inputs  = "Input (choose one source)"
 		outputs = "Output"
-		paths   = "Path"
 	)
-	return &cli.Command{
+	cmd := &cli.Command{
 		Name:      "prime",
 		Usage:     "test numbers for primality",
 		ArgsUsage: "[NUMBER...]",
@@ -76,12 +74,12 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "print", Aliases: []string{"p"}, Category: outputs, Value: string(primeio.Primes), Usage: "`WHAT` to print: primes, all or count"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(primeio.Text), Usage: "output `FORMAT`: text, csv or json"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Category: outputs, Usage: "write to `FILE`, all or nothing, instead of stdout (- is stdout)"},
-			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel, gpu, or gpu-emu (the GPU code on the host, for development)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Category: paths, Value: runtime.GOMAXPROCS(0), Usage: "`N` goroutines for the parallel path", DefaultText: fmt.Sprintf("all %d cores", runtime.GOMAXPROCS(0))},
-			&cli.BoolFlag{Name: "verbose", Category: paths, Usage: "say on stderr which backend runs and why"},
 		},
+
 		Action: primeAction,
 	}
+	cmd.Flags = append(cmd.Flags, pathFlags("Path", "goroutines for the parallel path", "say on stderr which backend runs and why")...)
+	return cmd
 }
 
 func primeAction(c *cli.Context) error {
@@ -102,9 +100,16 @@ func runPrime(c *cli.Context) error {
 	if err != nil {
 		return &usageError{fmt.Errorf("--format: %w", err)}
 	}
-	eng, workers, why, err := primeEngine(c)
+	choice, err := chooseBackend(c, backend.Job{Kind: backend.Numbers, Size: countNumbers(c)})
 	if err != nil {
 		return err
+	}
+	eng, err := choice.PrimeTester()
+	if err != nil {
+		return err
+	}
+	if closer, ok := eng.(io.Closer); ok {
+		defer closer.Close()
 	}
 	outPath := c.String("output")
 	toStdout := outPath == "" || outPath == "-"
@@ -114,14 +119,10 @@ func runPrime(c *cli.Context) error {
 	// the end, so those need no check.
 	check := toStdout && mode != primeio.Count
 	if c.Bool("verbose") {
-		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", why)
-		switch eng.(type) {
-		case prime.Serial, prime.Parallel:
+		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", choice.Why)
+		if choice.CPU() {
 			fmt.Fprintf(c.App.ErrWriter, "corescale: CPU loops: %s\n", prime.Loops())
 		}
-	}
-	if closer, ok := eng.(io.Closer); ok {
-		defer closer.Close()
 	}
 	src, closeSrc, err := primeSource(c, check)
 	if err != nil {
@@ -139,7 +140,7 @@ func runPrime(c *cli.Context) error {
 		out = namedWriter{file, outPath}
 	}
 	w := primeio.NewWriter(out, format, mode)
-	if err := pump(src, eng, workers, w); err != nil {
+	if err := pump(src, eng, choice.Workers, w); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
@@ -163,48 +164,6 @@ func (w namedWriter) Write(p []byte) (int, error) {
 		err = fmt.Errorf("write %s: %w", w.name, err)
 	}
 	return n, err
-}
-
-// primeEngine returns the engine the flags ask for, how many goroutines it
-// and the math/big tests may use, and why it was chosen.
-func primeEngine(c *cli.Context) (corescale.PrimeTester, int, string, error) {
-	backend, err := corescale.ParseBackend(c.String("backend"))
-	if err != nil {
-		return nil, 0, "", &usageError{fmt.Errorf("--backend: %w", err)}
-	}
-	workers := c.Int("workers")
-	if workers < 1 {
-		return nil, 0, "", usageErrorf("--workers %d: want 1 or more", workers)
-	}
-	switch backend {
-	case corescale.GPU, corescale.Auto:
-		drv, err := gpu.Find()
-		if err == nil {
-			eng, err := gpu.NewPrimeEngine(drv, 0, 0)
-			if err == nil {
-				return eng, workers, fmt.Sprintf("backend %s chose the GPU: %s, device 0", backend, drv.Name()), nil
-			}
-			if backend == corescale.GPU {
-				return nil, 0, "", fmt.Errorf("--backend gpu: %w", err)
-			}
-			return prime.Parallel{Workers: workers}, workers,
-				fmt.Sprintf("backend auto chose parallel with %d workers: the GPU failed to start: %v", workers, err), nil
-		}
-		if backend == corescale.GPU {
-			return nil, 0, "", fmt.Errorf("--backend gpu: %w; use --backend parallel, or auto, which falls back to it", err)
-		}
-		return prime.Parallel{Workers: workers}, workers,
-			fmt.Sprintf("backend auto chose parallel with %d workers: %v", workers, err), nil
-	case corescale.GPUEmu:
-		eng, err := gpu.NewPrimeEngine(&emu.Driver{}, 0, 0)
-		if err != nil {
-			return nil, 0, "", fmt.Errorf("--backend gpu-emu: %w", err)
-		}
-		return eng, workers, "backend gpu-emu, as asked: the GPU engine and kernels on the emulated driver (host CPU) — a GPU's results, not its speed", nil
-	case corescale.Serial:
-		return prime.Serial{}, 1, "backend serial, as asked: one goroutine", nil
-	}
-	return prime.Parallel{Workers: workers}, workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers), nil
 }
 
 // primeSource returns the source of numbers the flags ask for and a function
@@ -244,12 +203,6 @@ func primeSource(c *cli.Context, check bool) (primeio.Source, func(), error) {
 		return src, nothing, nil
 	case c.Args().Present():
 		args := c.Args().Slice()
-		for _, a := range args {
-			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-			if strings.HasPrefix(a, "-") && hasFlag(c.Command, name) {
-				return nil, nil, usageErrorf("flag %s after the numbers: put flags before NUMBER arguments", a)
-			}
-		}
 		// Arguments are few: check them all, whatever the output.
 		if err := drain(primeio.NewArgs(args)); err != nil {
 			return nil, nil, err
@@ -273,15 +226,32 @@ func primeSource(c *cli.Context, check bool) (primeio.Source, func(), error) {
 	return primeio.NewRange(from, to), nothing, nil
 }
 
-func hasFlag(cmd *cli.Command, name string) bool {
-	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return true
-			}
+// countNumbers returns how many numbers the flags ask to test, for auto's
+// choice, before reading any: -1 when unknown (stdin, or flags that do not
+// parse, which primeSource then reports). A file of B bytes holds at most
+// B/2 numbers, one digit and a newline each.
+func countNumbers(c *cli.Context) int64 {
+	switch {
+	case c.Args().Present():
+		return int64(c.Args().Len())
+	case c.IsSet("random"):
+		return int64(c.Int("random"))
+	case c.IsSet("input"):
+		if fi, err := os.Stat(c.String("input")); err == nil && fi.Mode().IsRegular() && c.String("input") != "-" {
+			return fi.Size() / 2
 		}
+		return -1
 	}
-	return false
+	from, err1 := primeio.ParseNumber(c.String("from"), "--from")
+	to, err2 := primeio.ParseNumber(c.String("to"), "--to")
+	if err1 != nil || err2 != nil || from.Cmp(to) > 0 {
+		return -1
+	}
+	n := new(big.Int).Sub(to, from)
+	if !n.IsInt64() || n.Int64() == math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return n.Int64() + 1
 }
 
 // drain reads src to the end, for the error of its first bad token.

@@ -8,28 +8,26 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/corescale/corescale"
-	"github.com/corescale/corescale/gpu"
-	"github.com/corescale/corescale/gpu/emu"
+	"github.com/corescale/corescale/cpu/resize"
+	"github.com/corescale/corescale/internal/backend"
 	"github.com/corescale/corescale/internal/imagefile"
 	"github.com/corescale/corescale/internal/thumbnail"
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 )
 
 const resizeDescription = `Resizes image files, one or thousands: thumbnails with proper resampling
 filters, as Pillow's Image.resize computes them.
 
-INPUT is any number of files and folders, after the flags. Folders are walked
-recursively for .jpg .jpeg .png .gif .bmp .tif .tiff .webp files (any case);
-files named on the command line are taken whatever their name, since the format
-is read from the content. JPEG, PNG, GIF (the first frame), BMP, TIFF and WebP
+INPUT is any number of files and folders, before or after the flags (-- ends
+the flags, for an input named like one). Folders are walked recursively for
+.jpg .jpeg .png .gif .bmp .tif .tiff .webp files (any case); files named on
+the command line are taken whatever their name, since the format is read
+from the content. JPEG, PNG, GIF (the first frame), BMP, TIFF and WebP
 are read; JPEG photos are turned upright from their EXIF orientation. JPEG and
 PNG are written.
 
@@ -61,7 +59,7 @@ A file that cannot be read, decoded or written is reported on stderr as
 "corescale: PATH: reason" and the batch goes on. Inputs over --max-pixels are
 refused from their header, before any pixel is decoded. Ctrl-C stops the batch
 without leaving partial files (a second Ctrl-C kills it at once, which may
-leave a hidden temporary file). On a terminal a progress bar shows on stderr;
+leave a hidden temporary file). On a terminal a progress line shows on stderr;
 a summary line ends the run.
 
 Examples:
@@ -80,6 +78,8 @@ func resizeCommand() *cli.Command {
 		filters = "Resampling"
 		paths   = "Path"
 	)
+	flags := pathFlags(paths, "cores for the parallel path: several files at once, or one file's rows",
+		"say which backend runs, each file's sizes and where the time went")
 	filterNames := make([]string, len(corescale.Filters))
 	for i, f := range corescale.Filters {
 		filterNames[i] = string(f)
@@ -104,10 +104,9 @@ func resizeCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fast", Category: filters, Usage: "shrink by a box average first, down to --gap times the output, then filter (faster, slightly softer)"},
 			&cli.Float64Flag{Name: "gap", Category: filters, Value: 3, Usage: "with --fast, filter the last `G` times of the shrink (1 or more; larger is closer to exact)"},
 			&cli.BoolFlag{Name: "linear", Category: filters, Usage: "resize in linear light: fine detail keeps its brightness (slower)"},
-			&cli.StringFlag{Name: "backend", Aliases: []string{"b"}, Category: paths, Value: string(corescale.Auto), Usage: "compute `PATH`: auto, serial, parallel, gpu, or gpu-emu (the GPU code on the host, for development)"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Category: paths, Value: runtime.GOMAXPROCS(0), Usage: "`N` cores for the parallel path: several files at once, or one file's rows", DefaultText: fmt.Sprintf("all %d cores", runtime.GOMAXPROCS(0))},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: paths, Usage: "no progress bar and no summary; failures are still reported"},
-			&cli.BoolFlag{Name: "verbose", Category: paths, Usage: "say which backend runs, each file's sizes and where the time went"},
+			flags[0], flags[1],
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: paths, Usage: "no progress line and no summary; failures are still reported"},
+			flags[2],
 		},
 		Action: resizeAction,
 	}
@@ -119,9 +118,13 @@ type resizeSettings struct {
 	out     string
 	format  imagefile.Format
 	opt     thumbnail.Options
-	why     string
-	quiet   bool
-	verbose bool
+	engine  resize.Options
+	request backend.Request
+	why     string // the backend chosen, and why
+	// eachImage says what resizes each image: "1 goroutine", "the GPU".
+	eachImage string
+	quiet     bool
+	verbose   bool
 }
 
 func resizeAction(c *cli.Context) error {
@@ -129,12 +132,27 @@ func resizeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if closer, ok := s.opt.Resizer.(io.Closer); ok {
-		defer closer.Close()
-	}
 	batch, err := thumbnail.Plan(s.inputs, s.out, s.format)
 	if err != nil {
 		return &usageError{err}
+	}
+	s.request.Job.Size = batch.Bytes()
+	choice, err := choose(s.request)
+	if err != nil {
+		return err
+	}
+	if s.opt.Resizer, s.opt.Workers, err = choice.Thumbnails(s.engine, batch); err != nil {
+		return err
+	}
+	if closer, ok := s.opt.Resizer.(io.Closer); ok {
+		defer closer.Close()
+	}
+	s.why = choice.Why
+	if choice.CPU() {
+		_, perImage := batch.Split(choice.Workers)
+		s.eachImage = plural(perImage, "goroutine")
+	} else {
+		s.eachImage = choice.Driver.Name()
 	}
 	// The first Ctrl-C cancels the batch, which then finishes cleanly;
 	// once cancelled, the default action is back, so a second one kills.
@@ -149,12 +167,6 @@ func resizeAction(c *cli.Context) error {
 
 func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	s := &resizeSettings{inputs: c.Args().Slice(), out: c.String("out"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
-	for _, a := range s.inputs {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && hasFlag(c.Command, name) {
-			return nil, usageErrorf("flag %s after the inputs: put flags before INPUT (or -- before an input named like a flag)", a)
-		}
-	}
 	switch {
 	case len(s.inputs) == 0:
 		return nil, usageErrorf("no inputs: give image files or folders (see corescale resize --help)")
@@ -170,21 +182,22 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	if o.Size, err = thumbnail.ParseSize(c.String("size")); err != nil {
 		return nil, &usageError{fmt.Errorf("--size: %w", err)}
 	}
+	e := &s.engine
 	if o.Fit, err = thumbnail.ParseFit(c.String("fit")); err != nil {
 		return nil, &usageError{fmt.Errorf("--fit: %w", err)}
 	}
 	o.NoEnlarge = c.Bool("no-enlarge")
-	if o.Filter, err = corescale.ParseFilter(c.String("filter")); err != nil {
+	if e.Filter, err = corescale.ParseFilter(c.String("filter")); err != nil {
 		return nil, &usageError{fmt.Errorf("--filter: %w", err)}
 	}
-	o.Fast, o.Gap = c.Bool("fast"), c.Float64("gap")
-	if c.IsSet("gap") && !o.Fast {
+	e.Fast, e.Gap = c.Bool("fast"), c.Float64("gap")
+	if c.IsSet("gap") && !e.Fast {
 		return nil, usageErrorf("--gap goes with --fast")
 	}
-	if !(o.Gap >= 1) || math.IsInf(o.Gap, 0) {
-		return nil, usageErrorf("--gap %g: want a number, 1 or more", o.Gap)
+	if !(e.Gap >= 1) || math.IsInf(e.Gap, 0) {
+		return nil, usageErrorf("--gap %g: want a number, 1 or more", e.Gap)
 	}
-	o.Linear = c.Bool("linear")
+	e.Linear = c.Bool("linear")
 	if s.format, err = imagefile.ParseOutput(c.String("format")); err != nil {
 		return nil, &usageError{fmt.Errorf("--format: %w", err)}
 	}
@@ -198,54 +211,12 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	o.MaxPixels = max(int64(math.Round(mp*1e6)), 1)
 	o.Overwrite = c.Bool("overwrite")
 
-	backend, err := corescale.ParseBackend(c.String("backend"))
-	if err != nil {
-		return nil, &usageError{fmt.Errorf("--backend: %w", err)}
+	if s.request, err = backendRequest(c); err != nil {
+		return nil, err
 	}
-	workers := c.Int("workers")
-	if workers < 1 {
-		return nil, usageErrorf("--workers %d: want 1 or more", workers)
-	}
-	cpuOnly := ""
-	if o.Fast || o.Linear {
-		cpuOnly = "--fast and --linear run on the CPU engine only"
-	}
-	switch backend {
-	case corescale.GPU, corescale.GPUEmu:
-		if cpuOnly != "" {
-			return nil, usageErrorf("--backend %s: %s", backend, cpuOnly)
-		}
-		var drv gpu.Driver = &emu.Driver{}
-		if backend == corescale.GPU {
-			if drv, err = gpu.Find(); err != nil {
-				return nil, fmt.Errorf("--backend gpu: %w; use --backend parallel, or auto, which falls back to it", err)
-			}
-		}
-		eng, err := gpu.NewResizeEngine(drv, 0, o.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("--backend %s: %w", backend, err)
-		}
-		o.Resizer, o.Workers = eng, workers
-		s.why = fmt.Sprintf("backend %s, as asked: resizing on %s, decoding and encoding on %d workers", backend, drv.Name(), workers)
-	case corescale.Serial:
-		o.Workers, s.why = 1, "backend serial, as asked: one goroutine"
-	case corescale.Parallel:
-		o.Workers, s.why = workers, fmt.Sprintf("backend parallel, as asked: %d workers", workers)
-	default:
-		o.Workers = workers
-		why := cpuOnly
-		if drv, err := gpu.Find(); err != nil {
-			why = err.Error()
-		} else if why == "" {
-			eng, err := gpu.NewResizeEngine(drv, 0, o.Filter)
-			if err == nil {
-				o.Resizer = eng
-				s.why = fmt.Sprintf("backend auto chose the GPU: %s", drv.Name())
-				break
-			}
-			why = fmt.Sprintf("the GPU failed to start: %v", err)
-		}
-		s.why = fmt.Sprintf("backend auto chose parallel with %d workers: %s", workers, why)
+	s.request.Job.Kind = backend.Images
+	if e.Fast || e.Linear {
+		s.request.Job.CPUOnly = "--fast and --linear run on the CPU engine only"
 	}
 	return s, nil
 }
@@ -253,15 +224,9 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 // runResize runs the batch, reporting on stderr, and returns the error that
 // sets the exit status.
 func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s *resizeSettings) error {
-	bar := newBar(stderr, batch.Len(), s.quiet)
-	// say prints a line above the bar, which redraws itself on the next
-	// result.
-	say := func(format string, a ...any) {
-		if bar != nil {
-			bar.Clear()
-		}
-		fmt.Fprintf(stderr, format, a...)
-	}
+	bar := newProgress(stderr)
+	say := bar.printf
+	start, finished := time.Now(), 0
 	if s.verbose {
 		say("corescale: %s; %d files\n", s.why, batch.Files())
 	}
@@ -277,19 +242,19 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		case s.verbose && r.Status == thumbnail.Skipped:
 			say("corescale: %s: skipped, %s exists (--overwrite replaces it)\n", r.Input, r.Output)
 		}
-		if bar != nil {
-			bar.Add(1)
+		finished++
+		if !s.quiet {
+			rate := float64(finished) / time.Since(start).Seconds()
+			bar.show(fmt.Sprintf("resizing: %d/%d files, %.1f files/s", finished, batch.Len(), rate), finished == batch.Len())
 		}
 	}
 	sum, err := thumbnail.Run(ctx, batch, s.opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	bar.clear()
 	if sum == nil {
 		return err
 	}
 	if s.verbose {
-		say("corescale: %d files at a time, each resized on %s\n", sum.Goroutines, plural(sum.ImageWorkers, "goroutine"))
+		say("corescale: %d files at a time, each resized on %s\n", sum.Goroutines, s.eachImage)
 		say("corescale: time summed over them: decode %s, resize %s, encode %s, write %s; wall %s\n",
 			seconds(sum.Decode), seconds(sum.Resize), seconds(sum.Encode), seconds(sum.Write), seconds(sum.Elapsed))
 	}
@@ -312,25 +277,6 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		return fmt.Errorf("%d of %d inputs failed", sum.Failed, batch.Len())
 	}
 	return nil
-}
-
-// newBar returns a progress bar on stderr when it is a terminal, else nil:
-// redrawn lines would litter a log file or a pipe.
-func newBar(stderr io.Writer, total int, quiet bool) *progressbar.ProgressBar {
-	f, ok := stderr.(*os.File)
-	if quiet || total == 0 || !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("resizing"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetItsString("files"),
-		progressbar.OptionShowIts(),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionClearOnFinish(),
-	)
 }
 
 func seconds(d time.Duration) string {

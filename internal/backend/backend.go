@@ -1,0 +1,188 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/gpu"
+	"github.com/corescale/corescale/gpu/emu"
+)
+
+// Kind is the kind of work a job is, for auto's sense of its size.
+type Kind int
+
+const (
+	// Numbers is primality testing; a Job's Size counts numbers.
+	Numbers Kind = iota
+	// Images is resizing files; a Job's Size is the input files' bytes.
+	Images
+)
+
+// Auto wakes a GPU only for jobs at least this large: starting one costs
+// a context and a JIT compile of the PTX, a tenth of a second or more,
+// while the CPU engines test a million 64-bit numbers in about 25 ms a
+// core and decode and resize a few megabytes of images in tens of ms.
+const (
+	GPUMinNumbers = 1 << 20
+	GPUMinBytes   = 16 << 20
+)
+
+// Job is what auto needs to know of the work.
+type Job struct {
+	Kind Kind
+	// Size is how much work there is in Kind's unit; negative when
+	// unknown (numbers on stdin), which auto treats as large.
+	Size int64
+	// CPUOnly, when set, says why the job must run on the CPU engine
+	// ("--fast and --linear run on the CPU engine only").
+	CPUOnly string
+}
+
+// Request is a backend name, a worker count and the job.
+type Request struct {
+	Backend corescale.Backend
+	// Workers is the goroutines of the parallel path, 1 or more.
+	Workers int
+	Job     Job
+}
+
+// ErrCPUOnly marks the error of an explicit GPU backend for a job that
+// runs on the CPU engine only: bad usage, not a failure of the machine.
+var ErrCPUOnly = errors.New("runs on the CPU engine only")
+
+// cpuOnlyError is ErrCPUOnly with the job's own reason as its message.
+type cpuOnlyError struct{ reason string }
+
+func (e *cpuOnlyError) Error() string        { return e.reason }
+func (e *cpuOnlyError) Is(target error) bool { return target == ErrCPUOnly }
+
+// Choice is a backend chosen: never auto.
+type Choice struct {
+	// Backend is serial, parallel, gpu or gpu-emu.
+	Backend corescale.Backend
+	// Workers is the CPU goroutines the work may use: 1 for serial; for
+	// the GPU backends, those that decode, encode and test numbers of
+	// 2^64 and above.
+	Workers int
+	// Driver is the GPU driver of gpu and gpu-emu.
+	Driver gpu.Driver
+	// Why says what was chosen and why, for --verbose.
+	Why string
+	// auto is set when auto chose, so that a GPU engine that fails to
+	// start falls back to the parallel path rather than failing.
+	auto bool
+}
+
+// Emulated reports whether the choice runs kernels on the host, which
+// shows their results and nothing of a GPU's speed.
+func (c *Choice) Emulated() bool { return c.Driver != nil && c.Driver.Emulated() }
+
+// CPU reports whether the choice runs on the CPU engines.
+func (c *Choice) CPU() bool { return c.Driver == nil }
+
+// Label is how reports name the choice: serial, parallel×4, gpu, or
+// gpu-emu (emulated; not a speed).
+func (c *Choice) Label() string {
+	switch {
+	case c.Backend == corescale.Parallel:
+		return fmt.Sprintf("parallel×%d", c.Workers)
+	case c.Emulated():
+		return string(c.Backend) + " (emulated; not a speed)"
+	}
+	return string(c.Backend)
+}
+
+// Choose returns the backend req asks for. The error says why it cannot
+// be had: an unknown name, a bad worker count, a job that needs the CPU
+// on a GPU backend (ErrCPUOnly), or, for gpu, the reason there is no
+// usable GPU (gpu.ErrUnavailable).
+func Choose(req Request) (Choice, error) {
+	if req.Workers < 1 {
+		return Choice{}, fmt.Errorf("%d workers: want 1 or more", req.Workers)
+	}
+	w := req.Workers
+	switch req.Backend {
+	case corescale.Serial:
+		return Choice{Backend: corescale.Serial, Workers: 1, Why: "backend serial, as asked: one goroutine"}, nil
+	case corescale.Parallel:
+		return parallel(w, fmt.Sprintf("backend parallel, as asked: %s", goroutines(w))), nil
+	case corescale.GPUEmu:
+		if req.Job.CPUOnly != "" {
+			return Choice{}, &cpuOnlyError{req.Job.CPUOnly}
+		}
+		return Choice{Backend: corescale.GPUEmu, Workers: w, Driver: &emu.Driver{},
+			Why: "backend gpu-emu, as asked: the GPU engines and kernels on the emulated driver (host CPU), a GPU's results, not its speed"}, nil
+	case corescale.GPU:
+		if req.Job.CPUOnly != "" {
+			return Choice{}, &cpuOnlyError{req.Job.CPUOnly}
+		}
+		drv, err := gpu.Find()
+		if err != nil {
+			return Choice{}, err
+		}
+		return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, Why: "backend gpu, as asked: " + drv.Name()}, nil
+	case corescale.Auto:
+		return chooseAuto(req), nil
+	}
+	_, err := corescale.ParseBackend(string(req.Backend))
+	return Choice{}, err
+}
+
+// chooseAuto takes the GPU when the job can use one, is large enough to be
+// worth waking it, and one is there; otherwise the parallel path.
+func chooseAuto(req Request) Choice {
+	w := req.Workers
+	fallback := func(why string) Choice {
+		return parallel(w, fmt.Sprintf("backend auto chose parallel with %s: %s", goroutines(w), why))
+	}
+	if req.Job.CPUOnly != "" {
+		return fallback(req.Job.CPUOnly)
+	}
+	if small := smallJob(req.Job); small != "" {
+		return fallback(small + ", too small to be worth starting a GPU, which was not probed")
+	}
+	drv, err := gpu.Find()
+	if err != nil {
+		return fallback(err.Error())
+	}
+	return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, auto: true,
+		Why: "backend auto chose the GPU: " + drv.Name()}
+}
+
+// smallJob describes a job below auto's threshold, or returns "".
+func smallJob(j Job) string {
+	switch {
+	case j.Size < 0:
+		return ""
+	case j.Kind == Numbers && j.Size < GPUMinNumbers:
+		return fmt.Sprintf("%s (under %d)", plural(j.Size, "number"), GPUMinNumbers)
+	case j.Kind == Images && j.Size < GPUMinBytes:
+		return fmt.Sprintf("%d bytes of images (under %d MiB)", j.Size, GPUMinBytes>>20)
+	}
+	return ""
+}
+
+func parallel(workers int, why string) Choice {
+	return Choice{Backend: corescale.Parallel, Workers: workers, Why: why}
+}
+
+// fellBack turns an auto GPU choice whose engine failed to start into the
+// parallel path, saying why.
+func (c *Choice) fellBack(err error) bool {
+	if !c.auto {
+		return false
+	}
+	*c = parallel(c.Workers, fmt.Sprintf("backend auto chose parallel with %s: the GPU failed to start: %v", goroutines(c.Workers), err))
+	return true
+}
+
+func goroutines(n int) string { return plural(int64(n), "worker") }
+
+// plural returns "1 worker", "2 workers".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,118 @@
+package backend
+
+import (
+	"fmt"
+	"image"
+	"sync"
+
+	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/cpu/resize"
+	"github.com/corescale/corescale/gpu"
+	"github.com/corescale/corescale/internal/thumbnail"
+)
+
+// The engines of a choice. Those of the GPU backends hold a device
+// context and implement io.Closer; the caller closes them.
+
+// PrimeTester returns the choice's primality engine. An auto choice whose
+// GPU engine fails to start becomes the parallel path.
+func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
+	switch {
+	case c.Backend == corescale.Serial:
+		return prime.Serial{}, nil
+	case c.CPU():
+		return prime.Parallel{Workers: c.Workers}, nil
+	}
+	e, err := gpu.NewPrimeEngine(c.Driver, 0, 0)
+	if err == nil {
+		return e, nil
+	}
+	if c.fellBack(err) {
+		return c.PrimeTester()
+	}
+	return nil, fmt.Errorf("%s prime engine: %w", c.Backend, err)
+}
+
+// Resizer returns the choice's raster resize engine with opt's filter and
+// modes (its Workers are the choice's).
+func (c *Choice) Resizer(opt resize.Options) (corescale.Resizer, error) {
+	if c.CPU() {
+		opt.Workers = c.Workers
+		e, err := resize.New(opt)
+		if err != nil {
+			return nil, fmt.Errorf("resize engine: %w", err)
+		}
+		return e, nil
+	}
+	e, err := c.gpuResizer(opt)
+	if err != nil {
+		if c.fellBack(err) {
+			return c.Resizer(opt)
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
+	if opt.Fast || opt.Linear {
+		return nil, &cpuOnlyError{"the fast mode and linear light run on the CPU engine only"}
+	}
+	e, err := gpu.NewResizeEngine(c.Driver, 0, opt.Filter)
+	if err != nil {
+		return nil, fmt.Errorf("%s resize engine: %w", c.Backend, err)
+	}
+	return e, nil
+}
+
+// Thumbnails returns the resizer and the number of files to work on at
+// once for batch b. On the CPU the workers are shared between files and
+// each image's rows as b.Split says; with a GPU every worker decodes and
+// encodes while the device resizes one image at a time.
+func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.Resizer, int, error) {
+	if c.CPU() {
+		files, perImage := b.Split(c.Workers)
+		opt.Workers = perImage
+		e, err := resize.New(opt)
+		if err != nil {
+			return nil, 0, fmt.Errorf("resize engine: %w", err)
+		}
+		return e, files, nil
+	}
+	e, err := c.gpuResizer(opt)
+	if err != nil {
+		if c.fellBack(err) {
+			return c.Thumbnails(opt, b)
+		}
+		return nil, 0, err
+	}
+	return &deviceImages{engine: e}, c.Workers, nil
+}
+
+// deviceImages resizes decoded images on a GPU engine, one at a time, as
+// 8-bit rasters: JPEG's YCbCr and 16-bit images are converted to RGB at 8
+// bits first, which the CPU engine avoids.
+type deviceImages struct {
+	mu     sync.Mutex
+	engine *gpu.ResizeEngine
+}
+
+// ResizeImage implements thumbnail.Resizer.
+func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, error) {
+	src := resize.FromImage(img)
+	dst := corescale.NewRaster(w, h, src.Channels)
+	d.mu.Lock()
+	err := d.engine.Resize(dst, src)
+	d.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return resize.ToImage(dst), nil
+}
+
+// Close releases the engine's device context.
+func (d *deviceImages) Close() error { return d.engine.Close() }
+
+// DeviceTimings returns the device's per-phase timings.
+func (d *deviceImages) DeviceTimings() *gpu.Timings { return &d.engine.Timings }
