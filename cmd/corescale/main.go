@@ -1,6 +1,3 @@
-// Command corescale runs batch compute — primality testing now, image resize
-// later — on the serial, parallel and GPU paths, and measures how each
-// scales. Run `corescale --help` for the commands.
 package main
 
 import (
@@ -30,7 +27,8 @@ func main() {
 // for a failure while working, 2 for bad usage or bad input. Tests call it
 // in place of main.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	err := newApp(stdin, stdout, stderr).Run(args)
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(interspersed(args, app.Commands))
 	if err == nil {
 		return 0
 	}

@@ -50,7 +50,8 @@ func TestExitCodes(t *testing.T) {
 		{args: []string{"prime", "--workers", "-3", "7"}, code: 2, stderr: "--workers -3"},
 		{args: []string{"prime", "--print", "some", "7"}, code: 2, stderr: `unknown print mode "some"`},
 		{args: []string{"prime", "--format", "xml", "7"}, code: 2, stderr: `unknown format "xml"`},
-		{args: []string{"prime", "7", "--print", "all"}, code: 2, stderr: "flag --print after the numbers"},
+		{args: []string{"prime", "7", "--print", "all"}, code: 0},
+		{args: []string{"prime", "7", "--nope"}, code: 2, stderr: "flag provided but not defined: -nope"},
 		{args: []string{"prime", "1", "2", "12abc"}, code: 2, stderr: `corescale: argument 3: "12abc" is not a number (want decimal or 0x hex)`},
 		{args: []string{"prime", "--", "-5"}, code: 2, stderr: `argument 1: "-5" is not a number`},
 		{args: []string{"prime", "1e9"}, code: 2, stderr: `argument 1: "1e9" is not a number`},
@@ -377,6 +378,27 @@ func TestWriteFailure(t *testing.T) {
 // TestNoGPU: on a machine without a usable GPU — the real driver library
 // and no device, as on these machines, or no driver library at all —
 // devices says why, auto runs on the CPU, and gpu fails with the reason.
+// TestFlagsAfterArguments: flags may follow the arguments, with the same
+// result as before them; "--" ends the flags; a flag's value is taken
+// whatever it looks like (--input -).
+func TestFlagsAfterArguments(t *testing.T) {
+	for _, tc := range []struct{ after, before []string }{
+		{[]string{"prime", "7", "8", "--print", "all"}, []string{"prime", "--print", "all", "7", "8"}},
+		{[]string{"prime", "97", "-p=count", "--format", "json"}, []string{"prime", "-p", "count", "-f", "json", "97"}},
+		{[]string{"prime", "97", "--verbose=false", "--backend", "serial", "5"}, []string{"prime", "--backend", "serial", "97", "5"}},
+		{[]string{"prime", "--print", "all", "--input", "-", "--format", "csv"}, []string{"prime", "--print", "all", "--format", "csv", "--input", "-"}},
+	} {
+		a1, e1, c1 := runCLI("11\n12\n", tc.after...)
+		a2, e2, c2 := runCLI("11\n12\n", tc.before...)
+		if a1 != a2 || e1 != e2 || c1 != c2 || c1 != 0 {
+			t.Errorf("%q: exit %d, %q %q; %q: exit %d, %q %q", tc.after, c1, a1, e1, tc.before, c2, a2, e2)
+		}
+	}
+	if out, errOut, code := runCLI("", "prime", "7", "--", "--print"); code != 2 || out != "" || !strings.Contains(errOut, `argument 2: "--print" is not a number`) {
+		t.Errorf("after --: exit %d, %q %q", code, out, errOut)
+	}
+}
+
 func TestNoGPU(t *testing.T) {
 	for _, lib := range []string{"", "/nonexistent/libcuda.so.1"} {
 		t.Setenv("CORESCALE_CUDA_LIBRARY", lib)

@@ -84,7 +84,6 @@ func TestResizeUsage(t *testing.T) {
 		{[]string{"--size", "10x", "--workers", "0", "--out", out, in}, "--workers 0: want 1 or more"},
 		{[]string{"--size", "10x", "--max-pixels", "0", "--out", out, in}, "--max-pixels 0: want a positive number"},
 		{[]string{"--size", "10x", "--quiet", "--verbose", "--out", out, in}, "choose one"},
-		{[]string{"--size", "10x", in, "--out", out}, "flag --out after the inputs"},
 		{[]string{"--size", "10x", "--out", out, filepath.Join(dir, "none.png")}, "none.png: stat: no such file or directory"},
 		{[]string{"--size", "10x", "--out", other, in, in}, "is a file; several inputs or a folder need an output folder"},
 		{[]string{"--size", "10x", "--out", other, dir}, "is a file; several inputs or a folder need an output folder"},
@@ -164,6 +163,28 @@ func TestResizeBatch(t *testing.T) {
 		if code != 0 || !strings.Contains(stderr, want) {
 			t.Errorf("--verbose: exit %d, stderr %q does not hold %q", code, stderr, want)
 		}
+	}
+}
+
+// TestResizeFlagsAfterInputs: corescale resize photos/ --size 600x --out
+// thumbs is the same command as with the flags first.
+func TestResizeFlagsAfterInputs(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "photos")
+	writePNG(t, filepath.Join(in, "a.png"), 80, 60, 1)
+	writePNG(t, filepath.Join(dir, "-b.png"), 60, 80, 2)
+	first, second := filepath.Join(dir, "first"), filepath.Join(dir, "second")
+	if _, stderr, code := runCLI("", "resize", "--quiet", "--size", "20x", "--out", first, in); code != 0 {
+		t.Fatalf("flags first: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := runCLI("", "resize", in, "--size", "20x", "-q", "--out", second, "--", filepath.Join(dir, "-b.png")); code != 0 {
+		t.Fatalf("flags after: exit %d, %q", code, stderr)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(first, "a.png")), readFile(t, filepath.Join(second, "a.png"))) {
+		t.Error("the outputs differ")
+	}
+	if got := files(t, second); strings.Join(got, " ") != "-b.png a.png" {
+		t.Errorf("outputs %q", got)
 	}
 }
 
@@ -446,4 +467,13 @@ func TestResizeInterrupt(t *testing.T) {
 			t.Errorf("half-written output: %v", err)
 		}
 	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
