@@ -74,4 +74,7 @@
 //
 // Stats is {"n", "median", "min", "max", "mean", "sd", "ci_low", "ci_high"},
 // in seconds. The Go types Report, Result, Stats and Scaling are the schema.
+//
+// It sits above the engines and internal/backend, which makes them for each
+// backend: it must not import cmd/.
 package bench

@@ -5,4 +5,7 @@
 // events that time them — so the same engine code runs on the real driver
 // (gorgonia.org/cu, loaded as a plugin where a GPU exists) and on gpu/emu,
 // which runs the same kernels on the host in every test.
+//
+// It must not import cpu/, bench/, cmd/ or internal/backend: the CPU engines
+// are its peers, compared with it in tests, never called by it.
 package gpu

@@ -17,4 +17,6 @@
 // same quantity for a single worker count, e(p) = (1/S − 1/p)/(1 − 1/p): when
 // it grows with p, the loss is overhead that grows with workers (scheduling,
 // memory bandwidth, a shared cache) rather than a fixed serial part.
+//
+// It is plain statistics on float64 samples: it imports nothing of corescale.
 package stats

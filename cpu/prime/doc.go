@@ -25,4 +25,7 @@
 // Serial and Parallel implement corescale.PrimeTester. Numbers of 2^64 and
 // above are outside this package: math/big's ProbablyPrime(0) is the
 // Baillie–PSW test for them, and its verdict is probable, not proven.
+//
+// It must not import gpu/, bench/, cmd/ or internal/backend: the GPU path
+// and the choice between paths sit beside and above it.
 package prime

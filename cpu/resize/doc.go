@@ -11,4 +11,8 @@
 //
 // Engine implements corescale.Resizer on Rasters; Image converts Go images
 // to and from Rasters.
+//
+// It must not import gpu/, bench/, cmd/, internal/backend or
+// internal/thumbnail: the GPU engine and the pipelines sit beside and above
+// it.
 package resize

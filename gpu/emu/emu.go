@@ -1,13 +1,3 @@
-// Package emu runs corescale's CUDA kernels on the host: the same
-// kernels/*.cu sources, compiled by g++ through cgo with kernels/host.h, and
-// a launch that runs the grid's blocks and threads as loops. Device memory
-// is separate from Go's memory and reached only through explicit copies, and
-// a launch takes the argument list the CUDA driver takes (a pointer to each
-// parameter's value), so the GPU engines' chunking, copies and argument
-// marshalling are exercised on every test run without a GPU.
-//
-// It proves the kernels' arithmetic and the host code around them; it says
-// nothing about speed, the driver's JIT or a real device's behaviour.
 package emu
 
 // #cgo CXXFLAGS: -O2 -std=c++17 -I${SRCDIR}/../../kernels

@@ -45,4 +45,7 @@
 //
 // [Encode] writes JPEG or PNG. [Format.Resolve] picks the output format for
 // "keep": see there.
+//
+// It knows files and Go images, not engines: it imports nothing of
+// corescale.
 package imagefile

@@ -13,4 +13,7 @@
 // an int32.
 //
 // The CPU engines in cpu/resize and the GPU kernels use the same tables.
+//
+// It must not import cpu/ or gpu/, which both build on it; it imports only
+// the root package, for the filter names.
 package resample

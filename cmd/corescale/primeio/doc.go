@@ -13,4 +13,8 @@
 // allowed. Numbers below 2^64 are parsed by hand into uint64, because that is
 // most of the cost of reading a large file; larger ones, of any size, become
 // math/big values and keep their place in the block.
+//
+// It knows numbers and text, not engines: it must not import cpu/, gpu/,
+// bench/ or internal/backend (the seeded --random numbers come from
+// internal/numbers).
 package primeio
