@@ -48,11 +48,11 @@ func (d *Driver) Open(device int) (gpu.Context, error) {
 	if device != 0 {
 		return nil, fmt.Errorf("emu: no device %d (the emulator has one)", device)
 	}
-	return &context{mem: NewMemory(), total: d.memory(), sizes: map[gpu.DevPtr]int{}}, nil
+	return &context{mem: newDeviceMemory(), total: d.memory(), sizes: map[gpu.DevPtr]int{}}, nil
 }
 
 type context struct {
-	mem   *Memory
+	mem   *deviceMemory
 	total int64
 
 	mu    sync.Mutex
@@ -86,7 +86,7 @@ func (c *context) Alloc(bytes int) (gpu.DevPtr, error) {
 func (c *context) Free(p gpu.DevPtr) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.mem.Free(DevPtr(p)); err != nil {
+	if err := c.mem.Free(devPtr(p)); err != nil {
 		return err
 	}
 	c.used -= int64(c.sizes[p])
@@ -118,7 +118,7 @@ func (c *context) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for p := range c.sizes {
-		c.mem.Free(DevPtr(p))
+		c.mem.Free(devPtr(p))
 	}
 	clear(c.sizes)
 	c.used = 0
@@ -153,7 +153,7 @@ func (f function) Name() string { return f.name }
 
 // stream runs its queued work in order on a goroutine of its own.
 type stream struct {
-	mem  *Memory
+	mem  *deviceMemory
 	work chan func()
 	err  error // the first failure, reported by Synchronize
 	mu   sync.Mutex
@@ -179,7 +179,7 @@ func (s *stream) CopyToDevice(dst gpu.DevPtr, src gpu.HostBuffer, offset, bytes 
 		return fmt.Errorf("emu: copy of %d bytes from offset %d of a %d-byte host buffer", bytes, offset, len(b))
 	}
 	s.work <- func() {
-		if err := s.mem.CopyToDevice(DevPtr(dst), b[offset:offset+bytes]); err != nil {
+		if err := s.mem.CopyToDevice(devPtr(dst), b[offset:offset+bytes]); err != nil {
 			s.fail(err)
 		}
 	}
@@ -192,7 +192,7 @@ func (s *stream) CopyToHost(dst gpu.HostBuffer, offset int, src gpu.DevPtr, byte
 		return fmt.Errorf("emu: copy of %d bytes to offset %d of a %d-byte host buffer", bytes, offset, len(b))
 	}
 	s.work <- func() {
-		if err := s.mem.CopyToHost(b[offset:offset+bytes], DevPtr(src)); err != nil {
+		if err := s.mem.CopyToHost(b[offset:offset+bytes], devPtr(src)); err != nil {
 			s.fail(err)
 		}
 	}
@@ -219,7 +219,7 @@ func (s *stream) Launch(f gpu.Function, grid, block gpu.Dim3, args []unsafe.Poin
 		for i, v := range values {
 			ptrs[i] = unsafe.Pointer(&v[0])
 		}
-		if err := Launch(fn.name, grid, block, ptrs); err != nil {
+		if err := launch(fn.name, grid, block, ptrs); err != nil {
 			s.fail(err)
 		}
 	}

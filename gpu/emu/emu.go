@@ -13,15 +13,15 @@ import (
 	"unsafe"
 )
 
-// DevPtr is an address in emulated device memory. Go code never reads
+// devPtr is an address in emulated device memory. Go code never reads
 // through it; only copies and kernels do.
-type DevPtr uintptr
+type devPtr uintptr
 
-// Memory is the emulated device memory: C allocations tracked by address,
+// deviceMemory is the emulated device memory: C allocations tracked by address,
 // so copies can check their bounds as a real device would fault.
-type Memory struct {
+type deviceMemory struct {
 	mu     sync.Mutex
-	blocks map[DevPtr]block
+	blocks map[devPtr]block
 }
 
 type block struct {
@@ -29,11 +29,11 @@ type block struct {
 	size int
 }
 
-// NewMemory returns an empty device memory.
-func NewMemory() *Memory { return &Memory{blocks: map[DevPtr]block{}} }
+// newDeviceMemory returns an empty device memory.
+func newDeviceMemory() *deviceMemory { return &deviceMemory{blocks: map[devPtr]block{}} }
 
 // Alloc returns size bytes of device memory.
-func (m *Memory) Alloc(size int) (DevPtr, error) {
+func (m *deviceMemory) Alloc(size int) (devPtr, error) {
 	if size <= 0 {
 		return 0, fmt.Errorf("emu: alloc of %d bytes", size)
 	}
@@ -41,7 +41,7 @@ func (m *Memory) Alloc(size int) (DevPtr, error) {
 	if c == nil {
 		return 0, fmt.Errorf("emu: out of memory for %d bytes", size)
 	}
-	p := DevPtr(uintptr(c))
+	p := devPtr(uintptr(c))
 	m.mu.Lock()
 	m.blocks[p] = block{c, size}
 	m.mu.Unlock()
@@ -49,7 +49,7 @@ func (m *Memory) Alloc(size int) (DevPtr, error) {
 }
 
 // Free releases device memory.
-func (m *Memory) Free(p DevPtr) error {
+func (m *deviceMemory) Free(p devPtr) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, ok := m.blocks[p]
@@ -63,7 +63,7 @@ func (m *Memory) Free(p DevPtr) error {
 
 // at returns the C address of the n bytes at p, or an error if they do not
 // lie inside one allocation, where a real device would fault.
-func (m *Memory) at(p DevPtr, n int) (unsafe.Pointer, error) {
+func (m *deviceMemory) at(p devPtr, n int) (unsafe.Pointer, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for base, b := range m.blocks {
@@ -75,7 +75,7 @@ func (m *Memory) at(p DevPtr, n int) (unsafe.Pointer, error) {
 }
 
 // CopyToDevice copies src to device memory at dst.
-func (m *Memory) CopyToDevice(dst DevPtr, src []byte) error {
+func (m *deviceMemory) CopyToDevice(dst devPtr, src []byte) error {
 	if len(src) == 0 {
 		return nil
 	}
@@ -88,7 +88,7 @@ func (m *Memory) CopyToDevice(dst DevPtr, src []byte) error {
 }
 
 // CopyToHost copies device memory at src into dst.
-func (m *Memory) CopyToHost(dst []byte, src DevPtr) error {
+func (m *deviceMemory) CopyToHost(dst []byte, src devPtr) error {
 	if len(dst) == 0 {
 		return nil
 	}
@@ -112,10 +112,10 @@ func argCount(name string) int {
 // thread-locals set by the launch loop, and cgo calls may share an OS thread.
 var launchMu sync.Mutex
 
-// Launch runs kernel name over grid × block threads with args, where
+// launch runs kernel name over grid × block threads with args, where
 // args[i] points at the value of the kernel's parameter i, as for
 // cuLaunchKernel.
-func Launch(name string, grid, block [3]uint32, args []unsafe.Pointer) error {
+func launch(name string, grid, block [3]uint32, args []unsafe.Pointer) error {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	want := argCount(name)

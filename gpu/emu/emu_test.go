@@ -24,7 +24,7 @@ func TestPrimeKernel(t *testing.T) {
 	want := make([]bool, len(ns))
 	prime.Serial{}.TestPrimes(ns, want)
 
-	mem := NewMemory()
+	mem := newDeviceMemory()
 	in, err := mem.Alloc(8 * len(ns))
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestPrimeKernel(t *testing.T) {
 	count := uint32(len(ns))
 	const block = 256
 	grid := (count + block - 1) / block
-	if err := Launch("is_prime_u64", [3]uint32{grid, 1, 1}, [3]uint32{block, 1, 1}, []unsafe.Pointer{unsafe.Pointer(&in), unsafe.Pointer(&out), unsafe.Pointer(&count)}); err != nil {
+	if err := launch("is_prime_u64", [3]uint32{grid, 1, 1}, [3]uint32{block, 1, 1}, []unsafe.Pointer{unsafe.Pointer(&in), unsafe.Pointer(&out), unsafe.Pointer(&count)}); err != nil {
 		t.Fatal(err)
 	}
 	got := make([]byte, len(ns))
@@ -56,7 +56,7 @@ func TestPrimeKernel(t *testing.T) {
 }
 
 func TestMemoryChecks(t *testing.T) {
-	mem := NewMemory()
+	mem := newDeviceMemory()
 	p, _ := mem.Alloc(16)
 	defer mem.Free(p)
 	if err := mem.CopyToDevice(p, make([]byte, 17)); err == nil {
@@ -68,10 +68,10 @@ func TestMemoryChecks(t *testing.T) {
 	if err := mem.Free(p + 1); err == nil {
 		t.Error("free of an address inside a block: no error")
 	}
-	if err := Launch("is_prime_u64", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
+	if err := launch("is_prime_u64", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
 		t.Error("launch with no arguments: no error")
 	}
-	if err := Launch("no_such_kernel", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
+	if err := launch("no_such_kernel", [3]uint32{1, 1, 1}, [3]uint32{1, 1, 1}, nil); err == nil {
 		t.Error("launch of an unknown kernel: no error")
 	}
 }
@@ -81,10 +81,10 @@ func TestMemoryChecks(t *testing.T) {
 func TestArgumentCounts(t *testing.T) {
 	for _, k := range kernels.All {
 		args := make([]unsafe.Pointer, len(k.Params)+1)
-		if err := Launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args); err == nil {
+		if err := launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args); err == nil {
 			t.Errorf("%s: %d arguments accepted, the kernel declares %d", k.Name, len(args), len(k.Params))
 		}
-		if err := Launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args[:len(k.Params)]); err != nil {
+		if err := launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args[:len(k.Params)]); err != nil {
 			t.Errorf("%s: %v", k.Name, err)
 		}
 	}
