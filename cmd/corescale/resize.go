@@ -136,7 +136,7 @@ func resizeAction(c *cli.Context) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	s.request.Job.Size = batch.Bytes()
+	s.request.Job = backend.ResizeJob(s.engine, batch.Bytes())
 	choice, err := choose(s.request)
 	if err != nil {
 		return err
@@ -213,10 +213,6 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 
 	if s.request, err = backendRequest(c); err != nil {
 		return nil, err
-	}
-	s.request.Job.Kind = backend.Images
-	if e.Fast || e.Linear {
-		s.request.Job.CPUOnly = "--fast and --linear run on the CPU engine only"
 	}
 	return s, nil
 }

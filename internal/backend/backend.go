@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/gpu/emu"
 )
@@ -37,6 +38,21 @@ type Job struct {
 	// CPUOnly, when set, says why the job must run on the CPU engine
 	// ("--fast and --linear run on the CPU engine only").
 	CPUOnly string
+}
+
+// ResizeJob is the job of resizing files of bytes bytes in all with opt.
+// The fast mode and linear light are the CPU engine's alone, so such a
+// job runs on the CPU (this rule is stated here only).
+func ResizeJob(opt resize.Options, bytes int64) Job {
+	return Job{Kind: Images, Size: bytes, CPUOnly: cpuOnly(opt)}
+}
+
+// cpuOnly says why work with opt runs on the CPU engine only, or "".
+func cpuOnly(opt resize.Options) string {
+	if opt.Fast || opt.Linear {
+		return "--fast and --linear run on the CPU engine only"
+	}
+	return ""
 }
 
 // Request is a backend name, a worker count and the job.

@@ -64,6 +64,23 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+func TestResizeJob(t *testing.T) {
+	for _, tc := range []struct {
+		opt     resize.Options
+		cpuOnly bool
+	}{
+		{resize.Options{}, false},
+		{resize.Options{Filter: corescale.Mitchell}, false},
+		{resize.Options{Fast: true}, true},
+		{resize.Options{Linear: true}, true},
+	} {
+		j := ResizeJob(tc.opt, 123)
+		if j.Kind != Images || j.Size != 123 || (j.CPUOnly != "") != tc.cpuOnly {
+			t.Errorf("%+v: %+v", tc.opt, j)
+		}
+	}
+}
+
 func TestLabel(t *testing.T) {
 	for _, tc := range []struct {
 		c    Choice

@@ -56,8 +56,8 @@ func (c *Choice) Resizer(opt resize.Options) (corescale.Resizer, error) {
 }
 
 func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
-	if opt.Fast || opt.Linear {
-		return nil, &cpuOnlyError{"the fast mode and linear light run on the CPU engine only"}
+	if why := cpuOnly(opt); why != "" {
+		return nil, &cpuOnlyError{why}
 	}
 	e, err := gpu.NewResizeEngine(c.Driver, 0, opt.Filter)
 	if err != nil {
