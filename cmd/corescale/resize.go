@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/corescale/corescale"
@@ -154,14 +151,10 @@ func resizeAction(c *cli.Context) error {
 	} else {
 		s.eachImage = choice.Driver.Name()
 	}
-	// The first Ctrl-C cancels the batch, which then finishes cleanly;
-	// once cancelled, the default action is back, so a second one kills.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C cancels the batch, which then finishes cleanly; a
+	// second one kills.
+	ctx, stop := signalContext()
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop()
-	}()
 	return runResize(ctx, c.App.ErrWriter, batch, s)
 }
 
