@@ -1,7 +1,9 @@
 package atomicfile_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -70,4 +72,37 @@ func ExampleFile_Abort() {
 	fmt.Printf("%q, %d file in the folder\n", data, len(entries))
 	// Output:
 	// "old\n", 1 file in the folder
+}
+
+// Two writers race for one name; with CommitNew the second one finds the
+// first one's file and leaves it alone.
+func ExampleFile_CommitNew() {
+	dir, err := os.MkdirTemp("", "atomicfile-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "thumb.png")
+
+	for _, who := range []string{"first", "second"} {
+		f, err := atomicfile.Create(path)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Fprintln(f, who)
+		if err := f.CommitNew(); errors.Is(err, fs.ErrExist) {
+			fmt.Println(who, "skipped: the file exists")
+		} else if err != nil {
+			fmt.Println(err)
+		}
+	}
+
+	data, _ := os.ReadFile(path)
+	entries, _ := os.ReadDir(dir)
+	fmt.Printf("%q, %d file in the folder\n", data, len(entries))
+	// Output:
+	// second skipped: the file exists
+	// "first\n", 1 file in the folder
 }
