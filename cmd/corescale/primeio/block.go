@@ -30,6 +30,9 @@ type Big struct {
 	At    int // its index in Nums
 	N     *big.Int
 	Prime bool
+	// Pos is where it came from, which the Source's Where names: one such
+	// number can take hours, and the user is told which one.
+	Pos int
 }
 
 // NewBlock returns an empty block of up to size numbers.
@@ -61,8 +64,8 @@ func (b *Block) add(v uint64) {
 	b.Nums = append(b.Nums, v)
 }
 
-func (b *Block) addBig(z *big.Int) {
-	b.Big = append(b.Big, Big{At: len(b.Nums), N: z})
+func (b *Block) addBig(z *big.Int, pos int) {
+	b.Big = append(b.Big, Big{At: len(b.Nums), N: z, Pos: pos})
 	b.Nums = append(b.Nums, 0)
 	b.bigBytes += len(z.Bits()) * 8
 }

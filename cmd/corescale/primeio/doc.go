@@ -9,8 +9,9 @@
 // inputs of any length.
 //
 // A number is written in decimal or in hex after 0x, one per line; blank
-// lines, surrounding spaces and tabs, CRLF line ends and # comments are
-// allowed. Numbers below 2^64 are parsed by hand into uint64, because that is
+// lines, surrounding spaces and tabs, CRLF line ends, # comments and a UTF-8
+// byte order mark at the start of the file are allowed. Arguments and flag
+// values are trimmed of spaces as lines are. Numbers below 2^64 are parsed by hand into uint64, because that is
 // most of the cost of reading a large file; larger ones, of any size, become
 // math/big values and keep their place in the block.
 //

@@ -17,6 +17,9 @@ var number = regexp.MustCompile(`^([0-9]+|0[xX][0-9a-fA-F]+)$`)
 func oracle(data string) (nums []string, badLine int, badToken string) {
 	two64 := new(big.Int).Lsh(big.NewInt(1), 64)
 	for i, line := range strings.Split(strings.TrimSuffix(data, "\n"), "\n") {
+		if i == 0 {
+			line = strings.TrimPrefix(line, "\ufeff") // a byte order mark
+		}
 		before, _, _ := strings.Cut(line, "#")
 		tok := strings.Trim(before, " \t\r")
 		if tok == "" {
@@ -46,7 +49,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"2\n3\n", "0x1f\n", "  7 # seven\r\n", "\n#\n", "12abc", "0x", "-5", "+5", "1e9",
 		"18446744073709551615\n18446744073709551616\n", "0xffffffffffffffff0\n",
-		"99999999999999999999999999\n", "7 8\n", "١\n", "0X0\n", "\r\r\n",
+		"99999999999999999999999999\n", "7 8\n", "١\n", "0X0\n", "\r\r\n", "\ufeff7\n", "\ufeff\ufeff7\n", "7\n\ufeff8\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -2,11 +2,13 @@ package primeio
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
+	"strings"
 )
 
 // MaxLine is the longest line a Reader accepts: a number of a million
@@ -41,6 +43,9 @@ type Source interface {
 	// Fill resets b and fills it with the next numbers. It returns io.EOF,
 	// with b empty, once the numbers are exhausted.
 	Fill(b *Block) error
+	// Where names the place of a number in the source, from the Pos of its
+	// Big: "numbers.txt:7", "argument 3", "random number 12".
+	Where(pos int) string
 }
 
 // Reader is the Source of a text stream of numbers, one per line.
@@ -69,7 +74,7 @@ func (r *Reader) Fill(b *Block) error {
 			return err
 		}
 		if wide {
-			b.addBig(parseBig(tok))
+			b.addBig(parseBig(tok), r.line)
 		} else {
 			b.add(v)
 		}
@@ -96,12 +101,23 @@ func Check(r io.Reader, name string) error {
 	}
 }
 
+// Where implements Source: pos is a line number.
+func (r *Reader) Where(pos int) string { return fmt.Sprintf("%s:%d", r.name, pos) }
+
+// byteOrderMark is how Windows Notepad and others start a UTF-8 file. It is
+// a mark of the encoding, not text, so it is skipped on line 1; anywhere
+// else it is a character that is not a number.
+var byteOrderMark = []byte("\ufeff")
+
 // next returns the token of the next line that holds one, with its value
 // when it is below 2^64, or wide set when it is larger.
 func (r *Reader) next() (tok []byte, v uint64, wide bool, err error) {
 	for r.sc.Scan() {
 		r.line++
 		line := r.sc.Bytes()
+		if r.line == 1 {
+			line = bytes.TrimPrefix(line, byteOrderMark)
+		}
 		if v, ok := plainDecimal(line); ok {
 			return line, v, false, nil
 		}
@@ -254,16 +270,24 @@ func parseBig(tok []byte) *big.Int {
 }
 
 // ParseNumber parses one number, such as a flag's value; source names it in
-// the error.
+// the error. Spaces, tabs and line ends around it are ignored, as on a line
+// of a file.
 func ParseNumber(tok, source string) (*big.Int, error) {
-	v, wide, ok := parse([]byte(tok))
+	t := trim(tok)
+	v, wide, ok := parse(t)
 	switch {
 	case !ok:
 		return nil, &SyntaxError{Source: source, Token: tok}
 	case wide:
-		return parseBig([]byte(tok)), nil
+		return parseBig(t), nil
 	}
 	return new(big.Int).SetUint64(v), nil
+}
+
+// trim drops the spaces, tabs and line ends around an argument: a script's
+// " 7" or "7\n" means 7, as the same text on a line of a file does.
+func trim(s string) []byte {
+	return []byte(strings.Trim(s, " \t\r\n"))
 }
 
 // Args is the Source of numbers given as command line arguments.
@@ -275,17 +299,20 @@ type Args struct {
 // NewArgs returns the Source of the numbers in list, one per element.
 func NewArgs(list []string) *Args { return &Args{list: list} }
 
+// Where implements Source: pos counts the arguments from 1.
+func (a *Args) Where(pos int) string { return fmt.Sprintf("argument %d", pos) }
+
 // Fill implements Source.
 func (a *Args) Fill(b *Block) error {
 	b.Reset()
 	for ; !b.full() && a.i < len(a.list); a.i++ {
-		tok := []byte(a.list[a.i])
+		tok := trim(a.list[a.i])
 		v, wide, ok := parse(tok)
 		switch {
 		case !ok:
-			return &SyntaxError{Source: fmt.Sprintf("argument %d", a.i+1), Token: a.list[a.i]}
+			return &SyntaxError{Source: a.Where(a.i + 1), Token: a.list[a.i]}
 		case wide:
-			b.addBig(parseBig(tok))
+			b.addBig(parseBig(tok), a.i+1)
 		default:
 			b.add(v)
 		}

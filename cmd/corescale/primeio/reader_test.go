@@ -139,8 +139,9 @@ func TestArgs(t *testing.T) {
 	}{
 		{[]string{"1", "2", "12abc"}, `argument 3: "12abc" is not a number (want decimal or 0x hex)`},
 		{[]string{"-5"}, `argument 1: "-5" is not a number (want decimal or 0x hex)`},
-		{[]string{" 5"}, `argument 1: " 5" is not a number (want decimal or 0x hex)`},
 		{[]string{""}, `argument 1: "" is not a number (want decimal or 0x hex)`},
+		{[]string{" "}, `argument 1: " " is not a number (want decimal or 0x hex)`},
+		{[]string{"5 6"}, `argument 1: "5 6" is not a number (want decimal or 0x hex)`},
 		{[]string{"5 # c"}, `argument 1: "5 # c" is not a number (want decimal or 0x hex)`},
 	} {
 		if _, err := collect(NewArgs(tc.args)); err == nil || err.Error() != tc.want {

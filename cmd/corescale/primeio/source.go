@@ -15,6 +15,7 @@ type Range struct {
 	small    bool   // still counting below 2^64
 	u, uLast uint64 // the next small number and the last one
 	z, last  *big.Int
+	given    int // how many numbers of 2^64 and above it has given
 }
 
 // NewRange returns the Range from..to; it is empty when from > to.
@@ -32,6 +33,12 @@ func NewRange(from, to *big.Int) *Range {
 	return r
 }
 
+// Where implements Source. The numbers of a range that can take long are
+// all past 2^64, so they are counted from there: the first, the second...
+func (r *Range) Where(pos int) string {
+	return fmt.Sprintf("number %d past 2^64 of the range", pos)
+}
+
 // Fill implements Source.
 func (r *Range) Fill(b *Block) error {
 	b.Reset()
@@ -45,7 +52,8 @@ func (r *Range) Fill(b *Block) error {
 		r.u++
 	}
 	for !r.small && !b.full() && r.z.Cmp(r.last) <= 0 {
-		b.addBig(new(big.Int).Set(r.z))
+		r.given++
+		b.addBig(new(big.Int).Set(r.z), r.given)
 		r.z.Add(r.z, big.NewInt(1))
 	}
 	if b.Len() == 0 {
@@ -56,22 +64,36 @@ func (r *Range) Fill(b *Block) error {
 
 // Random is the Source of uniform odd numbers of an exact bit size.
 type Random struct {
-	g    *numbers.OddNumbers
-	left int
+	g       *numbers.OddNumbers
+	n, left int
 }
 
+// MaxRandomBits is the largest size of a random number. A number's memory is
+// allocated before it is tested, so the size is bounded before anything
+// else: 65536 bits, 8 KiB, which math/big's test decides in minutes (a
+// prime of 44,497 bits took 37 s on one core of the machine this was
+// written on), where a million bits would take weeks and a trillion would
+// not fit in memory.
+const MaxRandomBits = 1 << 16
+
 // NewRandom returns the Source of n odd numbers of exactly bits bits, the
-// same ones for the same seed on every machine.
+// same ones for the same seed on every machine. bits is 2 to MaxRandomBits.
 func NewRandom(n, bits int, seed uint64) (*Random, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("%d random numbers: want 0 or more", n)
+	}
+	if bits > MaxRandomBits {
+		return nil, fmt.Errorf("odd numbers of %d bits: want at most %d bits", bits, MaxRandomBits)
 	}
 	g, err := numbers.NewOddNumbers(bits, seed)
 	if err != nil {
 		return nil, err
 	}
-	return &Random{g: g, left: n}, nil
+	return &Random{g: g, n: n, left: n}, nil
 }
+
+// Where implements Source: pos counts the numbers from 1.
+func (r *Random) Where(pos int) string { return fmt.Sprintf("random number %d", pos) }
 
 // Fill implements Source.
 func (r *Random) Fill(b *Block) error {
@@ -80,7 +102,7 @@ func (r *Random) Fill(b *Block) error {
 		if r.g.Bits() <= 64 {
 			b.add(r.g.Uint64())
 		} else {
-			b.addBig(r.g.Big(new(big.Int)))
+			b.addBig(r.g.Big(new(big.Int)), r.n-r.left+1)
 		}
 	}
 	if b.Len() == 0 {

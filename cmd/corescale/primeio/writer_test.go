@@ -25,7 +25,7 @@ func sample(size int) []*Block {
 			if z.IsUint64() {
 				b.add(z.Uint64())
 			} else {
-				b.addBig(z)
+				b.addBig(z, len(b.Nums)+1)
 			}
 			nums = nums[1:]
 		}
