@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 )
 
 // Format names an image file format. Its values are the names the command
@@ -43,25 +42,18 @@ func ParseOutput(s string) (Format, error) {
 }
 
 // Resolve returns the format to write d in when f was asked for: f itself,
-// unless f is Keep. Keep means JPEG for JPEG input and for lossy opaque WebP
-// (a photograph, which PNG would store many times larger), and PNG for
-// everything else: PNG stays PNG, and GIF, BMP, TIFF and lossless or
-// translucent WebP are graphics or lossless masters that JPEG would blur and
-// flatten. Only for WebP input does Resolve look at d.Image, so for the
-// other formats a Decoded holding just the Info of [Probe] will do.
+// unless f is Keep. Keep means JPEG for JPEG input and PNG for everything
+// else: PNG stays PNG, and GIF, BMP, TIFF and WebP become PNG. A lossy
+// WebP photograph would be smaller as JPEG, but then photo.webp would be
+// written as photo.jpg, the name of another input's output in a folder
+// that holds photo.jpg too; --format jpeg asks for it. Resolve reads only
+// d.Format, so a Decoded holding just the Info of [Probe] will do.
 func (f Format) Resolve(d *Decoded) Format {
 	if f != Keep {
 		return f
 	}
-	switch d.Format {
-	case JPEG:
+	if d.Format == JPEG {
 		return JPEG
-	case WebP:
-		// The WebP decoder returns *image.YCbCr exactly for lossy frames
-		// without alpha.
-		if _, ok := d.Image.(*image.YCbCr); ok {
-			return JPEG
-		}
 	}
 	return PNG
 }

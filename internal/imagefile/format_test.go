@@ -64,7 +64,7 @@ func TestResolve(t *testing.T) {
 		{Keep, GIF, nrgba, PNG},
 		{Keep, BMP, nrgba, PNG},
 		{Keep, TIFF, nrgba, PNG},
-		{Keep, WebP, ycc, JPEG},  // lossy, opaque
+		{Keep, WebP, ycc, PNG},   // lossy, opaque: photo.jpg may be another input's
 		{Keep, WebP, nrgba, PNG}, // lossless or with alpha
 		{JPEG, PNG, nrgba, JPEG}, // an explicit choice wins
 		{PNG, JPEG, ycc, PNG},

@@ -135,8 +135,9 @@ func TestSkipAndOverwrite(t *testing.T) {
 }
 
 // TestNeverOverwriteInput points the output at the inputs' own folder,
-// where names collide, with and without Overwrite, and through a link to
-// the folder, which only os.SameFile sees through.
+// named file by file as a shell glob does, where names collide, with and
+// without Overwrite, and through a link to the folder, which only
+// os.SameFile sees through.
 func TestNeverOverwriteInput(t *testing.T) {
 	files := []string{"a.jpg", "b.png", "c.gif", "c.png", "d.gif"}
 	setup := func(t *testing.T) (in, link string, before map[string][]byte) {
@@ -170,12 +171,23 @@ func TestNeverOverwriteInput(t *testing.T) {
 			in, link, before := setup(t)
 			out := map[string]string{"in": in, "in/": in + "/", "link": link}[tc.out]
 			for run := range 2 {
-				s := runBatch(t, []string{in}, out, tc.format, Options{Size: Size{W: 10}, Overwrite: tc.overwrite, Workers: 1})
-				// The second time, the first outputs are inputs too:
-				// even Overwrite leaves them alone.
+				inputs, err := filepath.Glob(filepath.Join(in, "*"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := Plan(inputs, out, tc.format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}, Overwrite: tc.overwrite, Workers: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The second time, the first outputs are named as inputs
+				// too: left out, and even Overwrite leaves them alone.
 				done := len(tc.done) * (1 - run)
-				if s.Done != done || s.Done+s.Failed+s.Skipped != len(files)+run*len(tc.done) {
-					t.Errorf("run %d: done %d, skipped %d, failed %d %v; want %d done", run, s.Done, s.Skipped, s.Failed, s.Failures, done)
+				if s.Done != done || s.Done+s.Failed+s.Skipped != len(inputs)-len(b.Notes()) {
+					t.Errorf("run %d: done %d, skipped %d, failed %d %v, notes %v; want %d done", run, s.Done, s.Skipped, s.Failed, s.Failures, b.Notes(), done)
 				}
 				for _, e := range s.Failures {
 					if !errors.Is(e, ErrInputCollision) && !errors.Is(e, ErrOutputClash) {
@@ -192,6 +204,12 @@ func TestNeverOverwriteInput(t *testing.T) {
 				}
 			}
 			noTemporaries(t, in)
+			// The folder itself as the input: it is the output folder,
+			// left out whole.
+			b, err := Plan([]string{in}, out, tc.format)
+			if err != nil || b.Files() != 0 || len(b.Notes()) != 1 || b.Notes()[0].Kind != OutputFolder || b.Notes()[0].Of != "" {
+				t.Errorf("the folder as input: %v, %d files, notes %v", err, b.Files(), b.Notes())
+			}
 		})
 	}
 	in, _, before := setup(t)
@@ -314,8 +332,7 @@ func TestFormats(t *testing.T) {
 	for _, f := range []string{"a.jpg", "b.png", "c.gif", "d.bmp"} {
 		writeImage(t, filepath.Join(in, f), 40, 20, 3)
 	}
-	// WebP with "keep": lossy becomes JPEG, lossless PNG, which only
-	// decoding tells.
+	// WebP with "keep": PNG, lossy or lossless.
 	for _, f := range []string{"lossy.webp", "lossless.webp"} {
 		writeFile(t, filepath.Join(in, f), readFile(t, filepath.Join("..", "imagefile", "testdata", f)))
 	}
@@ -323,7 +340,7 @@ func TestFormats(t *testing.T) {
 		format imagefile.Format
 		want   map[string]imagefile.Format
 	}{
-		{imagefile.Keep, map[string]imagefile.Format{"a.jpg": imagefile.JPEG, "b.png": imagefile.PNG, "c.png": imagefile.PNG, "d.png": imagefile.PNG, "lossy.jpg": imagefile.JPEG, "lossless.png": imagefile.PNG}},
+		{imagefile.Keep, map[string]imagefile.Format{"a.jpg": imagefile.JPEG, "b.png": imagefile.PNG, "c.png": imagefile.PNG, "d.png": imagefile.PNG, "lossy.png": imagefile.PNG, "lossless.png": imagefile.PNG}},
 		{imagefile.JPEG, map[string]imagefile.Format{"a.jpg": imagefile.JPEG, "b.jpg": imagefile.JPEG, "c.jpg": imagefile.JPEG, "d.jpg": imagefile.JPEG, "lossy.jpg": imagefile.JPEG, "lossless.jpg": imagefile.JPEG}},
 		{imagefile.PNG, map[string]imagefile.Format{"a.png": imagefile.PNG, "b.png": imagefile.PNG, "c.png": imagefile.PNG, "d.png": imagefile.PNG, "lossy.png": imagefile.PNG, "lossless.png": imagefile.PNG}},
 	} {
@@ -340,8 +357,7 @@ func TestFormats(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
-			// A second run skips the WebP files too, whose output
-			// name is known only after decoding.
+			// A second run skips the WebP files too.
 			if s := runBatch(t, []string{in}, out, tc.format, Options{Size: Size{H: 10}}); s.Skipped != 6 {
 				t.Errorf("second run: skipped %d, want 6", s.Skipped)
 			}

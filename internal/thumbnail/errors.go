@@ -4,18 +4,23 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FileError is the failure of one input file. Its message is
 // "PATH: reason", with the path said once even where the underlying error
-// already named it.
+// already named it, and quoted when it would not print as itself (see
+// quote).
 type FileError struct {
 	Path string
 	Err  error
 }
 
-func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Error() string { return quote(e.Path) + ": " + printable(e.Err.Error()) }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // ErrInputCollision is matched (errors.Is) by the error for an output
@@ -31,9 +36,9 @@ type collisionError struct {
 
 func (e *collisionError) Error() string {
 	if e.own {
-		return fmt.Sprintf("output %s would overwrite its input", e.out)
+		return fmt.Sprintf("output %s would overwrite its input", quote(e.out))
 	}
-	return fmt.Sprintf("output %s would overwrite the input %s", e.out, e.in)
+	return fmt.Sprintf("output %s would overwrite the input %s", quote(e.out), quote(e.in))
 }
 
 func (e *collisionError) Is(target error) bool { return target == ErrInputCollision }
@@ -69,3 +74,69 @@ type trimmed struct {
 
 func (t *trimmed) Error() string { return t.msg }
 func (t *trimmed) Unwrap() error { return t.err }
+
+// OutputError stops a batch: its output folder cannot take files (it is
+// read-only, full, over quota or not writable), so every file after would
+// fail the same way.
+type OutputError struct {
+	Dir string // the output folder, or the output file's folder
+	Err error
+}
+
+func (e *OutputError) Error() string {
+	reason := e.Err.Error()
+	var errno syscall.Errno
+	if errors.As(e.Err, &errno) {
+		reason = errno.Error() // the path is in the message already
+	}
+	return "cannot write to " + quote(e.Dir) + ": " + printable(reason)
+}
+
+func (e *OutputError) Unwrap() error { return e.Err }
+
+// quote returns path as it is when it prints as itself, and otherwise
+// quoted as strconv.Quote does: when it holds a newline or another
+// control character (an escape sequence would reach the terminal), a
+// bidirectional control (it would reorder the text around it) or bytes
+// that are not UTF-8. Ordinary names, spaces and all, print unchanged.
+func quote(path string) string {
+	if needsQuote(path) {
+		return strconv.Quote(path)
+	}
+	return path
+}
+
+func needsQuote(s string) bool {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return true
+			}
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// printable returns msg with what quote would escape escaped in place,
+// for messages of other packages that hold a path as it is.
+func printable(msg string) string {
+	if !needsQuote(msg) {
+		return msg
+	}
+	var b strings.Builder
+	for i, r := range msg {
+		switch _, size := utf8.DecodeRuneInString(msg[i:]); {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, msg[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

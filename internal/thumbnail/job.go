@@ -108,6 +108,10 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		r.Status = Cancelled
 		return r
 	}
+	if status, settled := w.out.writeFailed(err); settled { // written meanwhile by another run, or the output is full: not this file's failure
+		r.Status = status
+		return r
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -173,7 +177,7 @@ func (w *worker) write(ctx context.Context, out string, img image.Image, format 
 		return encode, 0, err
 	}
 	t = time.Now()
-	err = f.Commit()
+	err = w.out.commit(f, out) // never replaces an output that appeared meanwhile, unless Overwrite
 	return encode, time.Since(t), err
 }
 

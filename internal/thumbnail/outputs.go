@@ -1,19 +1,24 @@
 package thumbnail
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
+	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/imagefile"
 )
 
-// This file decides where each input's output goes, and whether it may be
-// written there: the one place that names outputs, for Plan and for Run.
+// This file decides where each input's output goes, whether it may be
+// written there, and what a failed write means for the batch: the one
+// place that names outputs, for Plan and for Run.
 
 // outputs is the naming state of one Run: the outputs claimed so far, so
 // that two inputs never write one file.
@@ -23,41 +28,37 @@ type outputs struct {
 	claims map[string]string // output path → the input that writes it
 	// overwrite replaces existing outputs (never an input).
 	overwrite bool
+	// stop ends the batch, with an *OutputError as the cause, when the
+	// output folder cannot take files any more.
+	stop context.CancelCauseFunc
 }
 
-func newOutputs(b *Batch, overwrite bool) *outputs {
-	return &outputs{batch: b, claims: map[string]string{}, overwrite: overwrite}
+func newOutputs(b *Batch, overwrite bool, stop context.CancelCauseFunc) *outputs {
+	return &outputs{batch: b, claims: map[string]string{}, overwrite: overwrite, stop: stop}
 }
 
-// predict returns the format j is written in when the header settles it:
-// always but for WebP with Keep, where lossy or not shows only in the
-// decoded image.
+// predict returns the format j is written in, from the header alone:
+// Keep needs only the input's format (see Format.Resolve), so it is
+// always known before decoding and an existing output is skipped without
+// decoding anything.
 func (o *outputs) predict(j *job, info imagefile.Info) (imagefile.Format, bool) {
-	f := o.format(j)
-	if f != imagefile.Keep && f != "" {
-		return f, true
-	}
-	if info.Format == imagefile.WebP {
-		return "", false
-	}
-	// Resolve reads the decoded image only for WebP.
-	return imagefile.Keep.Resolve(&imagefile.Decoded{Info: info}), true
+	return o.resolve(j, &imagefile.Decoded{Info: info}), true
 }
 
 // resolve returns the format j is written in, from the decoded image.
 func (o *outputs) resolve(j *job, d *imagefile.Decoded) imagefile.Format {
-	f := o.format(j)
+	f := o.format()
 	if f != imagefile.Keep && f != "" {
 		return f
 	}
 	return imagefile.Keep.Resolve(d)
 }
 
-// format is the format asked for j: the batch's, or in single mode the one
+// format is the format asked for: the batch's, or in single mode the one
 // the output file's name fixed ("" for the input's own).
-func (o *outputs) format(j *job) imagefile.Format {
-	if j.out != "" {
-		return j.fixed
+func (o *outputs) format() imagefile.Format {
+	if o.batch.single {
+		return o.batch.fixed
 	}
 	return o.batch.format
 }
@@ -66,8 +67,13 @@ func (o *outputs) format(j *job) imagefile.Format {
 // be skipped because it exists (and overwrite is off). The error is an
 // output that would replace an input, that is another input's output too,
 // or that cannot be checked.
+//
+// An existing output that is an input of the batch is never replaced;
+// without overwrite, one that was left out as an earlier run's output
+// (OwnOutput) is skipped like any existing output, and any other fails,
+// since no option would let it be written.
 func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err error) {
-	path = j.outputPath(f)
+	path = o.batch.outputPath(j, f)
 	key := absClean(path)
 	o.mu.Lock()
 	other, taken := o.claims[key]
@@ -76,7 +82,7 @@ func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err
 	}
 	o.mu.Unlock()
 	if taken && other != j.in {
-		return path, false, fmt.Errorf("output %s: %w: %s", path, ErrOutputClash, other)
+		return path, false, fmt.Errorf("output %s: %w: %s", quote(path), ErrOutputClash, quote(other))
 	}
 	if key == absClean(j.in) {
 		return path, false, &collisionError{out: path, own: true}
@@ -89,15 +95,118 @@ func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err
 		}
 		return path, false, nil
 	case err != nil:
-		return path, false, fmt.Errorf("output %s: %w", path, err)
+		return path, false, fmt.Errorf("output %s: %w", quote(path), err)
 	}
-	if in, ok := o.batch.inputs.find(fi); ok {
-		return path, false, &collisionError{out: path, in: in, own: in == j.in}
+	if in, ok := o.batch.findInput(fi); ok {
+		if in.shadow && !o.overwrite {
+			return path, true, nil
+		}
+		return path, false, &collisionError{out: path, in: in.path, own: in.id.same(j.id)}
 	}
 	if fi.IsDir() {
-		return path, false, fmt.Errorf("output %s is a folder", path)
+		return path, false, fmt.Errorf("output %s is a folder", quote(path))
+	}
+	if !fi.Mode().IsRegular() {
+		// atomicfile would write a device or a FIFO in place.
+		return path, false, fmt.Errorf("output %s is not a regular file", quote(path))
 	}
 	return path, !o.overwrite, nil
+}
+
+// beforeCommit, set by tests, runs before each output is committed; an
+// error it returns is the commit's.
+var beforeCommit func(path string) error
+
+// commit puts the finished temporary file f in place as path. Without
+// overwrite it never replaces a file: one that appeared since the claim
+// (another run writing into the same folder) makes it fail with an error
+// matching fs.ErrExist, which writeFailed turns into a skip.
+func (o *outputs) commit(f *atomicfile.File, path string) error {
+	if beforeCommit != nil {
+		if err := beforeCommit(path); err != nil {
+			return err
+		}
+	}
+	if o.overwrite {
+		return f.Commit()
+	}
+	return f.CommitNew()
+}
+
+// writeFailed settles a failed write of an output. An output that
+// appeared since the claim is Skipped. An output folder that cannot take
+// files (read-only, full, over quota, or no longer writable at all) stops
+// the batch with one *OutputError, instead of failing every file after
+// it the same way, and the file is Cancelled. Any other error (false) is
+// the file's own failure.
+func (o *outputs) writeFailed(err error) (Status, bool) {
+	switch {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, fs.ErrExist) && !o.overwrite:
+		return Skipped, true
+	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+	case errors.Is(err, fs.ErrPermission) && probeDir(o.batch.outRoot()) != nil:
+		// Not only this file's folder: the output folder itself.
+	default:
+		return 0, false
+	}
+	o.stop(&OutputError{Dir: o.batch.outRoot(), Err: err})
+	return Cancelled, true
+}
+
+// CheckOutput makes sure that files can be created where the batch
+// writes, before any input is read: it creates the output folder and a
+// temporary file in it, then removes both (the folder only if it made
+// it). The error is an *OutputError.
+func (b *Batch) CheckOutput() error {
+	if len(b.jobs) == 0 {
+		return nil
+	}
+	if err := probeDir(b.outRoot()); err != nil {
+		return &OutputError{Dir: b.outRoot(), Err: err}
+	}
+	return nil
+}
+
+// outRoot is the folder every output goes in or below.
+func (b *Batch) outRoot() string {
+	if b.single {
+		return filepath.Dir(b.out)
+	}
+	return b.out
+}
+
+// probeDir creates dir as needed and a temporary file in it, then
+// removes the file and the folders it made.
+func probeDir(dir string) error {
+	made := "" // the topmost folder MkdirAll is to make
+	for p := dir; ; {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		made = p
+		parent := filepath.Dir(p)
+		if parent == p {
+			break
+		}
+		p = parent
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".corescale-probe-*")
+	if err == nil {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	for p := dir; made != ""; p = filepath.Dir(p) {
+		os.Remove(p) // fails, harmlessly, once another process put a file there
+		if p == made {
+			break
+		}
+	}
+	return err
 }
 
 // singleFormat returns the format for an output file named out: the one
@@ -107,11 +216,11 @@ func singleFormat(out string, format imagefile.Format) (imagefile.Format, error)
 	named := extFormat(filepath.Ext(out))
 	switch {
 	case named == "" && imageExts[strings.ToLower(filepath.Ext(out))]:
-		return "", planErrorf("output %s: only JPEG (.jpg, .jpeg) and PNG (.png) files can be written", out)
+		return "", planErrorf("output %s: only JPEG (.jpg, .jpeg) and PNG (.png) files can be written", quote(out))
 	case format == imagefile.Keep:
 		return named, nil
 	case named != "" && named != format:
-		return "", planErrorf("output %s: the name says %s but the format asked for is %s", out, named, format)
+		return "", planErrorf("output %s: the name says %s but the format asked for is %s", quote(out), named, format)
 	}
 	return format, nil
 }
@@ -127,15 +236,18 @@ func extFormat(ext string) imagefile.Format {
 	return ""
 }
 
-// outputPath returns where j goes when written as f.
-func (j *job) outputPath(f imagefile.Format) string {
-	if j.out != "" {
-		return j.out
+// outputPath returns where j goes when written as f: its base name under
+// its output folder, with f's extension unless its own already fits f.
+func (b *Batch) outputPath(j *job, f imagefile.Format) string {
+	if b.single {
+		return b.out
 	}
-	if extFormat(j.ext) == f {
-		return j.stem + j.ext
+	name := filepath.Base(j.in)
+	ext := filepath.Ext(name)
+	if extFormat(ext) == f {
+		return filepath.Join(*j.dir, name)
 	}
-	return j.stem + f.Ext()
+	return filepath.Join(*j.dir, name[:len(name)-len(ext)]+f.Ext())
 }
 
 func absClean(p string) string {
@@ -145,26 +257,29 @@ func absClean(p string) string {
 	return filepath.Clean(p)
 }
 
-// inputSet holds the identities of the input files, bucketed by size so
-// that a lookup compares with a handful of files, not the whole batch.
-type inputSet map[int64][]inputFile
-
-type inputFile struct {
-	path string
-	fi   os.FileInfo
+// foundInput is an input of the batch that a file is.
+type foundInput struct {
+	path   string
+	id     fileID
+	shadow bool // left out as an earlier run's output (OwnOutput)
 }
 
-func (s inputSet) add(path string, fi os.FileInfo) {
-	s[fi.Size()] = append(s[fi.Size()], inputFile{path, fi})
-}
-
-// find returns the input that fi is, by os.SameFile: the same file under
-// another name (a link, another spelling of the path) counts.
-func (s inputSet) find(fi os.FileInfo) (path string, ok bool) {
-	for _, in := range s[fi.Size()] {
-		if os.SameFile(in.fi, fi) {
-			return in.path, true
+// findInput returns the input of the batch, worked on or left out as an
+// output, that fi is: the same file under another name (a link, another
+// spelling of the path) counts.
+func (b *Batch) findInput(fi os.FileInfo) (foundInput, bool) {
+	id := idOf(fi)
+	at := func(i int32) *job {
+		if int(i) < len(b.jobs) {
+			return &b.jobs[i]
+		}
+		return &b.shadows[int(i)-len(b.jobs)]
+	}
+	k := sort.Search(len(b.byID), func(k int) bool { return at(b.byID[k]).id.compare(id) >= 0 })
+	for ; k < len(b.byID) && at(b.byID[k]).id.compare(id) == 0; k++ {
+		if j := at(b.byID[k]); j.id.same(id) {
+			return foundInput{j.in, j.id, int(b.byID[k]) >= len(b.jobs)}, true
 		}
 	}
-	return "", false
+	return foundInput{}, false
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/corescale/corescale/internal/imagefile"
@@ -22,25 +23,38 @@ var imageExts = map[string]bool{
 // Extensions lists the extensions a folder walk takes, for messages.
 const Extensions = ".jpg .jpeg .png .gif .bmp .tif .tiff .webp"
 
-// Batch is a planned batch: every input file, where its output goes, and
-// the inputs that could not be read while planning.
+// Batch is a planned batch: every input file, where its output goes, the
+// inputs that could not be read and those left out while planning.
 type Batch struct {
-	jobs   []job
+	jobs []job
+	// shadows are files named as inputs that are another input's output
+	// (see OwnOutput): not worked on, but inputs all the same, so never
+	// written over.
+	shadows []job
+	// byID holds the indices of jobs, then of shadows (from len(jobs)),
+	// sorted by file identity: what an existing output is looked up in.
+	byID   []int32
 	errs   []*FileError
-	inputs inputSet
+	notes  []Note
 	format imagefile.Format
+	// out is the output folder, cleaned, or in single mode the output
+	// file as given; fixed is then the format its name asks for ("" for
+	// the input's own).
+	out    string
+	fixed  imagefile.Format
 	single bool
 	bytes  int64 // the input files' sizes, summed
 }
 
-// job is one input file. Its output is stem plus an extension that may
-// depend on the decoded file (see outputPath); in single mode it is out.
+// job is one input file: 40 bytes and the text of its path, however large
+// the batch.
+// The output name follows from the path's base name (see outputPath).
 type job struct {
-	in    string
-	stem  string
-	ext   string // the input's own extension, kept when it fits the format
-	out   string // single mode: the output file as given
-	fixed imagefile.Format
+	in string // as named, or as the walk reached it
+	// dir is the folder the output goes in, one string shared by the
+	// files of an input folder; nil in single mode.
+	dir *string
+	id  fileID
 }
 
 // Len is the number of results Run reports: one per input file, plus one
@@ -66,8 +80,66 @@ func (b *Batch) Split(cores int) (files, perImage int) {
 // Single reports whether the batch writes one input to one named file.
 func (b *Batch) Single() bool { return b.single }
 
-// PlanError is a batch that cannot start: bad usage or an input that is
-// not there. Nothing has been written.
+// Format is the format every output is written in, or imagefile.Keep
+// when it depends on each input.
+func (b *Batch) Format() imagefile.Format {
+	switch {
+	case !b.single:
+		return b.format
+	case b.fixed == "":
+		return imagefile.Keep
+	}
+	return b.fixed
+}
+
+// Notes are the inputs left out while planning, and why, in the order
+// they were met.
+func (b *Batch) Notes() []Note { return b.notes }
+
+// NoteKind says why an input was left out.
+type NoteKind int
+
+const (
+	// OutputFolder is an input folder that is the output folder or lies
+	// inside it: what is there are outputs, of this batch or an earlier
+	// one (`--out photos/thumbs photos/*` run twice).
+	OutputFolder NoteKind = iota + 1
+	// OwnOutput is a file named as an input that is the output another
+	// input of the batch writes (photos/a.png for photos/a.jpg, with
+	// --format png --out photos): an earlier run's result. It is not
+	// worked on, and not written over either.
+	OwnOutput
+	// LinkedFolder is a link to a folder met inside a folder walk: not
+	// followed (see Plan).
+	LinkedFolder
+)
+
+// Note is an input left out while planning.
+type Note struct {
+	Path string
+	Kind NoteKind
+	// Of is the input whose output Path is (OwnOutput), or the output
+	// folder that Path lies inside ("" when Path is the output folder).
+	Of string
+}
+
+func (n Note) String() string {
+	switch n.Kind {
+	case OutputFolder:
+		if n.Of == "" {
+			return quote(n.Path) + ": skipped, it is the output folder"
+		}
+		return quote(n.Path) + ": skipped, it is inside the output folder " + quote(n.Of)
+	case OwnOutput:
+		return quote(n.Path) + ": skipped, it is the output of " + quote(n.Of)
+	case LinkedFolder:
+		return quote(n.Path) + ": skipped, a link to a folder (only folders named as inputs are followed)"
+	}
+	return quote(n.Path) + ": skipped"
+}
+
+// PlanError is a batch that cannot start: bad usage, or no input that
+// can be read. Nothing has been written.
 type PlanError struct{ Err error }
 
 func (e *PlanError) Error() string { return e.Err.Error() }
@@ -77,6 +149,10 @@ func planErrorf(format string, a ...any) error {
 	return &PlanError{fmt.Errorf(format, a...)}
 }
 
+// errNotFileOrFolder is an input that is neither a regular file nor a
+// folder: a FIFO, a device, a socket.
+var errNotFileOrFolder = errors.New("not a file or folder")
+
 // Plan finds the input files and fixes their outputs under out, written
 // in format (imagefile.Keep: each input's own, see Format.Resolve).
 //
@@ -85,15 +161,41 @@ func planErrorf(format string, a ...any) error {
 // file input goes to its base name under out. With exactly one input
 // file, out is the output file itself when it is an existing file or has
 // an extension, and does not end in a separator; otherwise out is a
-// folder, created as needed. When out is an existing folder inside an
-// input folder, the walk leaves it out, so earlier results are not taken
-// as inputs.
+// folder, created as needed.
+//
+// Links: an input named on the command line is followed wherever it
+// points, a link to a folder as the folder (with or without a trailing
+// slash). Inside a walk, a link to a file is taken as that file, but a
+// link to a folder is not followed, as find and cp -r do not: it could
+// lead back up the tree, or walk one tree twice. It is noted
+// (LinkedFolder); name the folder as an input to take it.
+//
+// Outputs are never taken as inputs: when out is an existing folder
+// inside an input folder, the walk leaves it out; an input folder that
+// is out or lies inside it is left out (OutputFolder); a file named as an
+// input that is the output another input writes (an earlier run's, as
+// with --out photos photos/*) is left out (OwnOutput) but still never
+// written over. Before reading a file, an output can only be told from
+// its name, so with Keep a file's output is taken to be JPEG for .jpg and
+// .jpeg names, PNG for the other image extensions.
 //
 // The output extension is the format's (.jpg, .png), but an input name
 // whose extension already fits the format (photo.JPEG as JPEG) is kept.
+// The same file named twice for the same output (a.jpg and ./a.jpg, or a
+// folder and a file in it) is one job.
 //
-// Errors are of type *PlanError. A folder below an input that cannot be
-// read is no PlanError: Run reports it as a failed file.
+// An input that cannot be read (missing, not a file or folder) or a
+// folder below one is no PlanError: Run reports it as a failed file and
+// does the others. Errors are of type *PlanError: bad usage, or no input
+// that can be read at all.
+//
+// A planned batch keeps 44 bytes a file besides the text of its path
+// (its output folder shared with the other files of its folder, its
+// identity as device and inode, its place in the index by identity): 124
+// bytes a file for paths of 66 bytes, where an os.FileInfo and four
+// strings a file took 540. The walk is done before any file is worked on,
+// not streamed: that an output never replaces an input needs every input
+// known before the first write.
 func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) {
 	if len(inputs) == 0 {
 		return nil, planErrorf("no inputs: give image files or folders")
@@ -101,101 +203,340 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 	if out == "" {
 		return nil, planErrorf("no output path")
 	}
-	b := &Batch{format: format, inputs: inputSet{}}
+	b := &Batch{format: format, out: out}
 	outInfo, err := os.Stat(out)
 	outExists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, &PlanError{err}
+		return nil, &PlanError{fileError(out, err)}
 	}
 	infos := make([]os.FileInfo, len(inputs))
+	var bad []*FileError
 	for i, in := range inputs {
 		fi, err := os.Stat(in)
-		if err != nil {
-			return nil, &PlanError{fileError(in, err)}
+		switch {
+		case err != nil:
+			bad = append(bad, fileError(in, err))
+		case !fi.IsDir() && !fi.Mode().IsRegular():
+			bad = append(bad, &FileError{in, errNotFileOrFolder})
+		default:
+			infos[i] = fi
 		}
-		if !fi.IsDir() && !fi.Mode().IsRegular() {
-			return nil, planErrorf("%s: not a file or folder", in)
-		}
-		infos[i] = fi
 	}
+	switch {
+	case len(bad) == 1 && len(inputs) == 1:
+		return nil, &PlanError{bad[0]}
+	case len(bad) == len(inputs):
+		return nil, &PlanError{fmt.Errorf("%w (and %d more inputs that cannot be read)", bad[0], len(bad)-1)}
+	}
+	b.errs = bad
 	dirOut := strings.HasSuffix(out, string(filepath.Separator)) || strings.HasSuffix(out, "/")
 	b.single = len(inputs) == 1 && !infos[0].IsDir() && !dirOut &&
 		(outExists && !outInfo.IsDir() || !outExists && filepath.Ext(out) != "")
 	if outExists && !outInfo.IsDir() && !b.single {
-		return nil, planErrorf("output %s is a file; several inputs or a folder need an output folder", out)
+		return nil, planErrorf("output %s is a file; several inputs or a folder need an output folder", quote(out))
 	}
+	p := &planner{b: b}
 	if b.single {
-		fixed, err := singleFormat(out, format)
-		if err != nil {
+		if b.fixed, err = singleFormat(out, format); err != nil {
 			return nil, err
 		}
-		b.inputs.add(inputs[0], infos[0])
-		b.bytes = infos[0].Size()
-		b.jobs = append(b.jobs, job{in: inputs[0], out: out, fixed: fixed})
+		p.add(inputs[0], nil, infos[0])
+		p.finish()
 		return b, nil
 	}
-	if !outExists || !outInfo.IsDir() {
-		outInfo = nil
-	}
-	seen := map[[2]string]bool{}
-	add := func(in, rel string, fi os.FileInfo) {
-		ext := filepath.Ext(rel)
-		stem := filepath.Join(out, strings.TrimSuffix(rel, ext))
-		// The same file named twice (a.jpg and ./a.jpg, or a folder and
-		// a file in it) is one job.
-		key := [2]string{stem, absClean(in)}
-		if seen[key] {
-			return
-		}
-		seen[key] = true
-		b.inputs.add(in, fi)
-		b.bytes += fi.Size()
-		b.jobs = append(b.jobs, job{in: in, stem: stem, ext: ext})
+	b.out = filepath.Clean(out)
+	if outExists {
+		p.outKnown, p.outID, p.outReal = true, idOf(outInfo), realPath(out)
 	}
 	for i, in := range inputs {
-		if !infos[i].IsDir() {
-			add(in, filepath.Base(in), infos[i])
-			continue
+		fi := infos[i]
+		switch {
+		case fi == nil:
+		case !fi.IsDir():
+			p.named(in, fi)
+		case p.outReal != "" && inside(realPath(in), p.outReal):
+			n := Note{Path: in, Kind: OutputFolder}
+			if !os.SameFile(fi, outInfo) {
+				n.Of = out
+			}
+			b.notes = append(b.notes, n)
+		default:
+			p.walk(in, b.out)
 		}
-		b.walk(in, outInfo, add)
 	}
+	p.finish()
 	return b, nil
 }
 
-// walk adds the image files under root in lexical order.
-func (b *Batch) walk(root string, outInfo os.FileInfo, add func(in, rel string, fi os.FileInfo)) {
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			b.errs = append(b.errs, fileError(path, err))
-			return nil // WalkDir then skips an unreadable folder
+// planner is the state of one Plan.
+type planner struct {
+	b *Batch
+	// sizes are the jobs' file sizes, for Bytes.
+	sizes []int64
+	// outID and outReal identify the output folder when it exists
+	// (outKnown); outReal is "" when its links cannot be resolved.
+	outKnown bool
+	outID    fileID
+	outReal  string
+	// inOut maps the files named as inputs that lie inside the output
+	// folder, by their path relative to it, to their job: the files an
+	// output of the batch may be (see OwnOutput).
+	inOut map[string]int32
+	// realDirs caches the real path of the folders of named files.
+	realDirs map[string]string
+}
+
+func (p *planner) add(path string, dir *string, fi os.FileInfo) {
+	p.b.jobs = append(p.b.jobs, job{in: path, dir: dir, id: idOf(fi)})
+	p.sizes = append(p.sizes, fi.Size())
+}
+
+func (p *planner) fail(path string, err error) {
+	p.b.errs = append(p.b.errs, fileError(path, err))
+}
+
+// named adds a file named as an input; it goes to its base name under out.
+func (p *planner) named(in string, fi os.FileInfo) {
+	if p.outReal != "" {
+		dir := filepath.Dir(in)
+		real, ok := p.realDirs[dir]
+		if !ok {
+			real = realPath(dir)
+			if p.realDirs == nil {
+				p.realDirs = map[string]string{}
+			}
+			p.realDirs[dir] = real
 		}
-		if d.IsDir() {
-			if path != root && outInfo != nil {
-				if fi, err := d.Info(); err == nil && os.SameFile(fi, outInfo) {
-					return filepath.SkipDir
+		if full := filepath.Join(real, filepath.Base(in)); real != "" && inside(full, p.outReal) {
+			if p.inOut == nil {
+				p.inOut = map[string]int32{}
+			}
+			rel, _ := filepath.Rel(p.outReal, full)
+			if _, taken := p.inOut[rel]; !taken {
+				p.inOut[rel] = int32(len(p.b.jobs))
+			}
+		}
+	}
+	p.add(in, &p.b.out, fi)
+}
+
+// walk adds the image files under dir, whose outputs go under outDir, in
+// lexical order, as filepath.WalkDir visits them, but keeping only what
+// each file needs and following no link to a folder.
+func (p *planner) walk(dir, outDir string) {
+	f, err := os.Open(dir)
+	if err != nil {
+		p.fail(dir, err)
+		return
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		p.fail(dir, err) // and go on with the entries read
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	var shared *string // outDir, allocated once the folder has a file
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(dir, name)
+		typ := e.Type()
+		if typ.IsDir() {
+			if p.outKnown {
+				if fi, err := e.Info(); err == nil && sameFile(idOf(fi), p.outID) {
+					continue // the output folder, inside the input folder
 				}
 			}
-			return nil
+			p.walk(path, filepath.Join(outDir, name))
+			continue
 		}
-		if !imageExts[strings.ToLower(filepath.Ext(path))] {
-			return nil
+		image := imageExts[strings.ToLower(filepath.Ext(name))]
+		var fi os.FileInfo
+		switch {
+		case typ&fs.ModeSymlink != 0:
+			// Stat, not Lstat, so that a link to an image is taken and
+			// compared with outputs as the file it points to.
+			if fi, err = os.Stat(path); err != nil {
+				if image {
+					p.fail(path, err)
+				}
+				continue
+			}
+			if fi.IsDir() {
+				p.b.notes = append(p.b.notes, Note{Path: path, Kind: LinkedFolder})
+				continue
+			}
+		case !image || !typ.IsRegular():
+			continue
+		default:
+			if fi, err = e.Info(); err != nil {
+				p.fail(path, err)
+				continue
+			}
 		}
-		// Stat, not the walk's Lstat, so that a link to an image is
-		// taken and compared with outputs as the file it points to.
-		fi, err := os.Stat(path)
-		if err != nil {
-			b.errs = append(b.errs, fileError(path, err))
-			return nil
+		if !image || !fi.Mode().IsRegular() {
+			continue
 		}
-		if !fi.Mode().IsRegular() {
-			return nil
+		if shared == nil {
+			shared = new(string)
+			*shared = outDir
 		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			b.errs = append(b.errs, fileError(path, err))
-			return nil
+		p.add(path, shared, fi)
+	}
+}
+
+// finish drops the jobs that repeat another, sets aside the named files
+// that are outputs of the batch, and indexes the inputs by identity.
+func (p *planner) finish() {
+	b := p.b
+	n := len(b.jobs)
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	p.sortByID(order, b.jobs)
+	// 0: a job; 1: the same file for the same output as an earlier job;
+	// 2: a named file that is another job's output.
+	drop := make([]uint8, n)
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && b.jobs[order[hi]].id.compare(b.jobs[order[lo]].id) == 0 {
+			hi++
 		}
-		add(path, rel, fi)
+		for i := lo + 1; i < hi; i++ {
+			ji := &b.jobs[order[i]]
+			for _, k := range order[lo:i] {
+				jk := &b.jobs[k]
+				if ji.id.same(jk.id) && *ji.dir == *jk.dir && filepath.Base(ji.in) == filepath.Base(jk.in) {
+					drop[order[i]] = 1
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	of := p.ownOutputs(drop)
+	if !slices.ContainsFunc(drop, func(d uint8) bool { return d != 0 }) {
+		// The common case: order is already the index by identity.
+		for _, size := range p.sizes {
+			b.bytes += size
+		}
+		b.byID = order
+		return
+	}
+	jobs := make([]job, 0, n)
+	for i, j := range b.jobs {
+		switch drop[i] {
+		case 0:
+			jobs = append(jobs, j)
+			b.bytes += p.sizes[i]
+		case 2:
+			b.shadows = append(b.shadows, j)
+			b.notes = append(b.notes, Note{Path: j.in, Kind: OwnOutput, Of: b.jobs[of[int32(i)]].in})
+		}
+	}
+	b.jobs = jobs
+	all := append(slices.Clip(jobs), b.shadows...)
+	b.byID = order[:len(all)]
+	for i := range b.byID {
+		b.byID[i] = int32(i)
+	}
+	p.sortByID(b.byID, all)
+}
+
+// ownOutputs marks with 2 in drop the named files inside the output
+// folder that another job's output would be, and returns which job that
+// is for each.
+func (p *planner) ownOutputs(drop []uint8) map[int32]int32 {
+	if len(p.inOut) == 0 {
 		return nil
+	}
+	b := p.b
+	of := map[int32]int32{}
+	rels := map[*string]string{} // each output folder relative to out
+	for i, j := range b.jobs {
+		if drop[i] == 1 {
+			continue
+		}
+		name, ok := predictName(filepath.Base(j.in), b.format)
+		if !ok {
+			continue
+		}
+		rel, ok := rels[j.dir]
+		if !ok {
+			rel, _ = filepath.Rel(b.out, *j.dir)
+			rels[j.dir] = rel
+		}
+		y, ok := p.inOut[filepath.Join(rel, name)]
+		if !ok || y == int32(i) || drop[y] == 1 {
+			continue
+		}
+		if _, seen := of[y]; !seen {
+			of[y] = int32(i)
+			drop[y] = 2
+		}
+	}
+	return of
+}
+
+// sortByID sorts the indices into jobs by the file they name, and by
+// index for the same file.
+func (p *planner) sortByID(order []int32, jobs []job) {
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := jobs[a].id.compare(jobs[b].id); c != 0 {
+			return c
+		}
+		return int(a - b)
 	})
 }
+
+// predictName returns the output name of an input named name when
+// written in format, with Keep guessed from the extension as the content
+// usually agrees; false when the name does not tell.
+func predictName(name string, format imagefile.Format) (string, bool) {
+	ext := filepath.Ext(name)
+	f := format
+	if f == imagefile.Keep {
+		switch strings.ToLower(ext) {
+		case ".jpg", ".jpeg":
+			f = imagefile.JPEG
+		case ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp":
+			f = imagefile.PNG
+		default:
+			return "", false
+		}
+	}
+	if extFormat(ext) == f {
+		return name, true
+	}
+	return name[:len(name)-len(ext)] + f.Ext(), true
+}
+
+// realPath returns p absolute with every link resolved, "" when it
+// cannot be.
+func realPath(p string) string {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return ""
+	}
+	if r, err = filepath.Abs(r); err != nil {
+		return ""
+	}
+	return r
+}
+
+// inside reports whether path is root or below it; both are clean and
+// absolute.
+func inside(path, root string) bool {
+	if path == "" || root == "" {
+		return false
+	}
+	if path == root {
+		return true
+	}
+	if !strings.HasSuffix(root, string(filepath.Separator)) {
+		root += string(filepath.Separator)
+	}
+	return strings.HasPrefix(path, root)
+}
+
+func sameFile(a, b fileID) bool { return a.compare(b) == 0 && a.same(b) }

@@ -131,7 +131,9 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	}
 	g = max(min(g, len(b.jobs)), 1)
 	s := &Summary{Goroutines: g}
-	w := &worker{opt: opt, out: newOutputs(b, opt.Overwrite)}
+	ctx, stop := context.WithCancelCause(ctx) // an output that cannot take files stops the batch (outputs.writeFailed)
+	defer stop(nil)
+	w := &worker{opt: opt, out: newOutputs(b, opt.Overwrite, stop)}
 
 	record := func(r Result) {
 		switch r.Status {
@@ -192,7 +194,7 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		s.NotDone += len(b.jobs) - seen
 		s.Elapsed = time.Since(start)
-		return s, err
+		return s, context.Cause(ctx) // the *OutputError that stopped it, or err
 	}
 	s.Elapsed = time.Since(start)
 	return s, nil
