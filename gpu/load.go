@@ -25,11 +25,14 @@ func PluginPath() string {
 	return filepath.Join(filepath.Dir(exe), PluginName)
 }
 
+// libraryEnv names the driver library in place of DriverLibrary.
+const libraryEnv = "CORESCALE_CUDA_LIBRARY"
+
 // Library returns the driver library to probe: DriverLibrary, or
 // $CORESCALE_CUDA_LIBRARY, which tests and CI point at a missing file to
 // check the machine without a driver.
 func Library() string {
-	if l := os.Getenv("CORESCALE_CUDA_LIBRARY"); l != "" {
+	if l := os.Getenv(libraryEnv); l != "" {
 		return l
 	}
 	return DriverLibrary
@@ -70,9 +73,16 @@ func Reason(err error) string {
 func Find() (Driver, error) {
 	p := ProbeDriver(Library())
 	if p.Err != nil {
-		advice := "install the NVIDIA driver (520 or newer) on a machine with an NVIDIA GPU"
-		if p.Library {
+		var advice string
+		switch {
+		case p.Library:
 			advice = "this machine's driver sees no usable GPU"
+		case os.Getenv(libraryEnv) != "":
+			// The user chose the file: installing a driver would not
+			// change what it is. The error names it already.
+			advice = "set by " + libraryEnv + ": point it at the NVIDIA driver's " + DriverLibrary + ", or unset it to use the system's"
+		default:
+			advice = "install the NVIDIA driver (520 or newer) on a machine with an NVIDIA GPU"
 		}
 		return nil, unavailable("%v (%s)", p.Err, advice)
 	}
