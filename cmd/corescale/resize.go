@@ -34,10 +34,20 @@ Where the results go:
    --out FILE         with exactly one input file, when FILE exists or has an
                       extension (thumb.jpg); end it with / to mean a folder
    An output name keeps the input's name with the extension of the format
-   written (photo.gif becomes photo.png). An existing output is skipped unless
-   --overwrite; an input is never written over, even when --out is its folder.
+   written (photo.gif becomes photo.png). --format keep writes JPEG for JPEG
+   inputs and PNG for all others, WebP too (so photo.webp never takes the name
+   of photo.jpg's output; --format jpeg for WebP photographs). An existing
+   output is skipped unless --overwrite, also one that another run writes
+   meanwhile; an input is never written over, even when --out is its folder.
    Outputs appear whole or not at all: each is written to a hidden temporary
    file and renamed into place.
+
+   Results are never taken as inputs, so a command can be run again: an input
+   folder that is the output folder or inside it is skipped (with a note), and
+   so is a file named as input that is another input's output (photos/b.png
+   for photos/b.jpg with --format png --out photos; with --verbose, a note).
+   A link to a folder is followed when named as an input; inside a folder it
+   is not (--verbose notes it), as it could lead back up the tree.
 
 The size, --size WxH, Wx or xH (a side left out follows the aspect ratio):
    --fit contain      fit inside WxH, keeping the aspect ratio (the default)
@@ -52,8 +62,12 @@ by default; --linear resizes in linear light instead, which keeps fine
 patterns (text, grids, foliage) from turning darker, at some cost in speed.
 JPEG photos are resized in their own YCbCr planes, 16-bit images at 16 bits.
 
-A file that cannot be read, decoded or written is reported on stderr as
-"corescale: PATH: reason" and the batch goes on. Inputs over --max-pixels are
+A file that cannot be read, decoded or written, or an input that is missing
+or not a file or folder, is reported on stderr as "corescale: PATH: reason"
+and the batch goes on. A name that holds control characters or is not UTF-8
+is printed quoted, "like\nthis". An output folder that cannot be written is
+reported once, before any file is read; one that fills up, or becomes
+read-only, stops the batch with one message. Inputs over --max-pixels are
 refused from their header, before any pixel is decoded. Ctrl-C stops the batch
 without leaving partial files (a second Ctrl-C kills it at once, which may
 leave a hidden temporary file). On a terminal a progress line shows on stderr;
@@ -65,8 +79,9 @@ Examples:
    corescale resize --size x1080 --no-enlarge --fast --out small/ big.tif
    corescale resize --size 1200x800 --out cover.jpg --quality 90 photo.jpg
 
-Exit status: 0 every file done or skipped, 1 a file failed or the batch was
-interrupted, 2 bad usage or bad input (nothing written).`
+Exit status: 0 every file done or skipped, 1 a file failed, the output cannot
+be written or the batch was interrupted, 2 bad usage or no input that can be
+read (nothing written).`
 
 func resizeCommand() *cli.Command {
 	const (
@@ -90,8 +105,8 @@ func resizeCommand() *cli.Command {
 		Description:     resizeDescription,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Category: outputs, Usage: "write to `PATH`: a folder, or a file name for one input (required)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(imagefile.Keep), Usage: "output `FORMAT`: jpeg, png, or keep (JPEG stays JPEG, the rest become PNG)"},
-			&cli.IntFlag{Name: "quality", Category: outputs, Value: imagefile.DefaultQuality, Usage: "JPEG `QUALITY`, 1 to 100"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(imagefile.Keep), Usage: "output `FORMAT`: jpeg, png, or keep (JPEG stays JPEG; PNG, GIF, BMP, TIFF and WebP become PNG)"},
+			&cli.IntFlag{Name: "quality", Category: outputs, Value: imagefile.DefaultQuality, Usage: "JPEG `QUALITY`, 1 to 100 (PNG is lossless: a warning when all outputs are PNG)"},
 			&cli.BoolFlag{Name: "overwrite", Category: outputs, Usage: "replace existing outputs (never an input)"},
 			&cli.StringFlag{Name: "size", Aliases: []string{"s"}, Category: sizes, Usage: "output `WxH`, Wx or xH, in pixels (required)"},
 			&cli.StringFlag{Name: "fit", Category: sizes, Value: string(thumbnail.Contain), Usage: "`HOW` to meet WxH: contain, cover or fill"},
@@ -132,6 +147,15 @@ func resizeAction(c *cli.Context) error {
 	batch, err := thumbnail.Plan(s.inputs, s.out, s.format)
 	if err != nil {
 		return &usageError{err}
+	}
+	// Before any input is read: a folder that takes no files is one
+	// message, not one per file after decoding each.
+	if err := batch.CheckOutput(s.opt.Overwrite); err != nil {
+		return err
+	}
+	if c.IsSet("quality") && batch.Format() == imagefile.PNG {
+		// Harmless, so not refused; but the user expects it to matter.
+		fmt.Fprintf(c.App.ErrWriter, "corescale: warning: --quality applies to JPEG only, and the outputs are PNG\n")
 	}
 	s.request.Job = backend.ResizeJob(s.engine, batch.Bytes())
 	choice, err := choose(s.request)
@@ -219,17 +243,31 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 	if s.verbose {
 		say("corescale: %s; %d files\n", s.why, batch.Files())
 	}
-	if batch.Len() == 0 && !s.quiet {
-		say("corescale: no image files in %s (folders are searched for %s)\n", strings.Join(s.inputs, ", "), thumbnail.Extensions)
+	q := thumbnail.QuotePath
+	skippedFolder := false
+	for _, n := range batch.Notes() {
+		// A whole input folder left out is always said; a file or a link
+		// left out only with --verbose, as a skip is.
+		if n.Kind == thumbnail.OutputFolder && !s.quiet || s.verbose {
+			say("corescale: %s\n", n)
+			skippedFolder = skippedFolder || n.Kind == thumbnail.OutputFolder
+		}
+	}
+	if batch.Len() == 0 && !s.quiet && !skippedFolder {
+		names := make([]string, len(s.inputs))
+		for i, in := range s.inputs {
+			names[i] = q(in)
+		}
+		say("corescale: no image files in %s (folders are searched for %s)\n", strings.Join(names, ", "), thumbnail.Extensions)
 	}
 	s.opt.OnResult = func(r thumbnail.Result) {
 		switch {
 		case r.Status == thumbnail.Failed:
 			say("corescale: %v\n", r.Err)
 		case s.verbose && r.Status == thumbnail.Done:
-			say("corescale: %s → %s: %d×%d to %d×%d\n", r.Input, r.Output, r.SrcW, r.SrcH, r.W, r.H)
+			say("corescale: %s → %s: %d×%d to %d×%d\n", q(r.Input), q(r.Output), r.SrcW, r.SrcH, r.W, r.H)
 		case s.verbose && r.Status == thumbnail.Skipped:
-			say("corescale: %s: skipped, %s exists (--overwrite replaces it)\n", r.Input, r.Output)
+			say("corescale: %s: skipped, %s exists (--overwrite replaces it)\n", q(r.Input), q(r.Output))
 		}
 		finished++
 		if !s.quiet {
@@ -257,7 +295,10 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		}
 		say("%s\n", line)
 	}
+	var full *thumbnail.OutputError
 	switch {
+	case errors.As(err, &full):
+		return fmt.Errorf("%w; stopped with %d files not done, no partial outputs were left", err, sum.NotDone)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("interrupted: %d files not done; no partial outputs were left", sum.NotDone)
 	case err != nil:

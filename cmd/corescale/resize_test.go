@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -476,4 +479,229 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestResizeQuotesNames: a file name with a newline or an escape sequence
+// is printed quoted, in failures and in --verbose lines alike, so it can
+// neither split a message nor reach the terminal; ordinary names are not.
+func TestResizeQuotesNames(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	bad := filepath.Join(in, "evil\n\x1b[2Jname.png")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("\x89PNG\r\n\x1a\nbroken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writePNG(t, filepath.Join(in, "red\x1b[31m.png"), 20, 10, 1)
+	writePNG(t, filepath.Join(in, "plain name.png"), 20, 10, 2)
+	out := filepath.Join(dir, "out")
+	_, stderr, code := runCLI("", "resize", "--verbose", "--size", "10x", "--out", out, in)
+	if code != 1 || strings.Contains(stderr, "\x1b") {
+		t.Errorf("exit %d, stderr %q: want 1 and no escape character", code, stderr)
+	}
+	for _, want := range []string{
+		"corescale: " + strconv.Quote(bad) + ": ",
+		"corescale: " + strconv.Quote(filepath.Join(in, "red\x1b[31m.png")) + " → " + strconv.Quote(filepath.Join(out, "red\x1b[31m.png")) + ": ",
+		"corescale: " + filepath.Join(in, "plain name.png") + " → " + filepath.Join(out, "plain name.png") + ": ",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not hold %q", stderr, want)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if !strings.HasPrefix(line, "corescale: ") && !strings.HasPrefix(line, "done ") {
+			t.Errorf("a message split: line %q", line)
+		}
+	}
+}
+
+// TestResizeLinkedFolder names a link to a folder, without a trailing
+// slash: it is walked as the folder.
+func TestResizeLinkedFolder(t *testing.T) {
+	dir := t.TempDir()
+	writePNG(t, filepath.Join(dir, "photos", "a.png"), 20, 10, 1)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "photos"), link); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI("", "resize", "--size", "10x", "--out", filepath.Join(dir, "out"), link)
+	if code != 0 || !strings.Contains(stderr, "done 1, skipped 0, failed 0") {
+		t.Errorf("exit %d, stderr %q; want the folder's file done", code, stderr)
+	}
+}
+
+// TestResizeBadInputsAmongGood: a missing file and a FIFO among good
+// inputs are reported and the rest is done, exit 1; all inputs missing is
+// still bad usage.
+func TestResizeBadInputsAmongGood(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.png")
+	writePNG(t, good, 20, 10, 1)
+	missing, fifo := filepath.Join(dir, "missing.png"), filepath.Join(dir, "fifo.png")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	_, stderr, code := runCLI("", "resize", "--size", "10x", "--out", out, missing, good, fifo)
+	for _, want := range []string{
+		"corescale: " + missing + ": stat: no such file or directory\n",
+		"corescale: " + fifo + ": not a file or folder\n",
+		"done 1, skipped 0, failed 2",
+		"corescale: 2 of 3 inputs failed\n",
+	} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
+		}
+	}
+	if got := files(t, out); strings.Join(got, " ") != "good.png" {
+		t.Errorf("outputs %q", got)
+	}
+	_, stderr, code = runCLI("", "resize", "--size", "10x", "--out", out, missing, fifo)
+	if code != 2 || !strings.Contains(stderr, "missing.png: stat: no such file or directory (and 1 more inputs that cannot be read)") {
+		t.Errorf("all bad: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestResizeOutputNotWritable: an output folder that cannot be written
+// gives one message before any input is decoded, not one per file.
+func TestResizeOutputNotWritable(t *testing.T) {
+	dir := t.TempDir()
+	var inputs []string
+	for i := range 5 {
+		p := filepath.Join(dir, fmt.Sprintf("%d.png", i))
+		writePNG(t, p, 20, 10, i)
+		inputs = append(inputs, p)
+	}
+	outs := map[string]string{}
+	if runtime.GOOS == "linux" {
+		// /proc takes no new folder, whoever runs the test.
+		outs["/proc/corescale-test/out"] = "corescale: cannot write to /proc/corescale-test/out: no such file or directory\n"
+	}
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		outs[ro] = "corescale: cannot write to " + ro + ": permission denied\n"
+	}
+	for out, want := range outs {
+		_, stderr, code := runCLI("", append([]string{"resize", "--size", "10x", "--out", out}, inputs...)...)
+		if code != 1 || stderr != want {
+			t.Errorf("--out %s: exit %d, stderr %q; want 1 and %q", out, code, stderr, want)
+		}
+	}
+}
+
+// TestResizeRerun runs the same command twice where the inputs name the
+// outputs of the first run: the glob that now holds the output folder,
+// and the input folder as the output with another format. The second run
+// skips, and fails nothing.
+func TestResizeRerun(t *testing.T) {
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "photos")
+	writePNG(t, filepath.Join(photos, "a.png"), 40, 30, 1)
+	writeJPEG(t, filepath.Join(photos, "b.jpg"), 40, 30)
+	glob := func() []string {
+		m, err := filepath.Glob(filepath.Join(photos, "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	thumbs := filepath.Join(photos, "thumbs")
+	for run := range 2 {
+		_, stderr, code := runCLI("", append([]string{"resize", "--size", "10x", "--out", thumbs}, glob()...)...)
+		want := "done 2, skipped 0, failed 0"
+		if run == 1 {
+			want = "corescale: " + thumbs + ": skipped, it is the output folder\ndone 0, skipped 2, failed 0"
+		}
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Errorf("--out thumbs, run %d: exit %d, stderr %q; want 0 and %q", run, code, stderr, want)
+		}
+	}
+	os.RemoveAll(thumbs)
+	for run := range 2 {
+		_, stderr, code := runCLI("", append([]string{"resize", "--verbose", "--format", "png", "--size", "10x", "--out", photos}, glob()...)...)
+		// a.png is its own output either way.
+		want := "corescale: " + filepath.Join(photos, "b.png") + ": skipped, it is the output of " + filepath.Join(photos, "b.jpg") + "\n"
+		if run == 0 {
+			want = "done 1, skipped 0, failed 1"
+		}
+		if code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "a.png would overwrite its input") {
+			t.Errorf("--format png --out photos, run %d: exit %d, stderr %q; want 1 and %q", run, code, stderr, want)
+		}
+		if run == 1 && !strings.Contains(stderr, "done 0, skipped 1, failed 1") {
+			t.Errorf("second run: stderr %q", stderr)
+		}
+	}
+}
+
+// TestResizeKeepWebP: --format keep writes a WebP as PNG, lossy or not,
+// so photo.webp never takes photo.jpg's output name, as --help says.
+func TestResizeKeepWebP(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	writeJPEG(t, filepath.Join(in, "photo.jpg"), 40, 30)
+	webp, err := os.ReadFile(filepath.Join("..", "..", "internal", "imagefile", "testdata", "lossy.webp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "photo.webp"), webp, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := runCLI("", "resize", "--quiet", "--size", "10x", "--out", out, in); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := files(t, out); strings.Join(got, " ") != "photo.jpg photo.png" {
+		t.Errorf("outputs %q", got)
+	}
+	help, _, _ := runCLI("", "resize", "--help")
+	if !strings.Contains(help, "WebP become PNG") {
+		t.Errorf("--help does not say what keep makes of WebP:\n%s", help)
+	}
+}
+
+// TestResizeQualityWithPNG: --quality with PNG outputs does nothing, and
+// says so; the outputs are written all the same.
+func TestResizeQualityWithPNG(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writePNG(t, in, 20, 10, 1)
+	for _, args := range [][]string{
+		{"--format", "png", "--quality", "90", "--out", filepath.Join(dir, "out")},
+		{"--quality", "90", "--out", filepath.Join(dir, "thumb.png")},
+	} {
+		_, stderr, code := runCLI("", append(append([]string{"resize", "--quiet", "--size", "10x"}, args...), in)...)
+		if code != 0 || stderr != "corescale: warning: --quality applies to JPEG only, and the outputs are PNG\n" {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	// JPEG, or keep with inputs that may be JPEG: no warning.
+	for _, format := range []string{"jpeg", "keep"} {
+		if _, stderr, code := runCLI("", "resize", "--quiet", "--size", "10x", "--format", format, "--quality", "90", "--out", filepath.Join(dir, "out-"+format), in); code != 0 || stderr != "" {
+			t.Errorf("--format %s: exit %d, stderr %q", format, code, stderr)
+		}
+	}
+}
+
+// writeJPEG writes a w×h JPEG.
+func writeJPEG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i * 7)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -94,6 +94,10 @@ func (e *OutputError) Error() string {
 
 func (e *OutputError) Unwrap() error { return e.Err }
 
+// QuotePath returns path as messages print it: as it is, or quoted when
+// it would not print as itself (see quote).
+func QuotePath(path string) string { return quote(path) }
+
 // quote returns path as it is when it prints as itself, and otherwise
 // quoted as strconv.Quote does: when it holds a newline or another
 // control character (an escape sequence would reach the terminal), a

@@ -158,15 +158,41 @@ func (o *outputs) writeFailed(err error) (Status, bool) {
 // CheckOutput makes sure that files can be created where the batch
 // writes, before any input is read: it creates the output folder and a
 // temporary file in it, then removes both (the folder only if it made
-// it). The error is an *OutputError.
-func (b *Batch) CheckOutput() error {
+// it). A folder that takes no files is no error when no file would be
+// written to it: every output is there already, by its name, and
+// overwrite is off. The error is an *OutputError.
+func (b *Batch) CheckOutput(overwrite bool) error {
 	if len(b.jobs) == 0 {
 		return nil
 	}
-	if err := probeDir(b.outRoot()); err != nil {
-		return &OutputError{Dir: b.outRoot(), Err: err}
+	err := probeDir(b.outRoot())
+	if err == nil || !overwrite && b.allOutputsExist() {
+		return nil
 	}
-	return nil
+	return &OutputError{Dir: b.outRoot(), Err: err}
+}
+
+// allOutputsExist reports whether every job's output, as its name
+// predicts it, exists.
+func (b *Batch) allOutputsExist() bool {
+	for i := range b.jobs {
+		j := &b.jobs[i]
+		f := b.format
+		if b.single {
+			f = b.fixed
+		}
+		if f == "" || f == imagefile.Keep {
+			name, ok := predictName(filepath.Base(j.in), imagefile.Keep)
+			if !ok {
+				return false
+			}
+			f = extFormat(filepath.Ext(name))
+		}
+		if _, err := os.Lstat(b.outputPath(j, f)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // outRoot is the folder every output goes in or below.

@@ -98,7 +98,7 @@ func TestOutputNotWritable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.CheckOutput(); err != nil {
+	if err := b.CheckOutput(false); err != nil {
 		t.Fatalf("a folder that can be made: %v", err)
 	}
 	if got := tree(t, dir); !reflect.DeepEqual(got, []string{"a.png"}) {
@@ -114,16 +114,35 @@ func TestOutputNotWritable(t *testing.T) {
 	if err := os.Mkdir(ro, 0o555); err != nil {
 		t.Fatal(err)
 	}
+	defer os.Chmod(ro, 0o755) // for TempDir's cleanup
 	for _, out := range []string{ro, filepath.Join(ro, "sub"), filepath.Join(ro, "one.png")} {
 		b, err := Plan([]string{filepath.Join(dir, "a.png")}, out, imagefile.Keep)
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = b.CheckOutput()
+		err = b.CheckOutput(false)
 		var oe *OutputError
 		if !errors.As(err, &oe) || !errors.Is(err, fs.ErrPermission) || err.Error() != "cannot write to "+ro+": permission denied" && err.Error() != "cannot write to "+filepath.Join(ro, "sub")+": permission denied" {
 			t.Errorf("--out %s: %v", out, err)
 		}
+	}
+	// Nothing to write there: every output exists, and no Overwrite.
+	if err := os.Chmod(ro, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ro, "a.png"), []byte("done before"))
+	if err := os.Chmod(ro, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	b, err = Plan([]string{filepath.Join(dir, "a.png")}, ro, imagefile.Keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CheckOutput(false); err != nil {
+		t.Errorf("every output there: %v", err)
+	}
+	if err := b.CheckOutput(true); err == nil {
+		t.Error("every output there, to be overwritten: no error")
 	}
 }
 
