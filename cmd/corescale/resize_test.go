@@ -559,7 +559,7 @@ func TestResizeBadInputsAmongGood(t *testing.T) {
 		t.Errorf("outputs %q", got)
 	}
 	_, stderr, code = runCLI("", "resize", "--size", "10x", "--out", out, missing, fifo)
-	if code != 2 || !strings.Contains(stderr, "missing.png: stat: no such file or directory (and 1 more inputs that cannot be read)") {
+	if code != 2 || !strings.Contains(stderr, "missing.png: stat: no such file or directory (and 1 more input that cannot be read)") {
 		t.Errorf("all bad: exit %d, stderr %q", code, stderr)
 	}
 }

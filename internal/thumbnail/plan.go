@@ -225,6 +225,8 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 	switch {
 	case len(bad) == 1 && len(inputs) == 1:
 		return nil, &PlanError{bad[0]}
+	case len(bad) == 2 && len(inputs) == 2:
+		return nil, &PlanError{fmt.Errorf("%w (and 1 more input that cannot be read)", bad[0])}
 	case len(bad) == len(inputs):
 		return nil, &PlanError{fmt.Errorf("%w (and %d more inputs that cannot be read)", bad[0], len(bad)-1)}
 	}
