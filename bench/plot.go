@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"github.com/corescale/corescale"
 	"image/color"
@@ -19,33 +20,37 @@ import (
 // WritePlots writes PNGs into dir (made if missing) and returns their paths:
 // per workload, speedup-WORKLOAD.png (measured speedup against workers, the
 // ideal line and the fitted Amdahl curve) and throughput-WORKLOAD.png (a bar
-// per backend). Emulated backends are left out.
+// per backend). Emulated backends are left out. A plot that fails does not
+// stop the others: the error joins every failure, and the paths are those
+// written.
 func (r *Report) WritePlots(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	var files []string
+	var errs []error
 	for _, name := range r.Config.Workloads {
-		if p, err := r.speedupPlot(name); err != nil {
-			return files, fmt.Errorf("plot of %s: %w", name, err)
-		} else if p != nil {
-			f := filepath.Join(dir, "speedup-"+name+".png")
-			if err := savePNG(p, f); err != nil {
-				return files, err
+		for _, kind := range []struct {
+			prefix string
+			make   func(string) (*plot.Plot, error)
+		}{{"speedup-", r.speedupPlot}, {"throughput-", r.throughputPlot}} {
+			p, err := kind.make(name)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("plot of %s: %w", name, err))
+				continue
 			}
-			files = append(files, f)
-		}
-		if p, err := r.throughputPlot(name); err != nil {
-			return files, fmt.Errorf("plot of %s: %w", name, err)
-		} else if p != nil {
-			f := filepath.Join(dir, "throughput-"+name+".png")
+			if p == nil {
+				continue
+			}
+			f := filepath.Join(dir, kind.prefix+name+".png")
 			if err := savePNG(p, f); err != nil {
-				return files, err
+				errs = append(errs, err)
+				continue
 			}
 			files = append(files, f)
 		}
 	}
-	return files, nil
+	return files, errors.Join(errs...)
 }
 
 func savePNG(p *plot.Plot, path string) error {

@@ -279,6 +279,8 @@ func TestSelectWorkloads(t *testing.T) {
 		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32}, false},
 		{[]string{"resize"}, []string{ResizeLarge, ResizeLargeFast, ResizeSmall, ResizeSmallFast}, false},
 		{[]string{"nope"}, nil, true},
+		{[]string{"prime", ""}, nil, true},
+		{[]string{" "}, nil, true},
 	}
 	for _, tt := range tests {
 		got, err := SelectWorkloads(tt.in)

@@ -116,7 +116,8 @@ func SizesFor(name string) (Sizes, error) {
 }
 
 // SelectWorkloads expands a list of workload names and kinds (prime, resize,
-// thumbnail) into workload names in run order; an empty list is all of them.
+// thumbnail) into workload names in run order; an empty list is all of them,
+// an empty name in a list an error.
 func SelectWorkloads(list []string) ([]string, error) {
 	if len(list) == 0 {
 		return WorkloadNames, nil
@@ -124,6 +125,10 @@ func SelectWorkloads(list []string) ([]string, error) {
 	want := map[string]bool{}
 	for _, s := range list {
 		s = strings.TrimSpace(s)
+		if s == "" {
+			// Not "all": an empty item in a list is a slip.
+			return nil, fmt.Errorf("empty workload name in %q", strings.Join(list, ","))
+		}
 		found := false
 		for _, n := range WorkloadNames {
 			if n == s || kindOf(n) == s || s == "all" {

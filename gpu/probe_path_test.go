@@ -13,8 +13,9 @@ import (
 
 // unblocked runs f, which reads lib, and fails the test if it does not
 // return: a dlopen of a FIFO blocks in open(2) until a writer comes. On a
-// hang the writer end is opened and closed, which lets the blocked open
-// return, so the test process is not left with a stuck thread.
+// hang the writer end is opened and closed until f returns (each open of
+// the FIFO blocks anew), so the test process is not left with a stuck
+// thread.
 func unblocked[T any](t *testing.T, lib string, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
@@ -23,13 +24,16 @@ func unblocked[T any](t *testing.T, lib string, f func() T) T {
 	case v := <-done:
 		return v
 	case <-time.After(30 * time.Second):
-		if f, err := os.OpenFile(lib, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
+		for {
+			if f, err := os.OpenFile(lib, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
+			select {
+			case <-done:
+				t.Fatalf("reading %s blocked until a writer opened it", lib)
+			case <-time.After(10 * time.Millisecond):
+			}
 		}
-		<-done
-		t.Fatalf("reading %s blocked until a writer opened it", lib)
-		var zero T
-		return zero
 	}
 }
 
