@@ -32,35 +32,48 @@ func (r *raster16) Row(y int) []uint16 {
 // exact as the 8-bit engine at 256 times the resolution. The fast mode's
 // pre-reduce is not applied at this depth: it would trade away the
 // precision the caller asked for.
-func (e *Engine) resize16(dst, src *raster16) error {
-	if dst.Channels != src.Channels || src.Channels < 1 || src.Channels > 4 {
-		return fmt.Errorf("resize: %d channels into %d: want the same, 1 to 4", src.Channels, dst.Channels)
+func (e *Engine) resize16(dst *raster16, src *source[uint16]) error {
+	if dst.Channels != src.channels || src.channels < 1 || src.channels > 4 {
+		return fmt.Errorf("resize: %d channels into %d: want the same, 1 to 4", src.channels, dst.Channels)
 	}
-	if src.Width <= 0 || src.Height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
-		return fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
+	if src.width <= 0 || src.height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
+		return fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", src.width, src.height, dst.Width, dst.Height)
 	}
 	if e.filter == corescale.Nearest {
-		ch := src.Channels
-		xs := resample.NearestIndices(0, float64(src.Width), dst.Width, src.Width)
-		ys := resample.NearestIndices(0, float64(src.Height), dst.Height, src.Height)
+		ch := src.channels
+		xs := resample.NearestIndices(0, float64(src.width), dst.Width, src.width)
+		ys := resample.NearestIndices(0, float64(src.height), dst.Height, src.height)
+		rd := src.reader()
 		for y := range dst.Height {
-			in, out := src.Row(ys[y]), dst.Row(y)
+			in, out := rd.row(ys[y]), dst.Row(y)
 			for x, sx := range xs {
 				copy(out[x*ch:x*ch+ch], in[sx*ch:sx*ch+ch])
 			}
 		}
 		return nil
 	}
-	th := e.table(src.Width, 0, float64(src.Width), dst.Width)
-	tv := e.table(src.Height, 0, float64(src.Height), dst.Height)
+	th := e.table(src.width, 0, float64(src.width), dst.Width)
+	tv := e.table(src.height, 0, float64(src.height), dst.Height)
+	verticalCost := dst.Width * dst.Channels * tv.Stride
+	if copies(th) {
+		// The horizontal pass would copy every sample, so the vertical
+		// pass reads the source itself, through a window of its rows
+		// rather than an intermediate the size of the image.
+		e.windowRows(dst.Height, verticalCost, func(y0, y1 int) {
+			win := newWindow(src, 2*tv.Stride)
+			vertical16(dst, tv, y0, y1, win.load, win.row)
+		})
+		return nil
+	}
 	first := int(tv.Start[0])
 	last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
-	tmp := newRaster16(dst.Width, last-first, src.Channels)
+	tmp := newRaster16(dst.Width, last-first, src.channels)
 	perRow := dst.Width * dst.Channels * th.Stride
 	e.rows(tmp.Height, perRow, func(y0, y1 int) {
+		rd := src.reader()
 		for y := y0; y < y1; y++ {
-			in, out := src.Row(first+y), tmp.Row(y)
-			ch := src.Channels
+			in, out := rd.row(first+y), tmp.Row(y)
+			ch := src.channels
 			for x := range th.Out {
 				start, _, w := th.Taps(x)
 				px := in[start*ch : (start+len(w))*ch]
@@ -70,27 +83,36 @@ func (e *Engine) resize16(dst, src *raster16) error {
 			}
 		}
 	})
-	e.rows(dst.Height, dst.Width*dst.Channels*tv.Stride, func(y0, y1 int) {
-		n := tmp.Width * tmp.Channels
-		acc := make([]int64, n)
-		for y := y0; y < y1; y++ {
-			start, _, w := tv.Taps(y)
-			for i := range acc {
-				acc[i] = half
-			}
-			for j, k := range w {
-				in := tmp.Row(start - first + j)
-				for i, v := range in {
-					acc[i] += int64(v) * int64(k)
-				}
-			}
-			out := dst.Row(y)
-			for i, s := range acc {
-				out[i] = clip16(s)
-			}
-		}
+	e.rows(dst.Height, verticalCost, func(y0, y1 int) {
+		vertical16(dst, tv, y0, y1, nil, func(i int) []uint16 { return tmp.Row(i - first) })
 	})
 	return nil
+}
+
+// vertical16 is the vertical pass at 16 bits for output rows [y0, y1) of
+// dst: each output sums the rows row(start…) that its taps weigh, after
+// load(start, end), when given, has made rows [start, end) readable.
+func vertical16(dst *raster16, tv *resample.Table, y0, y1 int, load func(start, end int), row func(i int) []uint16) {
+	acc := make([]int64, dst.Width*dst.Channels)
+	for y := y0; y < y1; y++ {
+		start, _, w := tv.Taps(y)
+		if load != nil {
+			load(start, start+len(w))
+		}
+		for i := range acc {
+			acc[i] = half
+		}
+		for j, k := range w {
+			in := row(start + j)
+			for i, v := range in {
+				acc[i] += int64(v) * int64(k)
+			}
+		}
+		out := dst.Row(y)
+		for i, s := range acc {
+			out[i] = clip16(s)
+		}
+	}
 }
 
 // sum16 weighs every step-th sample of px, from the first, by w.
@@ -107,42 +129,6 @@ func clip16(s int64) uint16 {
 		return 0
 	}
 	return uint16(min(s>>fixedBits, 65535))
-}
-
-// fromImage16 returns a 16-bit image as a raster16 — gray as one channel,
-// opaque colour as RGB, translucent as premultiplied RGBA — and false for
-// images of 8 bits or fewer.
-func fromImage16(img image.Image) (*raster16, bool) {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	switch m := img.(type) {
-	case *image.Gray16:
-		r := newRaster16(w, h, 1)
-		for y := range h {
-			in, out := m.Pix[y*m.Stride:y*m.Stride+2*w], r.Row(y)
-			for x := range out {
-				out[x] = uint16(in[2*x])<<8 | uint16(in[2*x+1])
-			}
-		}
-		return r, true
-	case *image.RGBA64, *image.NRGBA64:
-		opaque := img.(interface{ Opaque() bool }).Opaque()
-		ch := 4
-		if opaque {
-			ch = 3
-		}
-		r := newRaster16(w, h, ch)
-		for y := range h {
-			out := r.Row(y)
-			for x := range w {
-				// RGBA64At premultiplies NRGBA64 and leaves RGBA64 as is.
-				c := color.RGBA64Model.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.RGBA64)
-				copy(out[x*ch:], []uint16{c.R, c.G, c.B, c.A}[:ch])
-			}
-		}
-		return r, true
-	}
-	return nil, false
 }
 
 // toImage16 returns r as a 16-bit image: gray, opaque RGBA64, or NRGBA64
@@ -194,23 +180,26 @@ func toImage16(r *raster16) image.Image {
 
 // ResizeImage returns img resized to w×h: 16-bit images at 16 bits, JPEG's
 // YCbCr as YCbCr (unless in linear light, which needs RGB), all others at 8
-// bits as FromImage and ToImage convert them.
+// bits as FromImage and ToImage convert them. It reads img's pixels a row
+// at a time, converting each as the horizontal pass takes it, and holds no
+// converted copy of the whole image: beyond img it needs the intermediate
+// between the passes and the result (see ResizeBytes).
 func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
 	if m, ok := img.(*image.YCbCr); ok && !e.linear {
 		if out, ok, err := e.resizeYCbCr(m, w, h); ok {
 			return out, err
 		}
 	}
-	if src, ok := fromImage16(img); ok {
-		dst := newRaster16(w, h, src.Channels)
+	if src, ok := imageSource16(img); ok {
+		dst := newRaster16(w, h, src.channels)
 		if err := e.resize16(dst, src); err != nil {
 			return nil, err
 		}
 		return toImage16(dst), nil
 	}
-	src := FromImage(img)
-	dst := corescale.NewRaster(w, h, src.Channels)
-	if err := e.Resize(dst, src); err != nil {
+	src := imageSource(img)
+	dst := corescale.NewRaster(w, h, src.channels)
+	if err := e.resize(dst, src); err != nil {
 		return nil, err
 	}
 	return ToImage(dst), nil

@@ -10,7 +10,11 @@
 // rest with the real filter — Pillow's reducing_gap, libvips' gap.
 //
 // Engine implements corescale.Resizer on Rasters; Image converts Go images
-// to and from Rasters.
+// to and from Rasters. Engine.ResizeImage resizes a Go image without
+// converting it whole: the passes read its own pixels a row at a time,
+// converting each row as they take it (see source.go), so a decoded image
+// is never held twice; Engine.ResizeBytes says how much memory it needs
+// beyond the image.
 //
 // It must not import gpu/, bench/, cmd/, internal/backend or
 // internal/thumbnail: the GPU engine and the pipelines sit beside and above

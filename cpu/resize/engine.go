@@ -79,19 +79,24 @@ func New(opt Options) (*Engine, error) {
 
 // Resize implements corescale.Resizer.
 func (e *Engine) Resize(dst, src *corescale.Raster) error {
-	if dst.Channels != src.Channels {
-		return fmt.Errorf("resize: %d channels into %d", src.Channels, dst.Channels)
+	return e.resize(dst, rasterSource(src))
+}
+
+// resize is Resize from any 8-bit source.
+func (e *Engine) resize(dst *corescale.Raster, src *source[uint8]) error {
+	if dst.Channels != src.channels {
+		return fmt.Errorf("resize: %d channels into %d", src.channels, dst.Channels)
 	}
-	if src.Width <= 0 || src.Height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
-		return fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
+	if src.width <= 0 || src.height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
+		return fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", src.width, src.height, dst.Width, dst.Height)
 	}
-	if src.Channels < 1 || src.Channels > 4 {
-		return fmt.Errorf("resize: %d channels: want 1 to 4", src.Channels)
+	if src.channels < 1 || src.channels > 4 {
+		return fmt.Errorf("resize: %d channels: want 1 to 4", src.channels)
 	}
 	if e.linear && e.filter != corescale.Nearest {
 		return e.resizeLinear(dst, src)
 	}
-	box := [4]float64{0, 0, float64(src.Width), float64(src.Height)}
+	box := [4]float64{0, 0, float64(src.width), float64(src.height)}
 	if e.filter == corescale.Nearest {
 		e.nearest(dst, src, box)
 		return nil
@@ -99,10 +104,10 @@ func (e *Engine) Resize(dst, src *corescale.Raster) error {
 	if e.fast {
 		// As Pillow's reducing_gap: the largest integer factor that
 		// leaves the image at least gap times the output, per axis.
-		fx := max(int(float64(src.Width)/float64(dst.Width)/e.gap), 1)
-		fy := max(int(float64(src.Height)/float64(dst.Height)/e.gap), 1)
+		fx := max(int(float64(src.width)/float64(dst.Width)/e.gap), 1)
+		fy := max(int(float64(src.height)/float64(dst.Height)/e.gap), 1)
 		if fx > 1 || fy > 1 {
-			src = e.reduce(src, fx, fy)
+			src = rasterSource(e.reduce(src, fx, fy))
 			box = [4]float64{0, 0, box[2] / float64(fx), box[3] / float64(fy)}
 		}
 	}
@@ -125,29 +130,55 @@ func (e *Engine) table(in int, in0, in1 float64, out int) *resample.Table {
 // resample resizes the span box of src into dst: a horizontal pass over
 // the source rows the vertical pass will read, then the vertical pass. Like
 // Pillow, it skips a pass that would change nothing.
-func (e *Engine) resample(dst, src *corescale.Raster, box [4]float64) {
-	copies := e.kernel.Interpolating()
-	needH := dst.Width != src.Width || box[0] != 0 || box[2] != float64(dst.Width) || !copies
-	needV := dst.Height != src.Height || box[1] != 0 || box[3] != float64(dst.Height) || !copies
-	th := e.table(src.Width, box[0], box[2], dst.Width)
-	tv := e.table(src.Height, box[1], box[3], dst.Height)
+func (e *Engine) resample(dst *corescale.Raster, src *source[uint8], box [4]float64) {
+	th := e.table(src.width, box[0], box[2], dst.Width)
+	tv := e.table(src.height, box[1], box[3], dst.Height)
+	needH, needV := !copies(th), !copies(tv)
 	switch {
 	case needH && needV:
 		first := int(tv.Start[0])
 		last := int(tv.Start[dst.Height-1] + tv.Count[dst.Height-1])
-		tmp := e.intermediate(dst.Width, last-first, src.Channels)
+		tmp := e.intermediate(dst.Width, last-first, src.channels)
 		defer e.scratch.Put(tmp)
 		e.rows(tmp.Height, passCost(dst, th), func(y0, y1 int) { horizontal(tmp, src, th, first, y0, y1) })
 		e.rows(dst.Height, passCost(dst, tv), func(y0, y1 int) { vertical(dst, tmp, tv, first, y0, y1) })
 	case needH:
 		e.rows(dst.Height, passCost(dst, th), func(y0, y1 int) { horizontal(dst, src, th, 0, y0, y1) })
+	case needV && src.inPlace():
+		in := &corescale.Raster{Pix: src.pix, Width: src.width, Height: src.height, Stride: src.stride, Channels: src.channels}
+		e.rows(dst.Height, passCost(dst, tv), func(y0, y1 int) { vertical(dst, in, tv, 0, y0, y1) })
 	case needV:
-		e.rows(dst.Height, passCost(dst, tv), func(y0, y1 int) { vertical(dst, src, tv, 0, y0, y1) })
+		e.windowRows(dst.Height, passCost(dst, tv), func(y0, y1 int) { verticalConverted(dst, src, tv, y0, y1) })
 	default:
+		rd := src.reader()
 		for y := range dst.Height {
-			copy(dst.Row(y), src.Row(y))
+			copy(dst.Row(y), rd.row(y))
 		}
 	}
+}
+
+// copies reports whether a pass with table t would copy its input: each
+// output takes the input of the same index with weight one, all else zero.
+// That is a resize of an axis to its own length with an interpolating
+// kernel, and with Lanczos too, whose weights at whole distances are zero
+// only once rounded to fixed point.
+func copies(t *resample.Table) bool {
+	if t.In != t.Out {
+		return false
+	}
+	for x := range t.Out {
+		start, _, w := t.Taps(x)
+		for j, k := range w {
+			want := int32(0)
+			if start+j == x {
+				want = 1 << fixedBits
+			}
+			if k != want {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // intermediate returns a w×h raster of ch channels for the horizontal pass
@@ -178,6 +209,14 @@ func (e *Engine) rows(n, perRow int, f func(y0, y1 int)) {
 	chunk.Run(n, chunk.Size(n, w, 8), w, f)
 }
 
+// windowRows is rows for a pass that reads the source through a window
+// (see window): one chunk per worker, since each chunk fills a window of
+// its own, converting again the rows it shares with the chunk above.
+func (e *Engine) windowRows(n, perRow int, f func(y0, y1 int)) {
+	w := min(e.workers, n, max(1, n*perRow/minSamplesPerWorker))
+	chunk.Run(n, chunk.Size(n, w, 1), w, f)
+}
+
 // passCost is the weighted samples per output row of a pass with table t
 // into dst: every sample of the row, times the taps the loops run.
 func passCost(dst *corescale.Raster, t *resample.Table) int {
@@ -185,13 +224,14 @@ func passCost(dst *corescale.Raster, t *resample.Table) int {
 }
 
 // nearest fills dst with the source pixel under each output pixel's centre.
-func (e *Engine) nearest(dst, src *corescale.Raster, box [4]float64) {
-	ch := src.Channels
-	xs := resample.NearestIndices(box[0], box[2], dst.Width, src.Width)
-	ys := resample.NearestIndices(box[1], box[3], dst.Height, src.Height)
+func (e *Engine) nearest(dst *corescale.Raster, src *source[uint8], box [4]float64) {
+	ch := src.channels
+	xs := resample.NearestIndices(box[0], box[2], dst.Width, src.width)
+	ys := resample.NearestIndices(box[1], box[3], dst.Height, src.height)
 	e.rows(dst.Height, dst.Width*ch, func(y0, y1 int) {
+		rd := src.reader()
 		for y := y0; y < y1; y++ {
-			in, out := src.Row(ys[y]), dst.Row(y)
+			in, out := rd.row(ys[y]), dst.Row(y)
 			for x, sx := range xs {
 				copy(out[x*ch:x*ch+ch], in[sx*ch:sx*ch+ch])
 			}
@@ -203,11 +243,11 @@ func (e *Engine) nearest(dst, src *corescale.Raster, box [4]float64) {
 // nearest; the blocks at the right and bottom edges average the pixels
 // they have. Each output row first sums its fy source rows column by
 // column, then each block's fx columns.
-func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
-	ch := src.Channels
-	w, h := (src.Width+fx-1)/fx, (src.Height+fy-1)/fy
+func (e *Engine) reduce(src *source[uint8], fx, fy int) *corescale.Raster {
+	ch := src.channels
+	w, h := (src.width+fx-1)/fx, (src.height+fy-1)/fy
 	dst := corescale.NewRaster(w, h, ch)
-	n := src.Width * ch
+	n := src.width * ch
 	avg := make([]uint8, 255*fx*fy+1)
 	div := newDivider(uint32(fx * fy))
 	for s := range avg {
@@ -215,34 +255,70 @@ func (e *Engine) reduce(src *corescale.Raster, fx, fy int) *corescale.Raster {
 	}
 	e.rows(h, n*fy, func(y0, y1 int) {
 		if haveHrow4 && fy <= 257 {
-			// 16-bit column sums, 32 columns per AVX2 step.
+			// 16-bit column sums, 32 columns per AVX2 step. Rows that
+			// are converted are summed a band at a time: the sums of
+			// up to 257 rows fit 16 bits however they are split.
 			cols := make([]uint16, n)
+			var band []uint8
+			var part []uint16
+			var scratch rowScratch
 			for y := y0; y < y1; y++ {
-				rows := min(fy, src.Height-y*fy)
-				first := src.Pix[y*fy*src.Stride:]
-				sumRows16(cols, first, src.Stride, rows)
-				for i := n &^ 31; i < n; i++ {
-					var s uint16
-					for r := range rows {
-						s += uint16(first[r*src.Stride+i])
+				rows := min(fy, src.height-y*fy)
+				if src.inPlace() {
+					sumColumns(cols, src.pix[y*fy*src.stride:], src.stride, rows)
+				} else {
+					if band == nil {
+						band, part = make([]uint8, min(bandRows, fy)*n), make([]uint16, n)
 					}
-					cols[i] = s
+					for r0 := 0; r0 < rows; r0 += bandRows {
+						k := min(bandRows, rows-r0)
+						for r := range k {
+							src.convert(y*fy+r0+r, band[r*n:(r+1)*n], &scratch)
+						}
+						if r0 == 0 {
+							sumColumns(cols, band, n, k)
+							continue
+						}
+						sumColumns(part, band, n, k)
+						for i, v := range part {
+							cols[i] += v
+						}
+					}
 				}
-				sumBlocks(dst.Row(y), cols, src.Width, fx, ch, rows, avg)
+				sumBlocks(dst.Row(y), cols, src.width, fx, ch, rows, avg)
 			}
 			return
 		}
 		var sums columnSums
+		rd := src.reader()
 		for y := y0; y < y1; y++ {
-			rows := min(fy, src.Height-y*fy)
+			rows := min(fy, src.height-y*fy)
 			sums.reset(n)
 			for r := range rows {
-				sums.add(src.Row(y*fy + r))
+				sums.add(rd.row(y*fy + r))
 			}
-			sumBlocks(dst.Row(y), sums.columns(), src.Width, fx, ch, rows, avg)
+			sumBlocks(dst.Row(y), sums.columns(), src.width, fx, ch, rows, avg)
 		}
 	})
 	return dst
+}
+
+// bandRows is how many converted rows the fast mode's AVX2 column sums
+// take at once.
+const bandRows = 16
+
+// sumColumns sets cols[i] to the sum of column i over rows rows of first,
+// stride bytes apart (1 to 257 rows, so that the sums fit 16 bits).
+func sumColumns(cols []uint16, first []uint8, stride, rows int) {
+	n := len(cols)
+	sumRows16(cols, first, stride, rows)
+	for i := n &^ 31; i < n; i++ {
+		var s uint16
+		for r := range rows {
+			s += uint16(first[r*stride+i])
+		}
+		cols[i] = s
+	}
 }
 
 // sumBlocks writes to out the rounded average of each block of fx columns

@@ -207,7 +207,7 @@ func TestReduce(t *testing.T) {
 	for ch := 1; ch <= 4; ch++ {
 		for _, f := range [][2]int{{2, 2}, {3, 3}, {5, 2}, {1, 7}, {4, 300}, {13, 1}} {
 			src := noise(61, 611, ch, uint64(f[0]*f[1]))
-			got := e.reduce(src, f[0], f[1])
+			got := e.reduce(rasterSource(src), f[0], f[1])
 			for y := range got.Height {
 				for x := range got.Width {
 					for c := range ch {

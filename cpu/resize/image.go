@@ -2,8 +2,6 @@ package resize
 
 import (
 	"image"
-	"image/color"
-	"image/draw"
 
 	"github.com/corescale/corescale"
 )
@@ -13,40 +11,16 @@ import (
 // image.RGBA share img's pixels; the rest are converted. 16-bit images are
 // reduced to 8 bits.
 func FromImage(img image.Image) *corescale.Raster {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	switch m := img.(type) {
-	case *image.Gray:
-		return &corescale.Raster{Pix: m.Pix, Width: w, Height: h, Stride: m.Stride, Channels: 1}
-	case *image.RGBA:
-		if !m.Opaque() {
-			return &corescale.Raster{Pix: m.Pix, Width: w, Height: h, Stride: m.Stride, Channels: 4}
-		}
-		return dropAlpha(m.Pix, m.Stride, w, h)
-	case *image.NRGBA:
-		if m.Opaque() {
-			return dropAlpha(m.Pix, m.Stride, w, h)
-		}
-		r := corescale.NewRaster(w, h, 4)
-		for y := range h {
-			premultiply(r.Row(y), m.Pix[y*m.Stride:y*m.Stride+4*w])
-		}
-		return r
-	case *image.YCbCr:
-		r := corescale.NewRaster(w, h, 3)
-		for y := range h {
-			row := r.Row(y)
-			for x := range w {
-				yi, ci := m.YOffset(b.Min.X+x, b.Min.Y+y), m.COffset(b.Min.X+x, b.Min.Y+y)
-				row[3*x], row[3*x+1], row[3*x+2] = color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-			}
-		}
-		return r
+	s := imageSource(img)
+	if s.inPlace() {
+		return &corescale.Raster{Pix: s.pix, Width: s.width, Height: s.height, Stride: s.stride, Channels: s.channels}
 	}
-	// Everything else goes through NRGBA, which image/draw converts to.
-	n := image.NewNRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(n, n.Rect, img, b.Min, draw.Src)
-	return FromImage(n)
+	r := corescale.NewRaster(s.width, s.height, s.channels)
+	var scratch rowScratch
+	for y := range r.Height {
+		s.convert(y, r.Row(y), &scratch)
+	}
+	return r
 }
 
 // ToImage returns r as an image: gray, opaque RGBA, or NRGBA with the
@@ -90,16 +64,12 @@ func ToImage(r *corescale.Raster) image.Image {
 	return m
 }
 
-func dropAlpha(pix []uint8, stride, w, h int) *corescale.Raster {
-	r := corescale.NewRaster(w, h, 3)
-	for y := range h {
-		in, out := pix[y*stride:y*stride+4*w], r.Row(y)
-		for len(in) >= 4 && len(out) >= 3 {
-			out[0], out[1], out[2] = in[0], in[1], in[2]
-			in, out = in[4:], out[3:]
-		}
+// dropAlpha copies the colour of a row of 4-byte pixels.
+func dropAlpha(out, in []uint8) {
+	for len(in) >= 4 && len(out) >= 3 {
+		out[0], out[1], out[2] = in[0], in[1], in[2]
+		in, out = in[4:], out[3:]
 	}
-	return r
 }
 
 // premultiply scales the colour of each RGBA pixel by its alpha with

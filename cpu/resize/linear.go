@@ -42,32 +42,35 @@ var fromLinear = sync.OnceValue(func() *[65536]uint8 {
 	return &t
 })
 
-// resizeLinear is Resize in linear light.
-func (e *Engine) resizeLinear(dst, src *corescale.Raster) error {
-	ch := src.Channels
+// toLinearRow decodes a row of 8-bit samples of ch channels to linear
+// light at 16 bits.
+func toLinearRow(out []uint16, in []uint8, ch int) {
 	alpha := ch == 2 || ch == 4
-	lin := newRaster16(src.Width, src.Height, ch)
-	for y := range src.Height {
-		in, out := src.Row(y), lin.Row(y)
-		for i := 0; i < len(in); i += ch {
-			px, o := in[i:i+ch], out[i:i+ch]
-			if !alpha {
-				for c, v := range px {
-					o[c] = toLinear[v]
-				}
-				continue
+	for i := 0; i+ch <= len(in) && i+ch <= len(out); i += ch {
+		px, o := in[i:i+ch], out[i:i+ch]
+		if !alpha {
+			for c, v := range px {
+				o[c] = toLinear[v]
 			}
-			a := px[ch-1]
-			o[ch-1] = uint16(a) * 257
-			for c := range ch - 1 {
-				// Undo the 8-bit premultiplication, decode, premultiply
-				// again at 16 bits.
-				o[c] = uint16(uint32(toLinear[unpremultiply(px[c], a)]) * uint32(a) / 255)
-			}
+			continue
+		}
+		a := px[ch-1]
+		o[ch-1] = uint16(a) * 257
+		for c := range ch - 1 {
+			// Undo the 8-bit premultiplication, decode, premultiply
+			// again at 16 bits.
+			o[c] = uint16(uint32(toLinear[unpremultiply(px[c], a)]) * uint32(a) / 255)
 		}
 	}
+}
+
+// resizeLinear is Resize in linear light. The source is decoded a row at
+// a time as the horizontal pass reads it.
+func (e *Engine) resizeLinear(dst *corescale.Raster, src *source[uint8]) error {
+	ch := src.channels
+	alpha := ch == 2 || ch == 4
 	out := newRaster16(dst.Width, dst.Height, ch)
-	if err := e.resize16(out, lin); err != nil {
+	if err := e.resize16(out, linearSource(src)); err != nil {
 		return err
 	}
 	enc := fromLinear()

@@ -35,22 +35,23 @@ func clip8(s int32) uint8 {
 // fixed-point format guarantees. Each source pixel is read by several
 // outputs (six for a tenfold lanczos3 downscale), so widening once per row
 // pays for itself, and the multiplier does half the work or less.
-func horizontal(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
-	ch := src.Channels
+func horizontal(dst *corescale.Raster, src *source[uint8], t *resample.Table, yOffset, y0, y1 int) {
+	ch := src.channels
 	if haveHrow4 && ch >= 3 {
 		horizontalSIMD(dst, src, t, yOffset, y0, y1)
 		return
 	}
+	rd := src.reader()
 	if haveHrow4 && ch == 1 {
 		for y := y0; y < y1; y++ {
-			hrow1(dst.Row(y), src.Row(yOffset+y), t.Start, t.Count, t.Fixed, t.Stride)
+			hrow1(dst.Row(y), rd.row(yOffset+y), t.Start, t.Count, t.Fixed, t.Stride)
 		}
 		return
 	}
 	words := (ch + 1) / 2
-	wide := make([]uint64, src.Width*words)
+	wide := make([]uint64, src.width*words)
 	for y := y0; y < y1; y++ {
-		in := src.Row(yOffset + y)
+		in := rd.row(yOffset + y)
 		out := dst.Row(y)
 		if ch == 1 {
 			for x := range t.Out {
@@ -79,21 +80,26 @@ func horizontal(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 i
 }
 
 // horizontalSIMD is horizontal for RGB and RGBA rows with hrow4, which
-// takes 4-byte pixels: RGB rows are padded to RGBX on the way in and
-// packed back on the way out.
-func horizontalSIMD(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
+// takes 4-byte pixels: RGB rows are padded to RGBX on the way in (or read
+// as the image's own opaque RGBA) and packed back on the way out.
+func horizontalSIMD(dst *corescale.Raster, src *source[uint8], t *resample.Table, yOffset, y0, y1 int) {
 	var in4, out4 []uint8
-	if src.Channels == 3 {
-		in4, out4 = make([]uint8, 4*src.Width), make([]uint8, 4*dst.Width)
+	if src.channels == 3 {
+		in4, out4 = make([]uint8, 4*src.width), make([]uint8, 4*dst.Width)
 	}
+	rd := src.reader()
 	for y := y0; y < y1; y++ {
-		in, out := src.Row(yOffset+y), dst.Row(y)
-		if src.Channels == 4 {
-			hrow4(out, in, t.Start, t.Count, t.Fixed, t.Stride)
+		out := dst.Row(y)
+		switch {
+		case src.channels == 4:
+			hrow4(out, rd.row(yOffset+y), t.Start, t.Count, t.Fixed, t.Stride)
 			continue
+		case src.rgbx != nil:
+			hrow4(out4, src.rgbx(yOffset+y), t.Start, t.Count, t.Fixed, t.Stride)
+		default:
+			padRGB(in4, rd.row(yOffset+y))
+			hrow4(out4, in4, t.Start, t.Count, t.Fixed, t.Stride)
 		}
-		padRGB(in4, in)
-		hrow4(out4, in4, t.Start, t.Count, t.Fixed, t.Stride)
 		packRGB(out, out4)
 	}
 }
@@ -203,12 +209,20 @@ func dotWide2(px []uint64, w []int32) (s, u uint64) {
 // of the table is row r−yOffset of src, which holds only the rows the
 // output needs.
 func vertical(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int) {
+	verticalRows(dst, src, t, yOffset, y0, y1, nil)
+}
+
+// verticalRows is vertical with acc, if long enough, as its sums.
+func verticalRows(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int, acc []int32) []int32 {
 	n := src.Width * src.Channels
 	simd := 0
 	if haveHrow4 {
 		simd = n &^ 31 // vstrip takes 32 samples a step; the loop below the rest
 	}
-	acc := make([]int32, n-simd)
+	if cap(acc) < n-simd {
+		acc = make([]int32, n-simd)
+	}
+	acc = acc[:n-simd]
 	for y := y0; y < y1; y++ {
 		start, _, w := t.Taps(y)
 		out := dst.Row(y)[:n]
@@ -229,5 +243,20 @@ func vertical(dst, src *corescale.Raster, t *resample.Table, yOffset, y0, y1 int
 		for i, s := range acc {
 			out[simd+i] = clip8(s)
 		}
+	}
+	return acc
+}
+
+// verticalConverted is vertical straight from a source whose rows are
+// converted as they are read (a resize of the height alone): the rows the
+// outputs [y0, y1) weigh are converted once each into a window that slides
+// down the image, read as vertical reads a raster.
+func verticalConverted(dst *corescale.Raster, src *source[uint8], t *resample.Table, y0, y1 int) {
+	win := newWindow(src, 2*t.Stride)
+	rows := &corescale.Raster{Pix: win.pix, Width: src.width, Height: win.size, Stride: win.stride, Channels: src.channels}
+	var acc []int32
+	for y := y0; y < y1; y++ {
+		win.load(int(t.Start[y]), int(t.Start[y]+t.Count[y]))
+		acc = verticalRows(dst, rows, t, win.lo, y, y+1, acc)
 	}
 }
