@@ -11,6 +11,7 @@ NVCC        ?= nvcc
 PTXAS       ?= ptxas
 
 .PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check sass cuda cuda-toolkit
+.PHONY: fakecuda gpu-fake-check
 
 help:
 	@echo "make build          build ./$(BIN)"
@@ -24,6 +25,8 @@ help:
 	@echo "make sass           registers, occupancy and hot-loop instruction counts of each kernel for sm_90"
 	@echo "make cuda           build the real GPU driver, ./corescale-cuda.so (needs cuda.h, CUDA 11.x or 12.x)"
 	@echo "make cuda-toolkit   install CUDA 11.8 from Debian (root): gpu/install-cuda-toolkit.sh"
+	@echo "make fakecuda       build build/fakecuda/libcuda.so.1, a CUDA driver that runs the kernels on the CPU"
+	@echo "make gpu-fake-check run the real GPU plugin and the CLI on that driver: results, faults, leaks"
 	@echo "make ci             what .ci/run runs: tools, lint, test, fuzz"
 
 build:
@@ -104,3 +107,35 @@ cuda: build
 
 sass:
 	bash kernels/sass.sh
+
+# fakecuda (gpu/fakecuda): a CUDA driver library of our own that runs the
+# kernels on the host, so that the real plugin and gorgonia.org/cu run in
+# CI. Only the cu* entry points are exported; -Bsymbolic keeps its kernels'
+# names (which gpu/emu's copy in ./corescale also has) bound to its own.
+# Where NVIDIA's cuda.h is installed, the sources are also compiled against
+# it, which checks every signature fakecuda.h writes out.
+FAKECUDA     := build/fakecuda/libcuda.so.1
+FAKECUDA_DIR := gpu/fakecuda
+FAKECUDA_SRC := $(addprefix $(FAKECUDA_DIR)/,driver.c ptx.c stubs.c kernels.cc fakecuda.h ptx.h kernels.h results.inc) kernels/host.h $(KERNELS)
+CUDA_H       := $(firstword $(wildcard $(CUDA_PATH)/include/cuda.h $(CUDA_HOME)/include/cuda.h /usr/local/cuda/include/cuda.h /usr/include/cuda.h))
+FAKECUDA_CFLAGS := -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Werror
+
+fakecuda: $(FAKECUDA)
+
+$(FAKECUDA): $(FAKECUDA_SRC)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(FAKECUDA_CFLAGS) -c $(FAKECUDA_DIR)/driver.c -o $(@D)/driver.o
+	$(CC) -std=c11 $(FAKECUDA_CFLAGS) -c $(FAKECUDA_DIR)/ptx.c -o $(@D)/ptx.o
+	$(CC) -std=c11 $(FAKECUDA_CFLAGS) -c $(FAKECUDA_DIR)/stubs.c -o $(@D)/stubs.o
+	$(CXX) -std=c++17 $(FAKECUDA_CFLAGS) -Wno-unknown-pragmas -fno-exceptions -fno-rtti -Ikernels -c $(FAKECUDA_DIR)/kernels.cc -o $(@D)/kernels.o
+	$(CC) -shared -Wl,-soname,libcuda.so.1 -Wl,-Bsymbolic -Wl,-z,defs -o $@ $(@D)/driver.o $(@D)/ptx.o $(@D)/stubs.o $(@D)/kernels.o -lpthread -lm
+	@if [ -n "$(CUDA_H)" ]; then \
+		$(CC) -std=c11 $(FAKECUDA_CFLAGS) -DFAKECUDA_WITH_CUDA_H -I$(dir $(CUDA_H)) -fsyntax-only $(FAKECUDA_DIR)/driver.c && \
+		echo "fakecuda: the signatures agree with $(CUDA_H)"; \
+	else echo "fakecuda: no cuda.h, signatures not checked against NVIDIA's"; fi
+	@exported=$$(nm -D --defined-only $@ | awk '$$2 == "T" && $$3 !~ /^cu/ {print $$3}'); \
+	if [ -n "$$exported" ]; then echo "$@ exports more than cu* entry points: $$exported"; exit 1; fi
+
+# The real plugin on fakecuda, end to end through the CLI (gpu/fakecuda/check.sh).
+gpu-fake-check: build cuda fakecuda
+	bash $(FAKECUDA_DIR)/check.sh

@@ -35,6 +35,7 @@ var layers = map[string][]string{
 	"cpu/resize":         {"", "internal/chunk", "internal/resample"},
 	"gpu":                {"", "internal/resample", "kernels"},
 	"gpu/emu":            {"gpu", "kernels"},
+	"gpu/fakecuda":       nil,
 	"internal/thumbnail": {"", "internal/atomicfile", "internal/imagefile"},
 	// Choosing among the engines.
 	"internal/backend": {"", "cpu/prime", "cpu/resize", "gpu", "gpu/emu", "internal/thumbnail"},

@@ -1,0 +1,66 @@
+// kernels.cc — corescale's kernels/*.cu compiled for the host through
+// kernels/host.h, as gpu/emu compiles them, with the trampolines that unpack
+// a cuLaunchKernel argument list. The one C++ file of fakecuda: the .cu
+// sources are C++.
+//
+// host.h's rule holds here too: no kernel may use __syncthreads or shared
+// memory, because a block's threads run one after another. The fake refuses
+// a module whose PTX has a barrier or shared memory (ptx.c) instead of
+// running it wrongly.
+#include "host.h"
+
+thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+#include "prime.cu"
+#include "resize.cu"
+
+#include <cstring>
+
+#include "kernels.h"
+
+static void run_is_prime_u64(void **a) {
+	is_prime_u64(*(const uint64_t **)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2]);
+}
+
+static void run_resize_h_u8(void **a) {
+	resize_h_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(uint8_t **)a[2], *(uint32_t *)a[3], *(uint32_t *)a[4],
+	            *(uint32_t *)a[5], *(uint32_t *)a[6], *(const int32_t **)a[7], *(const int32_t **)a[8],
+	            *(const int32_t **)a[9], *(uint32_t *)a[10]);
+}
+
+static void run_resize_v_u8(void **a) {
+	resize_v_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(uint8_t **)a[2], *(uint32_t *)a[3], *(uint32_t *)a[4],
+	            *(uint32_t *)a[5], *(uint32_t *)a[6], *(uint32_t *)a[7], *(const int32_t **)a[8],
+	            *(const int32_t **)a[9], *(const int32_t **)a[10], *(uint32_t *)a[11]);
+}
+
+// The parameter letters follow the C signatures in kernels/*.cu; the fake
+// checks them against each PTX .entry when a function is looked up.
+static const fakecuda_kernel table[] = {
+	{"is_prime_u64", run_is_prime_u64, "pp4"},
+	{"resize_h_u8", run_resize_h_u8, "p4p4444ppp4"},
+	{"resize_v_u8", run_resize_v_u8, "p4p44444ppp4"},
+};
+
+const fakecuda_kernel *fakecuda_kernel_find(const char *name) {
+	for (const fakecuda_kernel &k : table) {
+		if (std::strcmp(k.name, name) == 0) return &k;
+	}
+	return nullptr;
+}
+
+void fakecuda_kernel_launch(const fakecuda_kernel *k, const unsigned grid[3], const unsigned block[3], void **args) {
+	gridDim = {grid[0], grid[1], grid[2]};
+	blockDim = {block[0], block[1], block[2]};
+	for (unsigned z = 0; z < grid[2]; z++)
+		for (unsigned y = 0; y < grid[1]; y++)
+			for (unsigned x = 0; x < grid[0]; x++) {
+				blockIdx = {x, y, z};
+				for (unsigned tz = 0; tz < block[2]; tz++)
+					for (unsigned ty = 0; ty < block[1]; ty++)
+						for (unsigned tx = 0; tx < block[0]; tx++) {
+							threadIdx = {tx, ty, tz};
+							k->run(args);
+						}
+			}
+}
