@@ -1747,6 +1747,7 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 		op->kind = OP_FAIL, op->code = code; /* the kernel faults when it runs */
 	}
 	enqueue(s, op);
+	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u", call, f->entry->name, gx, gy, gz, bx, by, bz);
 	if (S.lose_device.at == call) {
 		lost = S.lose_device.code;
 		if (!lost_said++)

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# check.sh — make gpu-fake-check: the real GPU plugin (./corescale-cuda.so,
+# make cuda) and gorgonia.org/cu, driven through the CLI on fakecuda
+# (build/fakecuda/libcuda.so.1) instead of NVIDIA's driver, on a machine
+# with no GPU:
+#   - fakecuda exports every cu* symbol the plugin binds, and the plugin
+#     binds fakecuda's, with CORESCALE_CUDA_LIBRARY alone;
+#   - corescale devices lists the fake's devices;
+#   - prime --backend gpu prints what --backend serial prints, byte for
+#     byte, on the pseudoprime and Carmichael lists, both ends of the range,
+#     random numbers, on a small device that takes many chunks, eagerly;
+#   - resize --backend gpu writes the files --backend serial writes, for
+#     every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs of odd
+#     sizes, on a small device that forces many bands, and an image taller
+#     than a grid's 65,535 blocks;
+#   - bench --backends gpu runs;
+#   - each injected fault: --backend gpu exits 1 with a message that names
+#     the CUresult and leaves no output file, half-written or whole;
+#     --backend auto gives the CPU's result when the fault is at start-up;
+#   - no run leaks: fakecuda's log shows every context destroyed with
+#     nothing left in it.
+# Every check runs; each failure is listed at the end, and the exit status
+# is 1 if there was any.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+lib=$root/build/fakecuda/libcuda.so.1
+cs=$root/corescale
+plugin=$root/corescale-cuda.so
+for f in "$lib" "$cs" "$plugin"; do
+	[ -f "$f" ] || { echo "check.sh: $f is missing: run make gpu-fake-check" >&2; exit 2; }
+done
+for v in $(compgen -e | grep '^FAKECUDA_'); do unset "$v"; done
+unset CORESCALE_CUDA_PLUGIN
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=()
+
+ok() { echo "ok    $*"; }
+# bad WHAT [DETAIL…]
+bad() {
+	local what=$1
+	shift
+	echo "FAIL  $what"
+	for d in "$@"; do printf '      %s\n' "$d"; done
+	failures+=("$what")
+}
+
+# on NAME [VAR=value…] -- ARG…: runs corescale on fakecuda with those
+# settings; stdout in $work/NAME.out, stderr in NAME.err, fakecuda's log
+# in NAME.log; the exit status in $status.
+on() {
+	local name=$1
+	shift
+	local settings=()
+	while [ "$1" != -- ]; do
+		settings+=("$1")
+		shift
+	done
+	shift
+	env CORESCALE_CUDA_LIBRARY="$lib" FAKECUDA_LOG="$work/$name.log" "${settings[@]}" "$cs" "$@" \
+		>"$work/$name.out" 2>"$work/$name.err"
+	status=$?
+}
+
+# cpu NAME ARG…: runs corescale without a GPU driver.
+cpu() {
+	local name=$1
+	shift
+	CORESCALE_CUDA_LIBRARY=/nonexistent/libcuda.so.1 "$cs" "$@" >"$work/$name.out" 2>"$work/$name.err"
+	status=$?
+}
+
+# leaks NAME: what fakecuda's log of run NAME says was left alive, or
+# contexts never destroyed; nothing when all is well.
+leaks() {
+	local log=$work/$1.log
+	[ -f "$log" ] || return 0
+	grep ' leak: ' "$log" | sed 's/^[0-9]* //'
+	local made gone
+	made=$(grep -c ' ctx-create ' "$log")
+	gone=$(grep -c ' ctx-destroy ' "$log")
+	[ "$made" = "$gone" ] || echo "$made context(s) created, $gone destroyed"
+}
+
+# message NAME: the CLI's own error lines of run NAME (not fakecuda's).
+message() { grep -v '^fakecuda: ' "$work/$1.err" | grep -i 'corescale' | head -3; }
+
+# fake_said NAME: what fakecuda said on stderr in run NAME.
+fake_said() { grep '^fakecuda: ' "$work/$1.err" | head -2; }
+
+# names_result NAME: the CLI's message names the CUresult, as
+# CUDA_ERROR_… or by its number.
+names_result() { message "$1" | grep -qE 'CUDA_ERROR_[A-Z_]+|CUresult [0-9]+'; }
+
+echo "== the plugin on fakecuda"
+missing=$(comm -23 <(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/ {print $2}' | sort -u) \
+	<(nm -D --defined-only "$lib" | awk '{print $3}' | sort -u))
+nsym=$(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/' | wc -l)
+if [ -z "$missing" ]; then
+	ok "fakecuda exports all $nsym cu* symbols the plugin binds"
+else
+	bad "fakecuda lacks symbols the plugin binds (add them to gpu/fakecuda/stubs.c)" $missing
+fi
+
+on bind LD_DEBUG=libs -- prime --backend gpu 97
+others=$(grep -oE 'calling init: [^ ]*libcuda[^ ]*' "$work/bind.err" | awk '{print $3}' | grep -vxF "$lib")
+if [ "$status" = 0 ] && grep -q "calling init: $plugin" "$work/bind.err" && [ -z "$others" ]; then
+	ok "the plugin runs on fakecuda with CORESCALE_CUDA_LIBRARY alone (no other libcuda loaded)"
+else
+	bad "the plugin did not run on fakecuda alone" "exit $status" $others "$(grep -v '^ *[0-9]*:' "$work/bind.err" | head -3)"
+fi
+
+echo "== corescale devices"
+on devices FAKECUDA_DEVICES=2 FAKECUDA_NAME=big,small FAKECUDA_CC=8.6,7.0 FAKECUDA_MEMORY=40G,64K FAKECUDA_SMS=108,4 -- devices
+want="GPU 0: big, compute capability 8.6, 40.0 GiB, 108 multiprocessors, driver 11.8
+GPU 1: small, compute capability 7.0, 0.0 GiB, 4 multiprocessors, driver 11.8"
+if [ "$status" = 0 ] && [ "$(grep '^GPU' "$work/devices.out")" = "$want" ]; then
+	ok "devices lists the two fake devices"
+else
+	bad "devices" "exit $status" "$(cat "$work/devices.out" "$work/devices.err")"
+fi
+on devices-none FAKECUDA_INIT=100 -- devices
+if [ "$status" = 0 ] && grep -q '^no GPU: .*CUDA_ERROR_NO_DEVICE' "$work/devices-none.out"; then
+	ok "devices says why there is no GPU when cuInit answers 100"
+else
+	bad "devices with cuInit failing" "exit $status" "$(cat "$work/devices-none.out")"
+fi
+
+echo "== prime: --backend gpu against --backend serial"
+lists=$work/lists.txt
+for f in cpu/prime/testdata/*.txt; do
+	grep -v '^#' "$f" | awk 'NF {print $1}'
+done >"$lists"
+# prime_same NAME [VAR=value…] -- SOURCE…: the GPU's verdicts are serial's.
+prime_same() {
+	local name=$1
+	shift
+	local settings=()
+	while [ "$1" != -- ]; do
+		settings+=("$1")
+		shift
+	done
+	shift
+	cpu "$name-serial" prime --backend serial --print all "$@" <"${input:-/dev/null}"
+	on "$name" "${settings[@]}" -- prime --backend gpu --print all "$@" <"${input:-/dev/null}"
+	local l
+	l=$(leaks "$name")
+	if [ "$status" != 0 ]; then
+		bad "prime $name: exit $status" "$(message "$name")" "$(fake_said "$name")"
+	elif ! cmp -s "$work/$name.out" "$work/$name-serial.out"; then
+		bad "prime $name: the GPU's output differs from serial's" "$(cmp "$work/$name.out" "$work/$name-serial.out")"
+	elif [ -n "$l" ]; then
+		bad "prime $name: leaks" "$l"
+	else
+		ok "prime $name: $(wc -l <"$work/$name.out") verdicts as serial's"
+	fi
+}
+input=$lists prime_same lists -- --input -
+input=
+prime_same low -- --from 0 --to 200000
+prime_same top -- --from 18446744073709548615 --to 18446744073709551615
+prime_same middle -- --from 9223372036854772807 --to 9223372036854778807
+prime_same random64 -- --random 300000 --bits 64 --seed 5
+prime_same random32 -- --random 100000 --bits 32 --seed 9
+prime_same small-device FAKECUDA_MEMORY=64K -- --random 50000 --bits 64 --seed 6
+chunks=$(grep -c ' launch ' "$work/small-device.log")
+[ "$chunks" -ge 10 ] && ok "prime on a 64 KiB device took $chunks chunks" || bad "prime on a 64 KiB device took $chunks chunk(s), not many"
+prime_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=64K -- --random 50000 --bits 64 --seed 7
+prime_same two-devices FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1G,64K -- --random 20000 --bits 64 --seed 8
+
+echo "== resize: --backend gpu against --backend serial"
+go run gpu/fakecuda/testdata/gen.go "$work/in" || { bad "could not generate the images"; }
+# resize_same NAME [VAR=value…] -- INPUT FLAG…: the plugin on fakecuda
+# writes the files the emulated driver writes (the same engine on another
+# driver) and the files --backend serial writes, but for JPEG inputs, which
+# the GPU path converts to RGB before resizing and the CPU engine does not
+# (internal/backend's deviceImages), so only the first comparison holds.
+resize_same() {
+	local name=$1
+	shift
+	local settings=()
+	while [ "$1" != -- ]; do
+		settings+=("$1")
+		shift
+	done
+	shift
+	local in=$1
+	shift
+	cpu "$name-serial" resize --backend serial --quiet --out "$work/$name-serial" "$in" "$@"
+	cpu "$name-emu" resize --backend gpu-emu --quiet --out "$work/$name-emu" "$in" "$@"
+	on "$name" "${settings[@]}" -- resize --backend gpu --quiet --out "$work/$name" "$in" "$@"
+	local l
+	l=$(leaks "$name")
+	if [ "$status" != 0 ]; then
+		bad "resize $name: exit $status" "$(message "$name")" "$(fake_said "$name")"
+		return
+	fi
+	local f differ=()
+	for f in $(cd "$work/$name-emu" && find . -type f | sort); do
+		if ! cmp -s "$work/$name/$f" "$work/$name-emu/$f"; then
+			differ+=("${f#./} differs from gpu-emu's")
+		elif [[ $f != *.jpg ]] && ! cmp -s "$work/$name/$f" "$work/$name-serial/$f"; then
+			differ+=("${f#./} differs from serial's")
+		fi
+	done
+	if [ ${#differ[@]} -gt 0 ]; then
+		bad "resize $name: the GPU's files differ" "${differ[@]}"
+	elif [ -n "$l" ]; then
+		bad "resize $name: leaks" "$l"
+	else
+		ok "resize $name: $(find "$work/$name" -type f | wc -l) files, gpu-emu's bytes and (but for the JPEG) serial's"
+	fi
+}
+for filter in nearest box linear catmullrom mitchell lanczos2 lanczos3; do
+	resize_same "$filter-down" -- "$work/in/imgs" --filter "$filter" --size 31x17 --fit fill
+	resize_same "$filter-up" -- "$work/in/imgs" --filter "$filter" --size 200x301 --fit fill
+	resize_same "$filter-contain" -- "$work/in/imgs" --filter "$filter" --size 77x40
+done
+resize_same small-device FAKECUDA_MEMORY=128K -- "$work/in/imgs" --size 97x61 --fit fill
+bands=$(grep -c ' resize_v_u8 ' "$work/small-device.log")
+images=$(find "$work/in/imgs" -type f | wc -l)
+if [ "$bands" -gt "$images" ]; then
+	ok "resize on a 128 KiB device took $bands bands for $images images"
+else
+	bad "resize on a 128 KiB device took $bands bands for $images images: none took several"
+fi
+resize_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=128K -- "$work/in/imgs" --size 97x61 --fit fill
+resize_same tall -- "$work/in/tall" --size 2x140000 --fit fill
+
+echo "== bench"
+on bench -- bench --backends gpu --size small --workload prime-u32,resize-small --repeat 2 --min-time 10ms
+l=$(leaks bench)
+if [ "$status" = 0 ] && grep -q '^prime-u32 *gpu' "$work/bench.out" && grep -q '^resize-small *gpu' "$work/bench.out" && [ -z "$l" ]; then
+	ok "bench --backends gpu runs both workloads"
+else
+	bad "bench --backends gpu" "exit $status" "$(message bench)" "$l"
+fi
+on bench-label -- bench --backends serial,gpu --size small --workload prime-u32 --repeat 2 --min-time 10ms
+row=$(grep '^prime-u32 *gpu' "$work/bench-label.out")
+if echo "$row" | grep -qiE 'fake|emulated'; then
+	ok "bench labels the fake driver's rows"
+else
+	bad "bench reports fakecuda's row as a GPU's speed, unlabelled (the plugin's Emulated() is false)" "$row"
+fi
+
+echo "== injected faults"
+big=$work/numbers.txt
+seq 1 20000 >"$big"
+# fault NAME WHEN SETTING…: prime and resize on --backend gpu fail with a
+# message that names the CUresult, exit 1 and no output file (resize: no
+# file but whole ones, as gpu-emu writes them); --backend auto gives the CPU's result instead when
+# the fault comes as the GPU starts: WHEN is start-up (the probe or the
+# engines' set-up), prime-start-up (the prime engine's set-up, where it
+# allocates; the resize engine allocates per image) or working.
+fault() {
+	local name=$1 when=$2
+	shift 2
+	local out=$work/$name-files
+	mkdir -p "$out"
+	on "$name-prime" FAKECUDA_MEMORY=64K "$@" -- prime --backend gpu --input "$big" --print all --output "$out/primes.txt"
+	local leaked
+	leaked=$(leaks "$name-prime")
+	if [ "$status" != 1 ]; then
+		bad "$name: prime --backend gpu exits $status, not 1" "$(message "$name-prime")"
+	elif [ -n "$(ls -A "$out")" ]; then
+		bad "$name: prime --backend gpu left files" "$(ls -A "$out")"
+	elif ! names_result "$name-prime"; then
+		bad "$name: prime --backend gpu's message names no CUresult" "$(message "$name-prime")" "$(fake_said "$name-prime")"
+	else
+		ok "$name: prime --backend gpu: $(message "$name-prime")"
+	fi
+	if [ -n "$leaked" ] && ! grep -q 'device is lost' "$work/$name-prime.log"; then
+		bad "$name: prime --backend gpu leaks" "$leaked"
+	fi
+
+	cpu "$name-resize-emu" resize --backend gpu-emu --quiet --size 97x61 --fit fill --out "$work/$name-resize-emu" "$work/in/imgs"
+	on "$name-resize" FAKECUDA_MEMORY=128K "$@" -- resize --backend gpu --quiet --size 97x61 --fit fill --out "$work/$name-resized" "$work/in/imgs"
+	local partial=""
+	if [ -d "$work/$name-resized" ]; then
+		for f in $(cd "$work/$name-resized" && find . -type f); do
+			cmp -s "$work/$name-resized/$f" "$work/$name-resize-emu/$f" || partial="$partial $f"
+		done
+	fi
+	leaked=$(leaks "$name-resize")
+	if [ "$status" != 1 ]; then
+		bad "$name: resize --backend gpu exits $status, not 1" "$(message "$name-resize")"
+	elif [ -n "$partial" ]; then
+		bad "$name: resize --backend gpu left files that are not whole:$partial"
+	elif ! names_result "$name-resize"; then
+		bad "$name: resize --backend gpu's message names no CUresult" "$(message "$name-resize" | head -1)" "$(fake_said "$name-resize")"
+	else
+		ok "$name: resize --backend gpu: $(message "$name-resize" | head -1)"
+	fi
+	if [ -n "$leaked" ] && ! grep -q 'device is lost' "$work/$name-resize.log"; then
+		bad "$name: resize --backend gpu leaks" "$leaked"
+	fi
+
+	[ "$when" = working ] && return 0
+	cpu "$name-auto-serial" prime --backend serial --input - --print all <"$big"
+	on "$name-auto" "$@" -- prime --backend auto --verbose --input - --print all <"$big"
+	if [ "$status" = 0 ] && cmp -s "$work/$name-auto.out" "$work/$name-auto-serial.out" && grep -q 'chose parallel' "$work/$name-auto.err"; then
+		ok "$name: prime --backend auto fell back to the CPU"
+	else
+		bad "$name: prime --backend auto did not give the CPU's result" "exit $status" "$(message "$name-auto")"
+	fi
+	[ "$when" = start-up ] || return 0
+	cpu "$name-auto-resize-serial" resize --backend serial --quiet --size 600x --out "$work/$name-auto-resize-serial" "$work/in/big"
+	on "$name-auto-resize" "$@" -- resize --backend auto --verbose --size 600x --out "$work/$name-auto-resize" "$work/in/big"
+	if [ "$status" = 0 ] && diff -r "$work/$name-auto-resize" "$work/$name-auto-resize-serial" >/dev/null && grep -q 'chose parallel' "$work/$name-auto-resize.err"; then
+		ok "$name: resize --backend auto fell back to the CPU"
+	else
+		bad "$name: resize --backend auto did not give the CPU's result" "exit $status" "$(message "$name-auto-resize")"
+	fi
+}
+fault init-100 start-up FAKECUDA_INIT=100
+fault init-803 start-up FAKECUDA_INIT=803
+fault old-driver start-up FAKECUDA_DRIVER_VERSION=11040
+fault alloc-1 prime-start-up FAKECUDA_FAIL_ALLOC=1
+fault alloc-3 prime-start-up FAKECUDA_FAIL_ALLOC=3
+fault launch-fault working FAKECUDA_FAIL_LAUNCH=3
+fault launch-refused working FAKECUDA_FAIL_LAUNCH=3:701
+fault lost-999 working FAKECUDA_LOSE_DEVICE=3
+fault lost-46 working FAKECUDA_LOSE_DEVICE=3:46
+
+echo
+if [ ${#failures[@]} -eq 0 ]; then
+	echo "gpu-fake-check: all checks passed"
+	exit 0
+fi
+echo "gpu-fake-check: ${#failures[@]} check(s) failed:"
+printf '  %s\n' "${failures[@]}"
+exit 1
