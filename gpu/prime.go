@@ -77,8 +77,8 @@ func (e *PrimeEngine) init(maxChunk int) error {
 		maxChunk = 1 << 20
 	}
 	// Two slots of 9 bytes a number, leaving a fifth of the free memory
-	// to the driver and other users.
-	e.chunk = min(maxChunk, int(free*4/5/(2*9)))
+	// to the driver and other users; the kernel's count is a uint32.
+	e.chunk = min(maxChunk, int(free*4/5/(2*9)), 1<<31)
 	if e.chunk < primeBlock {
 		return fmt.Errorf("device memory: %d bytes free, too little for a chunk of %d numbers", free, primeBlock)
 	}
@@ -141,13 +141,15 @@ func (e *PrimeEngine) queue(s *primeSlot, ns []uint64, out []bool) error {
 	n := len(ns)
 	copy(s.hostIn.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(&ns[0])), 8*n))
 	count := uint32(n)
+	// One thread a number (the kernel does not stride): at most 2^23
+	// blocks for a chunk of 2^31, well inside the grid's 2^31−1.
 	grid := Dim3{uint32((n + primeBlock - 1) / primeBlock), 1, 1}
 	args := []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&count)}
 	steps := []func() error{
 		func() error { return s.stream.Record(s.marks[0]) },
 		func() error { return s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 8*n) },
 		func() error { return s.stream.Record(s.marks[1]) },
-		func() error { return s.stream.Launch(e.fn, grid, Dim3{primeBlock, 1, 1}, args) },
+		func() error { return launch(s.stream, e.fn, grid, Dim3{primeBlock, 1, 1}, args) },
 		func() error { return s.stream.Record(s.marks[2]) },
 		func() error { return s.stream.CopyToHost(s.hostOut, 0, s.devOut, n) },
 		func() error { return s.stream.Record(s.marks[3]) },

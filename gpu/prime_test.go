@@ -78,7 +78,7 @@ func TestPrimeEngineEmulated(t *testing.T) {
 	want := make([]bool, len(ns))
 	prime.Serial{}.TestPrimes(ns, want)
 
-	e, err := gpu.NewPrimeEngine(&emu.Driver{Memory: 64 << 10}, 0, 0)
+	e, err := gpu.NewPrimeEngine(&launchLimits{Driver: &emu.Driver{Memory: 64 << 10}, t: t}, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

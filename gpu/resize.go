@@ -145,6 +145,11 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 		return fmt.Errorf("gpu resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
 	}
 	ch := src.Channels
+	// The kernels take sizes, strides and row numbers as uint32 and step
+	// through them by the grid's extent; below 2^31 neither overflows.
+	if src.Width*ch >= 1<<31 || dst.Width*ch >= 1<<31 || src.Height >= 1<<31 || dst.Height >= 1<<31 {
+		return fmt.Errorf("gpu resize: %d×%d to %d×%d: a side too large for the kernels", src.Width, src.Height, dst.Width, dst.Height)
+	}
 	th, tv := e.table(src.Width, dst.Width), e.table(src.Height, dst.Height)
 	var release []func()
 	defer func() {
@@ -275,12 +280,14 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 		rowLen := uint32(dstRow)
 		argsH := []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&srcStride), unsafe.Pointer(&s.devMid), unsafe.Pointer(&midStride),
 			unsafe.Pointer(&outW), unsafe.Pointer(&nIn), unsafe.Pointer(&chans), unsafe.Pointer(&dh.start), unsafe.Pointer(&dh.count), unsafe.Pointer(&dh.weights), unsafe.Pointer(&dh.stride)}
-		if err := st.Launch(e.fnH, Dim3{(outW + 63) / 64, (nIn + 3) / 4, 1}, Dim3{64, 4, 1}, argsH); err != nil {
+		gridH := Dim3{gridFor(dst.Width, 64, MaxGridX), gridFor(int(nIn), 4, MaxGridYZ), 1}
+		if err := launch(st, e.fnH, gridH, Dim3{64, 4, 1}, argsH); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		argsV := []unsafe.Pointer{unsafe.Pointer(&s.devMid), unsafe.Pointer(&midStride), unsafe.Pointer(&s.devO), unsafe.Pointer(&dstStride),
 			unsafe.Pointer(&rowLen), unsafe.Pointer(&y0), unsafe.Pointer(&nOut), unsafe.Pointer(&first), unsafe.Pointer(&dv.start), unsafe.Pointer(&dv.count), unsafe.Pointer(&dv.weights), unsafe.Pointer(&dv.stride)}
-		if err := st.Launch(e.fnV, Dim3{(rowLen + 127) / 128, (nOut + 1) / 2, 1}, Dim3{128, 2, 1}, argsV); err != nil {
+		gridV := Dim3{gridFor(dstRow, 128, MaxGridX), gridFor(int(nOut), 2, MaxGridYZ), 1}
+		if err := launch(st, e.fnV, gridV, Dim3{128, 2, 1}, argsV); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		if err := st.Record(s.marks[2]); err != nil {

@@ -21,7 +21,7 @@ import (
 func TestResizeEngineEmulated(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	for _, f := range corescale.Filters {
-		e, err := gpu.NewResizeEngine(&emu.Driver{}, 0, f)
+		e, err := gpu.NewResizeEngine(&launchLimits{Driver: &emu.Driver{}, t: t}, 0, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestResizeEngineEmulated(t *testing.T) {
 // cut (not a budget), the engine plans its bands from the free memory the
 // device reports, and still gives the CPU's bytes; the phases are timed.
 func TestResizeEngineSmallDevice(t *testing.T) {
-	e, err := gpu.NewResizeEngine(&emu.Driver{Memory: 96 << 10}, 0, corescale.Lanczos3)
+	e, err := gpu.NewResizeEngine(&launchLimits{Driver: &emu.Driver{Memory: 96 << 10}, t: t}, 0, corescale.Lanczos3)
 	if err != nil {
 		t.Fatal(err)
 	}
