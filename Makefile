@@ -11,7 +11,7 @@ NVCC        ?= nvcc
 PTXAS       ?= ptxas
 
 .PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check sass cuda cuda-toolkit
-.PHONY: fakecuda gpu-fake-check
+.PHONY: fakecuda gpu-fake-check gpu-check
 
 help:
 	@echo "make build          build ./$(BIN)"
@@ -27,6 +27,7 @@ help:
 	@echo "make cuda-toolkit   install CUDA 11.8 from Debian (root): gpu/install-cuda-toolkit.sh"
 	@echo "make fakecuda       build build/fakecuda/libcuda.so.1, a CUDA driver that runs the kernels on the CPU"
 	@echo "make gpu-fake-check run the real GPU plugin and the CLI on that driver: results, faults, leaks"
+	@echo "make gpu-check      the same result checks on this machine's NVIDIA GPU and driver"
 	@echo "make ci             what .ci/run runs: tools, lint, test, fuzz"
 
 build:
@@ -136,6 +137,10 @@ $(FAKECUDA): $(FAKECUDA_SRC)
 	@exported=$$(nm -D --defined-only $@ | awk '$$2 == "T" && $$3 !~ /^cu/ {print $$3}'); \
 	if [ -n "$$exported" ]; then echo "$@ exports more than cu* entry points: $$exported"; exit 1; fi
 
-# The real plugin on fakecuda, end to end through the CLI (gpu/fakecuda/check.sh).
+# The real plugin on fakecuda, end to end through the CLI (gpu/fakecuda/check.sh);
+# gpu-check runs its result checks on the machine's own GPU and driver.
 gpu-fake-check: build cuda fakecuda
 	bash $(FAKECUDA_DIR)/check.sh
+
+gpu-check: build cuda
+	bash $(FAKECUDA_DIR)/check.sh --real

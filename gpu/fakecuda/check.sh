@@ -9,29 +9,40 @@
 #   - prime --backend gpu prints what --backend serial prints, byte for
 #     byte, on the pseudoprime and Carmichael lists, both ends of the range,
 #     random numbers, on a small device that takes many chunks, eagerly;
-#   - resize --backend gpu writes the files --backend serial writes, for
-#     every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs of odd
-#     sizes, on a small device that forces many bands, and an image taller
-#     than a grid's 65,535 blocks;
+#   - resize --backend gpu writes the files gpu-emu and --backend serial
+#     write, for every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs
+#     of odd sizes, on a small device that forces many bands, and an image
+#     taller than a grid's 65,535 blocks;
 #   - bench --backends gpu runs;
 #   - each injected fault: --backend gpu exits 1 with a message that names
 #     the CUresult and leaves no output file, half-written or whole;
 #     --backend auto gives the CPU's result when the fault is at start-up;
 #   - no run leaks: fakecuda's log shows every context destroyed with
 #     nothing left in it.
+# With --real (make gpu-check, on a machine with an NVIDIA GPU) the same
+# devices, prime, resize and bench checks run on the system's driver
+# library; the checks that need fakecuda (symbols, small devices, faults,
+# leaks) are left out.
 # Every check runs; each failure is listed at the end, and the exit status
 # is 1 if there was any.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+real=false
+case ${1:-} in
+--real) real=true ;;
+"") ;;
+*) echo "usage: $0 [--real]" >&2; exit 2 ;;
+esac
 lib=$root/build/fakecuda/libcuda.so.1
+$real && lib=
 cs=$root/corescale
 plugin=$root/corescale-cuda.so
-for f in "$lib" "$cs" "$plugin"; do
-	[ -f "$f" ] || { echo "check.sh: $f is missing: run make gpu-fake-check" >&2; exit 2; }
+for f in $lib "$cs" "$plugin"; do
+	[ -f "$f" ] || { echo "check.sh: $f is missing: run make $($real && echo gpu-check || echo gpu-fake-check)" >&2; exit 2; }
 done
 for v in $(compgen -e | grep '^FAKECUDA_'); do unset "$v"; done
-unset CORESCALE_CUDA_PLUGIN
+unset CORESCALE_CUDA_PLUGIN CORESCALE_CUDA_LIBRARY
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -48,8 +59,9 @@ bad() {
 }
 
 # on NAME [VAR=value…] -- ARG…: runs corescale on fakecuda with those
-# settings; stdout in $work/NAME.out, stderr in NAME.err, fakecuda's log
-# in NAME.log; the exit status in $status.
+# settings (with --real: on the system's driver, without them); stdout in
+# $work/NAME.out, stderr in NAME.err, fakecuda's log in NAME.log; the exit
+# status in $status.
 on() {
 	local name=$1
 	shift
@@ -59,8 +71,12 @@ on() {
 		shift
 	done
 	shift
-	env CORESCALE_CUDA_LIBRARY="$lib" FAKECUDA_LOG="$work/$name.log" "${settings[@]}" "$cs" "$@" \
-		>"$work/$name.out" 2>"$work/$name.err"
+	if $real; then
+		"$cs" "$@" >"$work/$name.out" 2>"$work/$name.err"
+	else
+		env CORESCALE_CUDA_LIBRARY="$lib" FAKECUDA_LOG="$work/$name.log" "${settings[@]}" "$cs" "$@" \
+			>"$work/$name.out" 2>"$work/$name.err"
+	fi
 	status=$?
 }
 
@@ -94,38 +110,50 @@ fake_said() { grep '^fakecuda: ' "$work/$1.err" | head -2; }
 # CUDA_ERROR_… or by its number.
 names_result() { message "$1" | grep -qE 'CUDA_ERROR_[A-Z_]+|CUresult [0-9]+'; }
 
-echo "== the plugin on fakecuda"
-missing=$(comm -23 <(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/ {print $2}' | sort -u) \
-	<(nm -D --defined-only "$lib" | awk '{print $3}' | sort -u))
-nsym=$(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/' | wc -l)
-if [ -z "$missing" ]; then
-	ok "fakecuda exports all $nsym cu* symbols the plugin binds"
-else
-	bad "fakecuda lacks symbols the plugin binds (add them to gpu/fakecuda/stubs.c)" $missing
-fi
+if ! $real; then
+	echo "== the plugin on fakecuda"
+	missing=$(comm -23 <(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/ {print $2}' | sort -u) \
+		<(nm -D --defined-only "$lib" | awk '{print $3}' | sort -u))
+	nsym=$(nm -D --undefined-only "$plugin" | awk '$2 ~ /^cu/' | wc -l)
+	if [ -z "$missing" ]; then
+		ok "fakecuda exports all $nsym cu* symbols the plugin binds"
+	else
+		bad "fakecuda lacks symbols the plugin binds (add them to gpu/fakecuda/stubs.c)" $missing
+	fi
 
-on bind LD_DEBUG=libs -- prime --backend gpu 97
-others=$(grep -oE 'calling init: [^ ]*libcuda[^ ]*' "$work/bind.err" | awk '{print $3}' | grep -vxF "$lib")
-if [ "$status" = 0 ] && grep -q "calling init: $plugin" "$work/bind.err" && [ -z "$others" ]; then
-	ok "the plugin runs on fakecuda with CORESCALE_CUDA_LIBRARY alone (no other libcuda loaded)"
-else
-	bad "the plugin did not run on fakecuda alone" "exit $status" $others "$(grep -v '^ *[0-9]*:' "$work/bind.err" | head -3)"
-fi
+	on bind LD_DEBUG=libs -- prime --backend gpu 97
+	others=$(grep -oE 'calling init: [^ ]*libcuda[^ ]*' "$work/bind.err" | awk '{print $3}' | grep -vxF "$lib")
+	if [ "$status" = 0 ] && grep -q "calling init: $plugin" "$work/bind.err" && [ -z "$others" ]; then
+		ok "the plugin runs on fakecuda with CORESCALE_CUDA_LIBRARY alone (no other libcuda loaded)"
+	else
+		bad "the plugin did not run on fakecuda alone" "exit $status" $others "$(grep -v '^ *[0-9]*:' "$work/bind.err" | head -3)"
+	fi
 
-echo "== corescale devices"
-on devices FAKECUDA_DEVICES=2 FAKECUDA_NAME=big,small FAKECUDA_CC=8.6,7.0 FAKECUDA_MEMORY=40G,64K FAKECUDA_SMS=108,4 -- devices
-want="GPU 0: big, compute capability 8.6, 40.0 GiB, 108 multiprocessors, driver 11.8
-GPU 1: small, compute capability 7.0, 0.0 GiB, 4 multiprocessors, driver 11.8"
-if [ "$status" = 0 ] && [ "$(grep '^GPU' "$work/devices.out")" = "$want" ]; then
-	ok "devices lists the two fake devices"
+	echo "== corescale devices"
+	on devices FAKECUDA_DEVICES=2 FAKECUDA_NAME=big,small FAKECUDA_CC=8.6,7.0 FAKECUDA_MEMORY=40G,64K FAKECUDA_SMS=108,4 -- devices
+	want=$(printf '%s\n' "GPU 0: big, compute capability 8.6, 40.0 GiB, 108 multiprocessors, driver 11.8" \
+		"GPU 1: small, compute capability 7.0, 0.0 GiB, 4 multiprocessors, driver 11.8")
+	if [ "$status" = 0 ] && [ "$(grep '^GPU' "$work/devices.out")" = "$want" ]; then
+		ok "devices lists the two fake devices"
+	else
+		bad "devices" "exit $status" "$(cat "$work/devices.out" "$work/devices.err")"
+	fi
+	on devices-none FAKECUDA_INIT=100 -- devices
+	if [ "$status" = 0 ] && grep -q '^no GPU: .*CUDA_ERROR_NO_DEVICE' "$work/devices-none.out"; then
+		ok "devices says why there is no GPU when cuInit answers 100"
+	else
+		bad "devices with cuInit failing" "exit $status" "$(cat "$work/devices-none.out")"
+	fi
 else
-	bad "devices" "exit $status" "$(cat "$work/devices.out" "$work/devices.err")"
-fi
-on devices-none FAKECUDA_INIT=100 -- devices
-if [ "$status" = 0 ] && grep -q '^no GPU: .*CUDA_ERROR_NO_DEVICE' "$work/devices-none.out"; then
-	ok "devices says why there is no GPU when cuInit answers 100"
-else
-	bad "devices with cuInit failing" "exit $status" "$(cat "$work/devices-none.out")"
+	echo "== corescale devices"
+	on devices -- devices
+	if [ "$status" = 0 ] && grep -q '^GPU 0: ' "$work/devices.out"; then
+		ok "devices: $(grep '^GPU' "$work/devices.out" | head -1)"
+	else
+		echo "check.sh --real needs a usable NVIDIA GPU; corescale devices says:" >&2
+		cat "$work/devices.out" "$work/devices.err" >&2
+		exit 2
+	fi
 fi
 
 echo "== prime: --backend gpu against --backend serial"
@@ -165,8 +193,10 @@ prime_same middle -- --from 9223372036854772807 --to 9223372036854778807
 prime_same random64 -- --random 300000 --bits 64 --seed 5
 prime_same random32 -- --random 100000 --bits 32 --seed 9
 prime_same small-device FAKECUDA_MEMORY=64K -- --random 50000 --bits 64 --seed 6
-chunks=$(grep -c ' launch ' "$work/small-device.log")
-[ "$chunks" -ge 10 ] && ok "prime on a 64 KiB device took $chunks chunks" || bad "prime on a 64 KiB device took $chunks chunk(s), not many"
+if ! $real; then
+	chunks=$(grep -c ' launch ' "$work/small-device.log")
+	[ "$chunks" -ge 10 ] && ok "prime on a 64 KiB device took $chunks chunks" || bad "prime on a 64 KiB device took $chunks chunk(s), not many"
+fi
 prime_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=64K -- --random 50000 --bits 64 --seed 7
 prime_same two-devices FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1G,64K -- --random 20000 --bits 64 --seed 8
 
@@ -219,12 +249,14 @@ for filter in nearest box linear catmullrom mitchell lanczos2 lanczos3; do
 	resize_same "$filter-contain" -- "$work/in/imgs" --filter "$filter" --size 77x40
 done
 resize_same small-device FAKECUDA_MEMORY=128K -- "$work/in/imgs" --size 97x61 --fit fill
-bands=$(grep -c ' resize_v_u8 ' "$work/small-device.log")
-images=$(find "$work/in/imgs" -type f | wc -l)
-if [ "$bands" -gt "$images" ]; then
-	ok "resize on a 128 KiB device took $bands bands for $images images"
-else
-	bad "resize on a 128 KiB device took $bands bands for $images images: none took several"
+if ! $real; then
+	bands=$(grep -c ' resize_v_u8 ' "$work/small-device.log")
+	images=$(find "$work/in/imgs" -type f | wc -l)
+	if [ "$bands" -gt "$images" ]; then
+		ok "resize on a 128 KiB device took $bands bands for $images images"
+	else
+		bad "resize on a 128 KiB device took $bands bands for $images images: none took several"
+	fi
 fi
 resize_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=128K -- "$work/in/imgs" --size 97x61 --fit fill
 resize_same tall -- "$work/in/tall" --size 2x140000 --fit fill
@@ -237,23 +269,25 @@ if [ "$status" = 0 ] && grep -q '^prime-u32 *gpu' "$work/bench.out" && grep -q '
 else
 	bad "bench --backends gpu" "exit $status" "$(message bench)" "$l"
 fi
-on bench-label -- bench --backends serial,gpu --size small --workload prime-u32 --repeat 2 --min-time 10ms
-row=$(grep '^prime-u32 *gpu' "$work/bench-label.out")
-if echo "$row" | grep -qiE 'fake|emulated'; then
-	ok "bench labels the fake driver's rows"
-else
-	bad "bench reports fakecuda's row as a GPU's speed, unlabelled (the plugin's Emulated() is false)" "$row"
+if ! $real; then
+	on bench-label -- bench --backends serial,gpu --size small --workload prime-u32 --repeat 2 --min-time 10ms
+	row=$(grep '^prime-u32 *gpu' "$work/bench-label.out")
+	if echo "$row" | grep -qiE 'fake|emulated'; then
+		ok "bench labels the fake driver's rows"
+	else
+		bad "bench reports fakecuda's row as a GPU's speed, unlabelled (the plugin's Emulated() is false)" "$row"
+	fi
 fi
 
-echo "== injected faults"
 big=$work/numbers.txt
 seq 1 20000 >"$big"
 # fault NAME WHEN SETTING…: prime and resize on --backend gpu fail with a
 # message that names the CUresult, exit 1 and no output file (resize: no
-# file but whole ones, as gpu-emu writes them); --backend auto gives the CPU's result instead when
-# the fault comes as the GPU starts: WHEN is start-up (the probe or the
-# engines' set-up), prime-start-up (the prime engine's set-up, where it
-# allocates; the resize engine allocates per image) or working.
+# file but whole ones, as gpu-emu writes them); --backend auto gives the
+# CPU's result instead when the fault comes as the GPU starts: WHEN is
+# start-up (the probe or the engines' set-up), prime-start-up (the prime
+# engine's set-up, where it allocates; the resize engine allocates per
+# image) or working.
 fault() {
 	local name=$1 when=$2
 	shift 2
@@ -314,21 +348,26 @@ fault() {
 		bad "$name: resize --backend auto did not give the CPU's result" "exit $status" "$(message "$name-auto-resize")"
 	fi
 }
-fault init-100 start-up FAKECUDA_INIT=100
-fault init-803 start-up FAKECUDA_INIT=803
-fault old-driver start-up FAKECUDA_DRIVER_VERSION=11040
-fault alloc-1 prime-start-up FAKECUDA_FAIL_ALLOC=1
-fault alloc-3 prime-start-up FAKECUDA_FAIL_ALLOC=3
-fault launch-fault working FAKECUDA_FAIL_LAUNCH=3
-fault launch-refused working FAKECUDA_FAIL_LAUNCH=3:701
-fault lost-999 working FAKECUDA_LOSE_DEVICE=3
-fault lost-46 working FAKECUDA_LOSE_DEVICE=3:46
+if $real; then
+	echo "== injected faults: only on fakecuda (make gpu-fake-check)"
+else
+	echo "== injected faults"
+	fault init-100 start-up FAKECUDA_INIT=100
+	fault init-803 start-up FAKECUDA_INIT=803
+	fault old-driver start-up FAKECUDA_DRIVER_VERSION=11040
+	fault alloc-1 prime-start-up FAKECUDA_FAIL_ALLOC=1
+	fault alloc-3 prime-start-up FAKECUDA_FAIL_ALLOC=3
+	fault launch-fault working FAKECUDA_FAIL_LAUNCH=3
+	fault launch-refused working FAKECUDA_FAIL_LAUNCH=3:701
+	fault lost-999 working FAKECUDA_LOSE_DEVICE=3
+	fault lost-46 working FAKECUDA_LOSE_DEVICE=3:46
+fi
 
 echo
 if [ ${#failures[@]} -eq 0 ]; then
-	echo "gpu-fake-check: all checks passed"
+	echo "check.sh: all checks passed"
 	exit 0
 fi
-echo "gpu-fake-check: ${#failures[@]} check(s) failed:"
+echo "check.sh: ${#failures[@]} check(s) failed:"
 printf '  %s\n' "${failures[@]}"
 exit 1
