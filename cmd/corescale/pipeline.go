@@ -3,6 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"math/big"
+	"strconv"
+	"sync"
+	"time"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
@@ -22,7 +27,9 @@ type filled struct {
 // pump tests every number of src with eng and writes the verdicts to w in
 // input order. A goroutine fills the next block while this one tests and
 // writes the current one, so reading overlaps testing.
-func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer) error {
+// note, when not nil, is called before each number of 2^64 and above is
+// tested.
+func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
 		free <- primeio.NewBlock(primeio.BlockSize)
@@ -57,7 +64,7 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 		if f.err != nil {
 			return f.err
 		}
-		if err := testBlock(f.b, eng, workers); err != nil {
+		if err := testBlock(f.b, eng, workers, note); err != nil {
 			return err
 		}
 		if err := w.Write(f.b); err != nil {
@@ -69,21 +76,123 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
 // math/big's probable ones for the rest.
-func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int) error {
+func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
 	if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
-	testBig(b.Big, workers)
+	testBig(b.Big, workers, note)
 	return nil
 }
 
 // testBig runs math/big's Baillie–PSW test on workers goroutines, one
-// number per chunk: one big number costs microseconds to seconds.
-func testBig(bs []primeio.Big, workers int) {
+// number per chunk: one big number costs microseconds to hours.
+func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
 	chunk.Run(len(bs), 1, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			if note != nil {
+				note(bs[i])
+			}
 			bs[i].Prime = bs[i].N.ProbablyPrime(0)
 		}
 	})
+}
+
+// Which numbers are announced before they are tested. With --verbose,
+// from verboseNoteBits: each that may take verboseNoteTime or more, and
+// each wider than any before, so that a thousand quick ones of one size
+// say so once. Without, each that may take quietNoteTime or more; the
+// time is estimated only from quietNoteBits, below which a test takes a
+// few seconds at most, so that a run of smaller numbers never pays for the
+// measure.
+const (
+	verboseNoteBits = 4096
+	verboseNoteTime = time.Second
+	quietNoteBits   = 16384
+	quietNoteTime   = 10 * time.Second
+)
+
+// The estimate of a test's time: the measured time of math/big's test of
+// a reference prime, scaled by the ratio of sizes to the power growth.
+// math/big multiplies by Karatsuba (n^1.58) above a few thousand bits, and a
+// test is about n such products: measured from 4423 to 44497 bits, the
+// time grows as n^2.7 to n^2.9. A prime costs the most, as it passes
+// every step; a composite usually stops sooner, hence "up to".
+const (
+	referenceBits = 4423 // 2^4423-1 is a Mersenne prime: ~70 ms
+	growth        = 2.8
+)
+
+// slowNotes says on stderr which number is being tested when it may take
+// long, and about how long: math/big cannot report progress, and a
+// 100,000-digit number takes hours.
+type slowNotes struct {
+	w       io.Writer // safe for use by several goroutines
+	where   func(pos int) string
+	verbose bool
+
+	measure   sync.Once
+	reference time.Duration
+
+	mu     sync.Mutex
+	widest int // bits of the widest number seen
+}
+
+// before is called before b is tested.
+func (n *slowNotes) before(b primeio.Big) {
+	bits := b.N.BitLen()
+	if bits < verboseNoteBits || !n.verbose && bits < quietNoteBits {
+		return
+	}
+	est := n.estimate(bits)
+	n.mu.Lock()
+	say := est >= quietNoteTime || n.verbose && (est >= verboseNoteTime || bits > n.widest)
+	n.widest = max(n.widest, bits)
+	n.mu.Unlock()
+	if say {
+		fmt.Fprintf(n.w, "corescale: %s: a %s-bit number: %s to test (Ctrl-C stops)\n", n.where(b.Pos), withCommas(bits), approxDuration(est))
+	}
+}
+
+// estimate returns about the longest that math/big's test of a number of
+// bits may take here.
+func (n *slowNotes) estimate(bits int) time.Duration {
+	n.measure.Do(func() {
+		m := new(big.Int).Lsh(big.NewInt(1), referenceBits)
+		m.Sub(m, big.NewInt(1))
+		start := time.Now()
+		m.ProbablyPrime(0)
+		n.reference = time.Since(start)
+	})
+	return time.Duration(float64(n.reference) * math.Pow(float64(bits)/referenceBits, growth))
+}
+
+// approxDuration says a duration as roughly as an estimate deserves: "up
+// to about 4 min".
+func approxDuration(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d < time.Second:
+		return "under a second"
+	case d < 90*time.Second:
+		return fmt.Sprintf("up to about %.0f s", d.Seconds())
+	case d < 90*time.Minute:
+		return fmt.Sprintf("up to about %.0f min", d.Minutes())
+	case d < 36*time.Hour:
+		return fmt.Sprintf("up to about %.0f h", d.Hours())
+	case d < 60*day:
+		return fmt.Sprintf("up to about %.0f days", float64(d)/float64(day))
+	case d < 730*day:
+		return fmt.Sprintf("up to about %.0f months", float64(d)/float64(30*day))
+	}
+	return fmt.Sprintf("up to about %.0f years", float64(d)/float64(365*day))
+}
+
+// withCommas writes n with commas between groups of three digits: 332,193.
+func withCommas(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

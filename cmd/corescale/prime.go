@@ -4,11 +4,22 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
+	"io/fs"
 	"math"
 	"math/big"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/prime"
 	"github.com/corescale/corescale/internal/atomicfile"
@@ -26,12 +37,14 @@ a proof, so a prime among them is marked probable with a "?": "N?" with
 
 The numbers come from exactly one of:
    NUMBER...          arguments, decimal or 0x hex (flags may come before
-                      or after them; -- ends the flags)
+                      or after them; -- ends the flags; spaces around a
+                      number are fine)
    --input FILE       one number per line, decimal or 0x hex; FILE - is stdin;
-                      blank lines, # comments, spaces, tabs and CRLF are fine
+                      blank lines, # comments, spaces, tabs, CRLF and the
+                      byte order mark of Windows Notepad are fine
    --from A --to B    every number from A to B, both included
-   --random N         N random odd numbers of exactly --bits bits, the same
-                      ones for the same --seed
+   --random N         N random odd numbers of exactly --bits bits, 2 to
+                      65536, the same ones for the same --seed
 
 The verdicts come out in input order, numbers in decimal:
    --print primes     the primes, one per line (the default)
@@ -41,6 +54,11 @@ The verdicts come out in input order, numbers in decimal:
                       (--print count: header count, then the count)
    --format json      [{"n":"N","prime":true}, ...] with n a string,
                       or {"count":K}
+   --output FILE      all or nothing: a hidden temporary file in FILE's
+                      folder, renamed over FILE once complete (through a
+                      link, to its target); never the --input file; a
+                      device or named pipe (/dev/null, a FIFO) is written
+                      directly
 
 Examples:
    corescale prime 97 1000003 0xffffffffffffffc5
@@ -50,7 +68,23 @@ Examples:
 
 A line that is not a number stops the run before anything is printed or
 written, with a message naming the file, the line and the token, and exit
-status 2 (1 is a failure while working, such as a write error).`
+status 2. For that, on stdout, a file is read twice, once to check it and
+once to test it (a file that changes in between fails the run), and stdin
+is copied to the temporary folder as it is checked.
+
+math/big cannot say how far it is in one test, and a number of 100,000
+digits takes hours: before testing a number of 16,384 bits or more that
+may take 10 s or more, a line on stderr names it with an estimate (with
+--verbose, from 4,096 bits).
+
+Ctrl-C or SIGTERM stops the run at once, even in the middle of one long
+test: the temporary output file and the copy of stdin are removed, an
+--output FILE is left as it was, and a line on stderr says so, or that
+stdout holds part of the list. A second signal kills at once.
+
+Exit status: 0 done; 1 a failure while working (a write error, an input
+file that changed while it was read) or interrupted; 2 bad usage or bad
+input, with nothing written.`
 
 func primeCommand() *cli.Command {
 	const (
@@ -69,7 +103,7 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "from", Category: inputs, Usage: "test every number from `A` ...", DefaultText: "none"},
 			&cli.StringFlag{Name: "to", Category: inputs, Usage: "... to `B`, inclusive", DefaultText: "none"},
 			&cli.IntFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers", DefaultText: "none"},
-			&cli.IntFlag{Name: "bits", Category: inputs, Value: 64, Usage: "size of the --random numbers in `BITS`, 2 or more"},
+			&cli.IntFlag{Name: "bits", Category: inputs, Value: 64, Usage: "size of the --random numbers in `BITS`, 2 to 65536"},
 			&cli.Uint64Flag{Name: "seed", Category: inputs, Value: 1, Usage: "`SEED` of the --random numbers"},
 			&cli.StringFlag{Name: "print", Aliases: []string{"p"}, Category: outputs, Value: string(primeio.Primes), Usage: "`WHAT` to print: primes, all or count"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(primeio.Text), Usage: "output `FORMAT`: text, csv or json"},
@@ -86,9 +120,9 @@ func primeAction(c *cli.Context) error {
 	err := runPrime(c)
 	var syn *primeio.SyntaxError
 	if errors.As(err, &syn) {
-		return &usageError{err}
+		err = &usageError{err}
 	}
-	return err
+	return quoteNames(err, c.String("input"), c.String("output"))
 }
 
 func runPrime(c *cli.Context) error {
@@ -100,6 +134,13 @@ func runPrime(c *cli.Context) error {
 	if err != nil {
 		return &usageError{fmt.Errorf("--format: %w", err)}
 	}
+	outPath := c.String("output")
+	toStdout := outPath == "" || outPath == "-"
+	if !toStdout {
+		if err := refuseOverwrite(c, outPath); err != nil {
+			return err
+		}
+	}
 	choice, err := chooseBackend(c, backend.Job{Kind: backend.Numbers, Size: countNumbers(c)})
 	if err != nil {
 		return err
@@ -108,48 +149,168 @@ func runPrime(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if closer, ok := eng.(io.Closer); ok {
-		defer closer.Close()
-	}
-	outPath := c.String("output")
-	toStdout := outPath == "" || outPath == "-"
-	// On stdout nothing can be taken back, so an input that may hold a bad
-	// line is read twice: once to check every line, once to test. A count
-	// is printed only at the end, and a file is only renamed into place at
-	// the end, so those need no check.
-	check := toStdout && mode != primeio.Count
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", choice.Why)
 		if choice.CPU() {
 			fmt.Fprintf(c.App.ErrWriter, "corescale: CPU loops: %s\n", prime.Loops())
 		}
 	}
-	src, closeSrc, err := primeSource(c, check)
+	// The first SIGINT or SIGTERM ends the run at once, whatever it is
+	// doing: math/big's test of one huge number cannot be stopped, so the
+	// work runs on its own goroutine, and this one removes what the run
+	// made and returns, which ends the process. A second signal kills.
+	ctx, stop := signalContext()
+	defer stop()
+	r := &primeRun{
+		c: c, eng: eng, workers: choice.Workers, mode: mode, format: format,
+		outPath: outPath, toStdout: toStdout,
+		// On stdout nothing can be taken back, so an input that may hold
+		// a bad line is read twice: once to check every line, once to
+		// test. A count is printed only at the end, and a file is only
+		// renamed into place at the end, so those need no check.
+		check: toStdout && mode != primeio.Count,
+		out:   &writeGate{w: c.App.Writer},
+		notes: &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
+	}
+	if fi, err := os.Stat(outPath); err == nil && !toStdout && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 {
+		r.direct = true
+	}
+	defer r.temps.removeAll()
+	done := make(chan error, 1)
+	go func() { done <- r.work() }()
+	select {
+	case err := <-done:
+		if closer, ok := eng.(io.Closer); ok {
+			closer.Close()
+		}
+		if err != nil {
+			return r.explain(err)
+		}
+		if r.file != nil {
+			return r.file.Commit()
+		}
+		return nil
+	case <-ctx.Done():
+		// The engine is left open: the work may be using it until the
+		// process ends.
+		r.temps.removeAll()
+		return r.interrupted()
+	}
+}
+
+// betweenPasses, when set, runs between the two passes over a file that
+// is checked before printing; tests change the file there.
+var betweenPasses func()
+
+// primeRun is one run of the command: the work, on its own goroutine, and
+// what the goroutine that waits for it needs to clean up after it.
+type primeRun struct {
+	c        *cli.Context
+	eng      corescale.PrimeTester
+	workers  int
+	mode     primeio.Mode
+	format   primeio.Format
+	outPath  string
+	toStdout bool
+	check    bool
+
+	direct bool             // --output is a device or pipe, written directly
+	temps  tempFiles        // the temporary files, removed however the run ends
+	out    *writeGate       // what the verdicts are written to, through
+	notes  *slowNotes       // says on stderr which numbers take long
+	file   *atomicfile.File // the --output file, set by work
+}
+
+// work reads, tests and writes everything but the final Commit, which
+// the waiting goroutine does, so that a signal can never come between a
+// finished file and the message that says nothing was written.
+func (r *primeRun) work() error {
+	src, closeSrc, err := r.source()
 	if err != nil {
 		return err
 	}
 	defer closeSrc()
-
-	var out io.Writer = namedWriter{c.App.Writer, "stdout"}
-	var file *atomicfile.File
-	if !toStdout {
-		if file, err = atomicfile.Create(outPath); err != nil {
+	r.notes.where = src.Where
+	var out io.Writer = namedWriter{r.out, "stdout"}
+	if !r.toStdout {
+		err := r.temps.create(func() (func(), error) {
+			f, err := atomicfile.Create(r.outPath)
+			if err != nil {
+				return nil, err
+			}
+			r.file = f
+			return func() { f.Abort() }, nil
+		})
+		if err != nil {
 			return err
 		}
-		defer file.Abort()
-		out = namedWriter{file, outPath}
+		// atomicfile's write errors name the file.
+		r.out.w = r.file
+		out = r.out
 	}
-	w := primeio.NewWriter(out, format, mode)
-	if err := pump(src, eng, choice.Workers, w); err != nil {
+	w := primeio.NewWriter(out, r.format, r.mode)
+	if err := pump(src, r.eng, r.workers, w, r.notes.before); err != nil {
 		return err
 	}
-	if err := w.Close(); err != nil {
-		return err
+	return w.Close()
+}
+
+// interrupted says what a signal left behind.
+func (r *primeRun) interrupted() error {
+	untouched := r.out.shut()
+	switch {
+	case r.toStdout && untouched:
+		return errors.New("interrupted: nothing was printed")
+	case r.toStdout:
+		return errors.New("interrupted: stdout holds a partial list, cut where it stopped")
+	case r.direct && !untouched:
+		return fmt.Errorf("interrupted: %s holds a partial list, cut where it stopped", r.outPath)
 	}
-	if file != nil {
-		return file.Commit()
+	return fmt.Errorf("interrupted: nothing was written to %s", r.outPath)
+}
+
+// explain adds to a failure what it left on stdout, when that is not clear.
+func (r *primeRun) explain(err error) error {
+	var ch *inputChanged
+	if r.toStdout && errors.As(err, &ch) {
+		if r.out.shut() {
+			ch.left = "; nothing was printed: run again, or write to --output"
+		} else {
+			ch.left = "; stdout holds a partial list"
+		}
 	}
-	return nil
+	return err
+}
+
+// refuseOverwrite refuses an --output that is the --input file under any
+// name (the same path, a link, another spelling, stdin redirected from
+// it): the output would replace the input it is made from. Only regular
+// files count: /dev/null in and out is fine.
+func refuseOverwrite(c *cli.Context, outPath string) error {
+	ofi, err := os.Stat(outPath)
+	if err != nil || !ofi.Mode().IsRegular() || !c.IsSet("input") {
+		return nil // a new file, or one that Create reports on
+	}
+	in := c.String("input")
+	var ifi os.FileInfo
+	if in == "-" {
+		f, ok := c.App.Reader.(*os.File)
+		if !ok {
+			return nil
+		}
+		ifi, err = f.Stat()
+	} else {
+		ifi, err = os.Stat(in)
+	}
+	switch {
+	case err != nil || !os.SameFile(ifi, ofi):
+		return nil
+	case in == "-":
+		return usageErrorf("--output %s would overwrite the input, which stdin reads: write to another file", outPath)
+	case in == outPath:
+		return usageErrorf("--output %s would overwrite its input: write to another file", outPath)
+	}
+	return usageErrorf("--output %s would overwrite the input %s: write to another file", outPath, in)
 }
 
 // namedWriter puts the name of the output in its errors.
@@ -166,10 +327,11 @@ func (w namedWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// primeSource returns the source of numbers the flags ask for and a function
-// that releases it. With check set, a source that can hold a bad token has
-// been read through once to make sure it holds none.
-func primeSource(c *cli.Context, check bool) (primeio.Source, func(), error) {
+// source returns the source of numbers the flags ask for and a function
+// that releases it. With r.check set, a source that can hold a bad token
+// has been read through once to make sure it holds none.
+func (r *primeRun) source() (primeio.Source, func(), error) {
+	c := r.c
 	var given []string
 	if c.Args().Present() {
 		given = append(given, "NUMBER arguments")
@@ -190,15 +352,18 @@ func primeSource(c *cli.Context, check bool) (primeio.Source, func(), error) {
 	nothing := func() {}
 	switch {
 	case c.IsSet("input"):
-		return inputSource(c, c.String("input"), check)
+		return r.inputSource(c.String("input"))
 	case c.IsSet("random"):
 		n, bits := c.Int("random"), c.Int("bits")
 		if n < 0 {
 			return nil, nil, usageErrorf("--random %d: want 0 or more numbers", n)
 		}
+		if bits < 2 || bits > primeio.MaxRandomBits {
+			return nil, nil, usageErrorf("--bits %d: want 2 to %d (math/big takes minutes to test a number of %[2]d bits)", bits, primeio.MaxRandomBits)
+		}
 		src, err := primeio.NewRandom(n, bits, c.Uint64("seed"))
 		if err != nil {
-			return nil, nil, usageErrorf("--bits %d: want 2 or more", bits)
+			return nil, nil, &usageError{err}
 		}
 		return src, nothing, nil
 	case c.Args().Present():
@@ -266,55 +431,59 @@ func drain(src primeio.Source) error {
 	}
 }
 
-// inputSource opens --input. With check set it reads the input through
-// once first: a regular file is then read again from where it started; any
-// other stream, such as a pipe on stdin, is copied to a temporary file on the
-// way, and that copy is read again.
-func inputSource(c *cli.Context, path string, check bool) (primeio.Source, func(), error) {
-	var r io.Reader = c.App.Reader
+// inputSource opens --input. With r.check set it reads the input through
+// once first: a regular file is then read again from where it started,
+// and must not have changed; any other stream, such as a pipe on stdin, is
+// copied to a temporary file on the way, and that copy is read again.
+func (r *primeRun) inputSource(path string) (primeio.Source, func(), error) {
+	var in io.Reader = r.c.App.Reader
 	name := "stdin"
 	closeInput := func() {}
 	if path != "-" {
+		name = displayName(path)
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, nil, &usageError{fmt.Errorf("--input: %w", err)}
 		}
-		r, name, closeInput = f, path, func() { f.Close() }
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			f.Close()
+			return nil, nil, usageErrorf("--input %s: a folder, not a file of numbers", name)
+		}
+		in, closeInput = f, func() { f.Close() }
 	}
-	if !check {
-		return primeio.NewReader(r, name), closeInput, nil
+	if !r.check {
+		return primeio.NewReader(in, name), closeInput, nil
 	}
-	if f, ok := r.(*os.File); ok {
+	if f, ok := in.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			start, err := f.Seek(0, io.SeekCurrent)
-			if err == nil {
-				err = primeio.Check(f, name)
-			}
-			if err == nil {
-				_, err = f.Seek(start, io.SeekStart)
-			}
+			src, err := checkFile(f, fi, name)
 			if err != nil {
 				closeInput()
 				return nil, nil, err
 			}
-			return primeio.NewReader(f, name), closeInput, nil
+			return src, closeInput, nil
 		}
 	}
-	tmp, err := os.CreateTemp("", "corescale-input-*")
+	var tmp *os.File
+	err := r.temps.create(func() (func(), error) {
+		var err error
+		if tmp, err = os.CreateTemp("", "corescale-input-*"); err != nil {
+			return nil, err
+		}
+		return func() {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}, nil
+	})
 	if err != nil {
 		closeInput()
 		return nil, nil, fmt.Errorf("copy %s to check it first: %w", name, err)
 	}
-	release := func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
+	if err := copyChecked(tmp, in, name); err != nil {
 		closeInput()
-	}
-	if err := copyChecked(tmp, r, name); err != nil {
-		release()
 		return nil, nil, err
 	}
-	return primeio.NewReader(tmp, name), release, nil
+	return primeio.NewReader(tmp, name), closeInput, nil
 }
 
 // copyChecked checks r and copies it to tmp on the way, then rewinds tmp.
@@ -331,3 +500,259 @@ func copyChecked(tmp *os.File, r io.Reader, name string) error {
 	}
 	return nil
 }
+
+// checkFile checks the regular file f from where it stands to its end,
+// then returns the Source of a second pass over exactly the bytes checked.
+// A file that changes after the check would break the promise that a bad
+// line prints nothing: a change of size or time is refused before anything
+// is printed, and the second pass fails as soon as it sees a change the
+// file's size and time did not show (a rewrite in place that put the time
+// back): a line that is no longer a number, or at the end a checksum that
+// differs.
+func checkFile(f *os.File, before os.FileInfo, name string) (primeio.Source, error) {
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	first := &summer{r: f, h: crc32.New(castagnoli)}
+	if err := primeio.Check(first, name); err != nil {
+		return nil, err
+	}
+	after, err := f.Stat()
+	if err == nil && (fileChanged(before, after) || start+first.n != after.Size()) {
+		err = &inputChanged{name: name, when: "after it was checked"}
+	}
+	if err == nil && betweenPasses != nil {
+		betweenPasses()
+	}
+	if err == nil {
+		var now os.FileInfo
+		if now, err = f.Stat(); err == nil && fileChanged(after, now) {
+			err = &inputChanged{name: name, when: "after it was checked"}
+		}
+	}
+	if err == nil {
+		_, err = f.Seek(start, io.SeekStart)
+	}
+	if err != nil {
+		var ch *inputChanged
+		if !errors.As(err, &ch) {
+			err = fmt.Errorf("read %s: %w", name, err)
+		}
+		return nil, err
+	}
+	second := &summer{r: io.LimitReader(f, first.n), h: crc32.New(castagnoli), verify: true, want: first.n, sum: first.h.Sum32()}
+	return secondPass{primeio.NewReader(second, name), name}, nil
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// fileChanged reports whether a file's size or modification time differ.
+func fileChanged(a, b os.FileInfo) bool {
+	return a.Size() != b.Size() || !a.ModTime().Equal(b.ModTime())
+}
+
+// errChanged is what a second pass reads when its bytes are not those
+// the first pass checked.
+var errChanged = errors.New("changed since it was checked")
+
+// summer counts and checksums what is read through it. With verify set,
+// it is a second pass that must read want bytes of checksum sum.
+type summer struct {
+	r      io.Reader
+	h      hash.Hash32
+	n      int64
+	verify bool
+	want   int64
+	sum    uint32
+}
+
+func (s *summer) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.h.Write(p[:n])
+	s.n += int64(n)
+	if err == io.EOF && s.verify && (s.n != s.want || s.h.Sum32() != s.sum) {
+		err = errChanged
+	}
+	return n, err
+}
+
+// secondPass reports any bad line or read of changed bytes as the file
+// having changed: the first pass found none.
+type secondPass struct {
+	*primeio.Reader
+	name string
+}
+
+func (s secondPass) Fill(b *primeio.Block) error {
+	err := s.Reader.Fill(b)
+	var syn *primeio.SyntaxError
+	switch {
+	case errors.As(err, &syn) && syn.Reason != "":
+		return &inputChanged{name: s.name, when: "while being read", detail: fmt.Sprintf("line %d: %s", syn.Line, syn.Reason)}
+	case errors.As(err, &syn):
+		tok := syn.Token
+		if len(tok) > 64 {
+			tok = tok[:64] + "..."
+		}
+		return &inputChanged{name: s.name, when: "while being read", detail: fmt.Sprintf("line %d is now %q", syn.Line, tok)}
+	case errors.Is(err, errChanged):
+		return &inputChanged{name: s.name, when: "while being read"}
+	}
+	return err
+}
+
+// inputChanged is an input file that changed between the pass that
+// checked it and the pass that tests it: a failure while working, not bad
+// input.
+type inputChanged struct {
+	name   string
+	when   string // "after it was checked", "while being read"
+	detail string // what the second pass saw, if it says more
+	left   string // what stdout holds, set by explain
+}
+
+func (e *inputChanged) Error() string {
+	msg := e.name + " changed " + e.when
+	if e.detail != "" {
+		msg += ": " + e.detail
+	}
+	return msg + e.left
+}
+
+// tempFiles holds the temporary files of a run, to be removed however it
+// ends: by returning, or by a signal, on another goroutine, while the work
+// goes on. A file is created under the lock, so that a signal that comes
+// while one is being created waits for it, and none is created after.
+type tempFiles struct {
+	mu      sync.Mutex
+	closed  bool
+	removes []func()
+}
+
+var errRunStopped = errors.New("stopped")
+
+// create runs make, which creates a file and returns what removes it.
+func (s *tempFiles) create(make func() (remove func(), err error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errRunStopped
+	}
+	remove, err := make()
+	if err == nil {
+		s.removes = append(s.removes, remove)
+	}
+	return err
+}
+
+// removeAll removes every file created, once, and lets no more be created.
+func (s *tempFiles) removeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, remove := range slices.Backward(s.removes) {
+		remove()
+	}
+	s.removes = nil
+}
+
+// writeGate passes writes on until shut, and tells whether any was made:
+// what a signal leaves on stdout or a device is then said truly. It holds
+// no lock while writing, so a write blocked on a full pipe cannot keep a
+// signal from ending the run.
+type writeGate struct {
+	w     io.Writer
+	state atomic.Int32 // 0 nothing written yet, 1 writing, 2 shut
+}
+
+func (g *writeGate) Write(p []byte) (int, error) {
+	if !g.state.CompareAndSwap(0, 1) && g.state.Load() == 2 {
+		return 0, errRunStopped
+	}
+	return g.w.Write(p)
+}
+
+// shut refuses every later write if none was made yet, and reports whether
+// the output is untouched: then it stays so.
+func (g *writeGate) shut() bool {
+	return g.state.CompareAndSwap(0, 2) || g.state.Load() == 2
+}
+
+// sharedWriter lets several goroutines write whole lines to one writer.
+type sharedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *sharedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// displayName returns a file name as a message shows it: as it is, or
+// quoted when it holds a control character (a newline, an escape), a
+// bidirectional control (which reorders the text around it) or bytes that
+// are not UTF-8, so that a message stays one line that reads as written.
+// resize quotes by the same rule (thumbnail.QuotePath).
+func displayName(name string) string {
+	if utf8.ValidString(name) && !strings.ContainsFunc(name, unprintable) {
+		return name
+	}
+	return strconv.Quote(name)
+}
+
+func unprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// quoteNames shows in err's message each of names as displayName does, and
+// escapes any other control character (in the name of a link's target,
+// say). An error that holds none is returned as it is.
+func quoteNames(err error, names ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if displayName(msg) == msg {
+		return err
+	}
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	for _, n := range names {
+		if n != "" && displayName(n) != n {
+			msg = strings.ReplaceAll(msg, n, displayName(n))
+		}
+	}
+	return &quotedError{escapeControls(msg), err}
+}
+
+// escapeControls writes each character that displayName quotes for, and
+// each byte that is not UTF-8, as a Go escape (\n, \x1b, \u202e), and
+// leaves the rest.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[0])
+		case unprintable(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
+}
+
+// quotedError is an error with its message made safe to print.
+type quotedError struct {
+	msg string
+	err error
+}
+
+func (e *quotedError) Error() string { return e.msg }
+func (e *quotedError) Unwrap() error { return e.err }
