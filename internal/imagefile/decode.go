@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -24,6 +25,19 @@ type Info struct {
 	// Orientation is the EXIF orientation of a JPEG file; Upright for the
 	// other formats and for JPEG without a usable one.
 	Orientation Orientation
+	// Model is the colour model of the image Decode returns, as far as
+	// the header tells: the model of one of the types the package doc
+	// lists, NRGBA where transparency shows only in the pixels (GIF, a
+	// palette in BMP or TIFF).
+	Model color.Model
+	// ImageBytes is about what the decoded image takes in memory, and
+	// DecodeBytes about what Decode allocates in all: the image as the
+	// decoder makes it, the decoder's own buffers (a progressive JPEG's
+	// coefficients, an interlaced PNG's passes, a TIFF strip), and the
+	// conversion or upright turn beside it, garbage included, since it
+	// takes memory until the collector runs. Both come from the header, so
+	// that a batch can budget memory before decoding (see memory.go).
+	ImageBytes, DecodeBytes int64
 }
 
 // Decoded is an upright decoded image file.
@@ -161,6 +175,17 @@ func (s *source) probe(name string, limits Limits) (Info, image.Config, error) {
 	if err := checkSize(name, info.Width, info.Height, limits); err != nil {
 		return Info{}, image.Config{}, err
 	}
+	// The memory a decode takes depends on more of the header than
+	// image.Config says for PNG (interlace, tRNS) and JPEG (sampling,
+	// progressive, RGB or YCbCr).
+	var hd header
+	if format == PNG || format == JPEG {
+		if err := s.rewind(); err != nil {
+			return Info{}, image.Config{}, fmt.Errorf("%s: %w", name, err)
+		}
+		hd = readHeader(s.br, format)
+	}
+	estimate(&info, format, cfg, hd)
 	return info, cfg, nil
 }
 
