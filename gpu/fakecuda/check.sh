@@ -181,6 +181,8 @@ prime_same() {
 		bad "prime $name: the GPU's output differs from serial's" "$(cmp "$work/$name.out" "$work/$name-serial.out")"
 	elif [ -n "$l" ]; then
 		bad "prime $name: leaks" "$l"
+	elif [ -n "$(fake_said "$name")" ]; then
+		bad "prime $name: fakecuda refused a call" "$(fake_said "$name")"
 	else
 		ok "prime $name: $(wc -l <"$work/$name.out") verdicts as serial's"
 	fi
@@ -239,6 +241,8 @@ resize_same() {
 		bad "resize $name: the GPU's files differ" "${differ[@]}"
 	elif [ -n "$l" ]; then
 		bad "resize $name: leaks" "$l"
+	elif [ -n "$(fake_said "$name")" ]; then
+		bad "resize $name: fakecuda refused a call" "$(fake_said "$name")"
 	else
 		ok "resize $name: $(find "$work/$name" -type f | wc -l) files, gpu-emu's bytes and (but for the JPEG) serial's"
 	fi
@@ -264,10 +268,11 @@ resize_same tall -- "$work/in/tall" --size 2x140000 --fit fill
 echo "== bench"
 on bench -- bench --backends gpu --size small --workload prime-u32,resize-small --repeat 2 --min-time 10ms
 l=$(leaks bench)
-if [ "$status" = 0 ] && grep -q '^prime-u32 *gpu' "$work/bench.out" && grep -q '^resize-small *gpu' "$work/bench.out" && [ -z "$l" ]; then
+if [ "$status" = 0 ] && grep -q '^prime-u32 *gpu' "$work/bench.out" && grep -q '^resize-small *gpu' "$work/bench.out" && [ -z "$l" ] &&
+	[ -z "$(fake_said bench)" ]; then
 	ok "bench --backends gpu runs both workloads"
 else
-	bad "bench --backends gpu" "exit $status" "$(message bench)" "$l"
+	bad "bench --backends gpu" "exit $status" "$(message bench)" "$l" "$(fake_said bench)"
 fi
 if ! $real; then
 	on bench-label -- bench --backends serial,gpu --size small --workload prime-u32 --repeat 2 --min-time 10ms
