@@ -107,8 +107,9 @@ message() { grep -v '^fakecuda: ' "$work/$1.err" | grep -i 'corescale' | head -3
 fake_said() { grep '^fakecuda: ' "$work/$1.err" | head -2; }
 
 # names_result NAME: the CLI's message names the CUresult, as
-# CUDA_ERROR_… or by its number.
-names_result() { message "$1" | grep -qE 'CUDA_ERROR_[A-Z_]+|CUresult [0-9]+'; }
+# CUDA_ERROR_… or by its number (or matches $says, where the fault is
+# refused before any call fails).
+names_result() { message "$1" | grep -qE "CUDA_ERROR_[A-Z_]+|CUresult [0-9]+${says:+|$says}"; }
 
 if ! $real; then
 	echo "== the plugin on fakecuda"
@@ -359,7 +360,19 @@ else
 	echo "== injected faults"
 	fault init-100 start-up FAKECUDA_INIT=100
 	fault init-803 start-up FAKECUDA_INIT=803
-	fault old-driver start-up FAKECUDA_DRIVER_VERSION=11040
+	# the CUDA release just before the one that brought the ISA of the PTX
+	# that corescale embeds (the engines, in the binary, load it)
+	isa=$(grep -a -o -m1 '^\.version [0-9]*\.[0-9]*' "$cs" | awk '{print $2}')
+	before=$(echo "6.0 8000 6.1 9000 6.2 9010 6.3 9020 6.4 10000 6.5 10010 7.0 10020 7.1 11000 7.2 11010
+		7.3 11020 7.4 11030 7.5 11040 7.6 11050 7.7 11060 7.8 11070 8.0 11080 8.1 12000 8.2 12010
+		8.3 12020 8.4 12030 8.5 12040 8.6 12060 8.7 12060 8.8 12080 9.0 12090" |
+		tr -s ' \t\n' '\n\n\n' | awk -v isa="$isa" 'prev == isa {print; exit} {prev = $0}')
+	if [ -n "$isa" ] && [ -n "$before" ]; then
+		# the probe may refuse the driver before the JIT would
+		says="too old.*PTX" fault old-driver start-up FAKECUDA_DRIVER_VERSION="$before"
+	else
+		bad "corescale's PTX declares ISA '$isa', which check.sh does not know"
+	fi
 	fault alloc-1 prime-start-up FAKECUDA_FAIL_ALLOC=1
 	fault alloc-3 prime-start-up FAKECUDA_FAIL_ALLOC=3
 	fault launch-fault working FAKECUDA_FAIL_LAUNCH=3

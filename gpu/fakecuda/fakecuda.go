@@ -10,6 +10,7 @@ package fakecuda
 // #include <sys/mman.h>
 // #include <unistd.h>
 // #include "fakecuda.h"
+// #include "ptx.h"
 //
 // // on_new_thread runs cuMemAlloc on a thread of its own, which no context
 // // has ever been current on: what a goroutine that moved to another OS
@@ -131,6 +132,10 @@ func check(r C.CUresult) error {
 func reset() error { return check(C.fakecuda_reset()) }
 
 func initDriver() error { return check(C.cuInit(0)) }
+
+// isaDriver returns the oldest driver version that loads PTX ISA
+// major.minor, 0 if the fake does not know the ISA.
+func isaDriver(major, minor int) int { return int(C.ptx_isa_driver(C.int(major), C.int(minor))) }
 
 func driverVersion() (int, error) {
 	var v C.int

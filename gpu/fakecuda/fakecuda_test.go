@@ -359,6 +359,11 @@ func TestAsyncCopies(t *testing.T) {
 	}
 }
 
+var versionRE = regexp.MustCompile(`(?m)^\.version (\d+)\.(\d+)$`)
+
+// withVersion returns ptx with its .version directive set to v.
+func withVersion(ptx, v string) string { return versionRE.ReplaceAllString(ptx, ".version "+v) }
+
 // testPTX has an entry with the wrong parameter sizes for the host build
 // of is_prime_u64, one that needs barriers, and one with no host build.
 const testPTX = `//
@@ -384,9 +389,35 @@ func TestModules(t *testing.T) {
 		log := setup(t, "FAKECUDA_DRIVER_VERSION=11040")
 		mustInit(t)
 		defer newContext(t).destroy()
-		_, err := loadModule(kernels.PrimePTX)
+		_, err := loadModule(withVersion(kernels.PrimePTX, "7.8"))
 		is(t, "PTX 7.8 on driver 11.4", err, errUnsupportedPTXVersion)
 		logHas(t, log, "PTX ISA 7.8 needs a driver for CUDA 11.8 (R520 or newer); this driver is CUDA 11.4 (R470)")
+		if _, err := loadModule(withVersion(kernels.PrimePTX, "7.4")); err != nil {
+			t.Errorf("PTX 7.4 on driver 11.4: %v", err)
+		}
+	})
+	t.Run("corescale's PTX on the driver before its ISA", func(t *testing.T) {
+		m := versionRE.FindStringSubmatch(kernels.PrimePTX)
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		need := isaDriver(major, minor)
+		if need == 0 {
+			t.Fatalf("fakecuda does not know PTX ISA %d.%d", major, minor)
+		}
+		for _, v := range []int{need - 10, need} {
+			setup(t, "FAKECUDA_DRIVER_VERSION="+strconv.Itoa(v))
+			mustInit(t)
+			c := newContext(t)
+			for _, ptx := range []string{kernels.PrimePTX, kernels.ResizePTX} {
+				_, err := loadModule(ptx)
+				if v < need {
+					is(t, fmt.Sprintf("PTX %d.%d on driver %d", major, minor, v), err, errUnsupportedPTXVersion)
+				} else if err != nil {
+					t.Errorf("PTX %d.%d on driver %d: %v", major, minor, v, err)
+				}
+			}
+			c.destroy()
+		}
 	})
 	t.Run("an old device", func(t *testing.T) {
 		setup(t, "FAKECUDA_CC=6.1")
