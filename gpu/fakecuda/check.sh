@@ -7,8 +7,9 @@
 #     binds fakecuda's, with CORESCALE_CUDA_LIBRARY alone;
 #   - corescale devices lists the fake's devices;
 #   - prime --backend gpu prints what --backend serial prints, byte for
-#     byte, on the pseudoprime and Carmichael lists, both ends of the range,
-#     random numbers, on a small device that takes many chunks, eagerly;
+#     byte, on the pseudoprime and Carmichael lists, products of primes near
+#     2^32, k·2^m+1, both ends of the range, random numbers, on a small
+#     device that takes many chunks, eagerly;
 #   - resize --backend gpu writes the files gpu-emu and --backend serial
 #     write, for every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs
 #     of odd sizes, on a small device that forces many bands, and an image
@@ -157,6 +158,8 @@ else
 	fi
 fi
 
+go run gpu/fakecuda/testdata/gen.go "$work/in" || bad "could not generate the inputs (go run gpu/fakecuda/testdata/gen.go)"
+
 echo "== prime: --backend gpu against --backend serial"
 lists=$work/lists.txt
 for f in cpu/prime/testdata/*.txt; do
@@ -189,6 +192,7 @@ prime_same() {
 	fi
 }
 input=$lists prime_same lists -- --input -
+input=$work/in/hard.txt prime_same hard -- --input -
 input=
 prime_same low -- --from 0 --to 200000
 prime_same top -- --from 18446744073709548615 --to 18446744073709551615
@@ -204,7 +208,6 @@ prime_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=64K -- --random 50000 --
 prime_same two-devices FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1G,64K -- --random 20000 --bits 64 --seed 8
 
 echo "== resize: --backend gpu against --backend serial"
-go run gpu/fakecuda/testdata/gen.go "$work/in" || { bad "could not generate the images"; }
 # resize_same NAME [VAR=value…] -- INPUT FLAG…: the plugin on fakecuda
 # writes the files the emulated driver writes (the same engine on another
 # driver) and the files --backend serial writes, but for JPEG inputs, which

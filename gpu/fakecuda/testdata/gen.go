@@ -1,5 +1,7 @@
-// The inputs of check.sh's resize checks, written as PNG by hand (the
-// standard library cannot write gray+alpha) and JPEG:
+// The inputs of check.sh: images for the resize checks, written as PNG by
+// hand (the standard library cannot write gray+alpha) and JPEG, and the
+// hard composites near 2^64 of the prime checks, as the emulator's tests
+// have them:
 //
 //	go run gpu/fakecuda/testdata/gen.go DIR
 package main
@@ -14,6 +16,8 @@ import (
 	"image"
 	"image/jpeg"
 	"math"
+	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -110,6 +114,26 @@ func main() {
 	// Taller than a grid's 65,535 blocks in y, at the vertical kernel's two
 	// rows per block.
 	must(writePNG(filepath.Join(dir, "tall", "tall.png"), 1, 140000, 0, picture(1, 140000, 1, 3), zlib.DefaultCompression))
+	// Products and squares of the 60 primes below 2^32, and k·2^m+1.
+	var near []uint64
+	for p := uint64(1<<32 - 1); len(near) < 60; p -= 2 {
+		if new(big.Int).SetUint64(p).ProbablyPrime(0) {
+			near = append(near, p)
+		}
+	}
+	var ns bytes.Buffer
+	for i, p := range near {
+		fmt.Fprintln(&ns, p*p)
+		for _, q := range near[i+1:] {
+			fmt.Fprintln(&ns, p*q)
+		}
+	}
+	for k := uint64(1); k < 200; k += 2 {
+		for m := 1; m < 64-bits.Len64(k); m++ {
+			fmt.Fprintln(&ns, k<<m+1)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "hard.txt"), ns.Bytes(), 0o644))
 	// Noise does not compress: over the 16 MiB from which auto wakes a GPU.
 	noise := make([]byte, 2400*2400*3)
 	rng := rand.New(rand.NewPCG(5, 5))
