@@ -78,21 +78,37 @@ ci: tools lint test fuzz
 
 ptx: $(KERNELS:.cu=.ptx)
 
+# nvcc writes the PTX ISA of its own release into the header (7.8 for CUDA
+# 11.8), and a driver refuses PTX of an ISA newer than it knows: 7.8 would
+# need driver 520. The kernels use nothing newer than ISA 6.0, the first
+# with sm_70 (CUDA 9.0, driver 384), so the header is lowered to that;
+# ptxas, which refuses an instruction the declared ISA lacks, confirms it in
+# ptx-check. gpu/probe.go reads the header to check the driver's version.
+PTX_ISA   := 6.0
+PTX_NVCC   = $(NVCC) -ptx -arch=compute_70 -O3
+PTX_LOWER := sed -e 's/^\.version [0-9]*\.[0-9]*$$/.version $(PTX_ISA)/'
+
 kernels/%.ptx: kernels/%.cu
-	$(NVCC) -ptx -arch=compute_70 -O3 -o $@ $<
+	$(PTX_NVCC) -o $@.nvcc $< && $(PTX_LOWER) $@.nvcc > $@ && rm $@.nvcc
 
 # The PTX is committed; this fails when it has drifted from its source or
-# when an architecture from Volta to Hopper would refuse it.
+# when an architecture from Volta to Hopper would refuse it at its ISA.
 ptx-check:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
 	for cu in $(KERNELS); do \
 		ptx=$${cu%.cu}.ptx; \
-		$(NVCC) -ptx -arch=compute_70 -O3 -o $$tmp/out.ptx $$cu || exit 1; \
-		diff -u $$ptx $$tmp/out.ptx > /dev/null || { echo "$$ptx differs from what nvcc makes of $$cu: run make ptx"; exit 1; }; \
+		$(PTX_NVCC) -o $$tmp/nvcc.ptx $$cu && $(PTX_LOWER) $$tmp/nvcc.ptx > $$tmp/out.ptx || exit 1; \
+		grep -qx '\.version $(PTX_ISA)' $$tmp/out.ptx || { echo "$$cu: nvcc wrote no .version line that make ptx can lower to $(PTX_ISA)"; exit 1; }; \
+		diff -u $$ptx $$tmp/out.ptx > /dev/null || { \
+			echo "$$ptx differs from what nvcc makes of $$cu: run make ptx"; \
+			made=$$(sed -n 's|^// Cuda compilation tools, ||p' $$ptx); \
+			here=$$($(NVCC) --version | sed -n 's|^Cuda compilation tools, ||p'); \
+			[ "$$made" = "$$here" ] || echo "(the committed PTX was made by $$made, this nvcc is $$here: it may differ for that reason alone)"; \
+			exit 1; }; \
 		for arch in sm_70 sm_80 sm_90; do \
 			$(PTXAS) -arch=$$arch -o /dev/null $$ptx || { echo "ptxas -arch=$$arch refuses $$ptx"; exit 1; }; \
 		done; \
-		echo "$$ptx: reproduced, and ptxas takes it for sm_70, sm_80, sm_90"; \
+		echo "$$ptx: reproduced, and ptxas takes it at PTX ISA $(PTX_ISA) for sm_70, sm_80, sm_90"; \
 	done
 
 cuda-toolkit:

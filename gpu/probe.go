@@ -27,13 +27,14 @@ package gpu
 //
 // // call asks the driver for its version, initialises it and counts
 // // devices, without CUDA headers: the three calls are declared here by
-// // hand. *status is cuInit's result.
-// static void call(void *init, void *getCount, void *getVersion, int *status, int *count, int *version) {
+// // hand. *status is cuInit's result, *countStatus cuDeviceGetCount's.
+// static void call(void *init, void *getCount, void *getVersion, int *status, int *countStatus, int *count, int *version) {
 // 	*version = 0;
 // 	((cu_int_fn)getVersion)(version);
 // 	*status = ((cu_init_fn)init)(0);
 // 	*count = 0;
-// 	if (*status == 0) ((cu_int_fn)getCount)(count);
+// 	*countStatus = 0;
+// 	if (*status == 0) *countStatus = ((cu_int_fn)getCount)(count);
 // }
 import "C"
 
@@ -57,7 +58,7 @@ var probeSymbols = []string{"cuInit", "cuDeviceGetCount", "cuDriverGetVersion"}
 // plugin that uses it is opened only after a probe has found a device.
 type Probe struct {
 	Library       bool // the library could be opened and has the driver's entry points
-	Status        int  // cuInit's result: 0, or a CUresult such as 100 (no device)
+	Status        int  // cuInit's result: 0, or a CUresult such as 100 (CUDA_ERROR_NO_DEVICE)
 	Devices       int
 	DriverVersion int // 12040 is 12.4
 	Err           error
@@ -100,20 +101,49 @@ func ProbeDriver(lib string) Probe {
 		C.close_lib(h)
 		return Probe{Err: fmt.Errorf("%s is not a CUDA driver library: it lacks %s", lib, strings.Join(missing, ", "))}
 	}
-	var status, count, version C.int
-	C.call(syms[0], syms[1], syms[2], &status, &count, &version)
+	var status, countStatus, count, version C.int
+	C.call(syms[0], syms[1], syms[2], &status, &countStatus, &count, &version)
 	p := Probe{Library: true, Status: int(status), Devices: int(count), DriverVersion: int(version)}
 	switch {
-	case p.Status == 100:
-		p.Err = fmt.Errorf("no CUDA device: the driver (%s) found no GPU (CUDA_ERROR_NO_DEVICE)", versionString(p.DriverVersion))
-	case p.Status == 35:
-		p.Err = fmt.Errorf("the NVIDIA driver (%s) is older than the CUDA runtime it serves (CUDA_ERROR_INSUFFICIENT_DRIVER): install driver 520 or newer", versionString(p.DriverVersion))
 	case p.Status != 0:
-		p.Err = fmt.Errorf("the CUDA driver failed to start: cuInit returned CUresult %d", p.Status)
-	case p.Devices == 0:
+		p.Err = initError(CUresult(p.Status), p.DriverVersion)
+	case countStatus != 0:
+		p.Err = fmt.Errorf("the CUDA driver (%s) could not count its devices: cuDeviceGetCount: %w", versionString(p.DriverVersion), CUresult(countStatus))
+	case p.Devices <= 0:
 		p.Err = fmt.Errorf("no CUDA device: the driver (%s) counts none", versionString(p.DriverVersion))
+	default:
+		// The kernels are PTX, which only a driver that knows its ISA
+		// compiles: say so here rather than at the first module load.
+		if need, err := embeddedPTXNeed(); err == nil {
+			p.Err = checkDriverForPTX(p.DriverVersion, need)
+		}
 	}
 	return p
+}
+
+// initError explains a cuInit that failed with r, naming the code as
+// cuda.h does, with what it usually means on Linux.
+func initError(r CUresult, version int) error {
+	v := versionString(version)
+	switch r {
+	case 100: // CUDA_ERROR_NO_DEVICE
+		return fmt.Errorf("no CUDA device: the driver (%s) found no GPU (cuInit: %w)", v, r)
+	case 803: // CUDA_ERROR_SYSTEM_DRIVER_MISMATCH
+		return fmt.Errorf("the NVIDIA driver library (%s) does not match the NVIDIA kernel module loaded (cuInit: %w): "+
+			"a libcuda.so.1 of another driver release comes first, often a distribution's package over NVIDIA's driver or a container's library that differs from the host's; "+
+			"compare /proc/driver/nvidia/version with the library's version", v, r)
+	case 999: // CUDA_ERROR_UNKNOWN
+		return fmt.Errorf("the CUDA driver (%s) failed to start (cuInit: %w): often the NVIDIA kernel module is not loaded or /dev/nvidia* cannot be opened (a container started without its GPUs)", v, r)
+	case 34: // CUDA_ERROR_STUB_LIBRARY
+		return fmt.Errorf("the libcuda.so.1 loaded is the CUDA toolkit's stub, for linking only (cuInit: %w): take the toolkit's lib64/stubs out of LD_LIBRARY_PATH", r)
+	case 804: // CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE
+		return fmt.Errorf("the CUDA forward-compatibility library loaded (%s) does not support this GPU (cuInit: %w): take the cuda-compat folder out of LD_LIBRARY_PATH to use the driver's own library", v, r)
+	case 304: // CUDA_ERROR_OPERATING_SYSTEM
+		return fmt.Errorf("the CUDA driver (%s) failed to start: a system call failed (cuInit: %w), often the permissions of /dev/nvidia*", v, r)
+	case 802: // CUDA_ERROR_SYSTEM_NOT_READY
+		return fmt.Errorf("the CUDA driver (%s) says the system is not ready (cuInit: %w): on NVSwitch machines, start nvidia-fabricmanager", v, r)
+	}
+	return fmt.Errorf("the CUDA driver (%s) failed to start (cuInit failed: %w)", v, r)
 }
 
 // regularFile returns nil when path is a regular file after symlinks, else

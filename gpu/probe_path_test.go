@@ -96,8 +96,9 @@ func TestProbePathOnce(t *testing.T) {
 	}
 }
 
-// buildLibrary compiles C source into a shared library in dir.
-func buildLibrary(t *testing.T, dir, name, src string) string {
+// buildLibrary compiles C source into a shared library in dir, with
+// flags after the source (libraries to link, a soname).
+func buildLibrary(t *testing.T, dir, name, src string, flags ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("no gcc")
@@ -107,7 +108,7 @@ func buildLibrary(t *testing.T, dir, name, src string) string {
 		t.Fatal(err)
 	}
 	so := filepath.Join(dir, name+".so")
-	if out, err := exec.Command("gcc", "-shared", "-fPIC", "-o", so, c).CombinedOutput(); err != nil {
+	if out, err := exec.Command("gcc", append([]string{"-shared", "-fPIC", "-o", so, c}, flags...)...).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
 	}
 	return so

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -44,9 +45,27 @@ var ResizeV = Kernel{Name: "resize_v_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 4, 
 var All = []Kernel{IsPrimeU64, ResizeH, ResizeV}
 
 var (
-	entryRE = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)
-	paramRE = regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)
+	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)
+	entryRE   = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)
+	paramRE   = regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)
 )
+
+// PTXVersion returns the PTX ISA version a module declares (its .version
+// directive): a driver loads the module only if it knows that ISA.
+func PTXVersion(ptx string) (major, minor int, err error) {
+	m := versionRE.FindStringSubmatch(ptx)
+	if m == nil {
+		return 0, 0, fmt.Errorf("no .version directive in the PTX")
+	}
+	major, err = strconv.Atoi(m[1])
+	if err == nil {
+		minor, err = strconv.Atoi(m[2])
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("PTX .version %s.%s: %w", m[1], m[2], err)
+	}
+	return major, minor, nil
+}
 
 // Entries returns the parameter sizes of every .entry in a PTX module.
 func Entries(ptx string) (map[string][]int, error) {
