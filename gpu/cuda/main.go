@@ -26,6 +26,29 @@ import (
 	"github.com/corescale/corescale/kernels"
 )
 
+// cuErr reports a failed driver call: a gorgonia.org/cu error becomes a
+// gpu.CUresult, which reads as cuda.h names the code, with the number
+// ("cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (2)"), where gorgonia.org/cu's
+// own text is a short name alone, and which callers can match with
+// errors.As.
+func cuErr(call string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if r, ok := gpu.CUresultIn(err, "gorgonia.org/cu"); ok {
+		return fmt.Errorf("%s: %w", call, r)
+	}
+	return fmt.Errorf("%s: %w", call, err)
+}
+
+// result is cuErr for a CUresult of a call made through cgo here.
+func result(call string, r C.CUresult) error {
+	if r == C.CUDA_SUCCESS {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", call, gpu.CUresult(r))
+}
+
 // Driver is the symbol the main binary looks up.
 var Driver gpu.Driver = driver{}
 
@@ -39,29 +62,29 @@ func (driver) Emulated() bool { return false }
 func (driver) Devices() ([]gpu.Device, error) {
 	n, err := cu.NumDevices()
 	if err != nil {
-		return nil, fmt.Errorf("count devices: %w", err)
+		return nil, fmt.Errorf("count devices: %w", cuErr("cuDeviceGetCount", err))
 	}
 	var devs []gpu.Device
 	for i := range n {
 		d, err := cu.GetDevice(i)
 		if err != nil {
-			return nil, fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, cuErr("cuDeviceGet", err))
 		}
 		name, err := d.Name()
 		if err != nil {
-			return nil, fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, cuErr("cuDeviceGetName", err))
 		}
 		major, minor, err := d.ComputeCapability()
 		if err != nil {
-			return nil, fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, cuErr("cuDeviceGetAttribute (compute capability)", err))
 		}
 		mem, err := d.TotalMem()
 		if err != nil {
-			return nil, fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, cuErr("cuDeviceTotalMem", err))
 		}
 		sms, err := d.Attribute(cu.MultiprocessorCount)
 		if err != nil {
-			return nil, fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, cuErr("cuDeviceGetAttribute (multiprocessors)", err))
 		}
 		devs = append(devs, gpu.Device{Name: name, Major: major, Minor: minor, Memory: mem, Multiprocessors: sms, DriverVersion: cu.Version()})
 	}
@@ -71,13 +94,13 @@ func (driver) Devices() ([]gpu.Device, error) {
 func (driver) Open(device int) (gpu.Context, error) {
 	d, err := cu.GetDevice(device)
 	if err != nil {
-		return nil, fmt.Errorf("device %d: %w", device, err)
+		return nil, fmt.Errorf("device %d: %w", device, cuErr("cuDeviceGet", err))
 	}
 	c := &context{}
 	err = c.onThread(func() error {
 		ctx, err := d.MakeContext(cu.SchedAuto)
 		c.ctx = ctx
-		return err
+		return cuErr("cuCtxCreate", err)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create a context on device %d: %w", device, err)
@@ -98,7 +121,7 @@ func (c *context) onThread(f func() error) error {
 	defer runtime.UnlockOSThread()
 	if c.ctx != (cu.CUContext{}) {
 		if err := cu.SetCurrentContext(c.ctx); err != nil {
-			return err
+			return cuErr("cuCtxSetCurrent", err)
 		}
 	}
 	return f()
@@ -106,7 +129,7 @@ func (c *context) onThread(f func() error) error {
 
 func (c *context) Load(ptx string) (gpu.Module, error) {
 	var m cu.Module
-	err := c.onThread(func() (err error) { m, err = cu.LoadData(ptx); return err })
+	err := c.onThread(func() (err error) { m, err = cu.LoadData(ptx); return cuErr("cuModuleLoadData", err) })
 	if err != nil {
 		return nil, fmt.Errorf("load PTX (the driver compiles it for this GPU): %w", err)
 	}
@@ -115,12 +138,15 @@ func (c *context) Load(ptx string) (gpu.Module, error) {
 
 func (c *context) Alloc(bytes int) (gpu.DevPtr, error) {
 	var p cu.DevicePtr
-	err := c.onThread(func() (err error) { p, err = cu.MemAlloc(int64(bytes)); return err })
+	err := c.onThread(func() (err error) {
+		p, err = cu.MemAlloc(int64(bytes))
+		return cuErr(fmt.Sprintf("cuMemAlloc of %d bytes", bytes), err)
+	})
 	return gpu.DevPtr(p), err
 }
 
 func (c *context) Free(p gpu.DevPtr) error {
-	return c.onThread(func() error { return cu.MemFree(cu.DevicePtr(p)) })
+	return c.onThread(func() error { return cuErr("cuMemFree", cu.MemFree(cu.DevicePtr(p))) })
 }
 
 // AllocHost returns page-locked memory from cuMemAllocHost, which
@@ -128,10 +154,7 @@ func (c *context) Free(p gpu.DevPtr) error {
 func (c *context) AllocHost(bytes int) (gpu.HostBuffer, error) {
 	var p unsafe.Pointer
 	err := c.onThread(func() error {
-		if r := C.cuMemAllocHost(&p, C.size_t(bytes)); r != C.CUDA_SUCCESS {
-			return fmt.Errorf("cuMemAllocHost of %d bytes: CUresult %d", bytes, int(r))
-		}
-		return nil
+		return result(fmt.Sprintf("cuMemAllocHost of %d bytes", bytes), C.cuMemAllocHost(&p, C.size_t(bytes)))
 	})
 	if err != nil {
 		return nil, err
@@ -140,24 +163,24 @@ func (c *context) AllocHost(bytes int) (gpu.HostBuffer, error) {
 }
 
 func (c *context) MemInfo() (free, total int64, err error) {
-	err = c.onThread(func() (err error) { free, total, err = cu.MemInfo(); return err })
+	err = c.onThread(func() (err error) { free, total, err = cu.MemInfo(); return cuErr("cuMemGetInfo", err) })
 	return free, total, err
 }
 
 func (c *context) NewStream() (gpu.Stream, error) {
 	var s cu.Stream
-	err := c.onThread(func() (err error) { s, err = cu.MakeStream(cu.NonBlocking); return err })
+	err := c.onThread(func() (err error) { s, err = cu.MakeStream(cu.NonBlocking); return cuErr("cuStreamCreate", err) })
 	return &stream{c, s}, err
 }
 
 func (c *context) NewEvent() (gpu.Event, error) {
 	var e cu.Event
-	err := c.onThread(func() (err error) { e, err = cu.MakeEvent(cu.DefaultEvent); return err })
+	err := c.onThread(func() (err error) { e, err = cu.MakeEvent(cu.DefaultEvent); return cuErr("cuEventCreate", err) })
 	return &event{c, e}, err
 }
 
 func (c *context) Close() error {
-	return c.onThread(func() error { return c.ctx.Destroy() })
+	return c.onThread(func() error { return cuErr("cuCtxDestroy", c.ctx.Destroy()) })
 }
 
 type hostBuffer struct {
@@ -168,7 +191,7 @@ type hostBuffer struct {
 
 func (h *hostBuffer) Bytes() []byte { return h.b }
 func (h *hostBuffer) Free() error {
-	return h.c.onThread(func() error { return cu.MemFreeHost(h.p) })
+	return h.c.onThread(func() error { return cuErr("cuMemFreeHost", cu.MemFreeHost(h.p)) })
 }
 
 type module struct {
@@ -187,7 +210,7 @@ func (m module) Function(name string) (gpu.Function, error) {
 		return nil, fmt.Errorf("kernel %s is not declared in package kernels", name)
 	}
 	var f cu.Function
-	err := m.c.onThread(func() (err error) { f, err = m.m.Function(name); return err })
+	err := m.c.onThread(func() (err error) { f, err = m.m.Function(name); return cuErr("cuModuleGetFunction", err) })
 	if err != nil {
 		return nil, fmt.Errorf("kernel %s: %w", name, err)
 	}
@@ -210,14 +233,14 @@ type stream struct {
 func (s *stream) CopyToDevice(dst gpu.DevPtr, src gpu.HostBuffer, offset, bytes int) error {
 	b := src.Bytes()[offset : offset+bytes]
 	return s.c.onThread(func() error {
-		return cu.MemcpyHtoDAsync(cu.DevicePtr(dst), unsafe.Pointer(&b[0]), int64(bytes), s.s)
+		return cuErr("cuMemcpyHtoDAsync", cu.MemcpyHtoDAsync(cu.DevicePtr(dst), unsafe.Pointer(&b[0]), int64(bytes), s.s))
 	})
 }
 
 func (s *stream) CopyToHost(dst gpu.HostBuffer, offset int, src gpu.DevPtr, bytes int) error {
 	b := dst.Bytes()[offset : offset+bytes]
 	return s.c.onThread(func() error {
-		return cu.MemcpyDtoHAsync(unsafe.Pointer(&b[0]), cu.DevicePtr(src), int64(bytes), s.s)
+		return cuErr("cuMemcpyDtoHAsync", cu.MemcpyDtoHAsync(unsafe.Pointer(&b[0]), cu.DevicePtr(src), int64(bytes), s.s))
 	})
 }
 
@@ -239,7 +262,7 @@ func (s *stream) Launch(fn gpu.Function, grid, block gpu.Dim3, args []unsafe.Poi
 		ptrs[i] = unsafe.Pointer(&wide[i])
 	}
 	return s.c.onThread(func() error {
-		return f.f.Launch(int(grid[0]), int(grid[1]), int(grid[2]), int(block[0]), int(block[1]), int(block[2]), 0, s.s, ptrs)
+		return cuErr("cuLaunchKernel of "+f.name, f.f.Launch(int(grid[0]), int(grid[1]), int(grid[2]), int(block[0]), int(block[1]), int(block[2]), 0, s.s, ptrs))
 	})
 }
 
@@ -248,19 +271,16 @@ func (s *stream) Record(e gpu.Event) error {
 	if !ok {
 		return fmt.Errorf("record of an event from another driver")
 	}
-	return s.c.onThread(func() error { return ev.e.Record(s.s) })
+	return s.c.onThread(func() error { return cuErr("cuEventRecord", ev.e.Record(s.s)) })
 }
 
 func (s *stream) Synchronize() error {
-	return s.c.onThread(func() error { return s.s.Synchronize() })
+	return s.c.onThread(func() error { return cuErr("cuStreamSynchronize", s.s.Synchronize()) })
 }
 
 func (s *stream) Close() error {
 	return s.c.onThread(func() error {
-		if r := C.cuStreamDestroy((C.CUstream)(unsafe.Pointer(s.s.C()))); r != C.CUDA_SUCCESS {
-			return fmt.Errorf("cuStreamDestroy: CUresult %d", int(r))
-		}
-		return nil
+		return result("cuStreamDestroy", C.cuStreamDestroy((C.CUstream)(unsafe.Pointer(s.s.C()))))
 	})
 }
 
@@ -270,7 +290,7 @@ type event struct {
 }
 
 func (e *event) Synchronize() error {
-	return e.c.onThread(func() error { return e.e.Synchronize() })
+	return e.c.onThread(func() error { return cuErr("cuEventSynchronize", e.e.Synchronize()) })
 }
 
 func (e *event) Since(earlier gpu.Event) (time.Duration, error) {
@@ -279,12 +299,12 @@ func (e *event) Since(earlier gpu.Event) (time.Duration, error) {
 		return 0, fmt.Errorf("timing against an event from another driver")
 	}
 	var ms float64
-	err := e.c.onThread(func() (err error) { ms, err = prev.e.Elapsed(e.e); return err })
+	err := e.c.onThread(func() (err error) { ms, err = prev.e.Elapsed(e.e); return cuErr("cuEventElapsedTime", err) })
 	return time.Duration(ms * float64(time.Millisecond)), err
 }
 
 func (e *event) Close() error {
-	return e.c.onThread(func() error { return cu.DestroyEvent(&e.e) })
+	return e.c.onThread(func() error { return cuErr("cuEventDestroy", cu.DestroyEvent(&e.e)) })
 }
 
 func main() {}
