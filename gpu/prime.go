@@ -55,7 +55,9 @@ func NewPrimeEngine(drv Driver, device, maxChunk int) (*PrimeEngine, error) {
 	}
 	e := &PrimeEngine{ctx: ctx}
 	if err := e.init(maxChunk); err != nil {
-		ctx.Close()
+		// Close releases what init made before it failed, then the
+		// context: a driver reports what a context is destroyed with.
+		e.Close()
 		return nil, err
 	}
 	return e, nil

@@ -51,7 +51,7 @@ func NewResizeEngine(drv Driver, device int, filter corescale.Filter) (*ResizeEn
 	}
 	e.ctx = ctx
 	if err := e.init(); err != nil {
-		ctx.Close()
+		e.Close() // the streams init made, then the context
 		return nil, err
 	}
 	return e, nil
