@@ -18,6 +18,7 @@ import (
 type worker struct {
 	opt Options
 	out *outputs
+	mem *budget // the memory budget the files share
 }
 
 // do turns one input into its output.
@@ -64,6 +65,25 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		r.Phases.Decode = time.Since(t)
 		return r
 	}
+	// The output's size and what the file needs in memory are known
+	// from the header too: a file that cannot fit fails here, before
+	// anything is decoded or allocated, and one that cannot fit yet
+	// waits for files in flight to finish.
+	need, crop, ow, oh := w.need(info)
+	if px := int64(ow) * int64(oh); px > w.maxPixels() {
+		return fail(fmt.Errorf("the output, %d×%d, would be over the limit of %g megapixels", ow, oh, float64(w.maxPixels())/1e6))
+	}
+	if need > w.mem.total {
+		return fail(&overBudgetError{need: need, budget: w.mem.total, srcW: crop.Dx(), srcH: crop.Dy(), outW: ow, outH: oh})
+	}
+	waited := time.Now()
+	if err := w.mem.acquire(ctx, need, w.opt.onWait); err != nil {
+		r.Status = Cancelled
+		return r
+	}
+	defer w.mem.release(need)
+	t = t.Add(time.Since(waited)) // waiting is not decoding
+	r.Memory = need
 	d, err := imagefile.Decode(f, j.in, limits)
 	f.Close()
 	if err != nil {
@@ -88,7 +108,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 
 	t = time.Now()
 	r.SrcW, r.SrcH = info.Width, info.Height
-	out, err := w.resize(d)
+	out, err := w.resize(d, crop, ow, oh)
 	d = nil
 	w.live(-1)
 	r.Phases.Resize = time.Since(t)
@@ -119,12 +139,8 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	return r
 }
 
-// resize returns the decoded image at its output size.
-func (w *worker) resize(d *imagefile.Decoded) (image.Image, error) {
-	crop, ow, oh := Geometry(d.Width, d.Height, w.opt.Size, w.opt.Fit, w.opt.NoEnlarge)
-	if px := int64(ow) * int64(oh); px > w.maxPixels() {
-		return nil, fmt.Errorf("the output, %d×%d, would be over the limit of %g megapixels", ow, oh, float64(w.maxPixels())/1e6)
-	}
+// resize returns the part crop of the decoded image at ow×oh.
+func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int) (image.Image, error) {
 	img := d.Image
 	if crop != img.Bounds() {
 		// Every type imagefile returns has SubImage, a view that shares

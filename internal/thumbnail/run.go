@@ -35,12 +35,24 @@ type Options struct {
 	// the rows of each image.
 	Workers int
 
+	// MaxMemory is the memory budget of the batch in bytes (0:
+	// DefaultMaxMemory). Each file, once its header is read, waits until
+	// what it needs (decoding, resizing and encoding it, estimated from
+	// the header) fits in the budget beside the files in flight; a file
+	// that needs more than all of it fails alone, before it is decoded.
+	// Run also gives the Go collector a soft memory limit from it (see
+	// gcLimit), unless GOMEMLIMIT sets one.
+	MaxMemory int64
+
 	// OnResult, if set, is called once per result as it comes, from one
 	// goroutine at a time (the one calling Run).
 	OnResult func(Result)
 
 	// onLive, set by tests, sees each decoded image come (+1) and go (-1).
 	onLive func(delta int)
+	// onWait, set by tests, is called when a file starts to wait for
+	// memory.
+	onWait func()
 }
 
 // Status is what became of one input.
@@ -79,6 +91,9 @@ type Result struct {
 	Err    *FileError // Failed only
 	// Source is the decoded, upright input size; W and H the output's.
 	SrcW, SrcH, W, H int
+	// Memory is what the file was estimated to need, in bytes, and held
+	// of the memory budget while it was worked on.
+	Memory int64
 	Phases
 }
 
@@ -96,6 +111,9 @@ type Summary struct {
 	Phases
 	// Goroutines is the number of files worked on at once.
 	Goroutines int
+	// MaxMemory is the memory budget the batch kept to, and PeakMemory
+	// the most of it held at once, in bytes (see Options.MaxMemory).
+	MaxMemory, PeakMemory int64
 }
 
 // MegapixelsPerSecond is the input megapixels done per second of wall
@@ -134,6 +152,12 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	ctx, stop := context.WithCancelCause(ctx) // an output that cannot take files stops the batch (outputs.writeFailed)
 	defer stop(nil)
 	w := &worker{opt: opt, out: newOutputs(b, opt.Overwrite, stop)}
+	s.MaxMemory = opt.MaxMemory
+	if s.MaxMemory <= 0 {
+		s.MaxMemory, _ = DefaultMaxMemory()
+	}
+	w.mem = newBudget(s.MaxMemory)
+	defer setGCLimit(s.MaxMemory)()
 
 	record := func(r Result) {
 		switch r.Status {
@@ -158,7 +182,8 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	}
 
 	// One goroutine feeds the jobs in order; g take them one file at a
-	// time, so at most g decoded images are alive at once.
+	// time, so at most g decoded images are alive at once, and fewer when
+	// they would not fit in the memory budget together.
 	jobs := make(chan *job)
 	results := make(chan Result, g)
 	go func() {
@@ -191,6 +216,7 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 		seen++
 		record(r)
 	}
+	s.PeakMemory = w.mem.peak // every worker is done
 	if err := ctx.Err(); err != nil {
 		s.NotDone += len(b.jobs) - seen
 		s.Elapsed = time.Since(start)
