@@ -9,6 +9,8 @@ import (
 	"math"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/corescale/corescale/internal/imagefile"
@@ -156,6 +158,10 @@ func DefaultMaxMemory() (n int64, why string) {
 	return limit / 2, "half of " + why
 }
 
+// unlimited is where a memory size stops meaning anything: cgroup v1
+// writes "no limit" as the largest page-aligned int64.
+const unlimited = 1 << 62
+
 // fallbackMemory is the memory assumed where no limit can be read.
 const fallbackMemory = 8 << 30
 
@@ -176,6 +182,29 @@ func setGCLimit(budget int64) (undo func()) {
 	prev := debug.SetMemoryLimit(gcLimit(budget))
 	return func() { debug.SetMemoryLimit(prev) }
 }
+
+// ParseMemory parses a memory size: a number of bytes with an optional
+// unit, decimal (k, M, G, T: powers of 1000) or binary (Ki, Mi, Gi, Ti:
+// powers of 1024), with or without a B, in any case: 2G, 1.5GB, 512MiB,
+// 1048576.
+func ParseMemory(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i < 0 {
+		i = len(t)
+	}
+	units := map[string]float64{"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "ki": 1 << 10, "mi": 1 << 20, "gi": 1 << 30, "ti": 1 << 40}
+	mult, ok := units[strings.TrimSuffix(strings.ToLower(strings.TrimSpace(t[i:])), "b")]
+	v, err := strconv.ParseFloat(t[:i], 64)
+	if n := v * mult; !ok || err != nil || !(n >= 1) || n > unlimited {
+		return 0, fmt.Errorf("memory size %q: want a number of bytes with an optional unit, such as 2G, 1500M or 4GiB", s)
+	}
+	return int64(math.Round(v * mult)), nil
+}
+
+// FormatBytes says n in decimal units with one decimal, as messages about
+// memory do: 2.4 GB.
+func FormatBytes(n int64) string { return formatBytes(n) }
 
 // formatBytes says n in decimal units, one decimal: 2.4 GB.
 func formatBytes(n int64) string {

@@ -45,10 +45,6 @@ var (
 	cgroupFS    = "/sys/fs/cgroup"
 )
 
-// unlimited is where a limit stops meaning anything: cgroup v1 writes "no
-// limit" as the largest page-aligned int64.
-const unlimited = 1 << 62
-
 // memTotal is MemTotal from /proc/meminfo.
 func memTotal() int64 {
 	b, err := os.ReadFile(meminfoFile)

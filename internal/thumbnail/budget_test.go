@@ -201,3 +201,19 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMemory(t *testing.T) {
+	for s, want := range map[string]int64{
+		"2G": 2e9, "2GB": 2e9, "2g": 2e9, "1.5G": 15e8, "800M": 8e8, "800 MB": 8e8, "4GiB": 4 << 30,
+		"4Gi": 4 << 30, "512MiB": 512 << 20, "100k": 1e5, "1T": 1e12, "1048576": 1 << 20, "64KiB": 64 << 10,
+	} {
+		if got, err := ParseMemory(s); err != nil || got != want {
+			t.Errorf("ParseMemory(%q) = %d, %v; want %d", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "G", "-1G", "0", "0.0001", "2X", "1e3G", "two", "9999999T", "NaNG", "+Inf"} {
+		if got, err := ParseMemory(s); err == nil {
+			t.Errorf("ParseMemory(%q) = %d, want an error", s, got)
+		}
+	}
+}
