@@ -114,13 +114,37 @@ ptx-check:
 cuda-toolkit:
 	bash gpu/install-cuda-toolkit.sh
 
+# The CUDA toolkit the plugin is built against: $CUDA_PATH, else
+# $CUDA_HOME, else /usr/local/cuda, where NVIDIA's installers put it. When
+# neither is set and /usr/local/cuda has no include/cuda.h, the compiler's
+# own paths serve (Debian's toolkit puts cuda.h in /usr/include); one that
+# is set must have it. cgo flags do not carry across packages (cu's own
+# -I/usr/local/cuda/include reaches package cu only) and a #cgo line cannot
+# read the environment, so the -I and -L reach gorgonia.org/cu and gpu/cuda
+# alike through CGO_CFLAGS and CGO_LDFLAGS, added to go env's. lib64/stubs
+# holds the toolkit's link-time libcuda.so, for a machine whose driver
+# installs only libcuda.so.1 (a container); the plugin records the name
+# libcuda.so.1 and loads the driver's at run time.
+CUDA_SET   := $(or $(CUDA_PATH),$(CUDA_HOME))
+CUDA_PATH  := $(or $(CUDA_SET),/usr/local/cuda)
+CUDA_CGO_CFLAGS  = $(if $(wildcard $(CUDA_PATH)/include/cuda.h),-I$(CUDA_PATH)/include) $(shell $(GO) env CGO_CFLAGS)
+CUDA_CGO_LDFLAGS = $(foreach d,$(wildcard $(CUDA_PATH)/lib64 $(CUDA_PATH)/lib64/stubs),-L$(d)) $(shell $(GO) env CGO_LDFLAGS)
+CUDA_GO_ENV      = CGO_CFLAGS="$(strip $(CUDA_CGO_CFLAGS))" CGO_LDFLAGS="$(strip $(CUDA_CGO_LDFLAGS))"
+
 # The real driver is a plugin so that the main binary never links
 # gorgonia.org/cu (whose init exits the process where CUDA cannot start);
 # it must be built by the same toolchain as ./corescale, beside which it is
 # looked for.
 cuda: build
-	$(GO) build -tags cuda -buildmode=plugin -o corescale-cuda.so ./gpu/cuda
-	$(GO) vet -tags cuda ./gpu/cuda
+	@if [ -n "$(CUDA_SET)" ] && [ ! -f "$(CUDA_PATH)/include/cuda.h" ]; then \
+		echo "no $(CUDA_PATH)/include/cuda.h: point CUDA_PATH (or CUDA_HOME) at a CUDA 11.x or 12.x toolkit"; exit 1; \
+	fi
+	@if [ ! -f "$(CUDA_PATH)/include/cuda.h" ] && ! echo '#include <cuda.h>' | $(CC) -E -x c - >/dev/null 2>&1; then \
+		echo "no cuda.h in $(CUDA_PATH)/include or the compiler's paths: install a CUDA 11.x or 12.x toolkit"; \
+		echo "(make cuda-toolkit on Debian) or set CUDA_PATH to one"; exit 1; \
+	fi
+	$(CUDA_GO_ENV) $(GO) build -tags cuda -buildmode=plugin -o corescale-cuda.so ./gpu/cuda
+	$(CUDA_GO_ENV) $(GO) vet -tags cuda ./gpu/cuda
 
 sass:
 	bash kernels/sass.sh
