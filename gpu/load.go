@@ -196,8 +196,9 @@ func newestDriverSymbol(names []string) (string, cudaRelease) {
 // point that gorgonia.org/cu v0.9.6 makes the plugin bind and that is
 // newer than CUDA 9.0, the oldest the kernels' PTX runs on (NVIDIA's
 // driver API reference; the _v2 names are what cuda.h's macros bind).
-// Built against CUDA 11.x headers the newest are 11.0's; CUDA 12 headers
-// bind 11.7's _v2 stream memory operations and 11.4's cuDeviceGetUuid_v2.
+// Built against CUDA 11.8's headers the newest are 11.0's; other headers
+// may map calls to later _v2 names (the stream memory operations' of 11.7,
+// cuDeviceGetUuid_v2 of 11.4), listed here so that they are counted.
 // gpu/cuda/driver-symbols.txt lists what the plugin built in CI binds, and
 // CI fails when that changes.
 var driverSymbolSince = map[string]int{
