@@ -1,6 +1,7 @@
 // Package kernels holds corescale's CUDA kernels: the CUDA C sources
 // (*.cu), the PTX that `make ptx` generates from them with
-// `nvcc -ptx -arch=compute_70 -O3` (committed, so users need no CUDA
+// `nvcc -ptx -arch=compute_70 -O3`, its header's ISA lowered to 6.0 so that
+// drivers from CUDA 9.0 on load it (committed, so users need no CUDA
 // compiler; the driver compiles it for the GPU it finds), and host.h, which
 // lets the emulated driver compile the same sources for the host.
 //
