@@ -108,8 +108,22 @@ func Find() (Driver, error) {
 	if !ok || *d == nil {
 		return nil, unavailable("%s exports Driver of type %T, not gpu.Driver", path, sym)
 	}
+	if p.CPUBacked != "" {
+		return cpuBacked{*d, p.CPUBacked}, nil
+	}
 	return *d, nil
 }
+
+// cpuBacked is the real plugin on a driver library that runs the kernels
+// on the CPU: everything runs as on a GPU, through gorgonia.org/cu, but
+// its times are no GPU's, so it reports itself as emulated.
+type cpuBacked struct {
+	Driver
+	what string
+}
+
+func (c cpuBacked) Name() string   { return c.Driver.Name() + " on " + c.what }
+func (c cpuBacked) Emulated() bool { return true }
 
 // undefinedSymbolRE finds the symbol in dlopen's "undefined symbol: NAME"
 // (or "undefined symbol: NAME, version V").

@@ -61,8 +61,16 @@ type Probe struct {
 	Status        int  // cuInit's result: 0, or a CUresult such as 100 (CUDA_ERROR_NO_DEVICE)
 	Devices       int
 	DriverVersion int // 12040 is 12.4
-	Err           error
+	// CPUBacked, when not empty, is the description a driver library that
+	// runs kernels on the CPU (build/fakecuda, for CI) exports as
+	// cpuBackedSymbol: its results are real, its times no GPU's.
+	CPUBacked string
+	Err       error
 }
+
+// cpuBackedSymbol is the string a CPU-backed driver library exports to say
+// what it is, so that reports never take its times for a GPU's.
+const cpuBackedSymbol = "corescale_cpu_backed_driver"
 
 // ProbeDriver opens lib (DriverLibrary in normal use) and asks it for
 // devices. A lib with a slash is a path, as dlopen takes it: it must be a
@@ -104,6 +112,11 @@ func ProbeDriver(lib string) Probe {
 	var status, countStatus, count, version C.int
 	C.call(syms[0], syms[1], syms[2], &status, &countStatus, &count, &version)
 	p := Probe{Library: true, Status: int(status), Devices: int(count), DriverVersion: int(version)}
+	cmarker := C.CString(cpuBackedSymbol)
+	if desc := C.lookup(h, cmarker); desc != nil {
+		p.CPUBacked = C.GoString((*C.char)(desc))
+	}
+	C.free(unsafe.Pointer(cmarker))
 	switch {
 	case p.Status != 0:
 		p.Err = initError(CUresult(p.Status), p.DriverVersion)

@@ -189,3 +189,26 @@ func TestFindAdviceForNamedLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeCPUBacked: a driver library that exports cpuBackedSymbol is
+// reported as CPU-backed with its description, so that the plugin's runs
+// on it are labelled emulated; NVIDIA's exports no such thing.
+func TestProbeCPUBacked(t *testing.T) {
+	dir := t.TempDir()
+	driver := `int cuInit(unsigned int f) { return 0; }
+int cuDeviceGetCount(int *n) { *n = 1; return 0; }
+int cuDriverGetVersion(int *v) { *v = 11080; return 0; }
+`
+	plain := buildLibrary(t, dir, "libplain", driver)
+	marked := buildLibrary(t, dir, "libmarked", driver+`const char corescale_cpu_backed_driver[] = "a test driver on the CPU";`)
+	if p := ProbeDriver(plain); !p.Library || p.CPUBacked != "" {
+		t.Errorf("%s: %+v", plain, p)
+	}
+	if p := ProbeDriver(marked); !p.Library || p.CPUBacked != "a test driver on the CPU" {
+		t.Errorf("%s: %+v", marked, p)
+	}
+	var d Driver = cpuBacked{Driver: nil, what: "x"}
+	if !d.Emulated() {
+		t.Error("a CPU-backed driver is not reported as emulated")
+	}
+}

@@ -782,6 +782,11 @@ API CUresult cuGetErrorName(CUresult error, const char **pStr) {
 
 API CUresult cuGetErrorString(CUresult error, const char **pStr) { return cuGetErrorName(error, pStr); }
 
+/* The probe looks this up (gpu/probe.go, cpuBackedSymbol) so that reports
+ * label the plugin's runs on this library as emulated: results, not a
+ * GPU's speed. */
+API const char corescale_cpu_backed_driver[] = "fakecuda, a CPU-backed CUDA driver (results, not speed)";
+
 API CUresult cuDriverGetVersion(int *driverVersion) {
 	pthread_mutex_lock(&G);
 	if (!loaded) {
