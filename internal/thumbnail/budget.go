@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -74,11 +75,21 @@ func (w *worker) need(info imagefile.Info) (n int64, crop image.Rectangle, ow, o
 // its share before decoding and gives it back when it is done; files that
 // must wait are admitted in the order they asked, so a large one is not
 // passed over for ever by small ones behind it.
+//
+// A share given back is memory the collector has not reclaimed yet: the
+// file's decoded image is garbage, not free. Left to the pacer it stays
+// until the heap doubles, and the next file's image is mapped beside it;
+// under a limit on address space (ulimit -v, which counts every mapping
+// Go keeps, freed or not) that is a fatal error. So a large share is
+// collected (runtime.GC, quick on pixel buffers, which hold no pointers)
+// before anyone else is let in.
 type budget struct {
 	mu          sync.Mutex
 	total, used int64
 	peak        int64 // the most in use at once
 	queue       []*waiter
+	collecting  int    // large shares being collected: nobody is let in
+	collect     func() // runtime.GC; tests watch it
 }
 
 type waiter struct {
@@ -86,14 +97,18 @@ type waiter struct {
 	ready chan struct{} // closed when admitted
 }
 
-func newBudget(total int64) *budget { return &budget{total: total} }
+func newBudget(total int64) *budget { return &budget{total: total, collect: runtime.GC} }
+
+// large reports whether a share of n is worth a collection when it is
+// given back.
+func (b *budget) large(n int64) bool { return n >= b.total/16 }
 
 // acquire takes n bytes (at most the total), waiting for them if need be;
 // waiting, if set, is called when it starts to wait. It returns ctx's error,
 // having taken nothing, if ctx ends first.
 func (b *budget) acquire(ctx context.Context, n int64, waiting func()) error {
 	b.mu.Lock()
-	if len(b.queue) == 0 && b.used+n <= b.total {
+	if len(b.queue) == 0 && b.collecting == 0 && b.used+n <= b.total {
 		b.take(n)
 		b.mu.Unlock()
 		return nil
@@ -111,7 +126,7 @@ func (b *budget) acquire(ctx context.Context, n int64, waiting func()) error {
 	}
 	b.mu.Lock()
 	select {
-	case <-w.ready: // admitted meanwhile: give it back
+	case <-w.ready: // admitted meanwhile: give it back, untouched
 		b.used -= n
 	default:
 		b.queue = slices.DeleteFunc(b.queue, func(q *waiter) bool { return q == w })
@@ -121,17 +136,27 @@ func (b *budget) acquire(ctx context.Context, n int64, waiting func()) error {
 	return ctx.Err()
 }
 
-// release gives back n bytes taken by acquire.
+// release gives back n bytes taken by acquire, collecting first if the
+// share was large.
 func (b *budget) release(n int64) {
 	b.mu.Lock()
 	b.used -= n
+	large := b.large(n)
+	if large {
+		b.collecting++
+		b.mu.Unlock()
+		b.collect()
+		b.mu.Lock()
+		b.collecting--
+	}
 	b.admit()
 	b.mu.Unlock()
 }
 
-// admit lets in the waiters at the head of the queue that now fit.
+// admit lets in the waiters at the head of the queue that now fit, unless
+// a collection is under way.
 func (b *budget) admit() {
-	for len(b.queue) > 0 && b.used+b.queue[0].n <= b.total {
+	for b.collecting == 0 && len(b.queue) > 0 && b.used+b.queue[0].n <= b.total {
 		w := b.queue[0]
 		b.queue = b.queue[1:]
 		b.take(w.n)

@@ -217,3 +217,39 @@ func TestParseMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetCollectsLargeShares: when a file that held a large share is
+// done, its garbage is collected before the next file is let in, which
+// would otherwise map its memory beside the garbage (past a ulimit -v, a
+// fatal error); a small share is not worth a collection.
+func TestBudgetCollectsLargeShares(t *testing.T) {
+	b := newBudget(160)
+	collections := 0
+	letInDuring := false
+	b.collect = func() {
+		collections++
+		b.mu.Lock()
+		letInDuring = b.used != 0
+		b.mu.Unlock()
+	}
+	for _, n := range []int64{100, 5} {
+		if err := b.acquire(context.Background(), n, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.release(5)
+	if collections != 0 {
+		t.Errorf("%d collections after a share of 5 of 160", collections)
+	}
+	queued, done := make(chan struct{}), make(chan error)
+	go func() { done <- b.acquire(context.Background(), 150, func() { close(queued) }) }()
+	<-queued
+	b.release(100)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if collections != 1 || letInDuring {
+		t.Errorf("%d collections after a share of 100 of 160; a file let in during it: %v", collections, letInDuring)
+	}
+	b.release(150)
+}
