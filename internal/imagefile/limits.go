@@ -8,8 +8,9 @@ import (
 )
 
 // DefaultMaxPixels is the limit a zero [Limits] stands for: 200 megapixels,
-// room for the largest camera files while a batch of workers+2 decoded
-// images still fits in memory.
+// room for the largest camera files. It bounds one image; what a batch
+// holds at once is bounded by its memory budget, in bytes, from the
+// estimates in [Info].
 const DefaultMaxPixels int64 = 200_000_000
 
 // Limits bounds what a decode may allocate.
