@@ -25,6 +25,7 @@ var layers = map[string][]string{
 	"internal/atomicfile": nil,
 	"internal/imagefile":  nil,
 	"internal/numbers":    nil,
+	"internal/quote":      nil,
 	"kernels":             nil,
 	"bench/stats":         nil,
 	// Shared below the engines.
@@ -36,7 +37,7 @@ var layers = map[string][]string{
 	"gpu":                {"", "internal/resample", "kernels"},
 	"gpu/emu":            {"gpu", "kernels"},
 	"gpu/fakecuda":       nil,
-	"internal/thumbnail": {"", "internal/atomicfile", "internal/imagefile"},
+	"internal/thumbnail": {"", "internal/atomicfile", "internal/imagefile", "internal/quote"},
 	// Choosing among the engines.
 	"internal/backend": {"", "cpu/prime", "cpu/resize", "gpu", "gpu/emu", "internal/thumbnail"},
 	// The harness and the command.
@@ -44,7 +45,7 @@ var layers = map[string][]string{
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
 	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/prime", "cpu/resize", "gpu", "internal/atomicfile",
-		"internal/backend", "internal/chunk", "internal/imagefile", "internal/thumbnail"},
+		"internal/backend", "internal/chunk", "internal/imagefile", "internal/quote", "internal/thumbnail"},
 }
 
 const module = "github.com/corescale/corescale"

@@ -12,18 +12,16 @@ import (
 	"math/big"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/prime"
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/backend"
+	"github.com/corescale/corescale/internal/quote"
 	"github.com/urfave/cli/v2"
 )
 
@@ -696,16 +694,7 @@ func (l *sharedWriter) Write(p []byte) (int, error) {
 // bidirectional control (which reorders the text around it) or bytes that
 // are not UTF-8, so that a message stays one line that reads as written.
 // resize quotes by the same rule (thumbnail.QuotePath).
-func displayName(name string) string {
-	if utf8.ValidString(name) && !strings.ContainsFunc(name, unprintable) {
-		return name
-	}
-	return strconv.Quote(name)
-}
-
-func unprintable(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
-}
+func displayName(name string) string { return quote.Name(name) }
 
 // quoteNames shows in err's message each of names as displayName does, and
 // escapes any other control character (in the name of a link's target,
@@ -728,25 +717,8 @@ func quoteNames(err error, names ...string) error {
 }
 
 // escapeControls writes each character that displayName quotes for, and
-// each byte that is not UTF-8, as a Go escape (\n, \x1b, \u202e), and
-// leaves the rest.
-func escapeControls(s string) string {
-	var b strings.Builder
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, "\\x%02x", s[0])
-		case unprintable(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(s[:size])
-		}
-		s = s[size:]
-	}
-	return b.String()
-}
+// each byte that is not UTF-8, as a Go escape, and leaves the rest.
+func escapeControls(s string) string { return quote.Escape(s) }
 
 // quotedError is an error with its message made safe to print.
 type quotedError struct {

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 	"syscall"
-	"unicode"
-	"unicode/utf8"
+
+	quotename "github.com/corescale/corescale/internal/quote"
 )
 
 // FileError is the failure of one input file. Its message is
@@ -95,52 +94,12 @@ func (e *OutputError) Error() string {
 func (e *OutputError) Unwrap() error { return e.Err }
 
 // QuotePath returns path as messages print it: as it is, or quoted when
-// it would not print as itself (see quote).
+// it would not print as itself (see internal/quote).
 func QuotePath(path string) string { return quote(path) }
 
-// quote returns path as it is when it prints as itself, and otherwise
-// quoted as strconv.Quote does: when it holds a newline or another
-// control character (an escape sequence would reach the terminal), a
-// bidirectional control (it would reorder the text around it) or bytes
-// that are not UTF-8. Ordinary names, spaces and all, print unchanged.
-func quote(path string) string {
-	if needsQuote(path) {
-		return strconv.Quote(path)
-	}
-	return path
-}
-
-func needsQuote(s string) bool {
-	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return true
-			}
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return true
-		}
-	}
-	return false
-}
+// quote returns path as messages print it (see internal/quote).
+func quote(path string) string { return quotename.Name(path) }
 
 // printable returns msg with what quote would escape escaped in place,
 // for messages of other packages that hold a path as it is.
-func printable(msg string) string {
-	if !needsQuote(msg) {
-		return msg
-	}
-	var b strings.Builder
-	for i, r := range msg {
-		switch _, size := utf8.DecodeRuneInString(msg[i:]); {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, msg[i])
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func printable(msg string) string { return quotename.Escape(msg) }
