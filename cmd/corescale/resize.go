@@ -112,6 +112,7 @@ func resizeCommand() *cli.Command {
 			&cli.StringFlag{Name: "fit", Category: sizes, Value: string(thumbnail.Contain), Usage: "`HOW` to meet WxH: contain, cover or fill"},
 			&cli.BoolFlag{Name: "no-enlarge", Category: sizes, Usage: "never make an image larger"},
 			&cli.Float64Flag{Name: "max-pixels", Category: sizes, Value: float64(imagefile.DefaultMaxPixels) / 1e6, Usage: "refuse inputs (from the header) and outputs of more than `MEGAPIXELS`"},
+			&cli.StringFlag{Name: "max-memory", Category: sizes, Usage: "work on files at once only while they fit in `SIZE` of memory together (2G, 1500M, 4GiB; default: half of the least of the RAM, the cgroup memory limit and ulimit -v)"},
 			&cli.StringFlag{Name: "filter", Category: filters, Value: string(corescale.Lanczos3), Usage: "resampling `FILTER`: " + strings.Join(filterNames, ", ")},
 			&cli.BoolFlag{Name: "fast", Category: filters, Usage: "shrink by a box average first, down to --gap times the output, then filter (faster, slightly softer)"},
 			&cli.Float64Flag{Name: "gap", Category: filters, Value: 3, Usage: "with --fast, filter the last `G` times of the shrink (1 or more; larger is closer to exact)"},
@@ -226,6 +227,11 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 		return nil, usageErrorf("--max-pixels %g: want a positive number of megapixels", mp)
 	}
 	o.MaxPixels = max(int64(math.Round(mp*1e6)), 1)
+	if c.IsSet("max-memory") {
+		if o.MaxMemory, err = thumbnail.ParseMemory(c.String("max-memory")); err != nil {
+			return nil, &usageError{fmt.Errorf("--max-memory: %w", err)}
+		}
+	}
 	o.Overwrite = c.Bool("overwrite")
 
 	if s.request, err = backendRequest(c); err != nil {
@@ -282,6 +288,12 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 	}
 	if s.verbose {
 		say("corescale: %d files at a time, each resized on %s\n", sum.Goroutines, s.eachImage)
+		why := "--max-memory"
+		if s.opt.MaxMemory <= 0 {
+			_, why = thumbnail.DefaultMaxMemory()
+		}
+		say("corescale: memory budget %s (%s), at most %s of it held at once\n",
+			thumbnail.FormatBytes(sum.MaxMemory), why, thumbnail.FormatBytes(sum.PeakMemory))
 		say("corescale: time summed over them: decode %s, resize %s, encode %s, write %s; wall %s\n",
 			seconds(sum.Decode), seconds(sum.Resize), seconds(sum.Encode), seconds(sum.Write), seconds(sum.Elapsed))
 	}

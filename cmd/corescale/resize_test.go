@@ -705,3 +705,24 @@ func writeJPEG(t *testing.T, path string, w, h int) {
 		t.Fatal(err)
 	}
 }
+
+// TestResizeMaxMemory: --max-memory takes sizes with units and refuses
+// others; a file that needs more than the budget fails alone, with a
+// message that names the flag, and the others are done.
+func TestResizeMaxMemory(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	writePNG(t, filepath.Join(in, "small.png"), 40, 30, 1)
+	writePNG(t, filepath.Join(in, "large.png"), 1200, 900, 2)
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := runCLI("", "resize", "--max-memory", "1.5X", "--size", "20x", "--out", out, in); code != 2 || !strings.Contains(stderr, "--max-memory") {
+		t.Errorf("bad size: exit %d, %q", code, stderr)
+	}
+	_, stderr, code := runCLI("", "resize", "--quiet", "--max-memory", "5M", "--size", "20x", "--out", out, in)
+	if code != 1 || !strings.Contains(stderr, "large.png") || !strings.Contains(stderr, "over the memory budget") || !strings.Contains(stderr, "--max-memory") {
+		t.Errorf("tiny budget: exit %d, %q", code, stderr)
+	}
+	if got := files(t, out); strings.Join(got, " ") != "small.png" {
+		t.Errorf("outputs %q, want the small file done", got)
+	}
+}
