@@ -197,6 +197,9 @@ func (e *PrimeEngine) Close() error {
 			continue
 		}
 		if s.stream != nil {
+			// A failed call can leave work queued that still uses the
+			// buffers freed below.
+			s.stream.Synchronize()
 			s.stream.Close()
 		}
 		for _, b := range []HostBuffer{s.hostIn, s.hostOut} {

@@ -153,6 +153,12 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 	th, tv := e.table(src.Width, dst.Width), e.table(src.Height, dst.Height)
 	var release []func()
 	defer func() {
+		// On an error, work queued before it may still be reading or
+		// writing these buffers: wait for both streams before freeing
+		// them (their errors are the one already returned, or none).
+		for _, st := range e.slots {
+			st.Synchronize()
+		}
 		for i := len(release) - 1; i >= 0; i-- {
 			release[i]()
 		}
