@@ -159,6 +159,11 @@ func TestGolden(t *testing.T) {
 				fmt.Fprintf(&got, "wrote %s %s\n", name, after[name])
 			}
 		}
+		for _, name := range sortedKeys(before) {
+			if _, ok := after[name]; !ok {
+				fmt.Fprintf(&got, "removed %s\n", name)
+			}
+		}
 		got.WriteString("\n")
 	}
 	path := filepath.Join("testdata", "golden.txt")

@@ -18,10 +18,10 @@ import (
 // arguments are put after a "--", so that one named like a flag after a
 // "--" stays an argument. args is the whole command line, program name
 // first; lines whose second token is not one of commands are returned as
-// they are.
-func interspersed(args []string, commands []*cli.Command) []string {
+// they are. A flag that takes a value, last with none, is a usage error.
+func interspersed(args []string, commands []*cli.Command) ([]string, error) {
 	if len(args) < 3 {
-		return args
+		return args, nil
 	}
 	var cmd *cli.Command
 	for _, c := range commands {
@@ -30,7 +30,7 @@ func interspersed(args []string, commands []*cli.Command) []string {
 		}
 	}
 	if cmd == nil || cmd.SkipFlagParsing {
-		return args
+		return args, nil
 	}
 	flags := []string{args[0], args[1]}
 	var rest []string
@@ -44,7 +44,12 @@ func interspersed(args []string, commands []*cli.Command) []string {
 		case len(t) > 1 && t[0] == '-':
 			flags = append(flags, t)
 			name, _, hasValue := strings.Cut(strings.TrimLeft(t, "-"), "=")
-			if !hasValue && takesValue(cmd, name) && i+1 < len(tokens) {
+			if !hasValue && takesValue(cmd, name) {
+				if i+1 == len(tokens) {
+					// Moved ahead of the arguments, it would take the "--"
+					// put before them as its value.
+					return nil, usageErrorf("flag %s needs a value (see corescale %s --help)", t, cmd.Name)
+				}
 				i++
 				flags = append(flags, tokens[i])
 			}
@@ -53,9 +58,9 @@ func interspersed(args []string, commands []*cli.Command) []string {
 		}
 	}
 	if len(rest) == 0 {
-		return flags
+		return flags, nil
 	}
-	return append(append(flags, "--"), rest...)
+	return append(append(flags, "--"), rest...), nil
 }
 
 // takesValue reports whether cmd has a flag called name that takes a value

@@ -28,7 +28,10 @@ func main() {
 // in place of main.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(interspersed(args, app.Commands))
+	args, err := interspersed(args, app.Commands)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err == nil {
 		return 0
 	}

@@ -394,6 +394,16 @@ func TestFlagsAfterArguments(t *testing.T) {
 			t.Errorf("%q: exit %d, %q %q; %q: exit %d, %q %q", tc.after, c1, a1, e1, tc.before, c2, a2, e2)
 		}
 	}
+	// A flag that takes a value, last and without one, is bad usage: it
+	// must not take the "--" put before the arguments as its value.
+	for _, args := range [][]string{{"prime", "5", "7", "--output"}, {"prime", "--output"}, {"prime", "7", "--input"}, {"resize", "in", "--size", "9x", "--out"}} {
+		if out, errOut, code := runCLI("", args...); code != 2 || out != "" || !strings.Contains(errOut, "needs a value") {
+			t.Errorf("%q: exit %d, %q %q", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat("--"); err == nil {
+		t.Error("a file named -- was written")
+	}
 	if out, errOut, code := runCLI("", "prime", "7", "--", "--print"); code != 2 || out != "" || !strings.Contains(errOut, `argument 2: "--print" is not a number`) {
 		t.Errorf("after --: exit %d, %q %q", code, out, errOut)
 	}

@@ -7,7 +7,6 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"math"
 	"math/big"
 	"os"
@@ -159,19 +158,19 @@ func runPrime(c *cli.Context) error {
 	// made and returns, which ends the process. A second signal kills.
 	ctx, stop := signalContext()
 	defer stop()
+	direct := !toStdout && atomicfile.Direct(outPath)
 	r := &primeRun{
 		c: c, eng: eng, workers: choice.Workers, mode: mode, format: format,
 		outPath: outPath, toStdout: toStdout,
-		// On stdout nothing can be taken back, so an input that may hold
-		// a bad line is read twice: once to check every line, once to
-		// test. A count is printed only at the end, and a file is only
-		// renamed into place at the end, so those need no check.
-		check: toStdout && mode != primeio.Count,
-		out:   &writeGate{w: c.App.Writer},
-		notes: &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
-	}
-	if fi, err := os.Stat(outPath); err == nil && !toStdout && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 {
-		r.direct = true
+		// On stdout, a device or a pipe nothing can be taken back, so an
+		// input that may hold a bad line is read twice: once to check
+		// every line, once to test. A count is printed only at the end,
+		// and a file is only renamed into place at the end, so those need
+		// no check.
+		check:  (toStdout || direct) && mode != primeio.Count,
+		direct: direct,
+		out:    &writeGate{w: c.App.Writer},
+		notes:  &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
 	}
 	defer r.temps.removeAll()
 	done := make(chan error, 1)
@@ -391,7 +390,7 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 
 // countNumbers returns how many numbers the flags ask to test, for auto's
 // choice, before reading any: -1 when unknown (stdin, or flags that do not
-// parse, which primeSource then reports). A file of B bytes holds at most
+// parse, which reading the source then reports). A file of B bytes holds at most
 // B/2 numbers, one digit and a newline each.
 func countNumbers(c *cli.Context) int64 {
 	switch {

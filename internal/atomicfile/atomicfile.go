@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,9 @@ type File struct {
 // pipe (/dev/null, /dev/stdout, a FIFO) is opened and written directly,
 // as a shell redirection would; opening a pipe waits for a reader.
 func Create(path string) (*File, error) {
+	if fd, ok := descriptor(path); ok {
+		return createFromDescriptor(path, fd)
+	}
 	target, fi, err := resolve(path)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
@@ -118,6 +122,53 @@ func createDirect(path, target, name string) (*File, error) {
 		return nil, fmt.Errorf("create %s: %w", name, bare(err))
 	}
 	return &File{path: path, target: target, file: f}, nil
+}
+
+// Direct reports whether Create writes path directly, with nothing to take
+// back on failure: one of the process's descriptors, a character device or
+// a named pipe (after links). A caller that must not leave partial output
+// checks its input before writing to such a path.
+func Direct(path string) bool {
+	if _, ok := descriptor(path); ok {
+		return true
+	}
+	_, fi, err := resolve(path)
+	return err == nil && fi != nil && (fi.Mode().Type() == fs.ModeNamedPipe || fi.Mode().Type() == fs.ModeDevice|fs.ModeCharDevice)
+}
+
+// descriptor reports whether path names one of this process's open file
+// descriptors (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), and
+// which. Those links lead to what the descriptor holds — a pipe, a file the
+// shell opened for appending — which must be written through the
+// descriptor itself, as a shell redirection would: following the link and
+// renaming over its target would replace the file the shell appends to,
+// and a pipe's link target ("pipe:[…]") is no path at all.
+func descriptor(path string) (int, bool) {
+	switch path {
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	for _, dir := range []string{"/dev/fd/", "/proc/self/fd/", fmt.Sprintf("/proc/%d/fd/", os.Getpid())} {
+		if n, ok := strings.CutPrefix(path, dir); ok {
+			if fd, err := strconv.Atoi(n); err == nil && fd >= 0 && strconv.Itoa(fd) == n {
+				return fd, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// createFromDescriptor writes path directly to a duplicate of descriptor
+// fd, which keeps its offset and its append mode.
+func createFromDescriptor(path string, fd int) (*File, error) {
+	dup, err := syscall.Dup(fd)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	syscall.CloseOnExec(dup)
+	return &File{path: path, target: path, file: os.NewFile(uintptr(dup), path)}, nil
 }
 
 // resolve follows the symbolic links of path's last element (the kernel

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -183,10 +184,14 @@ func (w *worker) write(ctx context.Context, out string, img image.Image, format 
 	defer f.Abort()
 	bw := bufio.NewWriterSize(f, 64<<10)
 	if err := imagefile.Encode(bw, img, format, w.opt.Quality); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == out {
+			return 0, 0, err // the file's own write error names it already
+		}
 		return 0, 0, fmt.Errorf("encoding %s: %w", out, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return 0, 0, fmt.Errorf("write %s: %w", out, err)
+		return 0, 0, err // atomicfile's write error names the file
 	}
 	encode = time.Since(t)
 	if err := ctx.Err(); err != nil {

@@ -100,9 +100,9 @@ func (b *Batch) Notes() []Note { return b.notes }
 type NoteKind int
 
 const (
-	// OutputFolder is an input folder that is the output folder or lies
-	// inside it: what is there are outputs, of this batch or an earlier
-	// one (`--out photos/thumbs photos/*` run twice).
+	// OutputFolder is an input folder that is the output folder: what is
+	// there are outputs, of this batch or an earlier one (`--out
+	// photos/thumbs photos/*` run twice, the glob now holding thumbs/).
 	OutputFolder NoteKind = iota + 1
 	// OwnOutput is a file named as an input that is the output another
 	// input of the batch writes (photos/a.png for photos/a.jpg, with
@@ -172,7 +172,7 @@ var errNotFileOrFolder = errors.New("not a file or folder")
 //
 // Outputs are never taken as inputs: when out is an existing folder
 // inside an input folder, the walk leaves it out; an input folder that
-// is out or lies inside it is left out (OutputFolder); a file named as an
+// is out itself is left out (OutputFolder); a file named as an
 // input that is the output another input writes (an earlier run's, as
 // with --out photos photos/*) is left out (OwnOutput) but still never
 // written over. Before reading a file, an output can only be told from
@@ -256,12 +256,10 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 		case fi == nil:
 		case !fi.IsDir():
 			p.named(in, fi)
-		case p.outReal != "" && inside(realPath(in), p.outReal):
-			n := Note{Path: in, Kind: OutputFolder}
-			if !os.SameFile(fi, outInfo) {
-				n.Of = out
-			}
-			b.notes = append(b.notes, n)
+		case outExists && os.SameFile(fi, outInfo):
+			// Only the output folder itself: a folder inside it, named on
+			// purpose (--out thumbs thumbs/raw), writes elsewhere.
+			b.notes = append(b.notes, Note{Path: in, Kind: OutputFolder})
 		default:
 			p.walk(in, b.out)
 		}

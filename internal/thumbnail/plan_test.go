@@ -133,14 +133,15 @@ func TestOutputFolderAmongInputs(t *testing.T) {
 	if err != nil || s.Skipped != 3 || s.Failed != 0 || s.Done != 0 {
 		t.Errorf("second run: %v, done %d, skipped %d, failed %d %v; want 3 skipped", err, s.Done, s.Skipped, s.Failed, s.Failures)
 	}
-	// A folder inside the output folder is left out too.
+	// A folder inside the output folder, named on purpose, is walked: its
+	// files go to the output folder's top, not back into it.
 	writeImage(t, filepath.Join(out, "sub", "d.png"), 30, 20, 4)
 	b, err = Plan([]string{filepath.Join(photos, "a.jpg"), filepath.Join(out, "sub")}, out, imagefile.Keep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Files() != 1 || len(b.Notes()) != 1 || b.Notes()[0].Kind != OutputFolder {
-		t.Errorf("a folder inside the output: %d files, notes %+v", b.Files(), b.Notes())
+	if b.Files() != 2 || len(b.Notes()) != 0 {
+		t.Errorf("a folder inside the output: %d files, notes %+v; want both files, no note", b.Files(), b.Notes())
 	}
 }
 
