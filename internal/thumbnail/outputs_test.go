@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -189,7 +188,7 @@ func TestOutputFillsUp(t *testing.T) {
 	// A permission error in one subfolder is that file's own failure: the
 	// output folder itself still takes files.
 	beforeCommit = func(path string) error {
-		if strings.Contains(path, "07") {
+		if filepath.Base(path) == "07.png" { // not the whole path: the test's folder has random digits
 			return &fs.PathError{Op: "write", Path: path, Err: syscall.EACCES}
 		}
 		return nil
