@@ -437,7 +437,7 @@ func (r *primeRun) inputSource(path string) (primeio.Source, func(), error) {
 	name := "stdin"
 	closeInput := func() {}
 	if path != "-" {
-		name = displayName(path)
+		name = quote.Name(path)
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, nil, &usageError{fmt.Errorf("--input: %w", err)}
@@ -688,14 +688,7 @@ func (l *sharedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// displayName returns a file name as a message shows it: as it is, or
-// quoted when it holds a control character (a newline, an escape), a
-// bidirectional control (which reorders the text around it) or bytes that
-// are not UTF-8, so that a message stays one line that reads as written.
-// resize quotes by the same rule (thumbnail.QuotePath).
-func displayName(name string) string { return quote.Name(name) }
-
-// quoteNames shows in err's message each of names as displayName does, and
+// quoteNames shows in err's message each of names as quote.Name does, and
 // escapes any other control character (in the name of a link's target,
 // say). An error that holds none is returned as it is.
 func quoteNames(err error, names ...string) error {
@@ -703,21 +696,17 @@ func quoteNames(err error, names ...string) error {
 		return nil
 	}
 	msg := err.Error()
-	if displayName(msg) == msg {
+	if quote.Name(msg) == msg {
 		return err
 	}
 	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
 	for _, n := range names {
-		if n != "" && displayName(n) != n {
-			msg = strings.ReplaceAll(msg, n, displayName(n))
+		if n != "" && quote.Name(n) != n {
+			msg = strings.ReplaceAll(msg, n, quote.Name(n))
 		}
 	}
-	return &quotedError{escapeControls(msg), err}
+	return &quotedError{quote.Escape(msg), err}
 }
-
-// escapeControls writes each character that displayName quotes for, and
-// each byte that is not UTF-8, as a Go escape, and leaves the rest.
-func escapeControls(s string) string { return quote.Escape(s) }
 
 // quotedError is an error with its message made safe to print.
 type quotedError struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/corescale/corescale/cpu/resize"
 	"github.com/corescale/corescale/internal/backend"
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/quote"
 	"github.com/corescale/corescale/internal/thumbnail"
 	"github.com/urfave/cli/v2"
 )
@@ -249,7 +250,7 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 	if s.verbose {
 		say("corescale: %s; %d files\n", s.why, batch.Files())
 	}
-	q := thumbnail.QuotePath
+	q := quote.Name
 	skippedFolder := false
 	for _, n := range batch.Notes() {
 		// A whole input folder left out is always said; a file or a link

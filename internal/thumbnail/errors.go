@@ -7,7 +7,7 @@ import (
 	"strings"
 	"syscall"
 
-	quotename "github.com/corescale/corescale/internal/quote"
+	"github.com/corescale/corescale/internal/quote"
 )
 
 // FileError is the failure of one input file. Its message is
@@ -19,7 +19,7 @@ type FileError struct {
 	Err  error
 }
 
-func (e *FileError) Error() string { return quote(e.Path) + ": " + printable(e.Err.Error()) }
+func (e *FileError) Error() string { return quote.Name(e.Path) + ": " + quote.Escape(e.Err.Error()) }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // ErrInputCollision is matched (errors.Is) by the error for an output
@@ -35,9 +35,9 @@ type collisionError struct {
 
 func (e *collisionError) Error() string {
 	if e.own {
-		return fmt.Sprintf("output %s would overwrite its input", quote(e.out))
+		return fmt.Sprintf("output %s would overwrite its input", quote.Name(e.out))
 	}
-	return fmt.Sprintf("output %s would overwrite the input %s", quote(e.out), quote(e.in))
+	return fmt.Sprintf("output %s would overwrite the input %s", quote.Name(e.out), quote.Name(e.in))
 }
 
 func (e *collisionError) Is(target error) bool { return target == ErrInputCollision }
@@ -88,18 +88,7 @@ func (e *OutputError) Error() string {
 	if errors.As(e.Err, &errno) {
 		reason = errno.Error() // the path is in the message already
 	}
-	return "cannot write to " + quote(e.Dir) + ": " + printable(reason)
+	return "cannot write to " + quote.Name(e.Dir) + ": " + quote.Escape(reason)
 }
 
 func (e *OutputError) Unwrap() error { return e.Err }
-
-// QuotePath returns path as messages print it: as it is, or quoted when
-// it would not print as itself (see internal/quote).
-func QuotePath(path string) string { return quote(path) }
-
-// quote returns path as messages print it (see internal/quote).
-func quote(path string) string { return quotename.Name(path) }
-
-// printable returns msg with what quote would escape escaped in place,
-// for messages of other packages that hold a path as it is.
-func printable(msg string) string { return quotename.Escape(msg) }

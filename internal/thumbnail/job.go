@@ -61,8 +61,8 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		}
 		return err != nil || skip
 	}
-	format, known := w.out.predict(j, info)
-	if known && claim(format) {
+	format := w.out.predict(j, info)
+	if claim(format) {
 		r.Phases.Decode = time.Since(t)
 		return r
 	}
@@ -97,11 +97,6 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		}
 	}()
 	r.Phases.Decode = time.Since(t)
-	if !known {
-		if format = w.out.resolve(j, d); claim(format) {
-			return r
-		}
-	}
 	if ctx.Err() != nil {
 		r.Status = Cancelled
 		return r

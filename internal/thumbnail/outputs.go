@@ -14,6 +14,7 @@ import (
 
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/quote"
 )
 
 // This file decides where each input's output goes, whether it may be
@@ -41,8 +42,8 @@ func newOutputs(b *Batch, overwrite bool, stop context.CancelCauseFunc) *outputs
 // Keep needs only the input's format (see Format.Resolve), so it is
 // always known before decoding and an existing output is skipped without
 // decoding anything.
-func (o *outputs) predict(j *job, info imagefile.Info) (imagefile.Format, bool) {
-	return o.resolve(j, &imagefile.Decoded{Info: info}), true
+func (o *outputs) predict(j *job, info imagefile.Info) imagefile.Format {
+	return o.resolve(j, &imagefile.Decoded{Info: info})
 }
 
 // resolve returns the format j is written in, from the decoded image.
@@ -82,7 +83,7 @@ func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err
 	}
 	o.mu.Unlock()
 	if taken && other != j.in {
-		return path, false, fmt.Errorf("output %s: %w: %s", quote(path), ErrOutputClash, quote(other))
+		return path, false, fmt.Errorf("output %s: %w: %s", quote.Name(path), ErrOutputClash, quote.Name(other))
 	}
 	if key == absClean(j.in) {
 		return path, false, &collisionError{out: path, own: true}
@@ -95,7 +96,7 @@ func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err
 		}
 		return path, false, nil
 	case err != nil:
-		return path, false, fmt.Errorf("output %s: %w", quote(path), err)
+		return path, false, fmt.Errorf("output %s: %w", quote.Name(path), err)
 	}
 	if in, ok := o.batch.findInput(fi); ok {
 		if in.shadow && !o.overwrite {
@@ -104,11 +105,11 @@ func (o *outputs) claim(j *job, f imagefile.Format) (path string, skip bool, err
 		return path, false, &collisionError{out: path, in: in.path, own: in.id.same(j.id)}
 	}
 	if fi.IsDir() {
-		return path, false, fmt.Errorf("output %s is a folder", quote(path))
+		return path, false, fmt.Errorf("output %s is a folder", quote.Name(path))
 	}
 	if !fi.Mode().IsRegular() {
 		// atomicfile would write a device or a FIFO in place.
-		return path, false, fmt.Errorf("output %s is not a regular file", quote(path))
+		return path, false, fmt.Errorf("output %s is not a regular file", quote.Name(path))
 	}
 	return path, !o.overwrite, nil
 }
@@ -242,11 +243,11 @@ func singleFormat(out string, format imagefile.Format) (imagefile.Format, error)
 	named := extFormat(filepath.Ext(out))
 	switch {
 	case named == "" && imageExts[strings.ToLower(filepath.Ext(out))]:
-		return "", planErrorf("output %s: only JPEG (.jpg, .jpeg) and PNG (.png) files can be written", quote(out))
+		return "", planErrorf("output %s: only JPEG (.jpg, .jpeg) and PNG (.png) files can be written", quote.Name(out))
 	case format == imagefile.Keep:
 		return named, nil
 	case named != "" && named != format:
-		return "", planErrorf("output %s: the name says %s but the format asked for is %s", quote(out), named, format)
+		return "", planErrorf("output %s: the name says %s but the format asked for is %s", quote.Name(out), named, format)
 	}
 	return format, nil
 }

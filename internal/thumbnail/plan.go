@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/quote"
 )
 
 // imageExts are the extensions a folder walk takes; files named on the
@@ -118,24 +119,20 @@ const (
 type Note struct {
 	Path string
 	Kind NoteKind
-	// Of is the input whose output Path is (OwnOutput), or the output
-	// folder that Path lies inside ("" when Path is the output folder).
+	// Of is the input whose output Path is (OwnOutput).
 	Of string
 }
 
 func (n Note) String() string {
 	switch n.Kind {
 	case OutputFolder:
-		if n.Of == "" {
-			return quote(n.Path) + ": skipped, it is the output folder"
-		}
-		return quote(n.Path) + ": skipped, it is inside the output folder " + quote(n.Of)
+		return quote.Name(n.Path) + ": skipped, it is the output folder"
 	case OwnOutput:
-		return quote(n.Path) + ": skipped, it is the output of " + quote(n.Of)
+		return quote.Name(n.Path) + ": skipped, it is the output of " + quote.Name(n.Of)
 	case LinkedFolder:
-		return quote(n.Path) + ": skipped, a link to a folder (only folders named as inputs are followed)"
+		return quote.Name(n.Path) + ": skipped, a link to a folder (only folders named as inputs are followed)"
 	}
-	return quote(n.Path) + ": skipped"
+	return quote.Name(n.Path) + ": skipped"
 }
 
 // PlanError is a batch that cannot start: bad usage, or no input that
@@ -235,7 +232,7 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 	b.single = len(inputs) == 1 && !infos[0].IsDir() && !dirOut &&
 		(outExists && !outInfo.IsDir() || !outExists && filepath.Ext(out) != "")
 	if outExists && !outInfo.IsDir() && !b.single {
-		return nil, planErrorf("output %s is a file; several inputs or a folder need an output folder", quote(out))
+		return nil, planErrorf("output %s is a file; several inputs or a folder need an output folder", quote.Name(out))
 	}
 	p := &planner{b: b}
 	if b.single {
