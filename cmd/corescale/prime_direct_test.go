@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestPrimeDirectOutputChecked: a pipe as --output cannot be taken back, so
@@ -15,7 +16,7 @@ func TestPrimeDirectOutputChecked(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "numbers.txt")
 	var b strings.Builder
-	for i := range 50000 {
+	for i := range 200000 { // more than one block of numbers (primeio.BlockSize)
 		b.WriteString(strings.Repeat("1", 1+i%9) + "\n")
 	}
 	b.WriteString("12x\n")
@@ -26,26 +27,25 @@ func TestPrimeDirectOutputChecked(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
+	// The test holds the pipe open for reading and writing, so that
+	// opening it never waits and reading never ends at a writer's close;
+	// once the command has returned, whatever it wrote is in the pipe or
+	// already read, and a deadline ends the reading.
+	pipe, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pipe.Close()
 	got := make(chan int, 1)
 	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- -1
-			return
-		}
-		defer f.Close()
-		n, _ := io.Copy(io.Discard, f)
+		n, _ := io.Copy(io.Discard, pipe)
 		got <- int(n)
 	}()
 	_, stderr, code := runCLI("", "prime", "--print", "all", "--input", in, "--output", fifo)
 	if code != 2 || !strings.Contains(stderr, `"12x" is not a number`) {
 		t.Errorf("exit %d, %q; want 2 and the bad line named", code, stderr)
 	}
-	// The reader waits in open until a writer comes: come as one, so that
-	// it sees the end of what was written (nothing, if all went well).
-	if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-		w.Close()
-	}
+	pipe.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	if n := <-got; n != 0 {
 		t.Errorf("%d bytes reached the pipe before the bad line was found", n)
 	}
