@@ -23,7 +23,8 @@ var layers = map[string][]string{
 	"":                    nil,
 	"internal/chunk":      nil,
 	"internal/atomicfile": nil,
-	"internal/imagefile":  nil,
+	"internal/jpegturbo":  nil,
+	"internal/icc":        nil,
 	"internal/numbers":    nil,
 	"internal/quote":      nil,
 	"kernels":             nil,
@@ -31,20 +32,22 @@ var layers = map[string][]string{
 	// Shared below the engines.
 	"internal/resample":  {""},
 	"internal/testchart": {"internal/chunk"},
+	"internal/imagefile": {"internal/icc", "internal/jpegturbo"},
 	// The engines, and the batch pipeline.
 	"cpu/prime":          {"internal/chunk"},
+	"cpu/sieve":          {"cpu/prime", "internal/chunk"},
 	"cpu/resize":         {"", "internal/chunk", "internal/resample"},
 	"gpu":                {"", "internal/resample", "kernels"},
 	"gpu/emu":            {"gpu", "kernels"},
 	"gpu/fakecuda":       nil,
-	"internal/thumbnail": {"", "internal/atomicfile", "internal/imagefile", "internal/quote"},
+	"internal/thumbnail": {"", "internal/atomicfile", "internal/icc", "internal/imagefile", "internal/quote"},
 	// Choosing among the engines.
-	"internal/backend": {"", "cpu/prime", "cpu/resize", "gpu", "gpu/emu", "internal/thumbnail"},
+	"internal/backend": {"", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "gpu/emu", "internal/thumbnail"},
 	// The harness and the command.
-	"bench": {"", "bench/stats", "cpu/prime", "cpu/resize", "gpu", "internal/atomicfile", "internal/backend",
+	"bench": {"", "bench/stats", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
-	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/prime", "cpu/resize", "gpu", "internal/atomicfile",
+	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",
 		"internal/backend", "internal/chunk", "internal/imagefile", "internal/quote", "internal/thumbnail"},
 }
 

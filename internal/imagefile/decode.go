@@ -44,8 +44,26 @@ type Info struct {
 type Decoded struct {
 	Info
 	// Image is upright, has its origin at (0, 0) and is one of the types
-	// listed in the package doc.
+	// listed in the package doc. It is Info's size divided by Shrink,
+	// rounded up.
 	Image image.Image
+	// Shrink is the factor the decoder reduced the image by (1, 2, 4 or
+	// 8) when DecodeOptions.AtLeast allowed it; 1 for a full decode.
+	Shrink int
+	// ICC is the embedded ICC colour profile, byte for byte, or nil.
+	ICC []byte
+	// Decoder names what decoded the pixels, for --verbose.
+	Decoder string
+}
+
+// DecodeOptions says what a decode may do beyond the plain full decode.
+type DecodeOptions struct {
+	Limits
+	// AtLeast, when not zero, is the smallest upright size the caller
+	// needs: a decoder that can reduce the image cheaply while decoding
+	// (JPEG, in the DCT domain) may return it reduced by the largest
+	// factor of 2, 4 or 8 that keeps both sides at least this large.
+	AtLeast image.Point
 }
 
 // Open reads the image file at path, refusing it from its header alone if it
@@ -76,41 +94,78 @@ func Probe(path string, limits Limits) (Info, error) {
 // without holding the file in memory. Decode, Open and Probe may be called
 // from many goroutines at once.
 func Decode(r io.ReadSeeker, name string, limits Limits) (*Decoded, error) {
+	return DecodeWith(r, name, DecodeOptions{Limits: limits})
+}
+
+// DecodeWith is Decode with options: see DecodeOptions.
+func DecodeWith(r io.ReadSeeker, name string, opt DecodeOptions) (*Decoded, error) {
+	limits := opt.Limits
 	name = displayName(name)
 	s := newSource(r)
 	info, cfg, err := s.probe(name, limits)
 	if err != nil {
 		return nil, err
 	}
-	if info.Format == JPEG {
-		if err := s.rewind(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if err := s.checkJPEGScans(); err != nil {
-			return nil, fmt.Errorf("%s: decoding jpeg: %w", name, err)
-		}
-	}
 	if err := s.rewind(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	img, err := s.decode(info.Format)
+	px, err := s.decodePixels(info, cfg, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: decoding %s: %w", name, info.Format, err)
 	}
+	img := px.img
 	// The header promised the size the limit was checked against; a decoder
 	// that disagreed would have allocated something else, so say so.
 	b := img.Bounds()
-	if info.Format != GIF && (b.Dx() != cfg.Width || b.Dy() != cfg.Height) {
+	wantW, wantH := ceilDiv(cfg.Width, px.shrink), ceilDiv(cfg.Height, px.shrink)
+	if info.Format != GIF && (b.Dx() != wantW || b.Dy() != wantH) {
 		return nil, fmt.Errorf("%s: decoding %s: image is %d×%d but its header says %d×%d",
-			name, info.Format, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
+			name, info.Format, b.Dx(), b.Dy(), wantW, wantH)
 	}
 	if info.Format == WebP {
 		expandVP8Range(img)
 	}
-	img = normalize(img, image.Rect(0, 0, cfg.Width, cfg.Height))
+	img = normalize(img, image.Rect(0, 0, wantW, wantH))
 	img = orientImage(img, info.Orientation)
-	return &Decoded{Info: info, Image: img}, nil
+	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: px.icc, Decoder: px.decoder}, nil
 }
+
+// pixels is what a format's decoder gives back.
+type pixels struct {
+	img     image.Image
+	shrink  int    // 1, or the factor a scaled decode reduced by
+	icc     []byte // the embedded ICC profile, if the decoder read it
+	decoder string // what decoded it, for --verbose
+}
+
+// decodePixels decodes the file from its start. JPEG goes its own way
+// (jpeg.go: scaled decoding, the scan check); every other format through
+// its Go decoder.
+func (s *source) decodePixels(info Info, cfg image.Config, opt DecodeOptions) (pixels, error) {
+	if info.Format == JPEG {
+		return s.decodeJPEG(info, cfg, opt)
+	}
+	img, err := s.decode(info.Format)
+	if err != nil {
+		return pixels{}, err
+	}
+	return pixels{img: img, shrink: 1, decoder: goDecoder(info.Format)}, nil
+}
+
+// goDecoder names the Go decoder of a format.
+func goDecoder(f Format) string {
+	switch f {
+	case JPEG:
+		return "Go image/jpeg"
+	case PNG:
+		return "Go image/png"
+	case GIF:
+		return "Go image/gif"
+	}
+	return "golang.org/x/image/" + string(f)
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // ProbeReader is Probe for an open file; see Decode for r and name.
 func ProbeReader(r io.ReadSeeker, name string, limits Limits) (Info, error) {
@@ -209,8 +264,6 @@ func (s *source) decodeConfig(f Format) (image.Config, error) {
 
 func (s *source) decode(f Format) (image.Image, error) {
 	switch f {
-	case JPEG:
-		return jpeg.Decode(s.br)
 	case PNG:
 		return png.Decode(s.br)
 	case GIF:

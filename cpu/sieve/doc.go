@@ -1,0 +1,7 @@
+// Package sieve finds the primes of a range: a segmented sieve of
+// Eratosthenes below 2^64, and a hybrid that sieves by small primes only
+// and hands the survivors to the Baillie–PSW batch engine, for short ranges
+// high up and for ranges above 2^64.
+//
+// It must not import gpu/, internal/backend, bench/ or cmd/.
+package sieve
