@@ -127,7 +127,34 @@ func DecodeWith(r io.ReadSeeker, name string, opt DecodeOptions) (*Decoded, erro
 	}
 	img = normalize(img, image.Rect(0, 0, wantW, wantH))
 	img = orientImage(img, info.Orientation)
-	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: px.icc, Decoder: px.decoder}, nil
+	icc := px.icc
+	if icc == nil {
+		icc = s.icc(info.Format)
+	}
+	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: icc, Decoder: px.decoder}, nil
+}
+
+// icc reads the embedded colour profile. A missing, truncated or
+// inconsistent one means "no profile": the pixels are good without it, and
+// viewers show such files unmanaged too.
+func (s *source) icc(f Format) []byte {
+	var p []byte
+	switch f {
+	case TIFF, BMP:
+		// Both point to the profile by offset, which may lie before the
+		// header that points to it.
+		ra, ok := s.r.(io.ReaderAt)
+		if !ok {
+			ra = &seekReaderAt{r: s.r}
+		}
+		p, _ = iccAt(f, ra)
+	default:
+		if err := s.rewind(); err != nil {
+			return nil
+		}
+		p, _ = readICC(f, s.br)
+	}
+	return p
 }
 
 // pixels is what a format's decoder gives back.
