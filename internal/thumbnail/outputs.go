@@ -183,11 +183,10 @@ func (b *Batch) allOutputsExist() bool {
 			f = b.fixed
 		}
 		if f == "" || f == imagefile.Keep {
-			name, ok := predictName(filepath.Base(j.in), imagefile.Keep)
-			if !ok {
+			var ok bool
+			if f, ok = predictFormat(filepath.Base(j.in), imagefile.Keep); !ok {
 				return false
 			}
-			f = extFormat(filepath.Ext(name))
 		}
 		if _, err := os.Lstat(b.outputPath(j, f)); err != nil {
 			return false
@@ -263,18 +262,13 @@ func extFormat(ext string) imagefile.Format {
 	return ""
 }
 
-// outputPath returns where j goes when written as f: its base name under
-// its output folder, with f's extension unless its own already fits f.
+// outputPath returns where j goes when written as f: under its output
+// folder, named as outputName says.
 func (b *Batch) outputPath(j *job, f imagefile.Format) string {
 	if b.single {
 		return b.out
 	}
-	name := filepath.Base(j.in)
-	ext := filepath.Ext(name)
-	if extFormat(ext) == f {
-		return filepath.Join(*j.dir, name)
-	}
-	return filepath.Join(*j.dir, name[:len(name)-len(ext)]+f.Ext())
+	return filepath.Join(*j.dir, outputName(b.name, filepath.Base(j.in), f, b.long[j]))
 }
 
 func absClean(p string) string {

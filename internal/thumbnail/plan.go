@@ -45,6 +45,10 @@ type Batch struct {
 	fixed  imagefile.Format
 	single bool
 	bytes  int64 // the input files' sizes, summed
+	// name is how outputs are named; long holds the jobs that take their
+	// whole name with the default one (see settleClashes).
+	name Template
+	long map[*job]bool
 }
 
 // job is one input file: 40 bytes and the text of its path, however large
@@ -92,6 +96,11 @@ func (b *Batch) Format() imagefile.Format {
 	}
 	return b.fixed
 }
+
+// LongNames is the number of outputs named by their input's whole name
+// and the format's extension (a.png.jpg), as their default names clash
+// with others of the same folder.
+func (b *Batch) LongNames() int { return len(b.long) }
 
 // Notes are the inputs left out while planning, and why, in the order
 // they were met.
@@ -178,6 +187,10 @@ var errNotFileOrFolder = errors.New("not a file or folder")
 //
 // The output extension is the format's (.jpg, .png), but an input name
 // whose extension already fits the format (photo.JPEG as JPEG) is kept.
+// Inputs of one folder whose output names would thus be one (a.jpg and
+// a.png as JPEG) each take their whole name with the format's extension
+// instead (a.jpg.jpg, a.png.jpg): settled here from the names, so that
+// no output ever holds another input's picture (see settleClashes).
 // The same file named twice for the same output (a.jpg and ./a.jpg, or a
 // folder and a file in it) is one job.
 //
@@ -194,13 +207,21 @@ var errNotFileOrFolder = errors.New("not a file or folder")
 // not streamed: that an output never replaces an input needs every input
 // known before the first write.
 func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) {
+	return PlanNamed(inputs, out, format, Template{})
+}
+
+// PlanNamed is Plan with the outputs named by name (see Template); a
+// template given with an output that is one file is an error matching
+// ErrTemplateForFile. With a template, inputs whose outputs it names
+// alike are not settled: the second fails, naming the first.
+func PlanNamed(inputs []string, out string, format imagefile.Format, name Template) (*Batch, error) {
 	if len(inputs) == 0 {
 		return nil, planErrorf("no inputs: give image files or folders")
 	}
 	if out == "" {
 		return nil, planErrorf("no output path")
 	}
-	b := &Batch{format: format, out: out}
+	b := &Batch{format: format, out: out, name: name}
 	outInfo, err := os.Stat(out)
 	outExists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -236,6 +257,9 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 	}
 	p := &planner{b: b}
 	if b.single {
+		if !name.isDefault() {
+			return nil, &PlanError{fmt.Errorf("output %s: %w", quote.Name(out), ErrTemplateForFile)}
+		}
 		if b.fixed, err = singleFormat(out, format); err != nil {
 			return nil, err
 		}
@@ -411,19 +435,38 @@ func (p *planner) finish() {
 		}
 		lo = hi
 	}
-	of := p.ownOutputs(drop)
+	of := p.ownOutputs(drop, nil, nil)
+	var long []bool
+	if !b.single && b.name.isDefault() {
+		owned := map[int32]bool{}
+		for _, i := range of {
+			owned[i] = true
+		}
+		if long = p.settleClashes(drop, owned); long != nil {
+			of = p.ownOutputs(drop, long, of)
+		}
+	}
 	if !slices.ContainsFunc(drop, func(d uint8) bool { return d != 0 }) {
 		// The common case: order is already the index by identity.
 		for _, size := range p.sizes {
 			b.bytes += size
 		}
 		b.byID = order
+		for i, l := range long {
+			if l {
+				b.setLong(&b.jobs[i])
+			}
+		}
 		return
 	}
 	jobs := make([]job, 0, n)
+	var longAt []int
 	for i, j := range b.jobs {
 		switch drop[i] {
 		case 0:
+			if long != nil && long[i] {
+				longAt = append(longAt, len(jobs))
+			}
 			jobs = append(jobs, j)
 			b.bytes += p.sizes[i]
 		case 2:
@@ -432,6 +475,9 @@ func (p *planner) finish() {
 		}
 	}
 	b.jobs = jobs
+	for _, i := range longAt {
+		b.setLong(&b.jobs[i])
+	}
 	all := append(slices.Clip(jobs), b.shadows...)
 	b.byID = order[:len(all)]
 	for i := range b.byID {
@@ -440,21 +486,31 @@ func (p *planner) finish() {
 	p.sortByID(b.byID, all)
 }
 
+func (b *Batch) setLong(j *job) {
+	if b.long == nil {
+		b.long = map[*job]bool{}
+	}
+	b.long[j] = true
+}
+
 // ownOutputs marks with 2 in drop the named files inside the output
-// folder that another job's output would be, and returns which job that
-// is for each.
-func (p *planner) ownOutputs(drop []uint8) map[int32]int32 {
+// folder that another job's output would be, and records in of which job
+// that is for each. With long, only the jobs it marks are looked at, by
+// their long names (see settleClashes).
+func (p *planner) ownOutputs(drop []uint8, long []bool, of map[int32]int32) map[int32]int32 {
 	if len(p.inOut) == 0 {
-		return nil
+		return of
 	}
 	b := p.b
-	of := map[int32]int32{}
+	if of == nil {
+		of = map[int32]int32{}
+	}
 	rels := map[*string]string{} // each output folder relative to out
 	for i, j := range b.jobs {
-		if drop[i] == 1 {
+		if drop[i] == 1 || long != nil && !long[i] {
 			continue
 		}
-		name, ok := predictName(filepath.Base(j.in), b.format)
+		name, ok := b.predictName(&b.jobs[i], long != nil)
 		if !ok {
 			continue
 		}
@@ -486,26 +542,16 @@ func (p *planner) sortByID(order []int32, jobs []job) {
 	})
 }
 
-// predictName returns the output name of an input named name when
-// written in format, with Keep guessed from the extension as the content
-// usually agrees; false when the name does not tell.
-func predictName(name string, format imagefile.Format) (string, bool) {
-	ext := filepath.Ext(name)
-	f := format
-	if f == imagefile.Keep {
-		switch strings.ToLower(ext) {
-		case ".jpg", ".jpeg":
-			f = imagefile.JPEG
-		case ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp":
-			f = imagefile.PNG
-		default:
-			return "", false
-		}
+// predictName returns the output name of j, with Keep guessed from the
+// extension as the content usually agrees; false when the name does not
+// tell.
+func (b *Batch) predictName(j *job, long bool) (string, bool) {
+	base := filepath.Base(j.in)
+	f, ok := predictFormat(base, b.format)
+	if !ok {
+		return "", false
 	}
-	if extFormat(ext) == f {
-		return name, true
-	}
-	return name[:len(name)-len(ext)] + f.Ext(), true
+	return outputName(b.name, base, f, long), true
 }
 
 // realPath returns p absolute with every link resolved, "" when it

@@ -1,0 +1,193 @@
+package thumbnail
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/corescale/corescale/internal/imagefile"
+)
+
+// Template names the outputs of a folder batch from their inputs, as
+// vipsthumbnail's -o %s_thumb.jpg does: {stem} is the input's base name
+// without its extension, {name} the base name whole, {ext} the output
+// format's extension without the dot (jpg, png). The zero Template is the
+// default naming (see Plan).
+//
+// The output size is no placeholder: Plan fixes every name before any
+// header is read, which is what lets it settle clashes and keep outputs
+// off inputs before the first write.
+type Template struct {
+	text  string
+	parts []tpart
+}
+
+// tpart is literal text, or a placeholder when key is set.
+type tpart struct {
+	lit string
+	key string // "stem", "name", "ext", or "" for lit
+}
+
+// ErrTemplateForFile is the error of a Template given with an output that
+// is one file, whose name is given already.
+var ErrTemplateForFile = errors.New("a name template names the outputs in a folder, and the output is one file (end it with / to mean a folder)")
+
+// ParseTemplate checks a template such as "{stem}_thumb.{ext}". It must
+// name a file, not a path, and hold {stem} or {name}, so that inputs of
+// different names get different outputs.
+func ParseTemplate(s string) (Template, error) {
+	switch {
+	case s == "":
+		return Template{}, errors.New("empty: want a name such as {stem}_thumb.{ext}")
+	case strings.ContainsRune(s, '/') || strings.ContainsRune(s, filepath.Separator):
+		return Template{}, errors.New("a slash: the template is a file name; --out says the folder")
+	case strings.ContainsRune(s, 0):
+		return Template{}, errors.New("a NUL character, which no file name holds")
+	}
+	t := Template{text: s}
+	distinct := false
+	for rest := s; rest != ""; {
+		open := strings.IndexByte(rest, '{')
+		if close := strings.IndexByte(rest, '}'); close >= 0 && (open < 0 || close < open) {
+			return Template{}, errors.New("a } with no { before it")
+		}
+		if open < 0 {
+			t.parts = append(t.parts, tpart{lit: rest})
+			break
+		}
+		if open > 0 {
+			t.parts = append(t.parts, tpart{lit: rest[:open]})
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			return Template{}, errors.New("a { with no } after it")
+		}
+		key := rest[open+1 : open+end]
+		switch key {
+		case "stem", "name":
+			distinct = true
+		case "ext":
+		case "w", "h":
+			return Template{}, fmt.Errorf("{%s}: the output size is no placeholder, as names are fixed before any image is read; use {stem}, {name} and {ext}", key)
+		default:
+			return Template{}, fmt.Errorf("unknown placeholder {%s}: use {stem}, {name} and {ext}", key)
+		}
+		t.parts = append(t.parts, tpart{key: key})
+		rest = rest[open+end+1:]
+	}
+	if !distinct {
+		return Template{}, errors.New("no {stem} or {name}: every input would have the same output name")
+	}
+	return t, nil
+}
+
+// String returns the template as parsed, "" for the default.
+func (t Template) String() string { return t.text }
+
+// isDefault reports whether t is the default naming.
+func (t Template) isDefault() bool { return t.text == "" }
+
+// apply returns the output name of an input of base name name, written
+// in format f.
+func (t Template) apply(name string, f imagefile.Format) string {
+	var b strings.Builder
+	for _, p := range t.parts {
+		switch p.key {
+		case "":
+			b.WriteString(p.lit)
+		case "stem":
+			b.WriteString(name[:len(name)-len(filepath.Ext(name))])
+		case "name":
+			b.WriteString(name)
+		case "ext":
+			b.WriteString(strings.TrimPrefix(f.Ext(), "."))
+		}
+	}
+	return b.String()
+}
+
+// outputName returns the output name of an input of base name name when
+// written in f: by the template, or by default the name with f's
+// extension unless its own already fits f (photo.JPEG as JPEG); long is
+// the default for inputs whose default names clash, the whole name with
+// f's extension (a.png.jpg).
+func outputName(t Template, name string, f imagefile.Format, long bool) string {
+	switch {
+	case !t.isDefault():
+		return t.apply(name, f)
+	case long:
+		return name + f.Ext()
+	}
+	ext := filepath.Ext(name)
+	if extFormat(ext) == f {
+		return name
+	}
+	return name[:len(name)-len(ext)] + f.Ext()
+}
+
+// predictFormat returns the format an input of base name name is written
+// in, with Keep guessed from the extension as the content usually agrees;
+// false when the name does not tell.
+func predictFormat(name string, format imagefile.Format) (imagefile.Format, bool) {
+	if format != imagefile.Keep {
+		return format, true
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jpg", ".jpeg":
+		return imagefile.JPEG, true
+	case ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp":
+		return imagefile.PNG, true
+	}
+	return "", false
+}
+
+// settleClashes marks long the jobs of one output folder whose default
+// output names, predicted from their names, are one and the same, when
+// their own names differ (a.jpg and a.png as JPEG, a.png and a.gif with
+// Keep): each then takes its whole name with the format's extension,
+// a.jpg.jpg and a.png.jpg. All of them do, not all but one, so that no
+// output name ever holds another input's picture, also across runs: a.jpg
+// alone gives a.jpg, and once a.png joins it, a.jpg.jpg and a.png.jpg.
+// A job that owns a named input as its earlier output (owned, see
+// OwnOutput) keeps its name, so that the note saying so holds. Files of
+// one base name from different folders cannot be told apart this way, and
+// still clash. A name that does not tell the format (Keep, a file named
+// without an image extension) is not settled here.
+func (p *planner) settleClashes(drop []uint8, owned map[int32]bool) []bool {
+	b := p.b
+	type key struct{ dir, name string }
+	// first is the group's first job, or -1 once two names differ.
+	type group struct{ first int32 }
+	groups := map[key]*group{}
+	keys := make([]key, len(b.jobs))
+	for i, j := range b.jobs {
+		if drop[i] != 0 {
+			continue
+		}
+		base := filepath.Base(j.in)
+		f, ok := predictFormat(base, b.format)
+		if !ok {
+			continue
+		}
+		k := key{*j.dir, outputName(Template{}, base, f, false)}
+		keys[i] = k
+		g := groups[k]
+		switch {
+		case g == nil:
+			groups[k] = &group{first: int32(i)}
+		case g.first >= 0 && filepath.Base(b.jobs[g.first].in) != base:
+			g.first = -1
+		}
+	}
+	var long []bool
+	for i := range b.jobs {
+		if g := groups[keys[i]]; g != nil && g.first < 0 && !owned[int32(i)] {
+			if long == nil {
+				long = make([]bool, len(b.jobs))
+			}
+			long[i] = true
+		}
+	}
+	return long
+}
