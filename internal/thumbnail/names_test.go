@@ -116,3 +116,167 @@ func TestSameNameOtherFolders(t *testing.T) {
 		t.Errorf("outputs %q", got)
 	}
 }
+
+func TestParseTemplate(t *testing.T) {
+	for s, want := range map[string]string{
+		"":                   "empty",
+		"thumb.jpg":          "no {stem} or {name}",
+		"{ext}.{ext}":        "no {stem} or {name}",
+		"{stem}/{ext}":       "a slash",
+		"../{stem}.{ext}":    "a slash",
+		"{stem}_{size}.jpg":  "unknown placeholder {size}",
+		"{STEM}.jpg":         "unknown placeholder {STEM}",
+		"{stem}_{w}.{ext}":   "{w}: the output size is no placeholder",
+		"{stem.{ext}":        "unknown placeholder {stem.{ext}",
+		"{stem}.{ext":        "a { with no }",
+		"{stem}}.jpg":        "a } with no {",
+		"}{stem}.jpg":        "a } with no {",
+		"{stem}\x00.{ext}":   "a NUL character",
+		"{}{stem}":           "unknown placeholder {}",
+		"{stem}_thumb.{ext}": "",
+		"{name}.{ext}":       "",
+		"t_{stem}":           "",
+		"{stem}{stem}.png":   "",
+	} {
+		_, err := ParseTemplate(s)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("ParseTemplate(%q): %v", s, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("ParseTemplate(%q): %v; want an error saying %q", s, err, want)
+		}
+	}
+	tm, err := ParseTemplate("t_{stem}-{name}.{ext}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		f    imagefile.Format
+		want string
+	}{
+		{"a.jpg", imagefile.JPEG, "t_a-a.jpg.jpg"},
+		{"b.c.PNG", imagefile.JPEG, "t_b.c-b.c.PNG.jpg"},
+		{"noext", imagefile.PNG, "t_noext-noext.png"},
+	} {
+		if got := tm.apply(tc.in, tc.f); got != tc.want {
+			t.Errorf("%s as %s: %q, want %q", tc.in, tc.f, got, tc.want)
+		}
+	}
+	if tm.String() != "t_{stem}-{name}.{ext}" {
+		t.Errorf("String() = %q", tm.String())
+	}
+}
+
+// planNamed plans a batch with a template, failing the test on an error.
+func planNamed(t *testing.T, inputs []string, out string, format imagefile.Format, tmpl string) *Batch {
+	t.Helper()
+	tm, err := ParseTemplate(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := PlanNamed(inputs, out, format, tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestTemplateNames names the outputs of a tree by templates: one that
+// keeps same-stem inputs apart writes them all; one that does not fails
+// the later of two, naming the earlier, and leaves the first written.
+func TestTemplateNames(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl   string
+		format imagefile.Format
+		want   []string
+		clash  map[string]string // input → the input it clashes with
+	}{
+		{"{name}.{ext}", imagefile.JPEG, []string{"A.jpg.jpg", "a.gif.jpg", "a.jpg.jpg", "a.png.jpg", "b.png.jpg", "sub/a.jpg.jpg", "sub/a.png.jpg", "sub/c.gif.jpg"}, nil},
+		{"{stem}_thumb.{ext}", imagefile.Keep, []string{"A_thumb.jpg", "a_thumb.jpg", "a_thumb.png", "b_thumb.png", "sub/a_thumb.jpg", "sub/a_thumb.png", "sub/c_thumb.png"},
+			map[string]string{"a.png": "a.gif"}},
+		{"{stem}", imagefile.PNG, []string{"A", "a", "b", "sub/a", "sub/c"},
+			map[string]string{"a.jpg": "a.gif", "a.png": "a.gif", "sub/a.png": "sub/a.jpg"}},
+	} {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			dir := t.TempDir()
+			in := sameStems(t, dir)
+			out := filepath.Join(dir, "out")
+			b := planNamed(t, []string{in}, out, tc.format, tc.tmpl)
+			if b.LongNames() != 0 {
+				t.Errorf("%d long names with a template", b.LongNames())
+			}
+			s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Failed != len(tc.clash) || s.Done != 8-len(tc.clash) {
+				t.Errorf("done %d, failed %d %v", s.Done, s.Failed, s.Failures)
+			}
+			for _, e := range s.Failures {
+				rel, _ := filepath.Rel(in, e.Path)
+				first, ok := tc.clash[rel]
+				if !ok || !errors.Is(e, ErrOutputClash) || !strings.HasSuffix(e.Error(), ": "+filepath.Join(in, first)) {
+					t.Errorf("failure %v; want the clashes %v", e, tc.clash)
+				}
+			}
+			if got := tree(t, out); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("outputs %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTemplateOwnOutputs runs a template into the inputs' own folder
+// twice: the second run takes the first one's outputs, named by the
+// template, as outputs (not as inputs to make a_t_t.png of).
+func TestTemplateOwnOutputs(t *testing.T) {
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "photos")
+	writeImage(t, filepath.Join(photos, "a.jpg"), 30, 20, 1)
+	writeImage(t, filepath.Join(photos, "b.gif"), 30, 20, 2)
+	glob := func() []string {
+		m, err := filepath.Glob(filepath.Join(photos, "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for run := range 2 {
+		b := planNamed(t, glob(), photos, imagefile.Keep, "{stem}_t.{ext}")
+		s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}})
+		if err != nil || s.Failed != 0 || s.Done+s.Skipped != 2 || len(b.Notes()) != 2*run {
+			t.Errorf("run %d: %v, done %d, skipped %d, failed %d %v, notes %v", run, err, s.Done, s.Skipped, s.Failed, s.Failures, b.Notes())
+		}
+	}
+	if got, want := tree(t, photos), []string{"a.jpg", "a_t.jpg", "b.gif", "b_t.png"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("files %q, want %q", got, want)
+	}
+}
+
+// TestTemplateForOneFile: an output that is one file is named already;
+// a template with it is an error, and a trailing slash makes it a folder.
+func TestTemplateForOneFile(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writeImage(t, in, 30, 20, 1)
+	tm, err := ParseTemplate("{stem}_t.{ext}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pe *PlanError
+	if _, err := PlanNamed([]string{in}, filepath.Join(dir, "thumb.png"), imagefile.Keep, tm); !errors.As(err, &pe) || !errors.Is(err, ErrTemplateForFile) {
+		t.Errorf("one file out: %v; want a PlanError matching ErrTemplateForFile", err)
+	}
+	b, err := PlanNamed([]string{in}, filepath.Join(dir, "thumb.png")+"/", imagefile.Keep, tm)
+	if err != nil || b.Single() {
+		t.Fatalf("%v, single %v", err, b.Single())
+	}
+	s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}})
+	if err != nil || s.Done != 1 {
+		t.Fatalf("%v, done %d %v", err, s.Done, s.Failures)
+	}
+	if got := tree(t, filepath.Join(dir, "thumb.png")); !reflect.DeepEqual(got, []string{"a_t.png"}) {
+		t.Errorf("outputs %q", got)
+	}
+}
