@@ -22,8 +22,9 @@ type Info struct {
 	Format Format
 	// Width and Height are the upright size, after Orientation.
 	Width, Height int
-	// Orientation is the EXIF orientation of a JPEG file; Upright for the
-	// other formats and for JPEG without a usable one.
+	// Orientation is how the stored image is turned upright: from EXIF in
+	// JPEG (APP1), PNG (eXIf) and WebP (EXIF), and TIFF's Orientation tag;
+	// Upright for GIF and BMP and for files without a usable one.
 	Orientation Orientation
 	// Model is the colour model of the image Decode returns, as far as
 	// the header tells: the model of one of the types the package doc
@@ -143,11 +144,7 @@ func (s *source) icc(f Format) []byte {
 	case TIFF, BMP:
 		// Both point to the profile by offset, which may lie before the
 		// header that points to it.
-		ra, ok := s.r.(io.ReaderAt)
-		if !ok {
-			ra = &seekReaderAt{r: s.r}
-		}
-		p, _ = iccAt(f, ra)
+		p, _ = iccAt(f, s.readerAtOnly())
 	default:
 		if err := s.rewind(); err != nil {
 			return nil
@@ -243,11 +240,18 @@ func (s *source) probe(name string, limits Limits) (Info, image.Config, error) {
 		return Info{}, image.Config{}, fmt.Errorf("%s: %w", name, ErrFormat)
 	}
 	info := Info{Format: format, Orientation: Upright}
-	if format == JPEG {
+	switch format {
+	case JPEG:
 		info.Orientation = jpegOrientation(s.br)
-		if err := s.rewind(); err != nil {
-			return Info{}, image.Config{}, fmt.Errorf("%s: %w", name, err)
-		}
+	case PNG:
+		info.Orientation = pngOrientation(s.readerAtOnly())
+	case TIFF:
+		info.Orientation = tiffOrientation(s.readerAtOnly())
+	case WebP:
+		info.Orientation = webpOrientation(s.readerAtOnly())
+	}
+	if err := s.rewind(); err != nil {
+		return Info{}, image.Config{}, fmt.Errorf("%s: %w", name, err)
 	}
 	cfg, err := s.decodeConfig(format)
 	if err != nil {
@@ -315,6 +319,15 @@ func (s *source) readerAt() io.Reader {
 			io.Reader
 			io.ReaderAt
 		}{s.br, ra}
+	}
+	return &seekReaderAt{r: s.r}
+}
+
+// readerAtOnly gives random access to the file, moving its offset when it
+// has to seek: rewind after use.
+func (s *source) readerAtOnly() io.ReaderAt {
+	if ra, ok := s.r.(io.ReaderAt); ok {
+		return ra
 	}
 	return &seekReaderAt{r: s.r}
 }

@@ -139,3 +139,83 @@ func exifOrientation(b []byte) Orientation {
 	}
 	return Upright
 }
+
+// maxEXIF bounds the EXIF block read for the orientation: a camera's,
+// thumbnail included, is under 64 KiB; anything far larger is not worth
+// reading for one tag.
+const maxEXIF = 4 << 20
+
+// exifPayload returns b without the "Exif\0\0" that some writers put before
+// the TIFF structure in PNG's eXIf and WebP's EXIF, where the specs have
+// the structure alone.
+func exifPayload(b []byte) []byte {
+	if len(b) >= len(exifHeader) && string(b[:len(exifHeader)]) == exifHeader {
+		return b[len(exifHeader):]
+	}
+	return b
+}
+
+// pngOrientation returns the orientation from a PNG file's eXIf chunk. The
+// spec puts eXIf before IDAT, but writers that add it after the pixels
+// exist and libpng and Pillow read it there too, so the chunks are walked
+// to IEND; only their 8-byte headers are read, the pixel data is passed
+// over. Anything unexpected gives Upright, as for JPEG.
+func pngOrientation(ra io.ReaderAt) Orientation {
+	var h [8]byte
+	if _, err := ra.ReadAt(h[:], 0); err != nil || string(h[:]) != pngMagic {
+		return Upright
+	}
+	for off := int64(8); ; {
+		if _, err := ra.ReadAt(h[:], off); err != nil {
+			return Upright
+		}
+		n := int64(binary.BigEndian.Uint32(h[:4]))
+		switch string(h[4:]) {
+		case "IEND":
+			return Upright
+		case "eXIf":
+			if n > maxEXIF {
+				return Upright
+			}
+			b := make([]byte, n)
+			if _, err := ra.ReadAt(b, off+8); err != nil {
+				return Upright
+			}
+			return exifOrientation(exifPayload(b))
+		}
+		off += 12 + n
+	}
+}
+
+// webpOrientation returns the orientation from the EXIF chunk of an
+// extended (VP8X) WebP file, which the spec puts after the image data.
+// Only chunk headers are read on the way.
+func webpOrientation(ra io.ReaderAt) Orientation {
+	var h [12]byte
+	if _, err := ra.ReadAt(h[:], 0); err != nil || string(h[:4]) != "RIFF" || string(h[8:]) != "WEBP" {
+		return Upright
+	}
+	end := 8 + int64(binary.LittleEndian.Uint32(h[4:]))
+	for off := int64(12); off+8 <= end; {
+		if _, err := ra.ReadAt(h[:8], off); err != nil {
+			return Upright
+		}
+		typ := string(h[:4])
+		n := int64(binary.LittleEndian.Uint32(h[4:8]))
+		if off == 12 && typ != "VP8X" {
+			return Upright // a simple file has one image chunk and nothing else
+		}
+		if typ == "EXIF" {
+			if n > maxEXIF {
+				return Upright
+			}
+			b := make([]byte, n)
+			if _, err := ra.ReadAt(b, off+8); err != nil {
+				return Upright
+			}
+			return exifOrientation(exifPayload(b))
+		}
+		off += 8 + n + n&1
+	}
+	return Upright
+}

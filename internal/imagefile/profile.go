@@ -345,54 +345,29 @@ const tagICC = 34675
 
 // tiffICC reads the InterColorProfile of the first IFD.
 func tiffICC(ra io.ReaderAt) ([]byte, error) {
-	var h [8]byte
-	if _, err := ra.ReadAt(h[:], 0); err != nil {
+	d, err := readTIFFDir(ra)
+	if err != nil {
 		return nil, errNoICC
 	}
-	var bo binary.ByteOrder
-	switch string(h[:4]) {
-	case "II*\x00":
-		bo = binary.LittleEndian
-	case "MM\x00*":
-		bo = binary.BigEndian
-	default:
+	return d.icc()
+}
+
+func (d *tiffDir) icc() ([]byte, error) {
+	if !d.has(tagICC) {
 		return nil, errNoICC
 	}
-	ifd := int64(bo.Uint32(h[4:]))
-	var nb [2]byte
-	if _, err := ra.ReadAt(nb[:], ifd); err != nil {
-		return nil, errNoICC
+	// UNDEFINED by the spec; BYTE from some writers means the same.
+	e, p, err := d.raw(tagICC, maxICC)
+	if err != nil {
+		return nil, err
 	}
-	n := int64(bo.Uint16(nb[:]))
-	entries := make([]byte, 12*n)
-	if _, err := ra.ReadAt(entries, ifd+2); err != nil {
-		return nil, errNoICC
+	if e.typ != tiffUndefined && e.typ != tiffByte {
+		return nil, fmt.Errorf("TIFF InterColorProfile of field type %d", e.typ)
 	}
-	for i := int64(0); i < n; i++ {
-		e := entries[12*i:]
-		if bo.Uint16(e) != tagICC {
-			continue
-		}
-		typ, count := bo.Uint16(e[2:]), bo.Uint32(e[4:])
-		// UNDEFINED by the spec; BYTE from some writers means the same.
-		if typ != 7 && typ != 1 {
-			return nil, fmt.Errorf("TIFF InterColorProfile of type %d", typ)
-		}
-		if count > maxICC {
-			return nil, fmt.Errorf("TIFF InterColorProfile of %d bytes", count)
-		}
-		p := make([]byte, count)
-		if count <= 4 {
-			copy(p, e[8:8+count])
-		} else if _, err := ra.ReadAt(p, int64(bo.Uint32(e[8:]))); err != nil {
-			return nil, fmt.Errorf("TIFF InterColorProfile: %w", err)
-		}
-		if err := checkICC(p); err != nil {
-			return nil, err
-		}
-		return p, nil
+	if err := checkICC(p); err != nil {
+		return nil, err
 	}
-	return nil, errNoICC
+	return bytes.Clone(p), nil
 }
 
 // BMP's BITMAPV5HEADER names an embedded profile with this colour space

@@ -1,0 +1,133 @@
+package imagefile
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestOrientationSources has Pillow write the card, stored turned, with
+// each orientation in each place other than JPEG's APP1 that carries one
+// (PNG eXIf, TIFF tag 274, WebP EXIF, with and without the "Exif\0\0"
+// prefix), and checks that Probe reports the upright size and Decode
+// returns exactly what Pillow makes of the same file (ImageOps.exif_transpose;
+// a TIFF Pillow turns as it loads), and the upright card.
+func TestOrientationSources(t *testing.T) {
+	dir := t.TempDir()
+	for o := Upright; o <= Rotate270; o++ {
+		var b bytes.Buffer
+		if err := png.Encode(&b, refStored(card(), o)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("stored%d.png", o)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pillow(t, dir, `
+from PIL import Image, ImageOps
+for o in range(1, 9):
+    im = Image.open("stored%d.png" % o).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = o
+    im.save("o%d.png" % o, exif=exif)
+    im.save("o%d-le.tif" % o, tiffinfo={0x0112: o})
+    im.save("o%d.webp" % o, lossless=True, exif=exif.tobytes())
+    im.save("o%d-bare.webp" % o, lossless=True, exif=exif.tobytes()[6:])
+    for src in ("o%d.png", "o%d-le.tif", "o%d.webp", "o%d-bare.webp"):
+        name = src % o
+        ref = Image.open(name)
+        ref.load()
+        # Pillow turns a TIFF upright as it loads it but keeps the tag, so
+        # exif_transpose would turn it twice.
+        if not name.endswith(".tif"):
+            ref = ImageOps.exif_transpose(ref)
+        ref.convert("RGB").save(name + ".ref.png")
+`)
+	up := card()
+	for o := Upright; o <= Rotate270; o++ {
+		names := []string{"o%d.png", "o%d-le.tif", "o%d.webp", "o%d-bare.webp"}
+		// eXIf after the image data, where libpng and Pillow read it too.
+		after := pngExifAfterIDAT(t, readFile(t, filepath.Join(dir, fmt.Sprintf("o%d.png", o))))
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("o%d-late.png", o)), after)
+		copyFile(t, filepath.Join(dir, fmt.Sprintf("o%d.png.ref.png", o)), filepath.Join(dir, fmt.Sprintf("o%d-late.png.ref.png", o)))
+		names = append(names, "o%d-late.png")
+		for _, n := range names {
+			name := fmt.Sprintf(n, o)
+			t.Run(name, func(t *testing.T) {
+				path := filepath.Join(dir, name)
+				info, err := Probe(path, Limits{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Orientation != o || info.Width != up.Rect.Dx() || info.Height != up.Rect.Dy() {
+					t.Fatalf("Probe: orientation %d, %d×%d; want %d, %d×%d", info.Orientation, info.Width, info.Height,
+						o, up.Rect.Dx(), up.Rect.Dy())
+				}
+				d, err := Open(path, Limits{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref, err := png.Decode(bytes.NewReader(readFile(t, path+".ref.png")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if worst, _ := maxDiff(t, d.Image, ref); worst != 0 {
+					t.Errorf("differs from Pillow's upright image by up to %d", worst)
+				}
+				if worst, _ := maxDiff(t, d.Image, up); worst != 0 {
+					t.Errorf("differs from the upright card by up to %d", worst)
+				}
+			})
+		}
+	}
+}
+
+// pngExifAfterIDAT moves the eXIf chunk of a PNG file to just before IEND.
+func pngExifAfterIDAT(t *testing.T, b []byte) []byte {
+	t.Helper()
+	out := append([]byte{}, b[:8]...)
+	var exif, iend []byte
+	for off := 8; off < len(b); {
+		n := int(binary.BigEndian.Uint32(b[off:]))
+		chunk := b[off : off+12+n]
+		switch string(chunk[4:8]) {
+		case "eXIf":
+			exif = chunk
+		case "IEND":
+			iend = chunk
+		default:
+			out = append(out, chunk...)
+		}
+		off += 12 + n
+	}
+	if exif == nil || iend == nil {
+		t.Fatal("PNG without eXIf or IEND")
+	}
+	out = append(out, exif...)
+	return append(out, iend...)
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeFile(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t testing.TB, from, to string) {
+	t.Helper()
+	writeFile(t, to, readFile(t, from))
+}
