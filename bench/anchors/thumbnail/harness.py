@@ -106,7 +106,8 @@ class Bench:
 
     def pin(self, cores):
         if self.taskset and cores < self.ncpu:
-            return ["taskset", "-c", "0" if cores == 1 else "0-%d" % (cores - 1)]
+            # The first CPUs this process may use: a container's cpuset need not start at 0.
+            return ["taskset", "-c", ",".join(str(c) for c in sorted(os.sched_getaffinity(0))[:cores])]
         return []
 
     def command(self, tool, job, files, out, fmt):
@@ -324,8 +325,9 @@ def decoder_note(bench, job):
     p = subprocess.run([bench.bin, "resize", "--size", "%dx" % bench.a.width, "--format", "jpeg", "--verbose",
                         "--out", out + "/", job.files[0]], capture_output=True, text=True)
     shutil.rmtree(out, ignore_errors=True)
-    said = [ln.strip() for ln in p.stderr.splitlines() if "decod" in ln.lower()]
-    return said[:3]
+    base = os.path.basename(job.files[0])
+    said = [ln.strip() for ln in p.stderr.splitlines() if "decod" in ln.lower() or base in ln]
+    return [ln.replace(os.path.dirname(job.files[0]) + "/", "").replace(out + "/", "OUT/") for ln in said[:4]]
 
 
 def main():
@@ -492,8 +494,11 @@ def main():
     print()
     print(text)
     if a.md:
-        with open(a.md, "w") as f:
+        # Whole or not at all: a report cut short by an interrupt would read as a result.
+        tmp = a.md + ".part"
+        with open(tmp, "w") as f:
             f.write(text)
+        os.replace(tmp, a.md)
         log("report written to %s" % a.md)
     return 0
 
