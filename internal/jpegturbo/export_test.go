@@ -1,0 +1,7 @@
+//go:build cgo
+
+package jpegturbo
+
+import "os/exec"
+
+var execCommand = exec.Command
