@@ -179,16 +179,15 @@ func toImage16(r *raster16) image.Image {
 }
 
 // ResizeImage returns img resized to w×h: 16-bit images at 16 bits, JPEG's
-// YCbCr as YCbCr (unless in linear light, which needs RGB), all others at 8
-// bits as FromImage and ToImage convert them. It reads img's pixels a row
+// YCbCr as 4:4:4 YCbCr whatever its subsampling (see ResizeYCbCr; unless
+// in linear light, which needs RGB), all others at 8 bits as FromImage and
+// ToImage convert them. It reads img's pixels a row
 // at a time, converting each as the horizontal pass takes it, and holds no
 // converted copy of the whole image: beyond img it needs the intermediate
 // between the passes and the result (see ResizeBytes).
 func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
-	if m, ok := img.(*image.YCbCr); ok && !e.linear {
-		if out, ok, err := e.resizeYCbCr(m, w, h); ok {
-			return out, err
-		}
+	if m, ok := img.(*image.YCbCr); ok && nativeYCbCr(m, e) {
+		return e.ResizeYCbCr(m, w, h, image.YCbCrSubsampleRatio444)
 	}
 	if src, ok := imageSource16(img); ok {
 		dst := newRaster16(w, h, src.channels)
@@ -203,4 +202,12 @@ func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
 		return nil, err
 	}
 	return ToImage(dst), nil
+}
+
+// nativeYCbCr reports whether e resizes m in its own planes: not in linear
+// light, and not at negative coordinates, where image.YCbCr's chroma grid
+// is irregular and only its At reads it right.
+func nativeYCbCr(m *image.YCbCr, e *Engine) bool {
+	_, _, known := chromaFactors(m.SubsampleRatio)
+	return known && !e.linear && m.Rect.Min.X >= 0 && m.Rect.Min.Y >= 0
 }

@@ -96,23 +96,32 @@ func (e *Engine) resize(dst *corescale.Raster, src *source[uint8]) error {
 	if e.linear && e.filter != corescale.Nearest {
 		return e.resizeLinear(dst, src)
 	}
-	box := [4]float64{0, 0, float64(src.width), float64(src.height)}
+	e.resizeSpan(dst, src, [4]float64{0, 0, float64(src.width), float64(src.height)})
+	return nil
+}
+
+// resizeSpan resizes the span box (x0, y0, x1, y1) of src, in source
+// pixels, to dst, which the caller has checked. The span is the whole
+// image but for chroma planes, whose samples are sited between the luma
+// samples the span is measured against (see ycbcr.go).
+func (e *Engine) resizeSpan(dst *corescale.Raster, src *source[uint8], box [4]float64) {
 	if e.filter == corescale.Nearest {
 		e.nearest(dst, src, box)
-		return nil
+		return
 	}
 	if e.fast {
 		// As Pillow's reducing_gap: the largest integer factor that
-		// leaves the image at least gap times the output, per axis.
-		fx := max(int(float64(src.width)/float64(dst.Width)/e.gap), 1)
-		fy := max(int(float64(src.height)/float64(dst.Height)/e.gap), 1)
+		// leaves the span at least gap times the output, per axis.
+		fx := max(int((box[2]-box[0])/float64(dst.Width)/e.gap), 1)
+		fy := max(int((box[3]-box[1])/float64(dst.Height)/e.gap), 1)
 		if fx > 1 || fy > 1 {
 			src = rasterSource(e.reduce(src, fx, fy))
-			box = [4]float64{0, 0, box[2] / float64(fx), box[3] / float64(fy)}
+			// Reduced pixel k averages source pixels k·f … k·f+f−1, so
+			// a source position p lies at p/f in it.
+			box = [4]float64{box[0] / float64(fx), box[1] / float64(fy), box[2] / float64(fx), box[3] / float64(fy)}
 		}
 	}
 	e.resample(dst, src, box)
-	return nil
 }
 
 func (e *Engine) table(in int, in0, in1 float64, out int) *resample.Table {

@@ -30,8 +30,9 @@ func (e *Engine) ResizeBytes(m color.Model, srcW, srcH, w, h int) int64 {
 	case color.Gray16Model:
 		ch, depth = 1, 2
 	case color.RGBAModel, color.YCbCrModel:
-		// JPEG's YCbCr resized plane by plane needs less than as RGB,
-		// which the subsamplings the planes are not resized in take.
+		// JPEG's YCbCr, resized plane by plane to three full planes,
+		// needs less than RGB: no image made from the result, and
+		// subsampled chroma between the passes.
 		ch = 3
 	case color.RGBA64Model:
 		ch, depth = 3, 2

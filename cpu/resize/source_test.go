@@ -51,7 +51,6 @@ func kinds(w, h int, seed uint64) map[string]image.Image {
 		"RGBA-opaque": rgbaO, "RGBA": rgbaT, "NRGBA-opaque": nrgbaO, "NRGBA": nrgbaT,
 		"RGBA64-opaque": r64O, "RGBA64": r64T, "NRGBA64-opaque": n64O, "NRGBA64": n64T,
 	}
-	// 4:1:1 is a layout the native YCbCr path does not take.
 	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio411} {
 		yc := image.NewYCbCr(r, ratio)
 		for i := range yc.Y {
@@ -221,6 +220,16 @@ func TestResizeImageSameBytes(t *testing.T) {
 	for name, img := range kinds(23, 1600, 4) {
 		images[name+"-tall"] = img
 	}
+	// At negative coordinates a YCbCr's chroma grid is irregular: the
+	// engine converts it row by row rather than resizing its planes.
+	neg := image.NewYCbCr(image.Rect(-9, -5, 140, 96), image.YCbCrSubsampleRatio420)
+	for i := range neg.Y {
+		neg.Y[i] = uint8(i * 7)
+	}
+	for i := range neg.Cb {
+		neg.Cb[i], neg.Cr[i] = uint8(i*5), uint8(i*3)
+	}
+	images["YCbCr-negative"] = neg
 	for name, img := range images {
 		b := img.Bounds()
 		sizes := [][2]int{{37, 29}, {b.Dx(), 20}, {40, b.Dy()}, {b.Dx(), b.Dy()}, {230, 160}, {5, 2}, {1, 1}}
@@ -239,10 +248,11 @@ func TestResizeImageSameBytes(t *testing.T) {
 					}
 					var want image.Image
 					native := false
-					if m, ok := img.(*image.YCbCr); ok && !e.linear {
+					if m, ok := img.(*image.YCbCr); ok && nativeYCbCr(m, e) {
 						// The native path reads the planes in place,
 						// before and after.
-						want, native, err = e.resizeYCbCr(m, sz[0], sz[1])
+						want, err = e.ResizeYCbCr(m, sz[0], sz[1], image.YCbCrSubsampleRatio444)
+						native = true
 					}
 					switch {
 					case native:

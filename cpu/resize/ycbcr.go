@@ -1,56 +1,110 @@
 package resize
 
 import (
+	"errors"
+	"fmt"
 	"image"
 
 	"github.com/corescale/corescale"
 )
 
-// resizeYCbCr resizes a JPEG's native YCbCr image plane by plane — luma to
-// w×h, each chroma plane to its subsampled share of it — without converting
-// to RGB and back: the colour conversion is linear, so resampling commutes
-// with it up to rounding, and skipping it saves more time than the resize
-// of a thumbnail takes. ok is false for layouts it does not handle.
-func (e *Engine) resizeYCbCr(m *image.YCbCr, w, h int) (out *image.YCbCr, ok bool, err error) {
-	switch m.SubsampleRatio {
-	case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440:
-	default:
-		return nil, false, nil
+// ResizeYCbCr returns m resized to w×h as a YCbCr image of the given
+// subsampling, plane by plane, without converting to RGB and back: the
+// colour conversion is linear, so resampling commutes with it up to
+// rounding, and skipping it saves more time than the resize of a
+// thumbnail takes. ResizeImage calls it with 4:4:4, full-resolution
+// chroma; a caller that writes a JPEG which asks for 4:2:0 asks for that
+// here instead, which resamples the chroma once rather than to 4:4:4 and
+// down again.
+//
+// Each chroma plane is resampled from m's own chroma samples straight to
+// the output's, sited as JPEG (JFIF) sites them: a chroma sample of a
+// plane subsampled by s covers s luma samples and sits at their centre,
+// measured on the image's absolute grid, as image.YCbCr lays out the
+// planes (a sub-image may start half-way through a chroma sample). The
+// scale is the luma's, W/w, whatever the chroma planes' rounded-up sizes,
+// so that the colours line up with the luma across the whole image.
+//
+// m may have any of Go's subsamplings; its bounds must not be negative,
+// where image.YCbCr's chroma grid is not regular. Linear light resizes
+// RGB: the engine's Linear mode refuses this call, and ResizeImage
+// converts instead.
+func (e *Engine) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
+	if e.linear && e.filter != corescale.Nearest {
+		return nil, errors.New("resize: YCbCr planes cannot be resized in linear light: resize the image as RGB")
+	}
+	sx, sy, ok := chromaFactors(m.SubsampleRatio)
+	if !ok {
+		return nil, fmt.Errorf("resize: YCbCr subsampling %v of the input is not one Go knows", m.SubsampleRatio)
+	}
+	ox, oy, ok := chromaFactors(ratio)
+	if !ok {
+		return nil, fmt.Errorf("resize: YCbCr subsampling %v asked for is not one Go knows", ratio)
 	}
 	b := m.Bounds()
-	out = image.NewYCbCr(image.Rect(0, 0, w, h), m.SubsampleRatio)
+	if b.Min.X < 0 || b.Min.Y < 0 {
+		return nil, fmt.Errorf("resize: a YCbCr image at %v: negative coordinates are not supported", b)
+	}
+	if b.Dx() <= 0 || b.Dy() <= 0 || w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", b.Dx(), b.Dy(), w, h)
+	}
+	out := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	icw, ich := chromaSize(b, m.SubsampleRatio)
-	ocw, och := chromaSize(out.Rect, m.SubsampleRatio)
-	c0 := m.COffset(b.Min.X, b.Min.Y)
+	ocw, och := chromaSize(out.Rect, ratio)
 	plane := func(pix []uint8, w, h, stride int) *corescale.Raster {
 		return &corescale.Raster{Pix: pix, Width: w, Height: h, Stride: stride, Channels: 1}
 	}
-	jobs := [][2]*corescale.Raster{
-		{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride)},
-		{plane(out.Cb, ocw, och, out.CStride), plane(m.Cb[c0:], icw, ich, m.CStride)},
-		{plane(out.Cr, ocw, och, out.CStride), plane(m.Cr[c0:], icw, ich, m.CStride)},
+	// The input's chroma plane starts at the sample that covers b.Min,
+	// whose luma starts up to s−1 columns (rows) before b.Min: luma
+	// position u of the image is chroma position (u + off)/s.
+	offX, offY := float64(b.Min.X%sx), float64(b.Min.Y%sy)
+	W, H := float64(b.Dx()), float64(b.Dy())
+	// The output's chroma planes cover ox·ocw output luma columns (one
+	// more than w when w is odd and the plane subsampled), at W/w input
+	// columns each.
+	cbox := [4]float64{
+		offX / float64(sx), offY / float64(sy),
+		(offX + float64(ox*ocw)*W/float64(w)) / float64(sx),
+		(offY + float64(oy*och)*H/float64(h)) / float64(sy),
+	}
+	c0 := m.COffset(b.Min.X, b.Min.Y)
+	jobs := []struct {
+		dst, src *corescale.Raster
+		box      [4]float64
+	}{
+		{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride), [4]float64{0, 0, W, H}},
+		{plane(out.Cb, ocw, och, out.CStride), plane(m.Cb[c0:], icw, ich, m.CStride), cbox},
+		{plane(out.Cr, ocw, och, out.CStride), plane(m.Cr[c0:], icw, ich, m.CStride), cbox},
 	}
 	for _, j := range jobs {
-		if err := e.Resize(j[0], j[1]); err != nil {
-			return nil, true, err
-		}
+		e.resizeSpan(j.dst, rasterSource(j.src), j.box)
 	}
-	return out, true, nil
+	return out, nil
+}
+
+// chromaFactors returns how many luma columns and rows one chroma sample
+// of a subsampling covers.
+func chromaFactors(r image.YCbCrSubsampleRatio) (sx, sy int, ok bool) {
+	switch r {
+	case image.YCbCrSubsampleRatio444:
+		return 1, 1, true
+	case image.YCbCrSubsampleRatio422:
+		return 2, 1, true
+	case image.YCbCrSubsampleRatio420:
+		return 2, 2, true
+	case image.YCbCrSubsampleRatio440:
+		return 1, 2, true
+	case image.YCbCrSubsampleRatio411:
+		return 4, 1, true
+	case image.YCbCrSubsampleRatio410:
+		return 4, 2, true
+	}
+	return 0, 0, false
 }
 
 // chromaSize returns the size of the chroma planes of a YCbCr image over r,
 // as image.NewYCbCr lays them out.
 func chromaSize(r image.Rectangle, ratio image.YCbCrSubsampleRatio) (w, h int) {
-	w, h = r.Dx(), r.Dy()
-	switch ratio {
-	case image.YCbCrSubsampleRatio422:
-		w = (r.Max.X+1)/2 - r.Min.X/2
-	case image.YCbCrSubsampleRatio420:
-		w = (r.Max.X+1)/2 - r.Min.X/2
-		h = (r.Max.Y+1)/2 - r.Min.Y/2
-	case image.YCbCrSubsampleRatio440:
-		h = (r.Max.Y+1)/2 - r.Min.Y/2
-	}
-	return w, h
+	sx, sy, _ := chromaFactors(ratio)
+	return (r.Max.X+sx-1)/sx - r.Min.X/sx, (r.Max.Y+sy-1)/sy - r.Min.Y/sy
 }
