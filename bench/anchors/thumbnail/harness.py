@@ -173,6 +173,7 @@ class Bench:
             r = self.run(tool, job, job.files, os.path.join(keep, tool), "jpeg")
             if isinstance(r, str):
                 log("   %s failed in the untimed run: %s" % (tool, r))
+                shutil.rmtree(os.path.join(keep, tool), ignore_errors=True)  # no JPEG quality from a failed run
                 self.results[(label, tool)] = r
                 continue
             live.append(tool)
@@ -223,7 +224,9 @@ class Bench:
         rs = self.ratios.get((job.label(), cs, peer))
         if not rs:
             return None, None
-        a, b = self.results[(job.label(), cs)], self.results[(job.label(), peer)]
+        a, b = self.results.get((job.label(), cs)), self.results.get((job.label(), peer))
+        if not (isinstance(a, list) and a and isinstance(b, list) and b):
+            return None, None  # one of them failed in a later round: no pair to show
         rss = max(x[2] for x in a) / max(x[2] for x in b)
         return statistics.median(rs), rss
 
@@ -269,6 +272,12 @@ class Quality:
                 worst[c] = min(worst[c], psnr(m))
         return worst, ", ".join(sorted(sizes))
 
+    def row(self, sub, name, tool, kind, files, outdir):
+        worst, sizes = self.score(files, outdir)
+        if worst is None:
+            return (sub, name, tool, kind, "", sizes)  # sizes holds why
+        return (sub, name, tool, kind, sizes, worst)
+
     def measure(self, sub, name, job):
         files = job.files[: self.b.a.qfiles]
         for tool in TOOLS:
@@ -277,12 +286,10 @@ class Quality:
             if isinstance(r, str):
                 self.rows.append((sub, name, tool, "PNG", "", r))
             else:
-                worst, sizes = self.score(files, out)
-                self.rows.append((sub, name, tool, "PNG", sizes, worst))
+                self.rows.append(self.row(sub, name, tool, "PNG", files, out))
             jdir = os.path.join(self.b.a.work, "jpeg", sub, name, tool)
             if os.path.isdir(jdir):
-                worst, sizes = self.score(files, jdir)
-                self.rows.append((sub, name, tool, "JPEG q85", sizes, worst))
+                self.rows.append(self.row(sub, name, tool, "JPEG q85", files, jdir))
         self.refs.clear()
 
     def get(self, sub, name, tool, kind="PNG"):
@@ -296,6 +303,12 @@ def fmt_db(v):
     return "inf" if v == float("inf") else "%.1f" % v
 
 
+def stamp(path):
+    """Which build of the binary: others may rebuild it while this runs."""
+    st = os.stat(path)
+    return "built %s, %d bytes" % (time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(st.st_mtime)), st.st_size)
+
+
 def describe(bin_):
     """Versions, and the decoder corescale says it uses."""
     lines = []
@@ -304,7 +317,7 @@ def describe(bin_):
                              text=True).stdout.strip()
     except OSError:
         rev = "?"
-    lines.append("corescale `%s` at %s" % (bin_, rev or "?"))
+    lines.append("corescale: `%s` (%s); checkout at %s" % (bin_, stamp(bin_), rev or "?"))
     try:
         v = subprocess.run(["vipsthumbnail", "--vips-version"], capture_output=True, text=True).stdout.strip()
     except OSError:
@@ -369,6 +382,7 @@ def main():
         log("harness: no inputs under %s (want 420/single/*.jpg ...)" % a.inputs)
         return 2
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    stamp0 = stamp(a.bin)
     load0 = os.getloadavg()
     said = decoder_note(b, jobs[0])
     for job in jobs:
@@ -383,12 +397,16 @@ def main():
     md = []
     md.append("# Thumbnails: corescale beside vipsthumbnail and Pillow")
     md.append("")
-    md.append("%s; %d cores; load average %.1f at the start, %.1f at the end; %d timed rounds per job "
+    md.append("%s; %d cores; load average %.1f at the start, %.1f at the end; timed rounds per job: %d "
               "(whole processes, tools interleaved, order rotated), medians; JPEG q90 in, %d px wide q85 out."
               % (started, b.ncpu, load0[0], load1[0], a.runs, a.width))
     if a.note:
         md.append("")
         md.append("**%s**" % a.note)
+    if stamp(a.bin) != stamp0:
+        md.append("")
+        md.append("**The corescale binary changed during the run (%s at the start): the figures mix two builds.**"
+                  % stamp0)
     md.append("")
     for ln in describe(a.bin):
         md.append("- " + ln)
@@ -414,7 +432,7 @@ def main():
     md.append("## Quality")
     md.append("")
     md.append("PSNR in dB against Pillow's full decode + `resize(LANCZOS)` to each output's size, on Y, Cb and Cr "
-              "(worst of the first %d files of each set): PNG output, and the JPEG q85 output of the speed runs."
+              "(the worst file of the first %d of each set): PNG output, and the JPEG q85 output of the speed runs."
               % a.qfiles)
     md.append("")
     md.append("| input | tool | output | PNG Y | PNG Cb | PNG Cr | JPEG Y | JPEG Cb | JPEG Cr |")
@@ -482,8 +500,8 @@ def main():
                 key = (tool, job.single, text)
                 if key not in shown:
                     shown.add(key)
-                    md.append("- %s, %s: `%s`" % (TITLES[tool], "one image" if job.single else "batch",
-                                                  " ".join(pin + [text])))
+                    md.append("- %s, %s: `%s`" % (TITLES[tool], "one image" if job.single else
+                                                  "batch of %d" % len(job.files), " ".join(pin + [text])))
     if len(cores) > 1:
         md.append("- batches on %d core: each command above under `%s`, with corescale `--workers 1`, one "
                   "vipsthumbnail process, Pillow in a loop (`--procs 1`)" % (min(cores), " ".join(b.pin(min(cores))) or
