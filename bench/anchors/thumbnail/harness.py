@@ -354,7 +354,15 @@ def main():
     ap.add_argument("--qfiles", type=int, default=3)
     ap.add_argument("--md", default="")
     ap.add_argument("--note", default="")
+    ap.add_argument("--sets", default=",".join(SETS), help="which of single,hd,mp12 to run")
+    ap.add_argument("--subs", default=",".join(SUBS), help="which of 420,444 to run")
     a = ap.parse_args()
+    sets = [x for x in a.sets.split(",") if x]
+    subs = [x for x in a.subs.split(",") if x]
+    if not sets or not subs or not set(sets) <= set(SETS) or not set(subs) <= set(SUBS):
+        log("harness: --sets %r and --subs %r: want some of %s and of %s" % (a.sets, a.subs, ",".join(SETS),
+                                                                            ",".join(SUBS)))
+        return 2
     try:
         cores = sorted({int(c) for c in a.cores.split(",") if c})
     except ValueError:
@@ -366,8 +374,8 @@ def main():
     a.bin = os.path.abspath(a.bin)
     b = Bench(a)
     jobs = []
-    for sub in SUBS:
-        for name in SETS:
+    for sub in subs:
+        for name in sets:
             d = os.path.join(a.inputs, sub, name)
             if not os.path.isdir(d):
                 continue

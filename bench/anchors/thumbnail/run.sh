@@ -4,7 +4,7 @@
 # photo-like JPEGs made here, with peak RSS and PSNR against Pillow's full
 # decode + LANCZOS. The entry point of `make bench-anchors` for thumbnails.
 #
-#   bench/anchors/thumbnail/run.sh            # about 10 minutes on 2 cores
+#   bench/anchors/thumbnail/run.sh            # 10-15 minutes on 2 cores
 #   QUICK=1 bench/anchors/thumbnail/run.sh    # small inputs, 2 rounds: a check
 #
 # Inputs (JPEG q90, each in 4:2:0 and in 4:4:4, same pixels): one 6000x4000,
@@ -23,6 +23,8 @@
 #   REPORT         the Markdown report (default
 #                  $TMPDIR/corescale-thumbnail-anchors-DATE.md)
 #   KEEP=1         keep the work folder (outputs) and say where it is
+#   SETS           which input sets to make and run (default single,hd,mp12)
+#   SUBSAMPLING    which chroma layouts (default 420,444)
 #
 # Prints RESULT lines as the jobs finish, then the Markdown report. Exit
 # status 2 when something it needs is missing (Python with Pillow, GNU time,
@@ -43,6 +45,8 @@ else
 	RUNS=${RUNS:-5} QFILES=${QFILES:-3}
 fi
 CORES=${CORES:-1,2}
+SETS=${SETS:-single,hd,mp12}
+SUBSAMPLING=${SUBSAMPLING:-420,444}
 bin=${CORESCALE_BIN:-$root/corescale}
 REPORT=${REPORT:-$tmp/corescale-thumbnail-anchors-$(date -u +%Y%m%d-%H%M%S).md}
 
@@ -68,11 +72,13 @@ inputs=${INPUTS:-$work/in}
 # holds that many of that size (a rerun with INPUTS skips the minute it takes).
 makeset() {
 	local have
+	case ",$SETS," in *",$1,"*) ;; *) return ;; esac
 	have=$( (find "$inputs/420/$1" "$inputs/444/$1" -name "$1-*.jpg" 2>/dev/null || true) | wc -l)
 	if [ -f "$inputs/$1.size" ] && [ "$(cat "$inputs/$1.size")" = "$2 $3" ] && [ "$have" -eq $(($3 * 2)) ]; then
 		echo "== inputs: $1 ($3 x $2) reused from $inputs" >&2
 		return
 	fi
+	# Both layouts always, whatever SUBSAMPLING picks: a reuse finds the set whole.
 	echo "== inputs: $1 ($3 x $2, JPEG q90, 4:2:0 and 4:4:4)" >&2
 	rm -rf "$inputs/420/$1" "$inputs/444/$1" "$inputs/$1.size"
 	$PY "$here/makeinputs.py" "$inputs" "$1" "$2" "$3" --seed "$4" --quality 90
@@ -88,4 +94,4 @@ if [ "${QUICK:-0}" = 1 ]; then
 	note="QUICK=1: small inputs and 2 rounds; a check of the script, not figures for #12."
 fi
 $PY "$here/harness.py" --bin "$bin" --inputs "$inputs" --work "$work" --runs "$RUNS" --width "$width" \
-	--cores "$CORES" --qfiles "$QFILES" --md "$REPORT" --note "$note"
+	--cores "$CORES" --qfiles "$QFILES" --sets "$SETS" --subs "$SUBSAMPLING" --md "$REPORT" --note "$note"
