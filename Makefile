@@ -10,10 +10,11 @@ KERNELS     := $(wildcard kernels/*.cu)
 NVCC        ?= nvcc
 PTXAS       ?= ptxas
 
-.PHONY: help build test fuzz bench bench-anchors lint tools ci ptx ptx-check sass cuda cuda-toolkit
+.PHONY: help deps build test fuzz bench bench-anchors lint tools ci ptx ptx-check sass cuda cuda-toolkit
 .PHONY: fakecuda gpu-fake-check gpu-check
 
 help:
+	@echo "make deps           install the C libraries the build links, from Debian, when missing (root)"
 	@echo "make build          build ./$(BIN)"
 	@echo "make test           run every test (the pure-Go fallbacks too)"
 	@echo "make fuzz           run each fuzz target for FUZZTIME ($(FUZZTIME))"
@@ -30,10 +31,30 @@ help:
 	@echo "make gpu-check      the same result checks on this machine's NVIDIA GPU and driver"
 	@echo "make ci             what .ci/run runs: tools, lint, test, fuzz"
 
-build:
+# The C libraries corescale links through cgo, for which it has no match of
+# its own: libjpeg-turbo's TurboJPEG (DCT-scaled JPEG decoding, SIMD
+# encoding) and Little CMS (colour profiles). Installed from Debian when their
+# headers are missing and we are root (or have sudo without a password);
+# otherwise the message says what to install. A build without cgo
+# (CGO_ENABLED=0) needs neither: it falls back to Go's decoders.
+BUILD_DEPS := turbojpeg.h:libturbojpeg0-dev lcms2.h:liblcms2-dev
+deps:
+	@[ "$$($(GO) env CGO_ENABLED)" = 1 ] || exit 0; \
+	missing=""; \
+	for dep in $(BUILD_DEPS); do \
+		echo "#include <$${dep%%:*}>" | $$($(GO) env CC) -E -x c - >/dev/null 2>&1 || missing="$$missing $${dep#*:}"; \
+	done; \
+	[ -n "$$missing" ] || exit 0; \
+	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else echo "corescale links$$missing (Debian's names): install them, or build without cgo (CGO_ENABLED=0 make build)" >&2; exit 1; fi; \
+	echo "installing$$missing"; \
+	$$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+build: deps
 	$(GO) build -o $(BIN) ./cmd/corescale
 
-test:
+test: deps
 	$(GO) test ./...
 	$(GO) test -tags purego ./cpu/prime
 	cd bench/anchors && $(GO) test ./...

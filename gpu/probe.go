@@ -1,3 +1,5 @@
+//go:build cgo
+
 package gpu
 
 // #cgo LDFLAGS: -ldl
@@ -47,30 +49,8 @@ import (
 	"unsafe"
 )
 
-// DriverLibrary is the CUDA driver library the probe opens.
-const DriverLibrary = "libcuda.so.1"
-
 // probeSymbols are the driver's entry points the probe calls.
 var probeSymbols = []string{"cuInit", "cuDeviceGetCount", "cuDriverGetVersion"}
-
-// Probe is what the driver library says about this machine, found without
-// linking it: gorgonia.org/cu exits the process when cuInit fails, so the
-// plugin that uses it is opened only after a probe has found a device.
-type Probe struct {
-	Library       bool // the library could be opened and has the driver's entry points
-	Status        int  // cuInit's result: 0, or a CUresult such as 100 (CUDA_ERROR_NO_DEVICE)
-	Devices       int
-	DriverVersion int // 12040 is 12.4
-	// CPUBacked, when not empty, is the description a driver library that
-	// runs kernels on the CPU (build/fakecuda, for CI) exports as
-	// cpuBackedSymbol: its results are real, its times no GPU's.
-	CPUBacked string
-	Err       error
-}
-
-// cpuBackedSymbol is the string a CPU-backed driver library exports to say
-// what it is, so that reports never take its times for a GPU's.
-const cpuBackedSymbol = "corescale_cpu_backed_driver"
 
 // ProbeDriver opens lib (DriverLibrary in normal use) and asks it for
 // devices. A lib with a slash is a path, as dlopen takes it: it must be a
@@ -192,11 +172,4 @@ func describeMode(m fs.FileMode) string {
 		return "a socket"
 	}
 	return "a special file (" + m.Type().String() + ")"
-}
-
-func versionString(v int) string {
-	if v <= 0 {
-		return "version unknown"
-	}
-	return fmt.Sprintf("CUDA %d.%d", v/1000, v%1000/10)
 }

@@ -11,6 +11,10 @@ import (
 	"github.com/corescale/corescale/kernels"
 )
 
+// devPtr is an address in emulated device memory. Go code never reads
+// through it; only copies and kernels do.
+type devPtr uintptr
+
 // Driver is the emulated gpu.Driver: one device backed by the host CPU,
 // reporting the device memory it is given, so tests can make it small and
 // force the engines to split their work into many chunks.
@@ -35,6 +39,9 @@ func (d *Driver) memory() int64 {
 
 // Devices implements gpu.Driver.
 func (d *Driver) Devices() ([]gpu.Device, error) {
+	if err := available(); err != nil {
+		return nil, err
+	}
 	return []gpu.Device{{
 		Name:  "corescale emulator",
 		Major: 7, Minor: 0, // the PTX's target
@@ -45,6 +52,9 @@ func (d *Driver) Devices() ([]gpu.Device, error) {
 
 // Open implements gpu.Driver.
 func (d *Driver) Open(device int) (gpu.Context, error) {
+	if err := available(); err != nil {
+		return nil, err
+	}
 	if device != 0 {
 		return nil, fmt.Errorf("emu: no device %d (the emulator has one)", device)
 	}

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package emu
 
 // #cgo CXXFLAGS: -O2 -std=c++17 -I${SRCDIR}/../../kernels
@@ -13,10 +15,6 @@ import (
 	"unsafe"
 )
 
-// devPtr is an address in emulated device memory. Go code never reads
-// through it; only copies and kernels do.
-type devPtr uintptr
-
 // deviceMemory is the emulated device memory: C allocations tracked by address,
 // so copies can check their bounds as a real device would fault.
 type deviceMemory struct {
@@ -28,6 +26,9 @@ type block struct {
 	c    unsafe.Pointer
 	size int
 }
+
+// available says whether the emulator can run: always, in a cgo build.
+func available() error { return nil }
 
 // newDeviceMemory returns an empty device memory.
 func newDeviceMemory() *deviceMemory { return &deviceMemory{blocks: map[devPtr]block{}} }

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package fakecuda
 
 // #cgo CFLAGS: -std=c11 -O2 -Wall
