@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // chunkPixels is how many pixels one worker transforms per cgo call: large
@@ -47,7 +48,8 @@ func ToSRGB(img image.Image, p *Profile, workers int) (image.Image, error) {
 		want = SpaceCMYK
 	}
 	if p.space != want {
-		return nil, fmt.Errorf("%w: a %s profile %s cannot convert a %s image (%T)", ErrUnsupported, p.space, p, want, img)
+		article := map[Space]string{SpaceRGB: "an", SpaceGray: "a", SpaceCMYK: "a"}[want]
+		return nil, fmt.Errorf("%w: profile %s is %s; a %T needs %s %s profile", ErrUnsupported, p, p.space, img, article, want)
 	}
 	if p.srgb {
 		return img, nil
@@ -62,9 +64,9 @@ func ToSRGB(img image.Image, p *Profile, workers int) (image.Image, error) {
 	case *image.RGBA:
 		return m, inPlace(p, rgba8, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, unpremultiply8)
 	case *image.NRGBA64:
-		return m, inPlace(p, rgba16, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, nil)
+		return m, inPlace(p, rgbaF, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, nil)
 	case *image.RGBA64:
-		return m, inPlace(p, rgba16, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, unpremultiply16)
+		return m, inPlace(p, rgbaF, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, unpremultiply16)
 	case *image.Gray:
 		return m, inPlace(p, gray8, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], b, m.Stride, workers, nil)
 	case *image.Gray16:
@@ -114,18 +116,56 @@ func inPlace(p *Profile, l layout, pix []byte, b image.Rectangle, stride, worker
 	}
 	defer release(t)
 	w, h := b.Dx(), b.Dy()
+	size := l.in.size
+	if l == rgbaF {
+		size = 8
+	}
 	forRows(w, h, workers, func(y0, y1 int) {
-		band := pix[y0*stride : (y1-1)*stride+w*l.in.size]
+		band := pix[y0*stride : (y1-1)*stride+w*size]
 		var undo func()
 		if unpremul != nil {
 			undo = unpremul(band, w, y1-y0, stride)
 		}
-		t.run(band, band, w, y1-y0, stride, stride)
+		if l == rgbaF {
+			viaFloat(t, band, w, y1-y0, stride)
+		} else {
+			t.run(band, band, w, y1-y0, stride, stride)
+		}
 		if undo != nil {
 			undo()
 		}
 	})
 	return nil
+}
+
+// viaFloat transforms big-endian 16-bit RGBA through a float transform.
+// Little CMS's 16-bit transforms are resampled into a grid, and near the
+// edge of sRGB's gamut, where the exact answer clips, interpolating across
+// the clip is off by up to 15 8-bit levels (measured: P3 to sRGB, 10⁶
+// random colours); its 8-bit transforms of matrix-shaper profiles take an
+// exact path, and its float transforms evaluate the curves and matrix as
+// they are (within 1/65535 of the unoptimised pipeline), at about ten
+// times the cost per pixel of the 16-bit grid: right colours first, and
+// 16-bit images are the rare case.
+func viaFloat(t *transform, band []byte, w, h, stride int) {
+	f := make([]float32, 4*w*h)
+	for y := range h {
+		row := band[y*stride : y*stride+8*w]
+		for i := range 4 * w {
+			f[4*w*y+i] = float32(uint16(row[2*i])<<8|uint16(row[2*i+1])) / 0xffff
+		}
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+	t.run(b, b, w*h, 1, len(b), len(b))
+	for y := range h {
+		row := band[y*stride : y*stride+8*w]
+		for x := range w {
+			for c := range 3 {
+				v := uint16(min(max(f[4*(w*y+x)+c], 0), 1)*0xffff + 0.5)
+				row[8*x+2*c], row[8*x+2*c+1] = byte(v>>8), byte(v)
+			}
+		}
+	}
 }
 
 // unpremultiply8 turns the band's translucent RGBA pixels into NRGBA with

@@ -203,9 +203,9 @@ type format struct {
 
 var (
 	fmtRGBA8  = format{C.TYPE_RGBA_8, 4}
-	fmtRGBA16 = format{C.TYPE_RGBA_16_SE, 8} // Go's 16-bit pixels are big-endian
+	fmtRGBAF  = format{C.TYPE_RGBA_FLT, 16}
 	fmtGray8  = format{C.TYPE_GRAY_8, 1}
-	fmtGray16 = format{C.TYPE_GRAY_16_SE, 2}
+	fmtGray16 = format{C.TYPE_GRAY_16_SE, 2} // Go's 16-bit pixels are big-endian
 	fmtCMYK8  = format{C.TYPE_CMYK_8, 4}
 )
 
@@ -218,7 +218,7 @@ type layout struct {
 
 var (
 	rgba8  = layout{fmtRGBA8, fmtRGBA8, false}
-	rgba16 = layout{fmtRGBA16, fmtRGBA16, false}
+	rgbaF  = layout{fmtRGBAF, fmtRGBAF, false}
 	gray8  = layout{fmtGray8, fmtGray8, true}
 	gray16 = layout{fmtGray16, fmtGray16, true}
 	cmyk8  = layout{fmtCMYK8, fmtRGBA8, false}
@@ -271,6 +271,37 @@ func acquire(p *Profile, l layout) (*transform, error) {
 	// Built outside the lock so that one slow build does not hold up
 	// conversions through other profiles; two goroutines racing to build
 	// the same key keep the first and delete the second.
+	nt, err := build(p, l)
+	if err != nil {
+		return nil, err
+	}
+
+	cache.Lock()
+	defer cache.Unlock()
+	if t, ok := cache.m[key]; ok {
+		nt.delete()
+		t.refs++
+		cache.lru.MoveToFront(t.elem)
+		return t, nil
+	}
+	t := nt
+	t.refs = 1
+	t.elem = cache.lru.PushFront(key)
+	cache.m[key] = t
+	for cache.lru.Len() > cacheSize {
+		old := cache.lru.Remove(cache.lru.Back()).(cacheKey)
+		ot := cache.m[old]
+		delete(cache.m, old)
+		ot.evicted = true
+		if ot.refs == 0 {
+			ot.delete()
+		}
+	}
+	return t, nil
+}
+
+// build makes the transform from p to sRGB (or gray sRGB) for layout l.
+func build(p *Profile, l layout) (*transform, error) {
 	var msg [256]C.char
 	gray := C.int(0)
 	if l.gray {
@@ -280,29 +311,12 @@ func acquire(p *Profile, l layout) (*transform, error) {
 	if h == nil {
 		return nil, fmt.Errorf("icc: Little CMS cannot convert from profile %s to sRGB: %s", p, lcmsError(msg[:]))
 	}
+	return &transform{h: h}, nil
+}
 
-	cache.Lock()
-	defer cache.Unlock()
-	if t, ok := cache.m[key]; ok {
-		C.cmsDeleteTransform(h)
-		t.refs++
-		cache.lru.MoveToFront(t.elem)
-		return t, nil
-	}
-	t := &transform{h: h, refs: 1}
-	t.elem = cache.lru.PushFront(key)
-	cache.m[key] = t
-	for cache.lru.Len() > cacheSize {
-		old := cache.lru.Remove(cache.lru.Back()).(cacheKey)
-		ot := cache.m[old]
-		delete(cache.m, old)
-		ot.evicted = true
-		if ot.refs == 0 {
-			C.cmsDeleteTransform(ot.h)
-			ot.h = nil
-		}
-	}
-	return t, nil
+func (t *transform) delete() {
+	C.cmsDeleteTransform(t.h)
+	t.h = nil
 }
 
 func release(t *transform) {
@@ -310,8 +324,7 @@ func release(t *transform) {
 	defer cache.Unlock()
 	t.refs--
 	if t.refs == 0 && t.evicted {
-		C.cmsDeleteTransform(t.h)
-		t.h = nil
+		t.delete()
 	}
 }
 

@@ -1,0 +1,65 @@
+//go:build cgo
+
+package icc
+
+import (
+	"image"
+	"testing"
+)
+
+// BenchmarkBuildTransform is the cost a new profile pays once: building
+// its RGBA transform to sRGB (the cache is bypassed by evicting it).
+func BenchmarkBuildTransform(b *testing.B) {
+	p := testProfile(b, "p3")
+	for b.Loop() {
+		t, err := build(p, rgba8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t.delete()
+	}
+}
+
+// BenchmarkParse is Parse of a new profile, its sRGB check included.
+func BenchmarkParse(b *testing.B) {
+	base := testProfile(b, "p3").Bytes()
+	i := 0
+	for b.Loop() {
+		i++
+		c := append([]byte(nil), base...)
+		c[24], c[25], c[26], c[27] = byte(i>>24), byte(i>>16), byte(i>>8), byte(i)
+		if _, err := Parse(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchmarkConvert(b *testing.B, w, h, workers int) {
+	p := testProfile(b, "p3")
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	copy(m.Pix, testImage(w, 64).Pix)
+	b.SetBytes(int64(w * h * 4))
+	for b.Loop() {
+		if _, err := ToSRGB(m, p, workers); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkConvert600x400(b *testing.B)         { benchmarkConvert(b, 600, 400, 1) }
+func BenchmarkConvert600x400Workers2(b *testing.B) { benchmarkConvert(b, 600, 400, 2) }
+func BenchmarkConvert24MP(b *testing.B)            { benchmarkConvert(b, 6000, 4000, 1) }
+func BenchmarkConvert24MPWorkers2(b *testing.B)    { benchmarkConvert(b, 6000, 4000, 2) }
+
+// BenchmarkBuildGrayTransform is BenchmarkBuildTransform for a gray
+// profile.
+func BenchmarkBuildGrayTransform(b *testing.B) {
+	p := testProfile(b, "gray18")
+	for b.Loop() {
+		t, err := build(p, gray8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t.delete()
+	}
+}
