@@ -61,6 +61,8 @@ var goldenCommands = []struct {
 	{"", "resize --size 0x0 --out $DIR/x $DIR/in"},
 	{"", "resize --backend gpu --size 40x --out $DIR/x $DIR/in"},
 	{"", "resize --backend gpu-emu --fast --size 40x --out $DIR/x $DIR/in"},
+	{"", "resize --quiet --size 20x --format png --name {stem}_t.{ext} --out $DIR/named $DIR/in/ramp.png $DIR/in/alpha"},
+	{"", "resize --size 20x --name {stem}_{w}.{ext} --out $DIR/x $DIR/in"},
 	{"", "bench --workload nope"},
 	{"", "bench --backends serial,warp"},
 }

@@ -35,7 +35,15 @@ Where the results go:
    --out FILE         with exactly one input file, when FILE exists or has an
                       extension (thumb.jpg); end it with / to mean a folder
    An output name keeps the input's name with the extension of the format
-   written (photo.gif becomes photo.png). --format keep writes JPEG for JPEG
+   written (photo.gif becomes photo.png). Inputs of one folder that would
+   share a name that way (a.jpg and a.png with --format jpeg; a.png and a.gif
+   with keep) each take their whole name with the format's extension instead
+   (a.jpg.jpg, a.png.jpg), so that none fails and no output ever holds
+   another input's picture, in this run or a later one; the summary says how
+   many. --name TEMPLATE names outputs otherwise, as vipsthumbnail's -o does:
+   {stem} is the input's name without its extension, {name} with it, {ext}
+   the output format's (jpg, png), as in --name '{stem}_thumb.{ext}'; of two
+   inputs it names alike, the second fails, naming the first. --format keep writes JPEG for JPEG
    inputs and PNG for all others, WebP too (so photo.webp never takes the name
    of photo.jpg's output; --format jpeg for WebP photographs). An existing
    output is skipped unless --overwrite, also one that another run writes
@@ -108,7 +116,9 @@ func resizeCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Category: outputs, Usage: "write to `PATH`: a folder, or a file name for one input (required)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(imagefile.Keep), Usage: "output `FORMAT`: jpeg, png, or keep (JPEG stays JPEG; PNG, GIF, BMP, TIFF and WebP become PNG)"},
 			&cli.IntFlag{Name: "quality", Category: outputs, Value: imagefile.DefaultQuality, Usage: "JPEG `QUALITY`, 1 to 100 (PNG is lossless: a warning when all outputs are PNG)"},
+			&cli.StringFlag{Name: "name", Category: outputs, Usage: "name each output in the folder by `TEMPLATE`: {stem} (the input's name without extension), {name} (with it), {ext} (jpg or png), as in {stem}_thumb.{ext}; default: the input's name with the output's extension, or its whole name (a.png.jpg) where inputs of one folder would share one"},
 			&cli.BoolFlag{Name: "overwrite", Category: outputs, Usage: "replace existing outputs (never an input)"},
+			&cli.BoolFlag{Name: "srgb", Category: outputs, Usage: "convert images with an embedded colour profile to sRGB (Little CMS); without it the profile is kept"},
 			&cli.StringFlag{Name: "size", Aliases: []string{"s"}, Category: sizes, Usage: "output `WxH`, Wx or xH, in pixels (required)"},
 			&cli.StringFlag{Name: "fit", Category: sizes, Value: string(thumbnail.Contain), Usage: "`HOW` to meet WxH: contain, cover or fill"},
 			&cli.BoolFlag{Name: "no-enlarge", Category: sizes, Usage: "never make an image larger"},
@@ -131,6 +141,7 @@ type resizeSettings struct {
 	inputs  []string
 	out     string
 	format  imagefile.Format
+	name    thumbnail.Template // the outputs' names; the zero one by default
 	opt     thumbnail.Options
 	engine  resize.Options
 	request backend.Request
@@ -146,7 +157,10 @@ func resizeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	batch, err := thumbnail.Plan(s.inputs, s.out, s.format)
+	batch, err := thumbnail.PlanNamed(s.inputs, s.out, s.format, s.name)
+	if errors.Is(err, thumbnail.ErrTemplateForFile) {
+		return usageErrorf("--name %q: %w", s.name.String(), err)
+	}
 	if err != nil {
 		return &usageError{err}
 	}
@@ -234,6 +248,12 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 		}
 	}
 	o.Overwrite = c.Bool("overwrite")
+	o.SRGB = c.Bool("srgb")
+	if c.IsSet("name") {
+		if s.name, err = thumbnail.ParseTemplate(c.String("name")); err != nil {
+			return nil, usageErrorf("--name %q: %w", c.String("name"), err)
+		}
+	}
 
 	if s.request, err = backendRequest(c); err != nil {
 		return nil, err
@@ -268,13 +288,8 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		say("corescale: no image files in %s (folders are searched for %s)\n", strings.Join(names, ", "), thumbnail.Extensions)
 	}
 	s.opt.OnResult = func(r thumbnail.Result) {
-		switch {
-		case r.Status == thumbnail.Failed:
-			say("corescale: %v\n", r.Err)
-		case s.verbose && r.Status == thumbnail.Done:
-			say("corescale: %s → %s: %d×%d to %d×%d\n", q(r.Input), q(r.Output), r.SrcW, r.SrcH, r.W, r.H)
-		case s.verbose && r.Status == thumbnail.Skipped:
-			say("corescale: %s: skipped, %s exists (--overwrite replaces it)\n", q(r.Input), q(r.Output))
+		for _, line := range resultLines(r, s.verbose) {
+			say("%s\n", line)
 		}
 		finished++
 		if !s.quiet {
@@ -306,6 +321,9 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		if sum.Skipped > 0 && !s.opt.Overwrite {
 			line += " (skipped: the outputs exist; --overwrite replaces them)"
 		}
+		if n := batch.LongNames(); n > 0 {
+			line += fmt.Sprintf("; %s named by their input's whole name (a.png.jpg): their inputs share a name in one folder", plural(n, "output"))
+		}
 		say("%s\n", line)
 	}
 	var full *thumbnail.OutputError
@@ -320,6 +338,35 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 		return fmt.Errorf("%d of %d inputs failed", sum.Failed, batch.Len())
 	}
 	return nil
+}
+
+// resultLines returns what is said on stderr of one result: a failure
+// always, and a decode warning, which leaves the file done; the output
+// and the decoder of a file done, and a skip, with verbose.
+func resultLines(r thumbnail.Result, verbose bool) []string {
+	q := quote.Name
+	var lines []string
+	switch {
+	case r.Status == thumbnail.Failed:
+		return []string{fmt.Sprintf("corescale: %v", r.Err)}
+	case verbose && r.Status == thumbnail.Done:
+		line := fmt.Sprintf("corescale: %s → %s: %d×%d to %d×%d", q(r.Input), q(r.Output), r.SrcW, r.SrcH, r.W, r.H)
+		if r.Decoder != "" {
+			line += ", decoded by " + r.Decoder
+			if r.Shrink > 1 {
+				line += fmt.Sprintf(" at 1/%d scale", r.Shrink)
+			}
+		}
+		lines = append(lines, line)
+	case verbose && r.Status == thumbnail.Skipped:
+		lines = append(lines, fmt.Sprintf("corescale: %s: skipped, %s exists (--overwrite replaces it)", q(r.Input), q(r.Output)))
+	}
+	if r.Warning != nil && r.Status == thumbnail.Done {
+		// As a FileError does, the path is said once, at the front.
+		msg := strings.TrimPrefix(r.Warning.Error(), r.Input+": ")
+		lines = append(lines, fmt.Sprintf("corescale: %s: warning: %s", q(r.Input), quote.Escape(msg)))
+	}
+	return lines
 }
 
 func seconds(d time.Duration) string {

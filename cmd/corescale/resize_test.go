@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strconv"
@@ -20,6 +23,8 @@ import (
 
 	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/internal/imagefile"
+	"github.com/corescale/corescale/internal/thumbnail"
+	"github.com/urfave/cli/v2"
 )
 
 // writePNG writes a w×h colour ramp, different for each seed.
@@ -724,5 +729,155 @@ func TestResizeMaxMemory(t *testing.T) {
 	}
 	if got := files(t, out); strings.Join(got, " ") != "small.png" {
 		t.Errorf("outputs %q, want the small file done", got)
+	}
+}
+
+// TestResizeNames runs a tree whose folders hold inputs of one stem
+// (a.jpg, a.png, a.gif; A.jpg another name here) as JPEG: every input
+// gets an output, the clashing ones under their whole names, and the
+// summary says so; then with a --name template.
+func TestResizeNames(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	for i, name := range []string{"a.png", "a.gif", "A.png", "b.png", "sub/a.png", "sub/a.gif", "sub/c.png"} {
+		writePNG(t, filepath.Join(in, name), 20, 10, i)
+	}
+	writeJPEG(t, filepath.Join(in, "a.jpg"), 20, 10)
+	out := filepath.Join(dir, "out")
+	_, stderr, code := runCLI("", "resize", "--size", "10x", "--format", "jpeg", "--out", out, in)
+	if code != 0 || !strings.Contains(stderr, "done 8, skipped 0, failed 0") ||
+		!strings.Contains(stderr, "5 outputs named by their input's whole name (a.png.jpg): their inputs share a name in one folder") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	want := []string{"A.jpg", "a.gif.jpg", "a.jpg.jpg", "a.png.jpg", "b.jpg", "sub/a.gif.jpg", "sub/a.png.jpg", "sub/c.jpg"}
+	if got := files(t, out); !reflect.DeepEqual(got, want) {
+		t.Errorf("outputs %q, want %q", got, want)
+	}
+	named := filepath.Join(dir, "named")
+	// One worker, so that "the second" is the second in the folder's
+	// order.
+	_, stderr, code = runCLI("", "resize", "--size", "10x", "--workers", "1", "--name", "{stem}_thumb.{ext}", "--out", named, in)
+	for _, dir := range []string{"", "sub"} {
+		clash := "corescale: " + filepath.Join(in, dir, "a.png") + ": output " + filepath.Join(named, dir, "a_thumb.png") + ": another input has the same output: " + filepath.Join(in, dir, "a.gif") + "\n"
+		if !strings.Contains(stderr, clash) {
+			t.Errorf("--name {stem}_thumb.{ext}: stderr %q; want %q", stderr, clash)
+		}
+	}
+	if code != 1 || !strings.Contains(stderr, "done 6, skipped 0, failed 2") || strings.Contains(stderr, "whole name") {
+		t.Errorf("--name {stem}_thumb.{ext}: exit %d, stderr %q", code, stderr)
+	}
+	want = []string{"A_thumb.png", "a_thumb.jpg", "a_thumb.png", "b_thumb.png", "sub/a_thumb.png", "sub/c_thumb.png"}
+	if got := files(t, named); !reflect.DeepEqual(got, want) {
+		t.Errorf("outputs %q, want %q", got, want)
+	}
+	// Run again, the first finds every output there by its name.
+	_, stderr, code = runCLI("", "resize", "--size", "10x", "--format", "jpeg", "--out", out, in)
+	if code != 0 || !strings.Contains(stderr, "done 0, skipped 8, failed 0") {
+		t.Errorf("rerun: exit %d, stderr %q", code, stderr)
+	}
+	if got := len(files(t, out)); got != 8 {
+		t.Errorf("%d outputs after the rerun, want 8", got)
+	}
+}
+
+// TestResizeNameUsage: a template that cannot name the outputs apart, or
+// names a path, or with an output that is one file, is bad usage naming
+// the flag and its value, and nothing is written.
+func TestResizeNameUsage(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	writePNG(t, in, 20, 10, 1)
+	out := filepath.Join(dir, "out")
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--name", "thumb.jpg", "--out", out, in}, `--name "thumb.jpg": no {stem} or {name}: every input would have the same output name`},
+		{[]string{"--name", "{stem}/t.{ext}", "--out", out, in}, `--name "{stem}/t.{ext}": a slash`},
+		{[]string{"--name", "{base}.{ext}", "--out", out, in}, `--name "{base}.{ext}": unknown placeholder {base}: use {stem}, {name} and {ext}`},
+		{[]string{"--name", "{stem}_{w}x{h}.{ext}", "--out", out, in}, `--name "{stem}_{w}x{h}.{ext}": {w}: the output size is no placeholder`},
+		{[]string{"--name", "", "--out", out, in}, `--name "": empty`},
+		{[]string{"--name", "{stem}_t.{ext}", "--out", filepath.Join(dir, "t.png"), in}, `--name "{stem}_t.{ext}": output ` + filepath.Join(dir, "t.png") + ": a name template names the outputs in a folder"},
+	} {
+		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
+			stdout, stderr, code := runCLI("", append([]string{"resize", "--size", "10x"}, tc.args...)...)
+			if code != 2 || !strings.Contains(stderr, tc.stderr) || stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, stdout, stderr, tc.stderr)
+			}
+		})
+	}
+	if got := files(t, dir); len(got) != 1 {
+		t.Errorf("bad usage wrote files: %q", got)
+	}
+}
+
+// TestResizeSRGBFlag: --srgb reaches the batch's options, and --help
+// says what it and --name do.
+func TestResizeSRGBFlag(t *testing.T) {
+	for _, srgb := range []bool{false, true} {
+		cmd := resizeCommand()
+		var got *resizeSettings
+		cmd.Action = func(c *cli.Context) error {
+			var err error
+			got, err = resizeFlags(c)
+			return err
+		}
+		app := &cli.App{Name: "corescale", Commands: []*cli.Command{cmd}, Writer: io.Discard, ErrWriter: io.Discard}
+		args := []string{"corescale", "resize", "--size", "10x", "--out", "out"}
+		if srgb {
+			args = append(args, "--srgb")
+		}
+		if err := app.Run(append(args, "in.jpg")); err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || got.opt.SRGB != srgb {
+			t.Errorf("--srgb %v: settings %+v", srgb, got)
+		}
+	}
+	out, _, _ := runCLI("", "resize", "--help")
+	for _, want := range []string{"--srgb", "convert images with an embedded colour profile to sRGB (Little CMS); without it the profile is kept",
+		"--name TEMPLATE", "{stem}", "a.png.jpg"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("resize --help does not mention %q", want)
+		}
+	}
+}
+
+// TestResizeResultLines: what is said of each result, from results made
+// up here as the pipeline fills them: the decoder and its DCT reduction
+// with --verbose, and a decode warning always, as a warning, not a
+// failure.
+func TestResizeResultLines(t *testing.T) {
+	done := thumbnail.Result{Input: "in/a.jpg", Output: "out/a.jpg", Status: thumbnail.Done, SrcW: 4000, SrcH: 3000, W: 600, H: 450}
+	turbo := done
+	turbo.Decoder, turbo.Shrink = "libjpeg-turbo", 4
+	full := turbo
+	full.Shrink = 1
+	warned := turbo
+	warned.Warning = errors.New("premature end of JPEG data")
+	named := warned
+	named.Warning = fmt.Errorf("in/a.jpg: %w", errors.New("corrupt data"))
+	failed := thumbnail.Result{Input: "in/b.jpg", Status: thumbnail.Failed, Err: &thumbnail.FileError{Path: "in/b.jpg", Err: errors.New("not an image")}}
+	skipped := thumbnail.Result{Input: "in/c.jpg", Output: "out/c.jpg", Status: thumbnail.Skipped}
+	for _, tc := range []struct {
+		r       thumbnail.Result
+		verbose bool
+		want    []string
+	}{
+		{done, false, nil},
+		{done, true, []string{"corescale: in/a.jpg → out/a.jpg: 4000×3000 to 600×450"}},
+		{turbo, true, []string{"corescale: in/a.jpg → out/a.jpg: 4000×3000 to 600×450, decoded by libjpeg-turbo at 1/4 scale"}},
+		{full, true, []string{"corescale: in/a.jpg → out/a.jpg: 4000×3000 to 600×450, decoded by libjpeg-turbo"}},
+		{warned, false, []string{"corescale: in/a.jpg: warning: premature end of JPEG data"}},
+		{warned, true, []string{"corescale: in/a.jpg → out/a.jpg: 4000×3000 to 600×450, decoded by libjpeg-turbo at 1/4 scale",
+			"corescale: in/a.jpg: warning: premature end of JPEG data"}},
+		{named, false, []string{"corescale: in/a.jpg: warning: corrupt data"}},
+		{failed, false, []string{"corescale: in/b.jpg: not an image"}},
+		{skipped, false, nil},
+		{skipped, true, []string{"corescale: in/c.jpg: skipped, out/c.jpg exists (--overwrite replaces it)"}},
+	} {
+		if got := resultLines(tc.r, tc.verbose); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%+v, verbose %v:\n got %q\nwant %q", tc.r, tc.verbose, got, tc.want)
+		}
 	}
 }

@@ -23,6 +23,12 @@ type Options struct {
 	Fit       Fit // Contain when empty
 	NoEnlarge bool
 
+	// SRGB converts images with an embedded ICC profile to sRGB through
+	// Little CMS, and writes no profile; without it the profile is
+	// carried to the output as it is, which keeps the colours only for
+	// viewers that read it.
+	SRGB bool
+
 	Quality   int   // JPEG, 1–100; 0 is imagefile.DefaultQuality
 	MaxPixels int64 // per input and per output; 0 is imagefile.DefaultMaxPixels
 	Overwrite bool
@@ -94,6 +100,16 @@ type Result struct {
 	// Memory is what the file was estimated to need, in bytes, and held
 	// of the memory budget while it was worked on.
 	Memory int64
+	// Decoder names what decoded the input (imagefile.Decoded.Decoder),
+	// and Shrink the reduction it decoded at (1, 2, 4 or 8: JPEG's DCT
+	// scaling); for --verbose. "" and 0 when nothing was decoded.
+	Decoder string
+	Shrink  int
+	// Warning is a decode problem that still gave an image, such as a
+	// truncated JPEG whose missing rows are grey: the file is Done, and
+	// the warning is for the user to see. Its message does not repeat
+	// the input's path.
+	Warning error
 	Phases
 }
 
