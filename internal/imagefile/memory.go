@@ -362,7 +362,7 @@ func configMemory(f Format, cfg image.Config, px float64) memory {
 // whole in memory, straight into the planes of the image it returns (or
 // gray, CMYK or RGBX pixels), possibly reduced by 2, 4 or 8. Its parts:
 //   - a fixed part, the same at every scale: the file (whose size the
-//     header does not tell: counted as turboFileBytes a pixel) and, for a
+//     header does not tell: counted as turboFileBytes a sample) and, for a
 //     progressive file, libjpeg's coefficients of the whole image (a
 //     2-byte JCOEF a sample, in C memory);
 //   - a part that scales with the image: the image, and what normalize
@@ -371,10 +371,10 @@ func configMemory(f Format, cfg image.Config, px float64) memory {
 // DecodeBytes is the fixed part plus the scaling one at full size, so that
 // DecodeBytesAt can find the fixed part again from Info alone.
 
-// turboFileBytes is the file's size a pixel the estimate counts: photos at
-// quality 90 take 0.2–0.5 bytes a pixel, at 100 with noise up to about 1.5
-// for 4:4:4.
-const turboFileBytes = 1.0
+// turboFileBytes is the file's size a sample (of the components at their
+// own resolution) the estimate counts: noisy photos at quality 90 take
+// 0.2–0.5 bytes a pixel in 4:2:0 (1.5 samples), 0.9 in CMYK at 95 (4).
+const turboFileBytes = 0.5
 
 // turboEstimate is estimate for JPEG through libjpeg-turbo.
 func turboEstimate(info *Info, w, h int, hd header) {
@@ -390,7 +390,7 @@ func turboEstimate(info *Info, w, h int, hd header) {
 	for _, c := range hd.comps {
 		samples += pw * ph * float64(max(c.h, 1)) * float64(max(c.v, 1)) / float64(hmax*vmax)
 	}
-	fixed := turboFileBytes*px + turboCoefficients(w, h, hd)
+	fixed := turboFile(w, h, hd) + turboCoefficients(w, h, hd)
 	var model color.Model
 	var final float64
 	switch len(hd.comps) {
@@ -412,6 +412,20 @@ func turboEstimate(info *Info, w, h int, hd header) {
 	info.ImageBytes = int64(math.Ceil(final))
 	k := turboImageFactor(info.Model, info.Orientation)
 	info.DecodeBytes = int64(math.Ceil(fixed)) + k*info.ImageBytes + decodeOverhead
+}
+
+// turboFile is the estimate of the file's size, which the header does not
+// tell.
+func turboFile(w, h int, hd header) float64 {
+	hmax, vmax := 1, 1
+	for _, c := range hd.comps {
+		hmax, vmax = max(hmax, int(c.h)), max(vmax, int(c.v))
+	}
+	n := 0.0
+	for _, c := range hd.comps {
+		n += float64(w) * float64(h) * float64(max(c.h, 1)) * float64(max(c.v, 1)) / float64(hmax*vmax)
+	}
+	return turboFileBytes * n
 }
 
 // turboCoefficients is what libjpeg holds in C memory for the whole
