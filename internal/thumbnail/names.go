@@ -156,33 +156,58 @@ func predictFormat(name string, format imagefile.Format) (imagefile.Format, bool
 // without an image extension) is not settled here.
 func (p *planner) settleClashes(drop []uint8, owned map[int32]bool) []bool {
 	b := p.b
-	type key struct{ dir, name string }
-	// first is the group's first job, or -1 once two names differ.
-	type group struct{ first int32 }
-	groups := map[key]*group{}
-	keys := make([]key, len(b.jobs))
+	// Equal default names have equal stems (an extension holds one dot,
+	// at its start), so a first pass by stem, a part of the path already
+	// there, finds the few jobs that may clash without making a name
+	// for each; only those are named, in the second.
+	type stemKey struct{ dir, stem string }
+	type seen struct {
+		first int32
+		more  bool // a second job has the stem
+	}
+	stems := make(map[stemKey]seen, len(b.jobs))
+	var maybe []int32
 	for i, j := range b.jobs {
 		if drop[i] != 0 {
 			continue
 		}
 		base := filepath.Base(j.in)
-		f, ok := predictFormat(base, b.format)
-		if !ok {
+		if _, ok := predictFormat(base, b.format); !ok {
 			continue
 		}
-		k := key{*j.dir, outputName(Template{}, base, f, false)}
-		keys[i] = k
-		g := groups[k]
-		switch {
-		case g == nil:
-			groups[k] = &group{first: int32(i)}
-		case g.first >= 0 && filepath.Base(b.jobs[g.first].in) != base:
-			g.first = -1
+		k := stemKey{*j.dir, base[:len(base)-len(filepath.Ext(base))]}
+		switch s, ok := stems[k]; {
+		case !ok:
+			stems[k] = seen{first: int32(i)}
+		case !s.more:
+			stems[k] = seen{first: s.first, more: true}
+			maybe = append(maybe, s.first, int32(i))
+		default:
+			maybe = append(maybe, int32(i))
+		}
+	}
+	if len(maybe) == 0 {
+		return nil
+	}
+	type nameKey struct{ dir, name string }
+	// first is the first job of a name, or -1 once two base names differ.
+	first := map[nameKey]int32{}
+	keys := make([]nameKey, len(maybe))
+	for n, i := range maybe {
+		base := filepath.Base(b.jobs[i].in)
+		f, _ := predictFormat(base, b.format)
+		k := nameKey{*b.jobs[i].dir, outputName(Template{}, base, f, false)}
+		keys[n] = k
+		switch f, ok := first[k]; {
+		case !ok:
+			first[k] = i
+		case f >= 0 && filepath.Base(b.jobs[f].in) != base:
+			first[k] = -1
 		}
 	}
 	var long []bool
-	for i := range b.jobs {
-		if g := groups[keys[i]]; g != nil && g.first < 0 && !owned[int32(i)] {
+	for n, i := range maybe {
+		if first[keys[n]] < 0 && !owned[i] {
 			if long == nil {
 				long = make([]bool, len(b.jobs))
 			}
