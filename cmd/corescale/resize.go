@@ -35,21 +35,21 @@ Where the results go:
    --out FILE         with exactly one input file, when FILE exists or has an
                       extension (thumb.jpg); end it with / to mean a folder
    An output name keeps the input's name with the extension of the format
-   written (photo.gif becomes photo.png). Inputs of one folder that would
-   share a name that way (a.jpg and a.png with --format jpeg; a.png and a.gif
-   with keep) each take their whole name with the format's extension instead
-   (a.jpg.jpg, a.png.jpg), so that none fails and no output ever holds
-   another input's picture, in this run or a later one; the summary says how
-   many. --name TEMPLATE names outputs otherwise, as vipsthumbnail's -o does:
-   {stem} is the input's name without its extension, {name} with it, {ext}
-   the output format's (jpg, png), as in --name '{stem}_thumb.{ext}'; of two
-   inputs it names alike, the second fails, naming the first. --format keep writes JPEG for JPEG
+   written (photo.gif becomes photo.png). --format keep writes JPEG for JPEG
    inputs and PNG for all others, WebP too (so photo.webp never takes the name
-   of photo.jpg's output; --format jpeg for WebP photographs). An existing
-   output is skipped unless --overwrite, also one that another run writes
-   meanwhile; an input is never written over, even when --out is its folder.
-   Outputs appear whole or not at all: each is written to a hidden temporary
-   file and renamed into place.
+   of photo.jpg's output; --format jpeg for WebP photographs). Inputs of one
+   folder that would share a name that way (a.jpg and a.png with --format
+   jpeg; a.png and a.gif with keep) each take their whole name with the
+   format's extension instead (a.jpg.jpg, a.png.jpg): none fails, and no
+   output ever holds another input's picture, in this run or a later one. The
+   summary says how many. --name TEMPLATE names outputs otherwise, as
+   vipsthumbnail's -o does: {stem} is the input's name without its extension,
+   {name} with it, {ext} the output format's (jpg, png), as in
+   --name '{stem}_thumb.{ext}'; of two inputs it names alike, one fails,
+   naming the other. An existing output is skipped unless --overwrite, also
+   one that another run writes meanwhile; an input is never written over, even
+   when --out is its folder. Outputs appear whole or not at all: each is
+   written to a hidden temporary file and renamed into place.
 
    Results are never taken as inputs, so a command can be run again: an input
    folder that is the output folder or inside it is skipped (with a note), and
@@ -116,7 +116,7 @@ func resizeCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Category: outputs, Usage: "write to `PATH`: a folder, or a file name for one input (required)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(imagefile.Keep), Usage: "output `FORMAT`: jpeg, png, or keep (JPEG stays JPEG; PNG, GIF, BMP, TIFF and WebP become PNG)"},
 			&cli.IntFlag{Name: "quality", Category: outputs, Value: imagefile.DefaultQuality, Usage: "JPEG `QUALITY`, 1 to 100 (PNG is lossless: a warning when all outputs are PNG)"},
-			&cli.StringFlag{Name: "name", Category: outputs, Usage: "name each output in the folder by `TEMPLATE`: {stem} (the input's name without extension), {name} (with it), {ext} (jpg or png), as in {stem}_thumb.{ext}; default: the input's name with the output's extension, or its whole name (a.png.jpg) where inputs of one folder would share one"},
+			&cli.StringFlag{Name: "name", Category: outputs, Usage: "name outputs by `TEMPLATE`: {stem} (the input's name without extension), {name} (with it), {ext} (jpg or png), as in {stem}_thumb.{ext} (default: the input's name with the output's extension; its whole name, a.png.jpg, where inputs of one folder would share one)"},
 			&cli.BoolFlag{Name: "overwrite", Category: outputs, Usage: "replace existing outputs (never an input)"},
 			&cli.BoolFlag{Name: "srgb", Category: outputs, Usage: "convert images with an embedded colour profile to sRGB (Little CMS); without it the profile is kept"},
 			&cli.StringFlag{Name: "size", Aliases: []string{"s"}, Category: sizes, Usage: "output `WxH`, Wx or xH, in pixels (required)"},
