@@ -3,10 +3,17 @@ package imagefile
 import (
 	"bytes"
 	"encoding/binary"
+	"image"
+	"image/draw"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/corescale/corescale/internal/jpegturbo"
 )
 
 // fuzzMaxPixels keeps each fuzz input's allocation to a few megabytes, so
@@ -39,9 +46,19 @@ func FuzzDecode(f *testing.F) {
 	for _, b := range bombs(f) {
 		f.Add(b)
 	}
+	for _, b := range brokenJPEGs(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
-		d, err := Decode(bytes.NewReader(data), "fuzz.img", Limits{MaxPixels: fuzzMaxPixels})
+		// The last byte asks for a scaled decode, so that libjpeg-turbo's
+		// reductions are fuzzed too.
+		var atLeast image.Point
+		if len(data) > 0 {
+			c := data[len(data)-1]
+			atLeast = image.Pt(int(c&15)*4, int(c>>4)*4)
+		}
+		d, err := DecodeWith(bytes.NewReader(data), "fuzz.img", DecodeOptions{Limits: Limits{MaxPixels: fuzzMaxPixels}, AtLeast: atLeast})
 		if took := time.Since(start); took > 2*time.Second {
 			t.Errorf("took %v on %d bytes", took, len(data))
 		}
@@ -52,8 +69,14 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		b := d.Image.Bounds()
-		if b.Min.X != 0 || b.Min.Y != 0 || b.Dx() != d.Width || b.Dy() != d.Height {
-			t.Fatalf("bounds %v, Info %d×%d", b, d.Width, d.Height)
+		if d.Shrink != 1 && d.Shrink != 2 && d.Shrink != 4 && d.Shrink != 8 || d.Shrink != 1 && d.Format != JPEG {
+			t.Fatalf("shrink %d for %s", d.Shrink, d.Format)
+		}
+		if b.Min.X != 0 || b.Min.Y != 0 || b.Dx() != ceilDiv(d.Width, d.Shrink) || b.Dy() != ceilDiv(d.Height, d.Shrink) {
+			t.Fatalf("bounds %v, Info %d×%d, shrink %d", b, d.Width, d.Height, d.Shrink)
+		}
+		if d.Shrink > 1 && (b.Dx() < atLeast.X || b.Dy() < atLeast.Y) {
+			t.Fatalf("%v reduced below %v", b, atLeast)
 		}
 		if int64(d.Width)*int64(d.Height) > fuzzMaxPixels || d.Width <= 0 || d.Height <= 0 {
 			t.Fatalf("%d×%d passed the limit", d.Width, d.Height)
@@ -73,7 +96,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		// Whatever decodes must also encode; small images only, to keep the
 		// fuzzer's pace.
-		if d.Width*d.Height <= 64*64 {
+		if b.Dx()*b.Dy() <= 64*64 {
 			for _, f := range []Format{JPEG, PNG} {
 				if err := Encode(io.Discard, d.Image, f, 0); err != nil {
 					t.Fatalf("encoding %s: %v", f, err)
@@ -81,4 +104,71 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// brokenJPEGs are JPEGs of every kind libjpeg-turbo decodes differently
+// (4:2:0, 4:4:4, gray, CMYK, progressive, restart markers), whole, cut
+// short at several places, and with bytes of their scans overwritten:
+// each must give a clear error or a decode (with a warning), never a
+// crash or a leak.
+func brokenJPEGs(t testing.TB) [][]byte {
+	src := photo(48, 40, 9)
+	gray := image.NewGray(src.Rect)
+	for i := range gray.Pix {
+		gray.Pix[i] = src.Pix[4*i]
+	}
+	whole := [][]byte{encodeJPEG(t, src, 85), encodeJPEG(t, gray, 85), readTestdata(t, "progressive.jpg")}
+	if jpegturbo.Available {
+		for _, s := range []jpegturbo.Subsampling{jpegturbo.S444, jpegturbo.S422, jpegturbo.S440} {
+			b, err := jpegturbo.Encode(src, jpegturbo.EncodeOptions{Quality: 85, Subsampling: s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole = append(whole, b)
+		}
+		cmyk := image.NewCMYK(src.Rect)
+		draw.Draw(cmyk, cmyk.Rect, src, image.Point{}, draw.Src)
+		b, err := jpegturbo.Encode(cmyk, jpegturbo.EncodeOptions{Quality: 85})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole = append(whole, b)
+	}
+	whole = append(whole, withRestarts(t, encodeJPEG(t, src, 85)))
+	var out [][]byte
+	for _, j := range whole {
+		out = append(out, j)
+		sos := bytes.LastIndex(j, []byte{0xff, markerSOS})
+		for _, cut := range []int{sos, sos + 20, (sos + len(j)) / 2, len(j) - 2} {
+			out = append(out, j[:min(max(cut, 2), len(j))])
+		}
+		bad := bytes.Clone(j)
+		for i := sos + 16; i < len(bad)-2; i += 37 {
+			bad[i] ^= 0x5a
+		}
+		out = append(out, bad)
+	}
+	return out
+}
+
+// withRestarts is j re-encoded with a restart marker after every MCU (as
+// cameras write them) by ImageMagick when it is installed; j itself
+// otherwise.
+func withRestarts(t testing.TB, j []byte) []byte {
+	if _, err := exec.LookPath("convert"); err != nil {
+		return j
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.jpg"), filepath.Join(dir, "out.jpg")
+	if err := os.WriteFile(in, j, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("convert", in, "-define", "jpeg:restart-interval=1", "-quality", "85", out).Run(); err != nil {
+		return j
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return j
+	}
+	return b
 }
