@@ -3,6 +3,14 @@
 // sRGB, as an export profile does, CMYK included. Built without cgo,
 // [Available] is false and conversions return [ErrUnavailable].
 //
+// [Parse] validates a profile (pure Go first, then Little CMS opens it)
+// and tells its colour space, description and whether it is sRGB already;
+// [ToSRGB] converts an image with relative colorimetric intent and no
+// black-point compensation, vipsthumbnail's default. Transforms take
+// milliseconds to build and are cached by the profile's SHA-256 and the
+// pixel layout, and shared between goroutines; an image's rows are
+// transformed in bands by up to a given number of workers.
+//
 // It knows profiles and pixel buffers only: it imports nothing of
 // corescale.
 package icc

@@ -13,9 +13,13 @@ func Version() string { return "" }
 // SRGBProfile returns Little CMS's sRGB profile; without cgo, ErrUnavailable.
 func SRGBProfile() ([]byte, error) { return nil, ErrUnavailable }
 
-// ToSRGB converts to sRGB; without cgo it returns ErrUnavailable and
-// leaves img as it was.
+// ToSRGB converts to sRGB; without cgo it refuses what it would refuse
+// with cgo, and returns ErrUnavailable for the rest, leaving img as it
+// was.
 func ToSRGB(img image.Image, p *Profile, workers int) (image.Image, error) {
+	if err := p.convertible(); err != nil {
+		return nil, err
+	}
 	return nil, ErrUnavailable
 }
 
