@@ -280,3 +280,33 @@ func TestTemplateForOneFile(t *testing.T) {
 		t.Errorf("outputs %q", got)
 	}
 }
+
+// TestSameStemsOwnOutputKept: a named input that is taken as another's
+// earlier output (photos/a.png for a.jpg, --out photos) keeps that job on
+// its plain name, so that the note holds; the other input of the stem
+// takes its whole name.
+func TestSameStemsOwnOutputKept(t *testing.T) {
+	dir := t.TempDir()
+	photos := filepath.Join(dir, "photos")
+	for i, name := range []string{"a.jpg", "a.gif", "a.png"} {
+		writeImage(t, filepath.Join(photos, name), 30, 20, i)
+	}
+	m, err := filepath.Glob(filepath.Join(photos, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Plan(m, photos, imagefile.PNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := b.Notes(); len(n) != 1 || n[0].Kind != OwnOutput || filepath.Base(n[0].Path) != "a.png" || filepath.Base(n[0].Of) != "a.gif" {
+		t.Fatalf("notes %+v; want a.png taken as a.gif's output", n)
+	}
+	s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}})
+	if err != nil || s.Done != 1 || s.Skipped != 1 || s.Failed != 0 || b.LongNames() != 1 {
+		t.Errorf("%v, done %d, skipped %d, failed %d %v, %d long names", err, s.Done, s.Skipped, s.Failed, s.Failures, b.LongNames())
+	}
+	if got, want := tree(t, photos), []string{"a.gif", "a.jpg", "a.jpg.png", "a.png"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("files %q, want %q", got, want)
+	}
+}
