@@ -138,6 +138,9 @@ func inPlace(p *Profile, l layout, pix []byte, b image.Rectangle, stride, worker
 	return nil
 }
 
+// floats holds viaFloat's band buffers (a band is up to 1 MB of float32).
+var floats = sync.Pool{New: func() any { return new([]float32) }}
+
 // viaFloat transforms big-endian 16-bit RGBA through a float transform.
 // Little CMS's 16-bit transforms are resampled into a grid, and near the
 // edge of sRGB's gamut, where the exact answer clips, interpolating across
@@ -148,7 +151,12 @@ func inPlace(p *Profile, l layout, pix []byte, b image.Rectangle, stride, worker
 // times the cost per pixel of the 16-bit grid: right colours first, and
 // 16-bit images are the rare case.
 func viaFloat(t *transform, band []byte, w, h, stride int) {
-	f := make([]float32, 4*w*h)
+	buf := floats.Get().(*[]float32)
+	defer floats.Put(buf)
+	if cap(*buf) < 4*w*h {
+		*buf = make([]float32, 4*w*h)
+	}
+	f := (*buf)[:4*w*h]
 	for y := range h {
 		row := band[y*stride : y*stride+8*w]
 		for i := range 4 * w {

@@ -549,6 +549,32 @@ func TestToSRGBWorkersAndConcurrency(t *testing.T) {
 	}
 }
 
+func TestTransformsAreCached(t *testing.T) {
+	// A batch from one camera: each image's profile parsed anew, the same
+	// bytes; one transform is built for them all, and one more for a
+	// second layout.
+	b, err := makeRGBProfile("camera", 4.3, adobePrimaries, 2.0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[24] = 0x7e // a creation date no other test uses
+	before := builds.Load()
+	for range 5 {
+		p, err := Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range []image.Image{testImage(8, 8), image.NewRGBA64(image.Rect(0, 0, 8, 8))} {
+			if _, err := ToSRGB(img, p, 2); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := builds.Load() - before; n != 2 {
+		t.Errorf("5 images of each of 2 layouts through one profile built %d transforms, want 2", n)
+	}
+}
+
 // rss returns the process's resident set in bytes.
 func rss(t *testing.T) int64 {
 	b, err := os.ReadFile("/proc/self/statm")

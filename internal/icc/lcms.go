@@ -101,6 +101,7 @@ import (
 	"container/list"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -311,8 +312,12 @@ func build(p *Profile, l layout) (*transform, error) {
 	if h == nil {
 		return nil, fmt.Errorf("icc: Little CMS cannot convert from profile %s to sRGB: %s", p, lcmsError(msg[:]))
 	}
+	builds.Add(1)
 	return &transform{h: h}, nil
 }
+
+// builds counts the transforms built, for the cache's test.
+var builds atomic.Int64
 
 func (t *transform) delete() {
 	C.cmsDeleteTransform(t.h)
