@@ -341,6 +341,27 @@ func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int
 		full = 0 // a short last row of blocks: the general loop
 	}
 	switch ch {
+	case 1:
+		// The planes of JPEG's YCbCr: a block is fx neighbouring sums.
+		if fx == 2 {
+			done := 0
+			if c16, ok := any(cols).([]uint16); ok && haveHrow4 && rows <= maxPairRows {
+				half, inv := pairDivisor(rows)
+				done = avgPairs16(out[:full], c16[:2*full], half, inv)
+			}
+			c := cols[:2*full]
+			for x := done; x < full; x++ {
+				out[x] = avg[uint32(c[2*x])+uint32(c[2*x+1])]
+			}
+			break
+		}
+		for x := range full {
+			var s uint32
+			for _, v := range cols[x*fx : (x+1)*fx] {
+				s += uint32(v)
+			}
+			out[x] = avg[s]
+		}
 	case 3:
 		for x := range full {
 			b := cols[x*fx*3 : (x+1)*fx*3]
@@ -381,6 +402,29 @@ func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int
 			out[x*ch+c] = d.round(s)
 		}
 	}
+}
+
+// maxPairRows is the most rows a 2-column block may have for avgPairs16:
+// its pair sums, up to 2·255·rows, must fit 16 bits.
+const maxPairRows = 128
+
+// pairDivisor returns what avgPairs16 rounds the sums of 2×rows blocks
+// with: half the block, to round to nearest, and the reciprocal of the
+// block in single precision, nudged up by 2^-20 so that truncating
+// (s+half)·inv gives the exact quotient. A sum that divides exactly comes
+// out at or just above its quotient (the product's error is below
+// 2^-22 of it, the nudge above 2^-20), and one that does not stays below
+// the next integer while 256·2^-20 < 1/n, n below 4096. pairAverage
+// is the same arithmetic in Go, and TestPairDivisor checks it against
+// integer division for every sum of every block size allowed.
+func pairDivisor(rows int) (half int32, inv float32) {
+	n := 2 * rows
+	return int32(n / 2), float32((1 + 0x1p-20) / float64(n))
+}
+
+// pairAverage is avgPairs16's arithmetic for one pair sum s.
+func pairAverage(s uint32, half int32, inv float32) uint8 {
+	return uint8(int32(float32(int32(s)+half) * inv))
 }
 
 // columnSums adds rows of samples eight at a time: a 64-bit word of eight

@@ -203,10 +203,33 @@ func TestDivider(t *testing.T) {
 // definition, with blocks that do not divide the image and with more rows
 // per block than the packed column sums hold at once.
 func TestReduce(t *testing.T) {
+	simd := haveHrow4
+	defer setSIMD(simd)
 	e, _ := New(Options{Workers: 2})
+	for _, asm := range []bool{false, true} {
+		if asm && !simd {
+			t.Log("no AVX2 here: the Go loops alone")
+			continue
+		}
+		if setSIMD(asm) {
+			testReduce(t, e, asm)
+		}
+	}
+}
+
+func testReduce(t *testing.T, e *Engine, asm bool) {
 	for ch := 1; ch <= 4; ch++ {
-		for _, f := range [][2]int{{2, 2}, {3, 3}, {5, 2}, {1, 7}, {4, 300}, {13, 1}} {
-			src := noise(61, 611, ch, uint64(f[0]*f[1]))
+		// 1-channel 2-column blocks up to the 128 rows whose pair sums
+		// fit 16 bits, and past them; a width with a tail after the
+		// 16-output steps.
+		for _, f := range [][2]int{{2, 2}, {3, 3}, {5, 2}, {1, 7}, {4, 300}, {13, 1}, {2, 1}, {2, 128}, {2, 129}, {4, 4}} {
+			src := noise(61+2*ch*f[0], 611, ch, uint64(f[0]*f[1]))
+			if f[1] < 100 {
+				// All 255 in places: the largest sums.
+				for i := range src.Pix[:len(src.Pix)/3] {
+					src.Pix[i] = 255
+				}
+			}
 			got := e.reduce(rasterSource(src), f[0], f[1])
 			for y := range got.Height {
 				for x := range got.Width {
@@ -219,10 +242,25 @@ func TestReduce(t *testing.T) {
 							}
 						}
 						if want := uint8((s + n/2) / n); got.Row(y)[x*ch+c] != want {
-							t.Fatalf("%d channels, %dx%d blocks: (%d,%d,%d) is %d, want %d", ch, f[0], f[1], x, y, c, got.Row(y)[x*ch+c], want)
+							t.Fatalf("asm %v, %d channels, %dx%d blocks: (%d,%d,%d) is %d, want %d", asm, ch, f[0], f[1], x, y, c, got.Row(y)[x*ch+c], want)
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestPairDivisor: avgPairs16's float arithmetic rounds every sum of every
+// 2-column block it may take (1 to maxPairRows rows) as integer division
+// does.
+func TestPairDivisor(t *testing.T) {
+	for rows := 1; rows <= maxPairRows; rows++ {
+		n := uint32(2 * rows)
+		half, inv := pairDivisor(rows)
+		for s := range 255*n + 1 {
+			if got, want := pairAverage(s, half, inv), uint8((s+n/2)/n); got != want {
+				t.Fatalf("%d rows, sum %d: %d, want %d", rows, s, got, want)
 			}
 		}
 	}

@@ -40,3 +40,11 @@ func padRGB16(out, in []uint8) int
 //
 //go:noescape
 func vstrip(out, src []uint8, stride int, weights []int32)
+
+// avgPairs16 writes to out the rounded average of each pair of cols, for
+// as many outputs as a multiple of 16 allows, and returns that count: the
+// fast mode's 2-column blocks of one channel. The caller gives half and
+// inv from pairDivisor, and pair sums that fit 16 bits.
+//
+//go:noescape
+func avgPairs16(out []uint8, cols []uint16, half int32, inv float32) int

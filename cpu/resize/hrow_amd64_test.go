@@ -4,6 +4,7 @@ package resize
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/corescale/corescale"
@@ -51,4 +52,46 @@ func TestPadRGB(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAvgPairsMatchesGo: the AVX2 pair averages are pairAverage's bytes,
+// on every length (the steps of 16 and the count it returns), the largest
+// sums and every block height it takes.
+func TestAvgPairsMatchesGo(t *testing.T) {
+	if !haveHrow4 {
+		t.Skip("no AVX2 on this machine")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, rows := range []int{1, 2, 3, 7, 64, 127, maxPairRows} {
+		half, inv := pairDivisor(rows)
+		for n := range 70 {
+			cols := make([]uint16, 2*n+1) // one spare column: not read
+			for i := range cols {
+				cols[i] = uint16(rng.IntN(255*rows + 1))
+				if i%5 == 0 {
+					cols[i] = uint16(255 * rows)
+				}
+			}
+			out := make([]uint8, n+1)
+			done := avgPairs16(out[:n], cols, half, inv)
+			if done != n&^15 {
+				t.Fatalf("%d rows, %d outputs: did %d, want %d", rows, n, done, n&^15)
+			}
+			for x := range done {
+				if want := pairAverage(uint32(cols[2*x])+uint32(cols[2*x+1]), half, inv); out[x] != want {
+					t.Fatalf("%d rows, %d outputs: output %d is %d, want %d", rows, n, x, out[x], want)
+				}
+			}
+			if out[n] != 0 || (done < n && out[done] != 0) {
+				t.Fatalf("%d rows, %d outputs: wrote past the steps it reported", rows, n)
+			}
+		}
+	}
+}
+
+// setSIMD turns the AVX2 loops on or off for a test, and reports that it
+// could.
+func setSIMD(on bool) bool {
+	haveHrow4 = on
+	return true
 }

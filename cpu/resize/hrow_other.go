@@ -21,3 +21,5 @@ func padRGB16(out, in []uint8) int { return 0 }
 func vstrip(out, src []uint8, stride int, weights []int32) {
 	panic("resize: vstrip without AVX2")
 }
+
+func avgPairs16(out []uint8, cols []uint16, half int32, inv float32) int { return 0 }
