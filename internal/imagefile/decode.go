@@ -13,7 +13,6 @@ import (
 	"os"
 
 	"golang.org/x/image/bmp"
-	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 )
 
@@ -185,6 +184,8 @@ func goDecoder(f Format) string {
 		return "Go image/png"
 	case GIF:
 		return "Go image/gif"
+	case TIFF:
+		return "corescale TIFF"
 	}
 	return "golang.org/x/image/" + string(f)
 }
@@ -286,7 +287,8 @@ func (s *source) decodeConfig(f Format) (image.Config, error) {
 	case BMP:
 		return bmp.DecodeConfig(s.br)
 	case TIFF:
-		return tiff.DecodeConfig(s.readerAt())
+		_, cfg, err := tiffConfig(s.readerAtOnly())
+		return cfg, err
 	case WebP:
 		return webp.DecodeConfig(s.br)
 	}
@@ -302,29 +304,21 @@ func (s *source) decode(f Format) (image.Image, error) {
 	case BMP:
 		return bmp.Decode(s.br)
 	case TIFF:
-		return tiff.Decode(s.readerAt())
+		t, _, err := tiffConfig(s.readerAtOnly())
+		if err != nil {
+			return nil, err
+		}
+		return t.decode()
 	case WebP:
 		return webp.Decode(s.br)
 	}
 	return nil, ErrFormat
 }
 
-// readerAt gives the TIFF decoder random access, which it needs because a
-// TIFF's directory may sit anywhere in the file; handed a plain reader it
-// would read the whole file into memory first.
-func (s *source) readerAt() io.Reader {
-	if ra, ok := s.r.(io.ReaderAt); ok {
-		// The TIFF decoder type-asserts io.ReaderAt on what it is given.
-		return struct {
-			io.Reader
-			io.ReaderAt
-		}{s.br, ra}
-	}
-	return &seekReaderAt{r: s.r}
-}
-
-// readerAtOnly gives random access to the file, moving its offset when it
-// has to seek: rewind after use.
+// readerAtOnly gives random access to the file, which TIFF needs (its
+// directory and strips may sit anywhere) and the chunk walks use to pass
+// over pixel data unread. It moves the file's offset when it has to seek:
+// rewind after use.
 func (s *source) readerAtOnly() io.ReaderAt {
 	if ra, ok := s.r.(io.ReaderAt); ok {
 		return ra

@@ -28,11 +28,6 @@ var tiffTypeSize = [...]int{
 	tiffFloat: 4, tiffDouble: 8,
 }
 
-// maxTIFFEntries bounds how many values one array field may claim before
-// anything is allocated for it: room for one strip per row of the largest
-// image the limits allow, far more than any real file uses.
-const maxTIFFValues = 1 << 26
-
 // tiffEntry is one directory entry as stored: its value, or the offset of
 // its value when that does not fit in four bytes.
 type tiffEntry struct {
