@@ -45,8 +45,8 @@ Where the results go:
    summary says how many. --name TEMPLATE names outputs otherwise, as
    vipsthumbnail's -o does: {stem} is the input's name without its extension,
    {name} with it, {ext} the output format's (jpg, png), as in
-   --name '{stem}_thumb.{ext}'; of two inputs it names alike, one fails,
-   naming the other. An existing output is skipped unless --overwrite, also
+   --name '{stem}_thumb.{ext}' (a template ending in .jpg or .png writes that
+   format); of two inputs it names alike, one fails, naming the other. An existing output is skipped unless --overwrite, also
    one that another run writes meanwhile; an input is never written over, even
    when --out is its folder. Outputs appear whole or not at all: each is
    written to a hidden temporary file and renamed into place.
@@ -158,7 +158,7 @@ func resizeAction(c *cli.Context) error {
 		return err
 	}
 	batch, err := thumbnail.PlanNamed(s.inputs, s.out, s.format, s.name)
-	if errors.Is(err, thumbnail.ErrTemplateForFile) {
+	if errors.Is(err, thumbnail.ErrTemplateForFile) || errors.Is(err, thumbnail.ErrTemplateFormat) {
 		return usageErrorf("--name %q: %w", s.name.String(), err)
 	}
 	if err != nil {

@@ -797,9 +797,11 @@ func TestResizeNameUsage(t *testing.T) {
 		{[]string{"--name", "{base}.{ext}", "--out", out, in}, `--name "{base}.{ext}": unknown placeholder {base}: use {stem}, {name} and {ext}`},
 		{[]string{"--name", "{stem}_{w}x{h}.{ext}", "--out", out, in}, `--name "{stem}_{w}x{h}.{ext}": {w}: the output size is no placeholder`},
 		{[]string{"--name", "", "--out", out, in}, `--name "": empty`},
+		{[]string{"--name", "{stem}_t.png", "--format", "jpeg", "--out", out, in}, `--name "{stem}_t.png": the name says png but the format asked for is jpeg`},
+		{[]string{"--name", "{stem}.gif", "--out", out, in}, `--name "{stem}.gif": only JPEG (.jpg, .jpeg) and PNG (.png) files can be written`},
 		{[]string{"--name", "{stem}_t.{ext}", "--out", filepath.Join(dir, "t.png"), in}, `--name "{stem}_t.{ext}": output ` + filepath.Join(dir, "t.png") + ": a name template names the outputs in a folder"},
 	} {
-		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
+		t.Run(strings.Join(tc.args[:4], " "), func(t *testing.T) {
 			stdout, stderr, code := runCLI("", append([]string{"resize", "--size", "10x"}, tc.args...)...)
 			if code != 2 || !strings.Contains(stderr, tc.stderr) || stdout != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, stdout, stderr, tc.stderr)

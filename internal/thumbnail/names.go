@@ -33,6 +33,11 @@ type tpart struct {
 // is one file, whose name is given already.
 var ErrTemplateForFile = errors.New("a name template names the outputs in a folder, and the output is one file (end it with / to mean a folder)")
 
+// ErrTemplateFormat is matched by the error of a Template whose text
+// ends in an extension of another format than the one asked for, or of
+// one that cannot be written.
+var ErrTemplateFormat = errors.New("the template's extension does not fit the format")
+
 // ParseTemplate checks a template such as "{stem}_thumb.{ext}". It must
 // name a file, not a path, and hold {stem} or {name}, so that inputs of
 // different names get different outputs.
@@ -81,6 +86,45 @@ func ParseTemplate(s string) (Template, error) {
 	}
 	return t, nil
 }
+
+// fixFormat returns the format outputs are written in: the one asked
+// for, or with Keep the one that an extension at the end of the
+// template's own text names ({stem}_thumb.jpg writes JPEG, as
+// vipsthumbnail does and as --out thumb.png does for one file), so that
+// no output's name says another format than its content.
+func (t Template) fixFormat(asked imagefile.Format) (imagefile.Format, error) {
+	last := t.parts[len(t.parts)-1]
+	ext := filepath.Ext(last.lit)
+	if last.key != "" || ext == "" {
+		return asked, nil
+	}
+	named := extFormat(ext)
+	switch {
+	case named == "" && imageExts[strings.ToLower(ext)]:
+		return "", &templateFormatError{asked: asked}
+	case named == "":
+		return asked, nil
+	case asked == imagefile.Keep:
+		return named, nil
+	case named != asked:
+		return "", &templateFormatError{named: named, asked: asked}
+	}
+	return asked, nil
+}
+
+// templateFormatError is a template whose extension names another format
+// than the one asked for (named), or one that cannot be written (named
+// is "").
+type templateFormatError struct{ named, asked imagefile.Format }
+
+func (e *templateFormatError) Error() string {
+	if e.named == "" {
+		return "only JPEG (.jpg, .jpeg) and PNG (.png) files can be written"
+	}
+	return fmt.Sprintf("the name says %s but the format asked for is %s", e.named, e.asked)
+}
+
+func (e *templateFormatError) Is(target error) bool { return target == ErrTemplateFormat }
 
 // String returns the template as parsed, "" for the default.
 func (t Template) String() string { return t.text }

@@ -310,3 +310,58 @@ func TestSameStemsOwnOutputKept(t *testing.T) {
 		t.Errorf("files %q, want %q", got, want)
 	}
 }
+
+// TestTemplateFixesFormat: a template whose own text ends in an
+// extension that names a format (_thumb.jpg, as vipsthumbnail's
+// -o %s_thumb.jpg) writes that format with --format keep, so that no
+// file named .png holds a JPEG; one that names another format than the
+// one asked for, or one that cannot be written, is an error.
+func TestTemplateFixesFormat(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	writeImage(t, filepath.Join(in, "a.jpg"), 30, 20, 1)
+	writeImage(t, filepath.Join(in, "b.png"), 30, 20, 2)
+	for _, tc := range []struct {
+		tmpl   string
+		format imagefile.Format
+		want   map[string]imagefile.Format
+	}{
+		{"{stem}_t.png", imagefile.Keep, map[string]imagefile.Format{"a_t.png": imagefile.PNG, "b_t.png": imagefile.PNG}},
+		{"{stem}_t.JPEG", imagefile.Keep, map[string]imagefile.Format{"a_t.JPEG": imagefile.JPEG, "b_t.JPEG": imagefile.JPEG}},
+		{"{stem}_t.png", imagefile.PNG, map[string]imagefile.Format{"a_t.png": imagefile.PNG, "b_t.png": imagefile.PNG}},
+		{"{stem}.{ext}", imagefile.Keep, map[string]imagefile.Format{"a.jpg": imagefile.JPEG, "b.png": imagefile.PNG}},
+		{"{name}.small", imagefile.Keep, map[string]imagefile.Format{"a.jpg.small": imagefile.JPEG, "b.png.small": imagefile.PNG}},
+	} {
+		out := filepath.Join(dir, "out", tc.tmpl+string(tc.format))
+		b := planNamed(t, []string{in}, out, tc.format, tc.tmpl)
+		s, err := runCPU(context.Background(), t, b, Options{Size: Size{W: 10}})
+		if err != nil || s.Done != 2 {
+			t.Fatalf("%s %s: %v, done %d %v", tc.tmpl, tc.format, err, s.Done, s.Failures)
+		}
+		for name, f := range tc.want {
+			if got := probe(t, filepath.Join(out, name)).Format; got != f {
+				t.Errorf("%s %s: %s is %s, want %s", tc.tmpl, tc.format, name, got, f)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		tmpl   string
+		format imagefile.Format
+		want   string
+	}{
+		{"{stem}_t.png", imagefile.JPEG, "the name says png but the format asked for is jpeg"},
+		{"{stem}_t.jpg", imagefile.PNG, "the name says jpeg but the format asked for is png"},
+		{"{stem}_t.gif", imagefile.Keep, "only JPEG (.jpg, .jpeg) and PNG (.png) files can be written"},
+		{"{stem}.WebP", imagefile.PNG, "only JPEG (.jpg, .jpeg) and PNG (.png) files can be written"},
+	} {
+		tm, err := ParseTemplate(tc.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pe *PlanError
+		_, err = PlanNamed([]string{in}, filepath.Join(dir, "bad"), tc.format, tm)
+		if !errors.As(err, &pe) || !errors.Is(err, ErrTemplateFormat) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %s: %v; want a PlanError matching ErrTemplateFormat, saying %q", tc.tmpl, tc.format, err, tc.want)
+		}
+	}
+}

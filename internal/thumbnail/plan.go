@@ -212,8 +212,11 @@ func Plan(inputs []string, out string, format imagefile.Format) (*Batch, error) 
 
 // PlanNamed is Plan with the outputs named by name (see Template); a
 // template given with an output that is one file is an error matching
-// ErrTemplateForFile. With a template, inputs whose outputs it names
-// alike are not settled: the second fails, naming the first.
+// ErrTemplateForFile. A template ending in .jpg, .jpeg or .png fixes the
+// format with Keep, and is an error matching ErrTemplateFormat with
+// another format, or ending in the extension of a format that cannot be
+// written. With a template, inputs whose outputs it names alike are not
+// settled: one fails, naming the other.
 func PlanNamed(inputs []string, out string, format imagefile.Format, name Template) (*Batch, error) {
 	if len(inputs) == 0 {
 		return nil, planErrorf("no inputs: give image files or folders")
@@ -266,6 +269,11 @@ func PlanNamed(inputs []string, out string, format imagefile.Format, name Templa
 		p.add(inputs[0], nil, infos[0])
 		p.finish()
 		return b, nil
+	}
+	if !name.isDefault() {
+		if b.format, err = name.fixFormat(format); err != nil {
+			return nil, &PlanError{err}
+		}
 	}
 	b.out = filepath.Clean(out)
 	if outExists {
