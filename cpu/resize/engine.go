@@ -215,14 +215,24 @@ var minSamplesPerWorker = 1 << 21
 // busy, in chunks taken from a shared counter (see internal/chunk).
 func (e *Engine) rows(n, perRow int, f func(y0, y1 int)) {
 	w := min(e.workers, n, max(1, n*perRow/minSamplesPerWorker))
+	if passHook != nil {
+		passHook(n, w)
+	}
 	chunk.Run(n, chunk.Size(n, w, 8), w, f)
 }
+
+// passHook, when a test sets it, hears each pass's rows and the number of
+// goroutines that share them.
+var passHook func(rows, workers int)
 
 // windowRows is rows for a pass that reads the source through a window
 // (see window): one chunk per worker, since each chunk fills a window of
 // its own, converting again the rows it shares with the chunk above.
 func (e *Engine) windowRows(n, perRow int, f func(y0, y1 int)) {
 	w := min(e.workers, n, max(1, n*perRow/minSamplesPerWorker))
+	if passHook != nil {
+		passHook(n, w)
+	}
 	chunk.Run(n, chunk.Size(n, w, 1), w, f)
 }
 
