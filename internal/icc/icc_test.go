@@ -633,3 +633,9 @@ func TestNoLeak(t *testing.T) {
 		t.Errorf("RSS grew by %d kB over 9000 transforms: a leak", grew>>10)
 	}
 }
+
+func TestVersionNamesLittleCMS(t *testing.T) {
+	if v := Version(); !strings.HasPrefix(v, "Little CMS 2.") {
+		t.Errorf("Version() = %q", v)
+	}
+}
