@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/image/bmp"
 	"golang.org/x/image/webp"
 )
 
@@ -186,6 +185,8 @@ func goDecoder(f Format) string {
 		return "Go image/gif"
 	case TIFF:
 		return "corescale TIFF"
+	case BMP:
+		return "corescale BMP"
 	}
 	return "golang.org/x/image/" + string(f)
 }
@@ -285,7 +286,7 @@ func (s *source) decodeConfig(f Format) (image.Config, error) {
 	case GIF:
 		return gif.DecodeConfig(s.br)
 	case BMP:
-		return bmp.DecodeConfig(s.br)
+		return decodeBMPConfig(s.br)
 	case TIFF:
 		_, cfg, err := tiffConfig(s.readerAtOnly())
 		return cfg, err
@@ -302,7 +303,7 @@ func (s *source) decode(f Format) (image.Image, error) {
 	case GIF:
 		return gif.Decode(s.br) // the first frame only
 	case BMP:
-		return bmp.Decode(s.br)
+		return decodeBMP(s.br)
 	case TIFF:
 		t, _, err := tiffConfig(s.readerAtOnly())
 		if err != nil {
