@@ -118,8 +118,10 @@ func Version() string {
 
 // SRGBProfile returns Little CMS's sRGB profile, the target of ToSRGB, to
 // embed in an output that was converted (as vipsthumbnail embeds its
-// export profile).
-func SRGBProfile() ([]byte, error) {
+// export profile). The bytes are shared: the caller must not modify them.
+func SRGBProfile() ([]byte, error) { return srgbProfile() }
+
+var srgbProfile = sync.OnceValues(func() ([]byte, error) {
 	var n C.cmsUInt32Number
 	b := C.icc_srgb_bytes(&n)
 	if b == nil {
@@ -127,7 +129,7 @@ func SRGBProfile() ([]byte, error) {
 	}
 	defer C.free(b)
 	return C.GoBytes(b, C.int(n)), nil
-}
+})
 
 func lcmsError(msg []C.char) string {
 	s := C.GoString(&msg[0])
