@@ -1,0 +1,276 @@
+package sieve
+
+import (
+	"github.com/corescale/corescale/cpu/prime"
+)
+
+const (
+	// segBytes is the segment crossed by the small sieving primes: the
+	// 32 KiB L1 data cache of the machine this was tuned on.
+	segBytes = 32 << 10
+	// smallMax bounds the primes crossed segment by segment: they hit each
+	// segment at least once. Larger ones cross a whole task at once.
+	smallMax = segBytes * 30
+	// mediumMax bounds the sieving primes generated once per run and kept:
+	// 1.08 M primes, 4 bytes each, and a 12-byte state per worker. Larger
+	// ones are generated again for each task, so that no range needs the
+	// 203 M primes below 2^32 in memory.
+	mediumMax = 1 << 24
+	// presieveMax is the largest prime of the presieve pattern.
+	presieveMax = 19
+)
+
+// pattern is the sieve of the multiples of 7, 11, 13, 17 and 19 from 0, one
+// period long: copying it into a segment crosses them off at memcpy speed.
+// It is made in init, after the wheel's tables.
+var pattern []byte
+
+func makePattern() []byte {
+	const n = 7 * 11 * 13 * 17 * 19
+	p := make([]byte, n+segBytes) // the tail repeats the head: one copy per segment
+	for i := range n {
+		p[i] = 0xff
+	}
+	for _, q := range []uint64{7, 11, 13, 17, 19} {
+		for m := q; m < 30*n; m += 2 * q {
+			if t := bitOf[m%30]; t != 0xff {
+				p[m/30] &^= 1 << t
+			}
+		}
+	}
+	copy(p[n:], p[:segBytes])
+	return p[:n+segBytes]
+}
+
+const patternLen = 7 * 11 * 13 * 17 * 19
+
+// basePrimes are the primes from 7 to 65521: every sieving prime of a range
+// below 2^32.
+var basePrimes = func() []uint32 {
+	const n = 1 << 16
+	composite := make([]bool, n)
+	var ps []uint32
+	for i := 2; i < n; i++ {
+		if composite[i] {
+			continue
+		}
+		if i >= 7 {
+			ps = append(ps, uint32(i))
+		}
+		for j := i * i; j < n; j += i {
+			composite[j] = true
+		}
+	}
+	return ps
+}()
+
+// sprime is a sieving prime p = 30k + wheel[wi>>3] with its next multiple:
+// byte idx of the area being crossed, and wheel index wi&7 of its cofactor.
+type sprime struct {
+	k   uint32
+	idx uint32
+	wi  uint8
+}
+
+// start returns the state of sieving prime p over an area of n bytes from
+// byte j0: its first multiple p·q ≥ max(p², 30·j0) with q coprime to 30. A
+// multiple past the area gets idx n (or more), which no crossing reaches.
+func start(p, j0 uint64, n int) sprime {
+	s := max(p*p, 30*j0)
+	q := s / p
+	if q*p != s {
+		q++
+	}
+	j, t := q/30, uint64(firstT[q%30])
+	i := uint64(bitOf[p%30])
+	k := p / 30
+	// The byte of p·(30j + wheel[t]); it is at least j0 since p·q ≥ 30·j0.
+	b := p*j + k*wheel[t] + p%30*wheel[t]/30
+	rel := b - j0
+	if rel > uint64(n) {
+		rel = uint64(n)
+	}
+	return sprime{k: uint32(k), idx: uint32(rel), wi: uint8(8*i + t)}
+}
+
+// cross crosses off the multiples of ps in s, and leaves each state at its
+// first multiple past s, counted from s's end.
+func cross(s []byte, ps []sprime) {
+	n := uint32(len(s))
+	for i := range ps {
+		p := &ps[i]
+		idx, wi, k := p.idx, p.wi, p.k
+		for idx < n {
+			s[idx] &= mask[wi]
+			idx += k*dq[wi&7] + dc[wi]
+			wi = wi&^7 | (wi+1)&7
+		}
+		p.idx, p.wi = idx-n, wi
+	}
+}
+
+// crossOnce crosses off the multiples of p, a prime above smallMax, in the
+// area of len(s) bytes from byte j0.
+func crossOnce(s []byte, p, j0 uint64) {
+	st := start(p, j0, len(s))
+	cross(s, []sprime{st})
+}
+
+// A plan is one run over [a, b]: bytes j0 to j1 of the wheel, sieved by
+// the primes up to limit, in tasks of taskBytes.
+type plan struct {
+	a, b      uint64
+	limit     uint64
+	j0, j1    uint64
+	taskBytes int
+	primes    []uint32 // the sieving primes from 7 to min(limit, mediumMax)
+}
+
+func newPlan(a, b, limit uint64, taskBytes int) *plan {
+	pl := &plan{a: a, b: b, limit: limit, j0: a / 30, j1: b / 30, taskBytes: taskBytes}
+	top := min(limit, mediumMax)
+	if top < 1<<16 {
+		for _, p := range basePrimes {
+			if uint64(p) > top {
+				break
+			}
+			pl.primes = append(pl.primes, p)
+		}
+	} else {
+		pl.primes = append(pl.primes, basePrimes...)
+		generate(1<<16, top, func(p uint64) { pl.primes = append(pl.primes, uint32(p)) })
+	}
+	return pl
+}
+
+// tasks returns how many tasks the plan has.
+func (pl *plan) tasks() int {
+	n := pl.j1 - pl.j0 + 1
+	return int((n + uint64(pl.taskBytes) - 1) / uint64(pl.taskBytes))
+}
+
+// worker holds what one goroutine reuses from task to task.
+type worker struct {
+	buf    []byte
+	small  []sprime
+	medium []sprime
+	nums   []uint64
+	verd   []bool
+}
+
+// sieve sieves task i into w.buf and returns the block it covers. Numbers
+// with no prime factor up to the limit stay set; when the limit is below
+// the square root of the block's top, those are tested by Baillie–PSW, so
+// that the block holds exactly the primes either way.
+func (pl *plan) sieve(w *worker, i int) Block {
+	tj0 := pl.j0 + uint64(i)*uint64(pl.taskBytes)
+	n := int(min(uint64(pl.taskBytes), pl.j1-tj0+1))
+	if cap(w.buf) < n {
+		w.buf = make([]byte, n)
+	}
+	buf := w.buf[:n]
+	lo := max(pl.a, 30*tj0)
+	hi := pl.b
+	if tj := tj0 + uint64(n) - 1; tj < pl.j1 {
+		hi = 30*tj + 29
+	}
+	lim := min(pl.limit, isqrt(hi))
+
+	w.small, w.medium = w.small[:0], w.medium[:0]
+	for _, p := range pl.primes {
+		p := uint64(p)
+		if p > lim {
+			break
+		}
+		if p <= presieveMax {
+			continue
+		}
+		if p <= smallMax {
+			w.small = append(w.small, start(p, tj0, n))
+		} else {
+			w.medium = append(w.medium, start(p, tj0, n))
+		}
+	}
+	for off := 0; off < n; off += segBytes {
+		seg := buf[off:min(off+segBytes, n)]
+		at := (tj0 + uint64(off)) % patternLen
+		copy(seg, pattern[at:])
+		cross(seg, w.small)
+	}
+	if tj0 == 0 {
+		// The pattern crossed off 7 to 19 themselves, and 1 is not prime.
+		buf[0] = buf[0]&^1 | 1<<bitOf[7] | 1<<bitOf[11] | 1<<bitOf[13] | 1<<bitOf[17] | 1<<bitOf[19]
+	}
+	cross(buf, w.medium)
+	if lim > mediumMax {
+		generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, tj0) })
+	}
+	// The ends of the range within their bytes.
+	if tj0 == pl.j0 {
+		for t := range 8 {
+			if 30*tj0+wheel[t] < pl.a {
+				buf[0] &^= 1 << t
+			}
+		}
+	}
+	if tj0+uint64(n)-1 == pl.j1 {
+		for t := range 8 {
+			if wheel[t] > pl.b%30 {
+				buf[n-1] &^= 1 << t
+			}
+		}
+	}
+	blk := Block{Lo: lo, Hi: hi, j0: tj0, bits: buf}
+	if lim < isqrt(hi) {
+		pl.verify(w, &blk)
+	}
+	return blk
+}
+
+// verify clears the composites among the set bits of blk: numbers with no
+// prime factor up to the limit, which Baillie–PSW decides exactly.
+func (pl *plan) verify(w *worker, blk *Block) {
+	const batch = 4096
+	w.nums = w.nums[:0]
+	var at []int32
+	flush := func() {
+		if cap(w.verd) < len(w.nums) {
+			w.verd = make([]bool, batch)
+		}
+		verd := w.verd[:len(w.nums)]
+		prime.Serial{}.TestPrimes(w.nums, verd)
+		for i, ok := range verd {
+			if !ok {
+				blk.bits[at[i]>>3] &^= 1 << (at[i] & 7)
+			}
+		}
+		w.nums, at = w.nums[:0], at[:0]
+	}
+	for j, x := range blk.bits {
+		for x != 0 {
+			t := trailing8(x)
+			x &= x - 1
+			w.nums = append(w.nums, 30*(blk.j0+uint64(j))+wheel[t])
+			at = append(at, int32(j<<3|t))
+			if len(w.nums) == batch {
+				flush()
+			}
+		}
+	}
+	if len(w.nums) > 0 {
+		flush()
+	}
+}
+
+// generate calls f with each prime from lo to hi, in order; hi < 2^32.
+func generate(lo, hi uint64, f func(p uint64)) {
+	if hi < lo {
+		return
+	}
+	pl := newPlan(lo, hi, isqrt(hi), segBytes*8)
+	var w worker
+	for i := range pl.tasks() {
+		blk := pl.sieve(&w, i)
+		blk.each(f)
+	}
+}

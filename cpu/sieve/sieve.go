@@ -1,0 +1,214 @@
+package sieve
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Method is how a range is decided.
+type Method string
+
+// The methods.
+const (
+	// Auto chooses among the others from the range (see Choose).
+	Auto Method = "auto"
+	// Sieve is the segmented sieve of Eratosthenes by every prime up to
+	// the square root of the range's top.
+	Sieve Method = "sieve"
+	// Hybrid sieves by the primes up to a bound chosen from the range and
+	// tests the survivors with Baillie–PSW.
+	Hybrid Method = "hybrid"
+	// Test decides every number on its own with Baillie–PSW; the sieve
+	// only removes the multiples of 2 to 19 first.
+	Test Method = "test"
+)
+
+// ParseMethod returns the method named s.
+func ParseMethod(s string) (Method, error) {
+	switch m := Method(s); m {
+	case Auto, Sieve, Hybrid, Test:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown range method %q (want auto, sieve, hybrid or test)", s)
+}
+
+// Options tune a run.
+type Options struct {
+	// Workers is how many goroutines sieve (all cores when zero).
+	Workers int
+	// Method is how the range is decided (Auto when empty).
+	Method Method
+	// Limit, when not zero, overrides the hybrid's bound.
+	Limit uint64
+}
+
+// Choice is the method a range gets, its bound and why.
+type Choice struct {
+	Method Method
+	// Limit is the largest sieving prime: every prime up to the square
+	// root of the top for Sieve, fewer for Hybrid, none past the presieve
+	// for Test.
+	Limit uint64
+	Why   string
+}
+
+// Choose returns how Auto, or the method asked for, decides [a, b].
+//
+// The sieve's cost is the range's length plus, for each task, a start for
+// every sieving prime, and beyond 2^24 the generation of those primes again
+// (none are kept past 2^24, to bound memory): it wins when the square root
+// of the top is small next to the length. High up, a short range pays more
+// for the primes up to the square root than for the range itself: the
+// hybrid sieves by the primes up to about the length / 64 (which removes
+// all but ~1/ln(bound)·0.56 of the numbers at a cost per number that grows
+// only as ln ln bound) and tests the survivors, which costs a fixed
+// ~0.1 µs each with the batch engine.
+func Choose(a, b uint64, o Options) Choice {
+	root := isqrt(b)
+	length := b - a // one less than the count, which may be 2^64
+	bound := o.Limit
+	if bound == 0 {
+		bound = min(max(length/64, 1<<10), 1<<22)
+	}
+	switch o.Method {
+	case Sieve:
+		return Choice{Sieve, root, fmt.Sprintf("sieve asked for: every prime up to %d", root)}
+	case Hybrid:
+		bound = min(bound, root)
+		return Choice{Hybrid, bound, fmt.Sprintf("hybrid asked for: sieve by the primes up to %d, Baillie-PSW on the survivors", bound)}
+	case Test:
+		return Choice{Test, presieveMax, "per-number test asked for: Baillie-PSW on every number coprime to 2..19"}
+	}
+	switch {
+	case root <= mediumMax && root <= length:
+		return Choice{Sieve, root, fmt.Sprintf("sieve: the primes up to the square root %d are few next to the %d numbers", root, length+1)}
+	case length < 64:
+		return Choice{Test, presieveMax, fmt.Sprintf("per-number test: %d numbers are too few to sieve", length+1)}
+	}
+	bound = min(bound, root)
+	return Choice{Hybrid, bound, fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors", root, length+1, bound)}
+}
+
+// taskBytes is how many wheel bytes (30 numbers each) one task sieves:
+// 1 MiB, the L2 cache, over which the medium primes cross at once. A task
+// starts every sieving prime anew with a division, so it is long enough
+// that this costs little next to the sieving.
+func taskBytes(c Choice) int {
+	if taskOverride > 0 {
+		return taskOverride
+	}
+	const l2 = 1 << 20
+	n := l2
+	// The starts of up to mediumMax's 1.08 M primes: keep them near 10%.
+	if primes := c.Limit / 16; primes > l2/4 {
+		n = int(min(primes*4, 8<<20))
+	}
+	return n
+}
+
+// taskOverride, when set, is the task size; tests set it to make many tasks.
+var taskOverride int
+
+func workers(o Options) int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Scan calls f with the blocks of [a, b] in order, one at a time, from the
+// goroutines that sieve them. It stops at f's first error and returns it.
+func Scan(a, b uint64, o Options, f func(*Block) error) error {
+	if a > b {
+		return nil
+	}
+	c := Choose(a, b, o)
+	pl := newPlan(a, b, c.Limit, taskBytes(c))
+	n := pl.tasks()
+	var (
+		next  atomic.Int64
+		mu    sync.Mutex
+		cond  = sync.NewCond(&mu)
+		turn  int
+		first error
+	)
+	work := func() {
+		var w worker
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			blk := pl.sieve(&w, i)
+			mu.Lock()
+			for turn != i && first == nil {
+				cond.Wait()
+			}
+			if first != nil {
+				mu.Unlock()
+				return
+			}
+			mu.Unlock()
+			err := f(&blk)
+			mu.Lock()
+			if err != nil {
+				first = err
+			}
+			turn++
+			cond.Broadcast()
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}
+	run(min(workers(o), n), work)
+	return first
+}
+
+// Count returns how many primes lie in [a, b].
+func Count(a, b uint64, o Options) uint64 {
+	if a > b {
+		return 0
+	}
+	c := Choose(a, b, o)
+	pl := newPlan(a, b, c.Limit, taskBytes(c))
+	n := pl.tasks()
+	var next atomic.Int64
+	var total atomic.Uint64
+	run(min(workers(o), n), func() {
+		var w worker
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			blk := pl.sieve(&w, i)
+			total.Add(blk.Count())
+		}
+	})
+	return total.Load()
+}
+
+// run runs f on k goroutines, the caller's among them, and waits for all.
+func run(k int, f func()) {
+	var wg sync.WaitGroup
+	for range k - 1 {
+		wg.Go(f)
+	}
+	f()
+	wg.Wait()
+}
+
+// Primes returns the primes of [a, b]; for tests and small ranges.
+func Primes(a, b uint64, o Options) []uint64 {
+	var ps []uint64
+	Scan(a, b, o, func(blk *Block) error {
+		ps = blk.AppendPrimes(ps)
+		return nil
+	})
+	return ps
+}
+

@@ -1,0 +1,217 @@
+package sieve
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/corescale/corescale/cpu/prime"
+)
+
+var methods = []Method{Sieve, Hybrid, Test}
+
+// checkRange checks the primes of [a, b] under every method against
+// prime.IsPrime, number by number.
+func checkRange(t *testing.T, a, b uint64, o Options, ms ...Method) {
+	t.Helper()
+	if len(ms) == 0 {
+		ms = methods
+	}
+	var want []uint64
+	for n := a; ; n++ {
+		if prime.IsPrime(n) {
+			want = append(want, n)
+		}
+		if n == b {
+			break
+		}
+	}
+	for _, m := range ms {
+		o.Method = m
+		got := Primes(a, b, o)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("[%d, %d] %s, %d workers: %d primes %v, want %d %v", a, b, m, o.Workers, len(got), head(got), len(want), head(want))
+		}
+		if c := Count(a, b, o); c != uint64(len(want)) {
+			t.Errorf("Count [%d, %d] %s: %d, want %d", a, b, m, c, len(want))
+		}
+	}
+}
+
+func head(s []uint64) []uint64 { return s[:min(len(s), 8)] }
+
+func TestSmallRanges(t *testing.T) {
+	for a := uint64(0); a < 40; a++ {
+		for b := a; b < 70; b++ {
+			checkRange(t, a, b, Options{Workers: 1})
+		}
+	}
+}
+
+// Ranges whose ends are primes, squares of primes (the first multiple a
+// sieving prime crosses off), and the edges of segments and tasks.
+func TestEdges(t *testing.T) {
+	seg := uint64(30 * segBytes)
+	task := uint64(30 * (1 << 20))
+	var cases [][2]uint64
+	for _, p := range []uint64{7, 11, 19, 23, 29, 31, 97, 65521, 65537, 1000003, 999983} {
+		sq := p * p
+		cases = append(cases, [2]uint64{sq - 1, sq + 1}, [2]uint64{sq, sq}, [2]uint64{sq - min(sq, 60), sq}, [2]uint64{sq, sq + 60}, [2]uint64{p, p}, [2]uint64{p, p + 100}, [2]uint64{p - min(p, 100), p})
+	}
+	for _, e := range []uint64{seg, 2 * seg, task, 2 * task, 3 * task} {
+		cases = append(cases, [2]uint64{e - 1000, e + 1000}, [2]uint64{e, e}, [2]uint64{e - 1, e - 1}, [2]uint64{e - 31, e + 29})
+	}
+	for _, c := range cases {
+		for _, w := range []int{1, 3} {
+			checkRange(t, c[0], c[1], Options{Workers: w})
+		}
+	}
+}
+
+// Many small tasks on several workers still come out in order.
+func TestManyTasks(t *testing.T) {
+	taskOverride = 64
+	defer func() { taskOverride = 0 }()
+	for _, w := range []int{1, 2, 5} {
+		checkRange(t, 1e9, 1e9+200000, Options{Workers: w})
+	}
+}
+
+// Near 2^64 the last byte of the wheel runs past 2^64 - 1.
+func TestTop(t *testing.T) {
+	const top = math.MaxUint64
+	for _, n := range []uint64{1, 2, 30, 59, 60, 61, 1000, 100000} {
+		checkRange(t, top-n+1, top, Options{Workers: 2}, Hybrid, Test)
+	}
+	checkRange(t, top-59, top-59, Options{Workers: 1}, Hybrid, Test)
+	if !testing.Short() {
+		// The sieve generates the 203 M primes below 2^32 here.
+		checkRange(t, top-100, top, Options{Workers: 2}, Sieve)
+	}
+}
+
+// Random windows at every height: each listed prime, and each number left
+// out, as Baillie–PSW decides it.
+func TestRandomWindows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 40 {
+		bits := 2 + rng.IntN(63)
+		a := rng.Uint64() >> (64 - bits)
+		n := rng.Uint64N(3000)
+		b := a + n
+		if b < a {
+			b = math.MaxUint64
+		}
+		ms := methods
+		if bits > 52 {
+			ms = []Method{Hybrid, Test} // the sieve's own test is TestTop
+		}
+		checkRange(t, a, b, Options{Workers: 1 + rng.IntN(3)}, ms...)
+	}
+}
+
+// π(10^k), published (OEIS A006880).
+var piPowers = []uint64{0, 4, 25, 168, 1229, 9592, 78498, 664579, 5761455, 50847534, 455052511, 4118054813, 37607912018}
+
+func TestPi(t *testing.T) {
+	top := 10
+	if !testing.Short() {
+		top = 12 // 10^12 takes about XX s on one core
+	}
+	x := uint64(1)
+	for k := 0; k <= top; k++ {
+		if got := Count(0, x, Options{}); got != piPowers[k] {
+			t.Errorf("π(10^%d) = %d, want %d", k, got, piPowers[k])
+		}
+		x *= 10
+	}
+}
+
+// primesieveCount runs primesieve A B --count, which is exact.
+func primesieveCount(t *testing.T, a, b uint64) uint64 {
+	t.Helper()
+	path, err := exec.LookPath("primesieve")
+	if err != nil {
+		t.Skip("primesieve not installed")
+	}
+	out, err := exec.Command(path, strconv.FormatUint(a, 10), strconv.FormatUint(b, 10), "--count", "--quiet").Output()
+	if err != nil {
+		t.Fatalf("primesieve %d %d: %v", a, b, err)
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		t.Fatalf("primesieve %d %d: %q: %v", a, b, out, err)
+	}
+	return n
+}
+
+func TestCountsAgainstPrimesieve(t *testing.T) {
+	const top = math.MaxUint64
+	e12, e18 := uint64(1e12), uint64(1e18)
+	cases := []struct {
+		a, b    uint64
+		methods []Method
+	}{
+		{0, 1e7, methods},
+		{1e6, 1e6 + 3e7, methods},
+		{e12, e12 + 1e8, []Method{Auto, Sieve, Hybrid}},
+		{e12 - 1e6, e12 + 1e6, methods},
+		{e18, e18 + 1e7, []Method{Auto, Hybrid}},
+		{e18 - 1e5, e18 + 1e5, methods},
+		{top - 1e7, top, []Method{Auto, Hybrid}},
+		{top - 1e5, top, methods},
+	}
+	if testing.Short() {
+		cases = cases[:2]
+	}
+	for _, c := range cases {
+		want := primesieveCount(t, c.a, c.b)
+		for _, m := range c.methods {
+			for _, w := range []int{1, 2} {
+				if got := Count(c.a, c.b, Options{Method: m, Workers: w}); got != want {
+					t.Errorf("Count(%d, %d) %s %d workers = %d, primesieve says %d", c.a, c.b, m, w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzRange checks short ranges anywhere against Baillie–PSW number by
+// number.
+func FuzzRange(f *testing.F) {
+	f.Add(uint64(0), uint16(100), uint8(0))
+	f.Add(uint64(1e12), uint16(3000), uint8(1))
+	f.Add(uint64(math.MaxUint64-500), uint16(600), uint8(2))
+	f.Add(uint64(30*segBytes-7), uint16(50), uint8(0))
+	f.Fuzz(func(t *testing.T, a uint64, n uint16, m uint8) {
+		b := a + uint64(n)
+		if b < a {
+			b = math.MaxUint64
+		}
+		o := Options{Method: methods[int(m)%len(methods)], Workers: 1 + int(m>>2)%3}
+		if o.Method == Sieve && b > 1<<52 {
+			o.Method = Hybrid // a sieve up to 2^26 per case would slow fuzzing to a crawl
+		}
+		got := Primes(a, b, o)
+		i := 0
+		for x := a; ; x++ {
+			isP := i < len(got) && got[i] == x
+			if isP {
+				i++
+			}
+			if isP != prime.IsPrime(x) {
+				t.Fatalf("[%d, %d] %s: %d listed %v, Baillie-PSW says %v", a, b, o.Method, x, isP, !isP)
+			}
+			if x == b {
+				break
+			}
+		}
+		if i != len(got) {
+			t.Fatalf("[%d, %d] %s: %d numbers listed outside the range", a, b, o.Method, len(got)-i)
+		}
+	})
+}
