@@ -38,7 +38,6 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"runtime"
 	"unsafe"
 )
 
@@ -49,30 +48,13 @@ const Available = true
 // call that tells its version, so it is the header's, at build time.
 func Version() string { return "libjpeg-turbo " + C.GoString(C.jt_version()) + " (TurboJPEG)" }
 
-// handle is a TurboJPEG instance; one goroutine uses it at a time.
-type handle struct {
-	h      C.tjhandle
-	decomp bool
-}
-
-// handles keeps a few instances of each kind for reuse. A channel rather
-// than a sync.Pool, because a sync.Pool drops what it holds without a
-// chance to free the C memory behind it.
-var (
-	decompressors = make(chan *handle, 2*runtime.GOMAXPROCS(0))
-	compressors   = make(chan *handle, 2*runtime.GOMAXPROCS(0))
-)
+// handle is a TurboJPEG instance, made for one call and freed after it.
+// Reusing them through a pool does not pay: making and freeing one is
+// about 3,800 instructions (callgrind), 0.3% of decoding even a 160×120
+// JPEG.
+type handle struct{ h C.tjhandle }
 
 func getHandle(decomp bool) (*handle, error) {
-	pool := compressors
-	if decomp {
-		pool = decompressors
-	}
-	select {
-	case h := <-pool:
-		return h, nil
-	default:
-	}
 	var h C.tjhandle
 	if decomp {
 		h = C.tjInitDecompress()
@@ -82,23 +64,10 @@ func getHandle(decomp bool) (*handle, error) {
 	if h == nil {
 		return nil, fmt.Errorf("libjpeg-turbo: %s", C.GoString(C.tjGetErrorStr2(nil)))
 	}
-	return &handle{h: h, decomp: decomp}, nil
+	return &handle{h: h}, nil
 }
 
-// put returns h to its pool, or frees it when the pool is full. TurboJPEG
-// aborts the libjpeg object on every error path, so a handle that failed is
-// as good as new.
-func (h *handle) put() {
-	pool := compressors
-	if h.decomp {
-		pool = decompressors
-	}
-	select {
-	case pool <- h:
-	default:
-		C.tjDestroy(h.h)
-	}
-}
+func (h *handle) put() { C.tjDestroy(h.h) }
 
 // failure turns a -1 from TurboJPEG into a *Warning or a fatal error. It
 // must be called before the handle is used again.
@@ -134,6 +103,11 @@ func (h *handle) header(data []byte) (Header, error) {
 	if C.tjDecompressHeader3(h.h, buf, n, &w, &hgt, &ss, &cs) != 0 {
 		return Header{}, fmt.Errorf("reading JPEG header: %s", C.GoString(C.tjGetErrorStr2(h.h)))
 	}
+	if w <= 0 || hgt <= 0 {
+		// TurboJPEG reports success, of a 0×0 image, for a file that ends
+		// before its frame header.
+		return Header{}, fmt.Errorf("reading JPEG header: no frame header (size %d×%d)", w, hgt)
+	}
 	hd := Header{Width: int(w), Height: int(hgt), ColorSpace: ColorSpace(cs)}
 	if ss >= 0 {
 		hd.Subsampling = Subsampling(ss) + S444
@@ -155,6 +129,9 @@ const flags = C.TJFLAG_ACCURATEDCT | C.TJFLAG_LIMITSCANS
 // planes as stored), *image.Gray for grayscale, *image.CMYK for CMYK and
 // YCCK (Adobe's inverted storage undone), and an opaque *image.RGBA for
 // files stored as RGB.
+//
+// Decode allocates the image the header asks for: callers bound its size
+// with ReadHeader first.
 //
 // When libjpeg-turbo only warns (truncated or corrupt data it decodes
 // around, filling the rest), Decode returns the image and the warning, and

@@ -293,6 +293,9 @@ func TestNoLeak(t *testing.T) {
 			for range rng.IntN(8) {
 				b[rng.IntN(len(b))] = byte(rng.Uint32())
 			}
+			if hd, err := ReadHeader(b); err == nil && hd.Width*hd.Height > 1<<20 {
+				continue // a size a caller would refuse
+			}
 			if _, _, err := Decode(b, 1<<rng.IntN(4)); err == nil {
 				_, _ = Encode(photo(8, 8, 1), EncodeOptions{Quality: 50})
 			}
@@ -394,5 +397,24 @@ func TestEncode(t *testing.T) {
 func TestVersion(t *testing.T) {
 	if v := Version(); !strings.HasPrefix(v, "libjpeg-turbo ") || !strings.Contains(v, ".") {
 		t.Errorf("Version() = %q", v)
+	}
+}
+
+// TestNoFrame: a file that ends before its frame header, which TurboJPEG
+// reads as a header of a 0×0 image, is an error, not an image of no
+// pixels to decode into.
+func TestNoFrame(t *testing.T) {
+	file, err := Encode(photo(16, 16, 1), EncodeOptions{Quality: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sof := bytes.Index(file, []byte{0xff, 0xc0})
+	for _, n := range []int{4, 20, sof} {
+		if hd, err := ReadHeader(file[:n]); err == nil {
+			t.Errorf("%d bytes: header %+v", n, hd)
+		}
+		if img, _, err := Decode(file[:n], 1); err == nil {
+			t.Errorf("%d bytes: decoded as %v", n, img.Bounds())
+		}
 	}
 }
