@@ -76,13 +76,13 @@ func (e *ResizeEngine) init() error {
 	return nil
 }
 
-// table returns the taps of one axis; nearest is a table of single taps
-// of weight one.
-func (e *ResizeEngine) table(in, out int) *resample.Table {
+// table returns the taps that resize the span [in0, in1) of an axis of in
+// samples to out; nearest is a table of single taps of weight one.
+func (e *ResizeEngine) table(in int, in0, in1 float64, out int) *resample.Table {
 	if e.filter != corescale.Nearest {
-		return resample.NewTable(in, 0, float64(in), out, e.kernel)
+		return resample.NewTable(in, in0, in1, out, e.kernel)
 	}
-	idx := resample.NearestIndices(0, float64(in), out, in)
+	idx := resample.NearestIndices(in0, in1, out, in)
 	t := &resample.Table{In: in, Out: out, Stride: 1, Start: make([]int32, out), Count: make([]int32, out), Weights: make([]float64, out), Fixed: make([]int32, out)}
 	for i, s := range idx {
 		t.Start[i], t.Count[i], t.Weights[i], t.Fixed[i] = int32(s), 1, 1, 1<<resample.FixedBits
@@ -138,6 +138,14 @@ func bands(tv *resample.Table, rows int) []band {
 
 // Resize implements corescale.Resizer.
 func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
+	return e.ResizeSpan(dst, src, [4]float64{0, 0, float64(src.Width), float64(src.Height)})
+}
+
+// ResizeSpan resizes the span (x0, y0, x1, y1) of src, in source pixels,
+// to dst, as the CPU engine resizes a plane of a YCbCr image (see
+// resize.YCbCrPlanes): the tables are the CPU's for that span, so the
+// bytes are too. Taps outside src are left out, as at its edges.
+func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) error {
 	if dst.Channels != src.Channels || src.Channels < 1 || src.Channels > 4 {
 		return fmt.Errorf("gpu resize: %d channels into %d", src.Channels, dst.Channels)
 	}
@@ -150,7 +158,10 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 	if src.Width*ch >= 1<<31 || dst.Width*ch >= 1<<31 || src.Height >= 1<<31 || dst.Height >= 1<<31 {
 		return fmt.Errorf("gpu resize: %d×%d to %d×%d: a side too large for the kernels", src.Width, src.Height, dst.Width, dst.Height)
 	}
-	th, tv := e.table(src.Width, dst.Width), e.table(src.Height, dst.Height)
+	if !(span[0] < span[2] && span[1] < span[3]) {
+		return fmt.Errorf("gpu resize: span %v of %d×%d is empty", span, src.Width, src.Height)
+	}
+	th, tv := e.table(src.Width, span[0], span[2], dst.Width), e.table(src.Height, span[1], span[3], dst.Height)
 	var release []func()
 	defer func() {
 		// On an error, work queued before it may still be reading or

@@ -3,6 +3,7 @@ package gpu_test
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"testing"
 
@@ -104,5 +105,58 @@ func TestResizeEngineTooLittleMemory(t *testing.T) {
 	src := corescale.NewRaster(1000, 1000, 3)
 	if err := e.Resize(corescale.NewRaster(10, 10, 3), src); err == nil {
 		t.Error("a 100-byte budget: no error")
+	}
+}
+
+// TestResizeSpanEmulated: the planes of a YCbCr resize, spans of chroma
+// sited between the luma samples, give the CPU engine's ResizeYCbCr bytes
+// on the emulated GPU, for every filter and output subsampling, in one
+// band and in several.
+func TestResizeSpanEmulated(t *testing.T) {
+	full := image.NewYCbCr(image.Rect(0, 0, 203, 151), image.YCbCrSubsampleRatio420)
+	for i := range full.Y {
+		full.Y[i] = uint8(i*7 + i/203)
+	}
+	for i := range full.Cb {
+		full.Cb[i], full.Cr[i] = uint8(i*5), uint8(i*11+i/102)
+	}
+	m := full.SubImage(image.Rect(1, 3, 202, 150)).(*image.YCbCr)
+	for _, f := range corescale.Filters {
+		e, err := gpu.NewResizeEngine(&launchLimits{Driver: &emu.Driver{}, t: t}, 0, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu, _ := resize.New(resize.Options{Filter: f, Workers: 1})
+		for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio420} {
+			for _, sz := range [][2]int{{31, 17}, {301, 250}, {77, 147}} {
+				want, err := cpu.ResizeYCbCr(m, sz[0], sz[1], ratio)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, budget := range []int64{0, 30000} {
+					e.Budget = budget
+					got, planes, err := resize.YCbCrPlanes(m, sz[0], sz[1], ratio)
+					if err != nil {
+						t.Fatal(err)
+					}
+					chunks := e.Timings.Chunks
+					for _, p := range planes {
+						if err := e.ResizeSpan(p.Dst, p.Src, p.Span); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if budget > 0 && sz[1] > 100 && e.Timings.Chunks-chunks < 6 {
+						t.Errorf("%dx%d: budget %d took %d band(s) for 3 planes: the test means to force several each", sz[0], sz[1], budget, e.Timings.Chunks-chunks)
+					}
+					if !bytes.Equal(got.Y, want.Y) || !bytes.Equal(got.Cb, want.Cb) || !bytes.Equal(got.Cr, want.Cr) {
+						t.Errorf("%s, %v, %dx%d, budget %d: the GPU's planes differ from the CPU's", f, ratio, sz[0], sz[1], budget)
+					}
+				}
+			}
+		}
+		if err := e.ResizeSpan(corescale.NewRaster(4, 4, 1), corescale.NewRaster(8, 8, 1), [4]float64{3, 0, 3, 8}); err == nil {
+			t.Errorf("%s: an empty span was taken", f)
+		}
+		e.Close()
 	}
 }

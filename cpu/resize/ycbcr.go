@@ -33,20 +33,44 @@ func (e *Engine) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampl
 	if e.linear && e.filter != corescale.Nearest {
 		return nil, errors.New("resize: YCbCr planes cannot be resized in linear light: resize the image as RGB")
 	}
+	out, planes, err := YCbCrPlanes(m, w, h, ratio)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range planes {
+		e.resizeSpan(p.Dst, rasterSource(p.Src), p.Span)
+	}
+	return out, nil
+}
+
+// Plane is one plane's share of a YCbCr resize: Dst is resampled from the
+// span Span (x0, y0, x1, y1) of Src, in Src's samples, which is the whole
+// of Src for luma and a chroma plane's siting for chroma.
+type Plane struct {
+	Dst, Src *corescale.Raster
+	Span     [4]float64
+}
+
+// YCbCrPlanes returns the image ResizeYCbCr returns, its samples not yet
+// written, and the three plane resizes (Y, Cb, Cr) that write them, each
+// a 1-channel raster resize of a span: another engine (the GPU's) that
+// resamples spans with the same tables gives ResizeYCbCr's bytes.
+func YCbCrPlanes(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, [3]Plane, error) {
+	var planes [3]Plane
 	sx, sy, ok := chromaFactors(m.SubsampleRatio)
 	if !ok {
-		return nil, fmt.Errorf("resize: YCbCr subsampling %v of the input is not one Go knows", m.SubsampleRatio)
+		return nil, planes, fmt.Errorf("resize: YCbCr subsampling %v of the input is not one Go knows", m.SubsampleRatio)
 	}
 	ox, oy, ok := chromaFactors(ratio)
 	if !ok {
-		return nil, fmt.Errorf("resize: YCbCr subsampling %v asked for is not one Go knows", ratio)
+		return nil, planes, fmt.Errorf("resize: YCbCr subsampling %v asked for is not one Go knows", ratio)
 	}
 	b := m.Bounds()
 	if b.Min.X < 0 || b.Min.Y < 0 {
-		return nil, fmt.Errorf("resize: a YCbCr image at %v: negative coordinates are not supported", b)
+		return nil, planes, fmt.Errorf("resize: a YCbCr image at %v: negative coordinates are not supported", b)
 	}
 	if b.Dx() <= 0 || b.Dy() <= 0 || w <= 0 || h <= 0 {
-		return nil, fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", b.Dx(), b.Dy(), w, h)
+		return nil, planes, fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", b.Dx(), b.Dy(), w, h)
 	}
 	out := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	icw, ich := chromaSize(b, m.SubsampleRatio)
@@ -62,24 +86,16 @@ func (e *Engine) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampl
 	// The output's chroma planes cover ox·ocw output luma columns (one
 	// more than w when w is odd and the plane subsampled), at W/w input
 	// columns each.
-	cbox := [4]float64{
+	cspan := [4]float64{
 		offX / float64(sx), offY / float64(sy),
 		(offX + float64(ox*ocw)*W/float64(w)) / float64(sx),
 		(offY + float64(oy*och)*H/float64(h)) / float64(sy),
 	}
 	c0 := m.COffset(b.Min.X, b.Min.Y)
-	jobs := []struct {
-		dst, src *corescale.Raster
-		box      [4]float64
-	}{
-		{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride), [4]float64{0, 0, W, H}},
-		{plane(out.Cb, ocw, och, out.CStride), plane(m.Cb[c0:], icw, ich, m.CStride), cbox},
-		{plane(out.Cr, ocw, och, out.CStride), plane(m.Cr[c0:], icw, ich, m.CStride), cbox},
-	}
-	for _, j := range jobs {
-		e.resizeSpan(j.dst, rasterSource(j.src), j.box)
-	}
-	return out, nil
+	planes[0] = Plane{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride), [4]float64{0, 0, W, H}}
+	planes[1] = Plane{plane(out.Cb, ocw, och, out.CStride), plane(m.Cb[c0:], icw, ich, m.CStride), cspan}
+	planes[2] = Plane{plane(out.Cr, ocw, och, out.CStride), plane(m.Cr[c0:], icw, ich, m.CStride), cspan}
+	return out, planes, nil
 }
 
 // chromaFactors returns how many luma columns and rows one chroma sample

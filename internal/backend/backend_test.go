@@ -221,3 +221,99 @@ func TestThumbnails(t *testing.T) {
 		t.Errorf("fast on the GPU: %v", err)
 	}
 }
+
+// TestDeviceImagesYCbCr: the GPU adapter resizes JPEG's YCbCr as the CPU
+// engine does — a 4:4:4 YCbCr of the same bytes, chroma sited the same —
+// for every subsampling, a sub-image at odd coordinates, every filter;
+// at negative coordinates both convert to RGB.
+func TestDeviceImagesYCbCr(t *testing.T) {
+	device := Choice{Backend: corescale.GPUEmu, Workers: 2, Driver: &emu.Driver{}}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.png")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imagefile.Encode(f, image.NewGray(image.Rect(0, 0, 4, 4)), imagefile.PNG, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, err := thumbnail.Plan([]string{in}, filepath.Join(dir, "out"), imagefile.Keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := image.Rect(0, 0, 97, 71)
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410, image.YCbCrSubsampleRatio444} {
+		m := image.NewYCbCr(full, ratio)
+		for i := range m.Y {
+			m.Y[i] = uint8(i * 7)
+		}
+		for i := range m.Cb {
+			m.Cb[i], m.Cr[i] = uint8(i*5+i/13), uint8(255-i*3)
+		}
+		neg := *m
+		neg.Rect = full.Sub(image.Pt(4, 2))
+		for name, img := range map[string]image.Image{
+			"whole": m, "sub": m.SubImage(image.Rect(3, 1, 96, 70)), "negative": &neg,
+		} {
+			for _, f := range corescale.Filters {
+				r, _, err := device.Thumbnails(resize.Options{Filter: f}, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cpu, _ := resize.New(resize.Options{Filter: f, Workers: 1})
+				for _, sz := range [][2]int{{31, 17}, {150, 99}, {93, 20}} {
+					got, err := r.ResizeImage(img, sz[0], sz[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := cpu.ResizeImage(img, sz[0], sz[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !sameImage(got, want) {
+						t.Errorf("%v %s, %s, to %dx%d: the GPU adapter gave %T %s, the CPU %T %s", ratio, name, f, sz[0], sz[1], got, describe(got), want, describe(want))
+					}
+					// And to 4:2:0, as a JPEG output asks.
+					if m, ok := img.(*image.YCbCr); ok && name != "negative" {
+						got, err := r.(interface {
+							ResizeYCbCr(*image.YCbCr, int, int, image.YCbCrSubsampleRatio) (*image.YCbCr, error)
+						}).ResizeYCbCr(m, sz[0], sz[1], image.YCbCrSubsampleRatio420)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := cpu.ResizeYCbCr(m, sz[0], sz[1], image.YCbCrSubsampleRatio420)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !sameImage(got, want) {
+							t.Errorf("%v %s, %s, to %dx%d 4:2:0: the GPU adapter's planes differ from the CPU's", ratio, name, f, sz[0], sz[1])
+						}
+					}
+				}
+				r.(interface{ Close() error }).Close()
+			}
+		}
+	}
+}
+
+// sameImage reports whether a and b are images of the same type, bounds
+// and samples.
+func sameImage(a, b image.Image) bool {
+	if reflect.TypeOf(a) != reflect.TypeOf(b) || a.Bounds() != b.Bounds() {
+		return false
+	}
+	if ya, ok := a.(*image.YCbCr); ok {
+		yb := b.(*image.YCbCr)
+		return ya.SubsampleRatio == yb.SubsampleRatio && reflect.DeepEqual(ya.Y, yb.Y) && reflect.DeepEqual(ya.Cb, yb.Cb) && reflect.DeepEqual(ya.Cr, yb.Cr)
+	}
+	return reflect.DeepEqual(resize.FromImage(a).Pix, resize.FromImage(b).Pix)
+}
+
+func describe(m image.Image) string {
+	if y, ok := m.(*image.YCbCr); ok {
+		return y.SubsampleRatio.String()
+	}
+	return ""
+}

@@ -91,8 +91,9 @@ func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.R
 }
 
 // deviceImages resizes decoded images on a GPU engine, one at a time, as
-// 8-bit rasters: JPEG's YCbCr and 16-bit images are converted to RGB at 8
-// bits first, which the CPU engine avoids.
+// 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
+// does (the same spans, so the same bytes); 16-bit images are converted to
+// RGB at 8 bits first, which the CPU engine avoids.
 type deviceImages struct {
 	mu     sync.Mutex
 	engine *gpu.ResizeEngine
@@ -100,6 +101,16 @@ type deviceImages struct {
 
 // ResizeImage implements thumbnail.Resizer.
 func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, error) {
+	if m, ok := img.(*image.YCbCr); ok {
+		// A layout YCbCrPlanes refuses (negative coordinates) is
+		// converted to RGB below, as the CPU engine does.
+		if out, planes, err := resize.YCbCrPlanes(m, w, h, image.YCbCrSubsampleRatio444); err == nil {
+			if err := d.planes(planes); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
+	}
 	src := resize.FromImage(img)
 	dst := corescale.NewRaster(w, h, src.Channels)
 	d.mu.Lock()
@@ -109,6 +120,31 @@ func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, erro
 		return nil, err
 	}
 	return resize.ToImage(dst), nil
+}
+
+// ResizeYCbCr is the CPU engine's ResizeYCbCr on the device: the same
+// plane spans, so the same bytes.
+func (d *deviceImages) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
+	out, planes, err := resize.YCbCrPlanes(m, w, h, ratio)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.planes(planes); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// planes runs a YCbCr resize's planes on the device.
+func (d *deviceImages) planes(planes [3]resize.Plane) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range planes {
+		if err := d.engine.ResizeSpan(p.Dst, p.Src, p.Span); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close releases the engine's device context.
