@@ -459,9 +459,10 @@ func (h *bmpHeader) locateData(offBits uint32) error {
 	return nil
 }
 
-// bmpPalette holds the palette entries as RGBA; n of them are real.
+// bmpPalette holds the palette entries as RGBA pixels, red in the low
+// byte; n of them are real.
 type bmpPalette struct {
-	rgba [256][4]byte
+	rgba [256]uint32
 	n    int
 }
 
@@ -476,9 +477,14 @@ func (p *bmpPalette) read(r io.Reader, h *bmpHeader) error {
 		e := b[i*h.paletteEntry:]
 		// Entries are blue, green, red and, in 4-byte entries, a byte
 		// that is reserved: not alpha.
-		p.rgba[i] = [4]byte{e[2], e[1], e[0], 0xff}
+		p.rgba[i] = bmpRGBA(e[2], e[1], e[0], 0xff)
 	}
 	return nil
+}
+
+// bmpRGBA packs a pixel as the 4 bytes of *image.RGBA's Pix.
+func bmpRGBA(r, g, b, a byte) uint32 {
+	return uint32(r) | uint32(g)<<8 | uint32(b)<<16 | uint32(a)<<24
 }
 
 // bmpPixels decodes pixel data into pix, rows of stride bytes, 4 a pixel.
@@ -489,12 +495,13 @@ type bmpPixels struct {
 	stride int
 }
 
-// rowOffset is where the row that comes i-th in the file starts in pix.
-func (d *bmpPixels) rowOffset(i int) int {
+// row is the row of pixels that comes i-th in the file.
+func (d *bmpPixels) row(i int) []byte {
+	y := d.h.height - 1 - i
 	if d.h.topDown {
-		return i * d.stride
+		y = i
 	}
-	return (d.h.height - 1 - i) * d.stride
+	return d.pix[y*d.stride : (y+1)*d.stride]
 }
 
 // badIndex is the error for a palette index past the palette.
@@ -512,11 +519,28 @@ func (d *bmpPixels) badIndex(idx byte, x, i int) error {
 func (d *bmpPixels) raw(r io.Reader) error {
 	h := d.h
 	rowBytes := int((int64(h.width)*int64(h.bits) + 7) / 8)
-	padded := (rowBytes + 3) &^ 3
-	row := make([]byte, padded)
-	var fields [4]bmpField
-	for c := range fields {
-		fields[c] = newBMPField(h.masks[c])
+	row := make([]byte, (rowBytes+3)&^3)
+	// convert decodes one row; at a palette index past the palette it
+	// returns the pixel's x and false.
+	var convert func(out, row []byte) (int, bool)
+	std := [3]uint32(h.masks[:3]) == [3]uint32{0xff0000, 0x00ff00, 0x0000ff}
+	switch {
+	case h.bits == 8:
+		convert = d.indexed8
+	case h.paletted():
+		convert = d.indexed
+	case h.bits == 24 && std:
+		convert = bmpBGR
+	case h.bits == 32 && std && h.masks[3] == 0:
+		convert = bmpBGRX
+	case h.bits == 32 && std && h.masks[3] == 0xff000000:
+		convert = bmpBGRA
+	case h.bits == 16 && h.width*h.height >= 1<<16:
+		// A table of every pixel value costs 64 Ki look-ups through
+		// the masks, paid back once the image has as many pixels.
+		convert = newBMPTable16(h.masks).convert
+	default:
+		convert = newBMPFields(h).convert
 	}
 	for i := range h.height {
 		in := row
@@ -526,68 +550,117 @@ func (d *bmpPixels) raw(r io.Reader) error {
 		if _, err := io.ReadFull(r, in); err != nil {
 			return fmt.Errorf("pixel data ends in row %d of %d (file truncated): %w", i+1, h.height, bmpNoEOF(err))
 		}
-		out := d.pix[d.rowOffset(i):][:d.stride]
-		switch {
-		case h.paletted():
-			if x, idx, ok := d.indexed(out, row); !ok {
-				return d.badIndex(idx, x, i)
-			}
-		case h.bits == 24 && h.masks == [4]uint32{0xff0000, 0x00ff00, 0x0000ff, 0}:
-			for x := range h.width {
-				o, p := out[4*x:4*x+4:4*x+4], row[3*x:3*x+3:3*x+3]
-				o[0], o[1], o[2], o[3] = p[2], p[1], p[0], 0xff
-			}
-		case h.bits == 32 && [3]uint32(h.masks[:3]) == [3]uint32{0xff0000, 0x00ff00, 0x0000ff} && (h.masks[3] == 0 || h.masks[3] == 0xff000000):
-			alpha := h.masks[3] != 0
-			for x := range h.width {
-				o, p := out[4*x:4*x+4:4*x+4], row[4*x:4*x+4:4*x+4]
-				o[0], o[1], o[2], o[3] = p[2], p[1], p[0], 0xff
-				if alpha {
-					o[3] = p[3]
-				}
-			}
-		default:
-			d.fields(out, row, &fields)
+		if x, ok := convert(d.row(i), row[:rowBytes]); !ok {
+			return d.badIndex(indexAt(row, x, h.bits), x, i)
 		}
 	}
 	return nil
 }
 
-// indexed looks up one row of 1-, 2-, 4- or 8-bit palette indices. It
-// returns ok false, with the pixel and the index, at an index past the
-// palette.
-func (d *bmpPixels) indexed(out, row []byte) (x int, idx byte, ok bool) {
-	bpp := uint(d.h.bits)
-	mask := byte(1<<bpp - 1)
-	perByte := 8 / int(bpp)
-	for x = range d.h.width {
-		b := row[x/perByte]
-		shift := 8 - bpp*uint(x%perByte+1)
-		idx = b >> shift & mask
-		if int(idx) >= d.pal.n {
-			return x, idx, false
-		}
-		copy(out[4*x:4*x+4], d.pal.rgba[idx][:])
-	}
-	return 0, 0, true
+// indexAt is the palette index of pixel x in a row of bits-bit indices.
+func indexAt(row []byte, x, bits int) byte {
+	per := 8 / bits
+	return row[x/per] >> (8 - bits*(x%per+1)) & byte(1<<bits-1)
 }
 
-// fields decodes one row of 16-, 24- or 32-bit pixels through the masks.
-func (d *bmpPixels) fields(out, row []byte, f *[4]bmpField) {
-	n := d.h.bits / 8
+func (d *bmpPixels) indexed8(out, row []byte) (int, bool) {
+	out = out[:4*len(row)]
+	for x, idx := range row {
+		if int(idx) >= d.pal.n {
+			return x, false
+		}
+		binary.LittleEndian.PutUint32(out[4*x:], d.pal.rgba[idx])
+	}
+	return 0, true
+}
+
+// indexed looks up a row of 1-, 2- or 4-bit palette indices.
+func (d *bmpPixels) indexed(out, row []byte) (int, bool) {
 	for x := range d.h.width {
-		p := row[n*x : n*x+n]
+		idx := indexAt(row, x, d.h.bits)
+		if int(idx) >= d.pal.n {
+			return x, false
+		}
+		binary.LittleEndian.PutUint32(out[4*x:], d.pal.rgba[idx])
+	}
+	return 0, true
+}
+
+func bmpBGR(out, row []byte) (int, bool) {
+	for i, j := 0, 0; j+3 <= len(row); i, j = i+4, j+3 {
+		o, p := out[i:i+4:i+4], row[j:j+3:j+3]
+		o[0], o[1], o[2], o[3] = p[2], p[1], p[0], 0xff
+	}
+	return 0, true
+}
+
+func bmpBGRX(out, row []byte) (int, bool) {
+	for i := 0; i+4 <= len(row); i += 4 {
+		o, p := out[i:i+4:i+4], row[i:i+4:i+4]
+		o[0], o[1], o[2], o[3] = p[2], p[1], p[0], 0xff
+	}
+	return 0, true
+}
+
+func bmpBGRA(out, row []byte) (int, bool) {
+	for i := 0; i+4 <= len(row); i += 4 {
+		o, p := out[i:i+4:i+4], row[i:i+4:i+4]
+		o[0], o[1], o[2], o[3] = p[2], p[1], p[0], p[3]
+	}
+	return 0, true
+}
+
+// bmpTable16 holds the pixel of every 16-bit value.
+type bmpTable16 []uint32
+
+func newBMPTable16(masks [4]uint32) bmpTable16 {
+	f := newBMPFields(&bmpHeader{bits: 16, masks: masks})
+	t := make(bmpTable16, 1<<16)
+	for v := range t {
+		t[v] = f.pixel(uint32(v))
+	}
+	return t
+}
+
+func (t bmpTable16) convert(out, row []byte) (int, bool) {
+	for i, j := 0, 0; j+2 <= len(row); i, j = i+4, j+2 {
+		binary.LittleEndian.PutUint32(out[i:], t[binary.LittleEndian.Uint16(row[j:])])
+	}
+	return 0, true
+}
+
+// bmpFields decodes 16-, 24- and 32-bit pixels through their masks.
+type bmpFields struct {
+	bytes int // a pixel's
+	f     [4]bmpField
+}
+
+func newBMPFields(h *bmpHeader) *bmpFields {
+	fs := &bmpFields{bytes: h.bits / 8}
+	for c := range fs.f {
+		fs.f[c] = newBMPField(h.masks[c])
+	}
+	return fs
+}
+
+func (fs *bmpFields) pixel(v uint32) uint32 {
+	a := byte(0xff)
+	if fs.f[3].max != 0 {
+		a = fs.f[3].value(v)
+	}
+	return bmpRGBA(fs.f[0].value(v), fs.f[1].value(v), fs.f[2].value(v), a)
+}
+
+func (fs *bmpFields) convert(out, row []byte) (int, bool) {
+	n := fs.bytes
+	for i, j := 0, 0; j+n <= len(row); i, j = i+4, j+n {
 		var v uint32
 		for k := n - 1; k >= 0; k-- {
-			v = v<<8 | uint32(p[k])
+			v = v<<8 | uint32(row[j+k])
 		}
-		o := out[4*x : 4*x+4 : 4*x+4]
-		o[0], o[1], o[2] = f[0].value(v), f[1].value(v), f[2].value(v)
-		o[3] = 0xff
-		if f[3].max != 0 {
-			o[3] = f[3].value(v)
-		}
+		binary.LittleEndian.PutUint32(out[i:], fs.pixel(v))
 	}
+	return 0, true
 }
 
 // bmpField extracts one channel of a bit-field pixel and scales it to 8
@@ -629,21 +702,16 @@ func (f *bmpField) value(px uint32) byte {
 func (d *bmpPixels) rle(br io.ByteReader) error {
 	h := d.h
 	rle4 := h.compression == biRLE4
-	fill := d.pal.rgba[0]
+	name := bmpCompressionName(h.compression)
+	pal := &d.pal.rgba
 	for o := 0; o < len(d.pix); o += 4 {
-		copy(d.pix[o:o+4], fill[:])
+		binary.LittleEndian.PutUint32(d.pix[o:], pal[0])
 	}
 	x, i := 0, 0 // the position, i counting rows in file order
-	put := func(idx byte) error {
-		if int(idx) >= d.pal.n {
-			return d.badIndex(idx, x, i)
-		}
-		o := d.rowOffset(i) + 4*x
-		copy(d.pix[o:o+4], d.pal.rgba[idx][:])
-		return nil
+	var row []byte
+	if i < h.height {
+		row = d.row(i)
 	}
-	// done says whether every pixel the stream may still draw is drawn.
-	done := func() bool { return i >= h.height || i == h.height-1 && x >= h.width }
 	next := func() (byte, error) {
 		b, err := br.ReadByte()
 		if err != nil {
@@ -652,11 +720,12 @@ func (d *bmpPixels) rle(br io.ByteReader) error {
 				y = h.height - 1 - i
 			}
 			return 0, fmt.Errorf("%s data ends at pixel (%d, %d), before its end-of-bitmap (file truncated): %w",
-				bmpCompressionName(h.compression), min(x, h.width-1), y, bmpNoEOF(err))
+				name, min(x, h.width-1), y, bmpNoEOF(err))
 		}
 		return b, nil
 	}
-	for !done() {
+	// Until every pixel the stream may still draw is drawn.
+	for i < h.height && !(i == h.height-1 && x >= h.width) {
 		n, err := next()
 		if err != nil {
 			return err
@@ -669,27 +738,29 @@ func (d *bmpPixels) rle(br io.ByteReader) error {
 			// An encoded run: n pixels of b, or of b's two nibbles in
 			// turn. Past the row end it is cut, as Pillow cuts it: RLE4
 			// writers round odd runs up.
-			for k := range int(n) {
-				if x >= h.width {
-					break
-				}
-				idx := b
-				if rle4 {
-					idx = b >> 4
-					if k%2 == 1 {
-						idx = b & 0x0f
-					}
-				}
-				if err := put(idx); err != nil {
-					return err
-				}
-				x++
+			n := min(int(n), max(h.width-x, 0))
+			idx := [2]byte{b, b}
+			if rle4 {
+				idx = [2]byte{b >> 4, b & 0x0f}
 			}
+			for k := range min(n, 2) {
+				if int(idx[k]) >= d.pal.n {
+					return d.badIndex(idx[k], x+k, i)
+				}
+			}
+			px := [2]uint32{pal[idx[0]], pal[idx[1]]}
+			for k := range n {
+				binary.LittleEndian.PutUint32(row[4*(x+k):], px[k&1])
+			}
+			x += n
 			continue
 		}
 		switch b {
 		case 0: // end of line
 			x, i = 0, i+1
+			if i < h.height {
+				row = d.row(i)
+			}
 		case 1: // end of bitmap
 			return nil
 		case 2: // delta: move right and on by the next two bytes
@@ -702,11 +773,14 @@ func (d *bmpPixels) rle(br io.ByteReader) error {
 				return err
 			}
 			x, i = x+int(dx), i+int(dy)
+			if i < h.height {
+				row = d.row(i)
+			}
 		default: // an absolute run of b pixels, padded to 2 bytes
 			count := int(b)
 			if x+count > h.width {
 				return fmt.Errorf("%s absolute run of %d pixels at x=%d passes the end of the row (width %d)",
-					bmpCompressionName(h.compression), count, x, h.width)
+					name, count, x, h.width)
 			}
 			nbytes := count
 			if rle4 {
@@ -720,20 +794,16 @@ func (d *bmpPixels) rle(br io.ByteReader) error {
 				if k >= nbytes {
 					break // the padding byte
 				}
-				if !rle4 {
-					if err := put(v); err != nil {
-						return err
-					}
-					x++
-					continue
+				idx := [2]byte{v, 0}
+				m := 1
+				if rle4 {
+					idx, m = [2]byte{v >> 4, v & 0x0f}, min(2, count)
 				}
-				for _, idx := range [2]byte{v >> 4, v & 0x0f} {
-					if x >= h.width || count == 0 {
-						break
+				for _, c := range idx[:m] {
+					if int(c) >= d.pal.n {
+						return d.badIndex(c, x, i)
 					}
-					if err := put(idx); err != nil {
-						return err
-					}
+					binary.LittleEndian.PutUint32(row[4*x:], pal[c])
 					x, count = x+1, count-1
 				}
 			}

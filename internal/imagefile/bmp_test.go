@@ -1,6 +1,7 @@
 package imagefile
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -732,5 +733,28 @@ func TestBMPReaderWithoutByteReader(t *testing.T) {
 	}
 	if d := bmpFirstDiff(bmpPixOf(t, m, false), c.want.Pix, 30); d != "" {
 		t.Error(d)
+	}
+}
+
+// BenchmarkDecodeBMP decodes a 1920×1080 file of the common layouts.
+func BenchmarkDecodeBMP(b *testing.B) {
+	const w, h = 1920, 1080
+	rng := rand.New(rand.NewPCG(1, 2))
+	palRaw, pal := bmpRandomPalette(rng, 256, 4)
+	for _, c := range []bmpCase{
+		bmpPaletteCase("8-bit", bmpHdr{size: 40, bits: 8}, w, h, pal, palRaw, 256, true),
+		bmpFieldCase("16-bit 565", bmpHdr{size: 40, bits: 16, compression: biBitfields, masks: []uint32{0xf800, 0x7e0, 0x1f}}, w, h, [4]uint32{0xf800, 0x7e0, 0x1f, 0}, true),
+		bmpFieldCase("24-bit", bmpHdr{size: 40, bits: 24}, w, h, [4]uint32{0xff0000, 0xff00, 0xff, 0}, true),
+		bmpFieldCase("32-bit BGRA", bmpHdr{size: 124, bits: 32, compression: biBitfields, masks: []uint32{0xff0000, 0xff00, 0xff, 0xff000000}}, w, h, [4]uint32{0xff0000, 0xff00, 0xff, 0xff000000}, true),
+		bmpRLECase("RLE8", bmpHdr{size: 40, bits: 8, compression: biRLE8}, w, h, false),
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.file)))
+			for b.Loop() {
+				if _, err := decodeBMP(bufio.NewReader(bytes.NewReader(c.file))); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
