@@ -53,6 +53,10 @@ type Decoded struct {
 	ICC []byte
 	// Decoder names what decoded the pixels, for --verbose.
 	Decoder string
+	// Warning, when not nil, says the file was damaged but decoded, as
+	// libjpeg-turbo decodes a truncated JPEG (the rest grey): the image is
+	// usable, and the user should hear about it.
+	Warning error
 }
 
 // DecodeOptions says what a decode may do beyond the plain full decode.
@@ -130,7 +134,7 @@ func DecodeWith(r io.ReadSeeker, name string, opt DecodeOptions) (*Decoded, erro
 	if icc == nil {
 		icc = s.icc(info.Format)
 	}
-	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: icc, Decoder: px.decoder}, nil
+	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: icc, Decoder: px.decoder, Warning: px.warning}, nil
 }
 
 // icc reads the embedded colour profile. A missing, truncated or
@@ -158,6 +162,7 @@ type pixels struct {
 	shrink  int    // 1, or the factor a scaled decode reduced by
 	icc     []byte // the embedded ICC profile, if the decoder read it
 	decoder string // what decoded it, for --verbose
+	warning error  // damaged but decoded (see Decoded.Warning)
 }
 
 // decodePixels decodes the file from its start. JPEG goes its own way

@@ -24,8 +24,7 @@ func (s *source) decodeJPEG(info Info, cfg image.Config, opt DecodeOptions) (pix
 		return pixels{}, err
 	}
 	px, warning, err := decodeJPEGBytes(data, info, cfg, opt)
-	// TODO(lead): carry the warning (px.warning) once pixels has the field.
-	_ = warning
+	px.warning = warning
 	return px, err
 }
 
