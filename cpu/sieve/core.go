@@ -10,7 +10,7 @@ const (
 	segBytes = 32 << 10
 	// smallMax bounds the primes crossed segment by segment: they hit each
 	// segment at least once. Larger ones cross a whole task at once.
-	smallMax = segBytes * 30
+	smallMax = segBytes * 30 / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
 	// 1.08 M primes, 4 bytes each, and a 12-byte state per worker. Larger
 	// ones are generated again for each task, so that no range needs the
@@ -158,24 +158,37 @@ type worker struct {
 	verd   []bool
 }
 
-// sieve sieves task i into w.buf and returns the block it covers. Numbers
-// with no prime factor up to the limit stay set; when the limit is below
-// the square root of the block's top, those are tested by Baillie–PSW, so
-// that the block holds exactly the primes either way.
-func (pl *plan) sieve(w *worker, i int) Block {
+// areaBytes is what the medium primes cross at once: the L2 cache.
+const areaBytes = 1 << 20
+
+// sieve sieves task i area by area and calls f with the block of each, in
+// order. Numbers with no prime factor up to the limit stay set; when the
+// limit is below the square root of a block's top, those are tested by
+// Baillie–PSW, so that the block holds exactly the primes either way. With
+// keep set, the areas lie side by side in w.buf, so that every block stays
+// valid until the next task; otherwise each reuses the first area's memory.
+func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	tj0 := pl.j0 + uint64(i)*uint64(pl.taskBytes)
 	n := int(min(uint64(pl.taskBytes), pl.j1-tj0+1))
-	if cap(w.buf) < n {
-		w.buf = make([]byte, n)
-	}
-	buf := w.buf[:n]
-	lo := max(pl.a, 30*tj0)
 	hi := pl.b
 	if tj := tj0 + uint64(n) - 1; tj < pl.j1 {
 		hi = 30*tj + 29
 	}
 	lim := min(pl.limit, isqrt(hi))
+	area := areaBytes
+	if lim > mediumMax {
+		// The large primes are generated once per task, and cross it whole.
+		area = n
+	}
+	size := min(area, n)
+	if keep {
+		size = n
+	}
+	if cap(w.buf) < size {
+		w.buf = make([]byte, size)
+	}
 
+	// The sieving primes start once per task: a division each.
 	w.small, w.medium = w.small[:0], w.medium[:0]
 	for _, p := range pl.primes {
 		p := uint64(p)
@@ -191,40 +204,51 @@ func (pl *plan) sieve(w *worker, i int) Block {
 			w.medium = append(w.medium, start(p, tj0, n))
 		}
 	}
-	for off := 0; off < n; off += segBytes {
-		seg := buf[off:min(off+segBytes, n)]
-		at := (tj0 + uint64(off)) % patternLen
-		copy(seg, pattern[at:])
-		cross(seg, w.small)
-	}
-	if tj0 == 0 {
-		// The pattern crossed off 7 to 19 themselves, and 1 is not prime.
-		buf[0] = buf[0]&^1 | 1<<bitOf[7] | 1<<bitOf[11] | 1<<bitOf[13] | 1<<bitOf[17] | 1<<bitOf[19]
-	}
-	cross(buf, w.medium)
-	if lim > mediumMax {
-		generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, tj0) })
-	}
-	// The ends of the range within their bytes.
-	if tj0 == pl.j0 {
-		for t := range 8 {
-			if 30*tj0+wheel[t] < pl.a {
-				buf[0] &^= 1 << t
+	for aoff := 0; aoff < n; aoff += area {
+		an := min(area, n-aoff)
+		buf := w.buf[:an]
+		if keep {
+			buf = w.buf[aoff : aoff+an]
+		}
+		aj0 := tj0 + uint64(aoff)
+		for off := 0; off < an; off += segBytes {
+			seg := buf[off:min(off+segBytes, an)]
+			at := (aj0 + uint64(off)) % patternLen
+			copy(seg, pattern[at:])
+			crossSmall(seg, w.small)
+		}
+		if aj0 == 0 {
+			// The pattern crossed off 7 to 19 themselves, and 1 is not prime.
+			buf[0] = buf[0]&^1 | 1<<bitOf[7] | 1<<bitOf[11] | 1<<bitOf[13] | 1<<bitOf[17] | 1<<bitOf[19]
+		}
+		crossSmall(buf, w.medium)
+		if lim > mediumMax {
+			generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
+		}
+		// The ends of the range within their bytes.
+		if aj0 == pl.j0 {
+			for t := range 8 {
+				if 30*aj0+wheel[t] < pl.a {
+					buf[0] &^= 1 << t
+				}
 			}
 		}
-	}
-	if tj0+uint64(n)-1 == pl.j1 {
-		for t := range 8 {
-			if wheel[t] > pl.b%30 {
-				buf[n-1] &^= 1 << t
+		ahi := pl.b
+		if aj0+uint64(an)-1 == pl.j1 {
+			for t := range 8 {
+				if wheel[t] > pl.b%30 {
+					buf[an-1] &^= 1 << t
+				}
 			}
+		} else {
+			ahi = 30*(aj0+uint64(an)-1) + 29
 		}
+		blk := Block{Lo: max(pl.a, 30*aj0), Hi: ahi, j0: aj0, bits: buf}
+		if lim < isqrt(ahi) {
+			pl.verify(w, &blk)
+		}
+		f(&blk)
 	}
-	blk := Block{Lo: lo, Hi: hi, j0: tj0, bits: buf}
-	if lim < isqrt(hi) {
-		pl.verify(w, &blk)
-	}
-	return blk
 }
 
 // verify clears the composites among the set bits of blk: numbers with no
@@ -270,7 +294,6 @@ func generate(lo, hi uint64, f func(p uint64)) {
 	pl := newPlan(lo, hi, isqrt(hi), segBytes*8)
 	var w worker
 	for i := range pl.tasks() {
-		blk := pl.sieve(&w, i)
-		blk.each(f)
+		pl.sieve(&w, i, false, func(blk *Block) { blk.each(f) })
 	}
 }

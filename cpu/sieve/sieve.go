@@ -91,21 +91,23 @@ func Choose(a, b uint64, o Options) Choice {
 	return Choice{Hybrid, bound, fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors", root, length+1, bound)}
 }
 
-// taskBytes is how many wheel bytes (30 numbers each) one task sieves:
-// 1 MiB, the L2 cache, over which the medium primes cross at once. A task
-// starts every sieving prime anew with a division, so it is long enough
-// that this costs little next to the sieving.
-func taskBytes(c Choice) int {
+// taskBytes is how many wheel bytes (30 numbers each) one task sieves. A
+// task starts every sieving prime anew, with a division, and is taken from
+// a shared counter: about four per worker keep them finishing together,
+// from one area (the L2 cache) up to max, and more when there are many
+// primes to start. Above mediumMax a task is crossed whole by the large
+// primes, which it generates again: 8 MiB bounds its memory.
+func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if taskOverride > 0 {
 		return taskOverride
 	}
-	const l2 = 1 << 20
-	n := l2
-	// The starts of up to mediumMax's 1.08 M primes: keep them near 10%.
-	if primes := c.Limit / 16; primes > l2/4 {
-		n = int(min(primes*4, 8<<20))
+	total := b/30 - a/30 + 1
+	n := max(total/uint64(4*workers), 1)
+	n = (n + areaBytes - 1) / areaBytes * areaBytes
+	if c.Limit > mediumMax {
+		most = min(most, 8<<20)
 	}
-	return n
+	return int(min(uint64(most), n))
 }
 
 // taskOverride, when set, is the task size; tests set it to make many tasks.
@@ -125,7 +127,8 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 		return nil
 	}
 	c := Choose(a, b, o)
-	pl := newPlan(a, b, c.Limit, taskBytes(c))
+	k := workers(o)
+	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 4<<20))
 	n := pl.tasks()
 	var (
 		next  atomic.Int64
@@ -141,7 +144,8 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 			if i >= n {
 				return
 			}
-			blk := pl.sieve(&w, i)
+			var blks []Block
+			pl.sieve(&w, i, true, func(b *Block) { blks = append(blks, *b) })
 			mu.Lock()
 			for turn != i && first == nil {
 				cond.Wait()
@@ -151,7 +155,12 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 				return
 			}
 			mu.Unlock()
-			err := f(&blk)
+			var err error
+			for j := range blks {
+				if err = f(&blks[j]); err != nil {
+					break
+				}
+			}
 			mu.Lock()
 			if err != nil {
 				first = err
@@ -164,7 +173,7 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 			}
 		}
 	}
-	run(min(workers(o), n), work)
+	run(min(k, n), work)
 	return first
 }
 
@@ -174,19 +183,21 @@ func Count(a, b uint64, o Options) uint64 {
 		return 0
 	}
 	c := Choose(a, b, o)
-	pl := newPlan(a, b, c.Limit, taskBytes(c))
+	k := workers(o)
+	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
 	n := pl.tasks()
 	var next atomic.Int64
 	var total atomic.Uint64
-	run(min(workers(o), n), func() {
+	run(min(k, n), func() {
 		var w worker
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= n {
 				return
 			}
-			blk := pl.sieve(&w, i)
-			total.Add(blk.Count())
+			var sum uint64
+			pl.sieve(&w, i, false, func(b *Block) { sum += b.Count() })
+			total.Add(sum)
 		}
 	})
 	return total.Load()
@@ -211,4 +222,3 @@ func Primes(a, b uint64, o Options) []uint64 {
 	})
 	return ps
 }
-
