@@ -14,7 +14,11 @@
 // converting it whole: the passes read its own pixels a row at a time,
 // converting each row as they take it (see source.go), so a decoded image
 // is never held twice; Engine.ResizeBytes says how much memory it needs
-// beyond the image.
+// beyond the image. JPEG's YCbCr is resized in its own planes, each chroma
+// plane from its subsampled samples straight to the output's (4:4:4 from
+// ResizeImage, or the subsampling a JPEG output asks for from
+// ResizeYCbCr), sited as JPEG sites chroma (ycbcr.go); YCbCrPlanes lays
+// the planes out for another engine, the GPU's.
 //
 // It must not import gpu/, bench/, cmd/, internal/backend or
 // internal/thumbnail: the GPU engine and the pipelines sit beside and above
