@@ -252,8 +252,11 @@ func TestDecodeJPEGWarning(t *testing.T) {
 		t.Fatalf("truncated: image %v, warning %v, error %v", px.img != nil, warning, err)
 	}
 	d, err := decodeBytes(cut, "cut.jpg", Limits{})
-	if err != nil || d.Image.Bounds().Dx() != 128 {
-		t.Fatalf("truncated through Decode: %v", err)
+	if err != nil || d.Image.Bounds().Dx() != 128 || d.Warning == nil {
+		t.Fatalf("truncated through Decode: error %v, warning %v", err, d.Warning)
+	}
+	if d, err := decodeBytes(file, "whole.jpg", Limits{}); err != nil || d.Warning != nil {
+		t.Fatalf("whole file: error %v, warning %v", err, d.Warning)
 	}
 	bad := bytes.Clone(file)
 	sos := bytes.Index(bad, []byte{0xff, markerSOS})
