@@ -72,3 +72,35 @@ func BenchmarkBuildGrayTransform(b *testing.B) {
 		t.delete()
 	}
 }
+
+// benchmarkRun times one transform's 8-bit RGBA run over 600×400 pixels,
+// in Go (the matrix-shaper path) or through Little CMS: their ratio.
+func benchmarkRun(b *testing.B, lcms bool) {
+	p := testProfile(b, "p3")
+	t, err := acquire(p, rgba8)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer release(t)
+	if t.fast == nil {
+		b.Fatal("no matrix-shaper path for Display P3")
+	}
+	const w, h = 600, 400
+	src := make([]byte, 4*w*h)
+	tile := testImage(w, 64).Pix
+	for i := 0; i < len(src); i += len(tile) {
+		copy(src[i:], tile)
+	}
+	buf := make([]byte, len(src))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if lcms {
+			t.runLCMS(src, buf, w, h, 4*w, 4*w)
+		} else {
+			t.run(src, buf, w, h, 4*w, 4*w)
+		}
+	}
+}
+
+func BenchmarkRunGo(b *testing.B)   { benchmarkRun(b, false) }
+func BenchmarkRunLCMS(b *testing.B) { benchmarkRun(b, true) }

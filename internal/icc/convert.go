@@ -20,7 +20,8 @@ const chunkPixels = 1 << 16
 // colorimetric intent without black-point compensation: what
 // vipsthumbnail's --export-profile does by default (libvips' thumbnail and
 // icc_transform default to intent "relative", black_point_compensation
-// false).
+// false). 8-bit RGB from a matrix-shaper profile takes the same arithmetic
+// in Go (matShaper), which checks itself against Little CMS when built.
 //
 // Layouts that stay the same are converted in place and img itself is
 // returned: *image.NRGBA, *image.RGBA, *image.NRGBA64, *image.RGBA64 (RGB

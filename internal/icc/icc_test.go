@@ -639,3 +639,38 @@ func TestVersionNamesLittleCMS(t *testing.T) {
 		t.Errorf("Version() = %q", v)
 	}
 }
+
+func TestMatShaperAgreesWithLittleCMSOnEveryColour(t *testing.T) {
+	// The Go path for matrix-shaper profiles is checked against Little
+	// CMS on a test set when built; here on all 2²⁴ 8-bit colours.
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	for _, name := range []string{"p3", "p3v2", "adobe"} {
+		tr, err := acquire(testProfile(t, name), rgba8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.fast == nil {
+			t.Errorf("%s: no matrix-shaper path", name)
+			release(tr)
+			continue
+		}
+		const w = 1 << 12
+		a, b := make([]byte, 4*w*w), make([]byte, 4*w*w)
+		for i := range w * w {
+			a[4*i], a[4*i+1], a[4*i+2], a[4*i+3] = byte(i), byte(i>>8), byte(i>>16), 255
+		}
+		copy(b, a)
+		tr.run(a, a, w, w, 4*w, 4*w)
+		tr.runLCMS(b, b, w, w, 4*w, 4*w)
+		release(tr)
+		worst := 0
+		for i := range a {
+			worst = max(worst, int(a[i])-int(b[i]), int(b[i])-int(a[i]))
+		}
+		if worst > 1 {
+			t.Errorf("%s: the Go path differs from Little CMS by up to %d levels", name, worst)
+		}
+	}
+}

@@ -189,7 +189,7 @@ func isSRGB(p *Profile) (bool, error) {
 	out := make([]byte, len(pix))
 	copy(out, pix)
 	n := len(pix) / l.in.size
-	C.icc_run(t.h, unsafe.Pointer(&out[0]), unsafe.Pointer(&out[0]), C.cmsUInt32Number(n), 1, C.cmsUInt32Number(len(out)), C.cmsUInt32Number(len(out)))
+	t.run(out, out, n, 1, len(out), len(out))
 	for i := range pix {
 		if d := int(out[i]) - int(pix[i]); d > 1 || d < -1 {
 			return false, nil
@@ -247,6 +247,7 @@ type cacheKey struct {
 
 type transform struct {
 	h       C.cmsHTRANSFORM
+	fast    *matShaper // for 8-bit RGBA from a matrix-shaper profile, or nil
 	refs    int
 	evicted bool
 	elem    *list.Element
@@ -315,7 +316,13 @@ func build(p *Profile, l layout) (*transform, error) {
 		return nil, fmt.Errorf("icc: Little CMS cannot convert from profile %s to sRGB: %s", p, lcmsError(msg[:]))
 	}
 	builds.Add(1)
-	return &transform{h: h}, nil
+	t := &transform{h: h}
+	if l == rgba8 {
+		if ms := newMatShaper(p); ms != nil && ms.agrees(t) {
+			t.fast = ms
+		}
+	}
+	return t, nil
 }
 
 // builds counts the transforms built, for the cache's test.
@@ -339,5 +346,14 @@ func release(t *transform) {
 // when the formats have the same size (lcms reads each pixel before
 // writing it, and leaves the alpha byte it does not write alone).
 func (t *transform) run(in, out []byte, w, h, strideIn, strideOut int) {
+	if t.fast != nil {
+		t.fast.run(in, out, w, h, strideIn, strideOut)
+		return
+	}
+	t.runLCMS(in, out, w, h, strideIn, strideOut)
+}
+
+// runLCMS is run through Little CMS, whatever the transform.
+func (t *transform) runLCMS(in, out []byte, w, h, strideIn, strideOut int) {
 	C.icc_run(t.h, unsafe.Pointer(&in[0]), unsafe.Pointer(&out[0]), C.cmsUInt32Number(w), C.cmsUInt32Number(h), C.cmsUInt32Number(strideIn), C.cmsUInt32Number(strideOut))
 }
