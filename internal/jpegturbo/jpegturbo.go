@@ -14,7 +14,10 @@ var ErrUnavailable = errors.New("libjpeg-turbo is not available (built without c
 // or wrong, as Pillow and libvips also show such files.
 type Warning struct{ Msg string }
 
-func (w *Warning) Error() string { return "libjpeg-turbo warning: " + w.Msg }
+// Error is the message alone, named by its source: callers print it as a
+// warning ("corescale: a.jpg: warning: libjpeg-turbo: Premature end of
+// JPEG file").
+func (w *Warning) Error() string { return "libjpeg-turbo: " + w.Msg }
 
 // Subsampling is a JPEG's chroma subsampling. The zero value, Default,
 // means "as the source is" to Encode (4:2:0 for RGB pixels).
