@@ -646,7 +646,7 @@ func TestMatShaperAgreesWithLittleCMSOnEveryColour(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	for _, name := range []string{"p3", "p3v2", "adobe"} {
+	for _, name := range []string{"p3", "adobe"} {
 		tr, err := acquire(testProfile(t, name), rgba8)
 		if err != nil {
 			t.Fatal(err)
