@@ -1,6 +1,8 @@
 package sieve
 
 import (
+	"encoding/binary"
+
 	"github.com/corescale/corescale/cpu/prime"
 )
 
@@ -16,33 +18,70 @@ const (
 	// ones are generated again for each task, so that no range needs the
 	// 203 M primes below 2^32 in memory.
 	mediumMax = 1 << 24
-	// presieveMax is the largest prime of the presieve pattern.
-	presieveMax = 19
+	// presieveMax is the largest prime of presieveGroups.
+	presieveMax = 59
 )
 
-// pattern is the sieve of the multiples of 7, 11, 13, 17 and 19 from 0, one
-// period long: copying it into a segment crosses them off at memcpy speed.
-// It is made in init, after the wheel's tables.
-var pattern []byte
+// presieveGroups are the primes crossed off by copying a pattern instead:
+// the pattern of a group is the sieve of their multiples from 0, one period
+// (their product, in bytes) long, with the first segment repeated after it
+// so that a segment reads it in one piece. The first is copied, the others
+// ANDed in, 8 bytes at a time: cheaper than crossing off the 2.3 multiples
+// of 23 to 59 that each byte holds one by one.
+var presieveGroups = [][]uint64{{7, 11, 13, 17, 19}, {23, 29, 31}, {37, 41, 43}, {47, 53, 59}}
 
-func makePattern() []byte {
-	const n = 7 * 11 * 13 * 17 * 19
-	p := make([]byte, n+segBytes) // the tail repeats the head: one copy per segment
+// patterns are made in init, after the wheel's tables.
+var patterns [][]byte
+
+func makePattern(ps []uint64) []byte {
+	n := uint64(1)
+	for _, q := range ps {
+		n *= q
+	}
+	p := make([]byte, n+segBytes)
 	for i := range n {
 		p[i] = 0xff
 	}
-	for _, q := range []uint64{7, 11, 13, 17, 19} {
+	for _, q := range ps {
 		for m := q; m < 30*n; m += 2 * q {
 			if t := bitOf[m%30]; t != 0xff {
 				p[m/30] &^= 1 << t
 			}
 		}
 	}
-	copy(p[n:], p[:segBytes])
-	return p[:n+segBytes]
+	for i := n; i < uint64(len(p)); i++ {
+		p[i] = p[i-n] // byte by byte: a period may be shorter than the tail
+	}
+	return p
 }
 
-const patternLen = 7 * 11 * 13 * 17 * 19
+// presieve fills seg, from wheel byte j0, with the numbers that have no
+// prime factor up to presieveMax, and the primes up to it.
+func presieve(seg []byte, j0 uint64) {
+	var at [4]uint64
+	for g, p := range patterns {
+		at[g] = j0 % uint64(len(p)-segBytes)
+	}
+	p0, p1, p2, p3 := patterns[0][at[0]:], patterns[1][at[1]:], patterns[2][at[2]:], patterns[3][at[3]:]
+	n := len(seg)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		binary.LittleEndian.PutUint64(seg[i:], le64(p0[i:])&le64(p1[i:])&le64(p2[i:])&le64(p3[i:]))
+	}
+	for ; i < n; i++ {
+		seg[i] = p0[i] & p1[i] & p2[i] & p3[i]
+	}
+	// The patterns crossed off their own primes, and 1 is not prime.
+	for j := j0; j < 2 && j < j0+uint64(n); j++ {
+		seg[j-j0] |= presievePrimeBits[j]
+		if j == 0 {
+			seg[0] &^= 1
+		}
+	}
+}
+
+// presievePrimeBits are the presieved primes' bits in bytes 0 and 1.
+var presievePrimeBits [2]byte
 
 // basePrimes are the primes from 7 to 65521: every sieving prime of a range
 // below 2^32.
@@ -213,13 +252,8 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		aj0 := tj0 + uint64(aoff)
 		for off := 0; off < an; off += segBytes {
 			seg := buf[off:min(off+segBytes, an)]
-			at := (aj0 + uint64(off)) % patternLen
-			copy(seg, pattern[at:])
+			presieve(seg, aj0+uint64(off))
 			crossSmall(seg, w.small)
-		}
-		if aj0 == 0 {
-			// The pattern crossed off 7 to 19 themselves, and 1 is not prime.
-			buf[0] = buf[0]&^1 | 1<<bitOf[7] | 1<<bitOf[11] | 1<<bitOf[13] | 1<<bitOf[17] | 1<<bitOf[19]
 		}
 		crossSmall(buf, w.medium)
 		if lim > mediumMax {

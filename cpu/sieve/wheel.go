@@ -47,7 +47,12 @@ func init() {
 			dc[wi] = uint32(rp*wheel[t+1]/30 - rp*wheel[t]/30)
 		}
 	}
-	pattern = makePattern()
+	for _, g := range presieveGroups {
+		patterns = append(patterns, makePattern(g))
+		for _, p := range g {
+			presievePrimeBits[p/30] |= 1 << bitOf[p%30]
+		}
+	}
 }
 
 // isqrt returns ⌊√n⌋.
