@@ -300,8 +300,11 @@ func (h *bmpHeader) checkCompression() error {
 				name = "RLE24"
 			}
 		}
+		return fmt.Errorf("%s: compression (biCompression) %d (%s): %s", h.kind, c, name, why)
+	}
+	badBits := func(why string) error {
 		return fmt.Errorf("%s: compression (biCompression) %d (%s) with %d bits per pixel (biBitCount): %s",
-			h.kind, c, name, h.bits, why)
+			h.kind, c, bmpCompressionName(c), h.bits, why)
 	}
 	if h.os2 && c > biRLE4 {
 		// OS/2 2.x numbers its own methods from 3: Huffman 1D (fax) and
@@ -330,17 +333,17 @@ func (h *bmpHeader) checkCompression() error {
 		return nil
 	case biRLE8:
 		if h.bits != 8 {
-			return bad("BI_RLE8 needs 8 bits per pixel")
+			return badBits("BI_RLE8 needs 8 bits per pixel")
 		}
 		return nil
 	case biRLE4:
 		if h.bits != 4 {
-			return bad("BI_RLE4 needs 4 bits per pixel")
+			return badBits("BI_RLE4 needs 4 bits per pixel")
 		}
 		return nil
 	case biBitfields, biAlphaBitfields:
 		if h.bits < 16 {
-			return bad("bit-fields need 16, 24 or 32 bits per pixel")
+			return badBits("bit-fields need 16, 24 or 32 bits per pixel")
 		}
 		return nil
 	}

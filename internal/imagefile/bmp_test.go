@@ -758,3 +758,31 @@ func BenchmarkDecodeBMP(b *testing.B) {
 		})
 	}
 }
+
+// TestBMPThroughDecode: through the package's entry point every variant
+// gives the same pixels, Info's model is the image's, and a refusal names
+// the file and the header field.
+func TestBMPThroughDecode(t *testing.T) {
+	for _, c := range bmpCases() {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := decodeBytes(c.file, "x.bmp", Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Format != BMP || d.Model != d.Image.ColorModel() {
+				t.Errorf("format %s, model %v, image %T", d.Format, d.Model, d.Image)
+			}
+			if diff := bmpFirstDiff(bmpPixOf(t, d.Image, c.alpha), c.want.Pix, c.want.Rect.Dx()); diff != "" {
+				t.Error(diff)
+			}
+		})
+	}
+	jpegInBMP := bmpHdr{size: 124, w: 8, h: 8, compression: biJPEG}.file([]byte("\xff\xd8\xff"))
+	_, err := decodeBytes(jpegInBMP, "x.bmp", Limits{})
+	if err == nil || !strings.HasPrefix(err.Error(), "x.bmp: ") || !strings.Contains(err.Error(), "biCompression") {
+		t.Errorf("BI_JPEG: %v", err)
+	}
+	if _, err := ProbeReader(bytes.NewReader(jpegInBMP), "x.bmp", Limits{}); err == nil {
+		t.Error("Probe took a BI_JPEG file")
+	}
+}
