@@ -9,8 +9,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-
-	"golang.org/x/image/tiff/lzw"
 )
 
 // The TIFF tags the decoder reads.
@@ -512,12 +510,13 @@ func (t *tiffImage) decode() (image.Image, error) {
 	rowBytes := (t.tileW*nIn*t.bps + 7) / 8
 	row := make([]byte, rowBytes)
 	perPlane := t.across() * t.down()
+	var cr chunkReaders
 	for i := range t.chunks() {
 		plane, c := i/perPlane, i%perPlane
 		x0, y0 := c%t.across()*t.tileW, c/t.across()*t.tileH
 		rows := min(t.tileH, t.h-y0)
 		cw := min(t.tileW, t.w-x0)
-		if err := t.readChunk(i, rows, row, func(y int, row []byte) {
+		if err := t.readChunk(&cr, i, rows, row, func(y int, row []byte) {
 			t.put(o, row, x0, y0+y, cw, nIn, plane)
 		}); err != nil {
 			kind := "strip"
@@ -531,9 +530,18 @@ func (t *tiffImage) decode() (image.Image, error) {
 	return o.img, nil
 }
 
+// chunkReaders are the readers decode reuses from one strip or tile to the
+// next: a file of many small tiles would otherwise allocate a buffer and a
+// decompressor's state for each.
+type chunkReaders struct {
+	br  *bufio.Reader
+	zr  io.ReadCloser
+	lzw *lzwReader
+}
+
 // readChunk decompresses the first rows rows of chunk i, calling fn with
 // each (row's length is one row of the chunk).
-func (t *tiffImage) readChunk(i, rows int, row []byte, fn func(y int, row []byte)) error {
+func (t *tiffImage) readChunk(cr *chunkReaders, i, rows int, row []byte, fn func(y int, row []byte)) error {
 	off := int64(t.offsets[i])
 	var size int64 = 1<<63 - 1
 	if t.counts != nil {
@@ -543,7 +551,12 @@ func (t *tiffImage) readChunk(i, rows int, row []byte, fn func(y int, row []byte
 	if t.fillRev {
 		src = &bitReverser{r: src}
 	}
-	br := bufio.NewReaderSize(src, 32<<10)
+	if cr.br == nil {
+		cr.br = bufio.NewReaderSize(src, 32<<10)
+	} else {
+		cr.br.Reset(src)
+	}
+	br := cr.br
 	var r io.Reader
 	switch t.compression {
 	case tiffNone:
@@ -555,16 +568,23 @@ func (t *tiffImage) readChunk(i, rows int, row []byte, fn func(y int, row []byte
 		if b, err := br.Peek(2); err == nil && b[0] == 0 && b[1]&1 != 0 {
 			return errors.New("old-style (pre-TIFF 6) LZW is not read")
 		}
-		lr := lzw.NewReader(br, lzw.MSB, 8)
-		defer lr.Close()
-		r = lr
+		if cr.lzw == nil {
+			cr.lzw = new(lzwReader)
+		}
+		cr.lzw.reset(br)
+		r = cr.lzw
 	case tiffDeflate, tiffDeflateOld:
-		zr, err := zlib.NewReader(br)
+		var err error
+		if cr.zr == nil {
+			cr.zr, err = zlib.NewReader(br)
+		} else {
+			err = cr.zr.(zlib.Resetter).Reset(br, nil)
+		}
 		if err != nil {
+			cr.zr = nil // a failed reset leaves it unusable
 			return fmt.Errorf("deflate data: %w", noEOF(err))
 		}
-		defer zr.Close()
-		r = zr
+		r = cr.zr
 	case tiffPackBits:
 		r = &packBitsReader{r: br}
 	}

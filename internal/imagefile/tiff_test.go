@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	xtiff "golang.org/x/image/tiff"
 )
 
 // tiffSpec describes a TIFF test image: its samples come from a hash of
@@ -24,6 +26,7 @@ type tiffSpec struct {
 	photometric int
 	extra       []uint16 // ExtraSamples, if any
 	palette     bool
+	tags        map[uint16]uint16 // more one-SHORT tags, for refusals
 }
 
 // The odd size makes partial tiles and strips, and rows of 1-, 2- and 4-bit
@@ -147,6 +150,9 @@ func (sp tiffSpec) file(planar bool, tile int) []byte {
 			es = append(es, uint32(v))
 		}
 		entries = append(entries, entry{338, tiffShort, es})
+	}
+	for tag, v := range sp.tags {
+		entries = append(entries, entry{tag, tiffShort, []uint32{uint32(v)}})
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return int(a.tag) - int(b.tag) })
 	le := binary.LittleEndian
@@ -622,4 +628,161 @@ func tiffSetTag(t *testing.T, file []byte, tag uint16, v uint16) []byte {
 	}
 	t.Fatalf("no tag %d", tag)
 	return nil
+}
+
+// TestTIFFRefusals: variants the decoder does not read are refused, from
+// the header, with the tag and value named, never decoded into a guess.
+func TestTIFFRefusals(t *testing.T) {
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}
+	gray1 := tiffSpec{name: "gray1", bps: 1, spp: 1, photometric: tiffBlackIsZero}
+	rgb8 := tiffSpec{name: "rgb8", bps: 8, spp: 3, photometric: tiffRGB}
+	cmyk8 := tiffSpec{name: "cmyk8", bps: 8, spp: 4, photometric: tiffSeparated}
+	with := func(sp tiffSpec, tags map[uint16]uint16) tiffSpec {
+		sp.tags = tags
+		return sp
+	}
+	set := func(file []byte, tag, v uint16) []byte { return tiffSetTag(t, file, tag, v) }
+	palette16 := tiffSpec{name: "palette16", bps: 16, spp: 1, photometric: tiffPalette}
+	oldLZW := set(gray8.file(false, 0), tagCompression, tiffLZW)
+	oldLZW[8], oldLZW[9] = 0x00, 0x01 // a clear code written least significant bit first
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"float", set(with(gray8, map[uint16]uint16{tagSampleFormat: 3}).file(false, 0), tagBitsPerSample, 32),
+			"BitsPerSample (tag 258) 32: 32- and 64-bit samples"},
+		{"12-bit", set(gray8.file(false, 0), tagBitsPerSample, 12), "BitsPerSample (tag 258) 12"},
+		{"signed", with(gray8, map[uint16]uint16{tagSampleFormat: 2}).file(false, 0), "SampleFormat (tag 339) 2"},
+		{"float 16-bit", with(tiffSpec{bps: 16, spp: 1, photometric: tiffBlackIsZero}, map[uint16]uint16{tagSampleFormat: 3}).file(false, 0),
+			"SampleFormat (tag 339) 3"},
+		{"YCbCr", set(rgb8.file(false, 0), tagPhotometric, 6), "PhotometricInterpretation 6 (YCbCr)"},
+		{"CIELab", set(rgb8.file(false, 0), tagPhotometric, 8), "PhotometricInterpretation 8 (CIELab)"},
+		{"JPEG", set(rgb8.file(false, 0), tagCompression, tiffCompJPEG), "Compression 7 (JPEG)"},
+		{"old JPEG", set(rgb8.file(false, 0), tagCompression, tiffCompJPEGOld), "Compression 6 (old-style JPEG)"},
+		{"CCITT G4", set(gray1.file(false, 0), tagCompression, 4), "Compression 4 (CCITT Group 4 fax)"},
+		{"Zstandard", set(rgb8.file(false, 0), tagCompression, 50000), "Compression 50000 (Zstandard)"},
+		{"unknown compression", set(rgb8.file(false, 0), tagCompression, 12345), "Compression (tag 259) 12345"},
+		{"float predictor", set(with(rgb8, map[uint16]uint16{tagPredictor: 3}).file(false, 0), tagCompression, tiffLZW),
+			"Predictor (tag 317) 3"},
+		{"old-style LZW", oldLZW, "old-style (pre-TIFF 6) LZW"},
+		{"RGB 4-bit", tiffSpec{bps: 4, spp: 3, photometric: tiffRGB}.file(false, 0), "BitsPerSample (tag 258) 4: RGB of fewer than 8 bits"},
+		{"ink set", with(cmyk8, map[uint16]uint16{tagInkSet: 2}).file(false, 0), "InkSet (tag 332) 2"},
+		{"palette 16-bit", palette16.file(false, 0), "more than 256 colours"},
+		{"extra sample kind", tiffSpec{bps: 8, spp: 4, photometric: tiffRGB, extra: []uint16{3}}.file(false, 0), "ExtraSamples (tag 338) 3"},
+		{"no photometric", tiffWithoutTag(t, rgb8.file(false, 0), tagPhotometric), "PhotometricInterpretation (tag 262) missing"},
+		{"too few samples", set(rgb8.file(false, 0), tagSamplesPerPixel, 2), "SamplesPerPixel (tag 277) 2: RGB needs 3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := decodeBytes(tc.file, "bad.tif", Limits{})
+			if err == nil {
+				t.Fatalf("decoded a %s, want a refusal", typeOf(d.Image))
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "bad.tif: ") {
+				t.Fatalf("error %q, want it to name the file and say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// tiffWithoutTag renames tag in the first IFD to an unknown private tag, so
+// the directory keeps its shape and the tag is gone.
+func tiffWithoutTag(t *testing.T, file []byte, tag uint16) []byte {
+	t.Helper()
+	b := bytes.Clone(file)
+	le := binary.LittleEndian
+	off := int(le.Uint32(b[4:]))
+	for i := range int(le.Uint16(b[off:])) {
+		e := off + 2 + 12*i
+		if le.Uint16(b[e:]) == tag {
+			le.PutUint16(b[e:], 65000)
+			return b
+		}
+	}
+	t.Fatalf("no tag %d", tag)
+	return nil
+}
+
+// TestTIFFTruncated: a file cut short in its pixel data is an error naming
+// the strip or tile, never an image with a missing part filled in.
+func TestTIFFTruncated(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"strip", tiffSpec{bps: 8, spp: 3, photometric: tiffRGB}.file(false, 0), "TIFF strip 0 of 1: row "},
+		{"tile", tiffSpec{bps: 16, spp: 2, photometric: tiffBlackIsZero, extra: []uint16{tiffAlphaStraight}}.file(true, 16), "TIFF tile 11 of 12: row "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Point the last chunk's data at the file's last 10 bytes
+			// (the IFD follows the data in these files), so that it ends
+			// part of the way through.
+			b := bytes.Clone(tc.file)
+			le := binary.LittleEndian
+			ifd := int(le.Uint32(b[4:]))
+			d, err := readTIFFDir(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			offTag := uint16(tagStripOffsets)
+			if d.has(tagTileOffsets) {
+				offTag = tagTileOffsets
+			}
+			offs, err := d.uints(offTag, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := len(offs) - 1
+			e := d.entries[offTag]
+			at := int64(le.Uint32(e.value[:]))
+			if e.count == 1 {
+				at = -1
+			}
+			newOff := uint32(len(b) - 10)
+			if at < 0 {
+				// The value is in the entry itself.
+				for i := range int(le.Uint16(b[ifd:])) {
+					p := ifd + 2 + 12*i
+					if le.Uint16(b[p:]) == offTag {
+						le.PutUint32(b[p+8:], newOff)
+					}
+				}
+			} else {
+				le.PutUint32(b[at+int64(4*last):], newOff)
+			}
+			_, err = decodeBytes(b, "cut.tif", Limits{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTIFFLZWLarge: strips long and noisy enough that the LZW table fills,
+// is cleared and fills again, with 12-bit codes, decode to the pixels
+// written, with and without the predictor.
+func TestTIFFLZWLarge(t *testing.T) {
+	needTool(t, "tiffcp", "libtiff-tools")
+	dir := t.TempDir()
+	src := photo(600, 400, 5)
+	var b bytes.Buffer
+	if err := xtiff.Encode(&b, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "base.tif")
+	writeFile(t, base, b.Bytes())
+	for _, args := range [][]string{{"-c", "lzw", "-r", "400"}, {"-c", "lzw:2", "-r", "400"}, {"-c", "lzw", "-t", "-w", "256", "-l", "256"}} {
+		out := filepath.Join(dir, strings.Join(args, "")+".tif")
+		if b, err := exec.Command("tiffcp", append(args, base, out)...).CombinedOutput(); err != nil {
+			t.Fatalf("tiffcp %v: %v\n%s", args, err, b)
+		}
+		d, err := Open(out, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if worst, _ := maxDiff(t, d.Image, src); worst != 0 {
+			t.Errorf("tiffcp %v: differs from the pixels written by up to %d", args, worst)
+		}
+	}
 }
