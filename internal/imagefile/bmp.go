@@ -292,7 +292,8 @@ func (h *bmpHeader) checkCompression() error {
 	c := h.compression
 	bad := func(why string) error {
 		name := bmpCompressionName(c)
-		if h.os2 {
+		if h.os2 && c > biRLE4 {
+			name = "unknown"
 			switch c {
 			case 3:
 				name = "Huffman 1D"
@@ -309,7 +310,7 @@ func (h *bmpHeader) checkCompression() error {
 	if h.os2 && c > biRLE4 {
 		// OS/2 2.x numbers its own methods from 3: Huffman 1D (fax) and
 		// RLE24, which no Windows decoder reads either.
-		return bad("OS/2 Huffman 1D and RLE24 compression are not supported")
+		return bad("OS/2 Huffman 1D, RLE24 and unknown compression are not supported")
 	}
 	switch c {
 	case biRGB, biRLE8, biRLE4, biBitfields, biAlphaBitfields:

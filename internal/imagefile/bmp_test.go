@@ -639,6 +639,8 @@ func TestBMPRefused(t *testing.T) {
 			[]string{"OS/2", "biCompression", "3", "Huffman 1D"}},
 		{"OS/2 RLE24", with(func(h *bmpHdr) { h.size, h.bits, h.compression = 64, 24, 4 }).file(pixels), true,
 			[]string{"OS/2", "biCompression", "4", "RLE24"}},
+		{"OS/2 compression 5", with(func(h *bmpHdr) { h.size, h.bits, h.compression = 64, 24, 5 }).file(pixels), true,
+			[]string{"OS/2", "biCompression", "5", "unknown"}},
 		{"64 bits", with(func(h *bmpHdr) { h.bits = 64 }).file(pixels), true, []string{"biBitCount", "64"}},
 		{"0 bits", with(func(h *bmpHdr) { h.bits = 0 }).file(pixels), true, []string{"biBitCount", "0"}},
 		{"RLE8 at 4 bits", with(func(h *bmpHdr) { h.bits, h.compression = 4, biRLE8 }).file(pixels), true,
