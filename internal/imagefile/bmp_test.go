@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -786,5 +787,201 @@ func TestBMPThroughDecode(t *testing.T) {
 	}
 	if _, err := ProbeReader(bytes.NewReader(jpegInBMP), "x.bmp", Limits{}); err == nil {
 		t.Error("Probe took a BI_JPEG file")
+	}
+}
+
+// TestBMPImageMagick decodes the BMP variants ImageMagick writes (OS/2 1.x
+// core headers, V3 and V5 headers, 1-bit, 8-bit palettes, RLE8, 16-bit
+// bit-fields with and without alpha, 32-bit BGRA) and compares them with
+// Pillow's decode where Pillow reads them alike. Else ImageMagick's own
+// decode is the reference, which rounds 5- and 6-bit channels where Pillow
+// (and this decoder) rounds down: within 1 level; but it scales 4-bit
+// channels by v<<4 and a 1-bit alpha to 128, short of 255, so there only
+// the mapping is compared: one-to-one and in order, channel by channel.
+func TestBMPImageMagick(t *testing.T) {
+	const convert = "/usr/bin/convert"
+	if _, err := os.Stat(convert); err != nil {
+		t.Skipf("ImageMagick not installed: %v", err)
+	}
+	dir := t.TempDir()
+	src := image.NewNRGBA(image.Rect(0, 0, 37, 11))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(rng.IntN(256))
+	}
+	var png bytes.Buffer
+	if err := Encode(&png, src, PNG, 0); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "src.png")
+	if err := os.WriteFile(in, png.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	variants := []struct {
+		name string
+		args []string
+		// The header size, bits per pixel and compression ImageMagick
+		// writes, so that the test covers what it says.
+		size, bits, compression int
+		// pillow: Pillow's decode is the reference, exactly; else
+		// ImageMagick's, within 1 level, or in order only.
+		pillow, order bool
+	}{
+		{"core-24", []string{"-alpha", "off", "BMP2:"}, 12, 24, 0, true, false},
+		{"core-8", []string{"-alpha", "off", "-colors", "100", "-type", "Palette", "BMP2:"}, 12, 8, 0, true, false},
+		{"core-1", []string{"-monochrome", "BMP2:"}, 12, 1, 0, true, false},
+		{"v3-24", []string{"-alpha", "off", "BMP3:"}, 40, 24, 0, true, false},
+		{"v3-1", []string{"-monochrome", "BMP3:"}, 40, 1, 0, true, false},
+		{"v3-8-rle", []string{"-alpha", "off", "-colors", "200", "-type", "Palette", "BMP3:"}, 40, 8, biRLE8, true, false},
+		{"v3-8", []string{"-alpha", "off", "-colors", "200", "-type", "Palette", "-compress", "None", "BMP3:"}, 40, 8, 0, true, false},
+		{"v3-4", []string{"-alpha", "off", "-colors", "12", "-compress", "None", "BMP3:"}, 40, 4, 0, true, false},
+		{"v5-8-rle", []string{"-alpha", "off", "-colors", "100", "-type", "Palette", "BMP:"}, 124, 8, biRLE8, true, false},
+		{"v5-24", []string{"-alpha", "off", "BMP:"}, 124, 24, 0, true, false},
+		{"v5-32-bgra", []string{"BMP:"}, 124, 32, biBitfields, true, false},
+		{"v5-565", []string{"-alpha", "off", "-define", "bmp:subtype=RGB565", "BMP:"}, 124, 16, biBitfields, false, false},
+		{"v5-555", []string{"-alpha", "off", "-define", "bmp:subtype=RGB555", "BMP:"}, 124, 16, biBitfields, false, false},
+		{"v5-4444", []string{"-define", "bmp:subtype=ARGB4444", "BMP:"}, 124, 16, biBitfields, false, true},
+		{"v5-1555", []string{"-define", "bmp:subtype=ARGB1555", "BMP:"}, 124, 16, biBitfields, false, true},
+	}
+	var paths []string
+	for _, v := range variants {
+		p := filepath.Join(dir, v.name+".bmp")
+		args := append([]string{in}, v.args[:len(v.args)-1]...)
+		args = append(args, v.args[len(v.args)-1]+p)
+		if out, err := exec.Command(convert, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", v.name, err, out)
+		}
+		out, err := exec.Command(convert, p, "-depth", "8", "RGBA:"+p+".im").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", v.name, err, out)
+		}
+		paths = append(paths, p)
+	}
+	pillow(t, dir, `
+import sys
+from PIL import Image
+for p in sys.argv[1:]:
+    try:
+        with Image.open(p) as im:
+            im.load()
+            open(p + ".rgba", "wb").write(im.convert("RGBA").tobytes())
+    except Exception as e:
+        open(p + ".err", "w").write(type(e).__name__ + ": " + str(e))
+`, paths...)
+	for i, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			file, err := os.ReadFile(paths[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			le := binary.LittleEndian
+			size, bits, compression := int(le.Uint32(file[14:])), int(le.Uint16(file[28:])), int(le.Uint32(file[30:]))
+			if size == 12 {
+				bits, compression = int(le.Uint16(file[24:])), 0
+			}
+			if size != v.size || bits != v.bits || compression != v.compression {
+				t.Fatalf("ImageMagick wrote header %d, %d bits, compression %d; want %d, %d, %d",
+					size, bits, compression, v.size, v.bits, v.compression)
+			}
+			cfg, err := decodeBMPConfig(bytes.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := decodeBMP(bytes.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ours := bmpPixOf(t, m, cfg.ColorModel == color.NRGBAModel)
+			if v.pillow {
+				theirs, err := os.ReadFile(paths[i] + ".rgba")
+				if err != nil {
+					msg, _ := os.ReadFile(paths[i] + ".err")
+					t.Fatalf("Pillow did not read it: %s", msg)
+				}
+				if d := bmpFirstDiff(ours, theirs, 37); d != "" {
+					t.Errorf("against Pillow: %s", d)
+				}
+				return
+			}
+			im, err := os.ReadFile(paths[i] + ".im")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(im) != len(ours) {
+				t.Fatalf("ImageMagick gave %d bytes, want %d", len(im), len(ours))
+			}
+			if !v.order {
+				for k := range ours {
+					if d := int(ours[k]) - int(im[k]); d < -1 || d > 1 {
+						t.Fatalf("pixel (%d, %d) channel %d: %d, ImageMagick %d", k/4%37, k/4/37, k%4, ours[k], im[k])
+					}
+				}
+				return
+			}
+			for c := range 4 {
+				var ourOf, imOf [256]int
+				for k := range ourOf {
+					ourOf[k], imOf[k] = -1, -1
+				}
+				for k := c; k < len(ours); k += 4 {
+					o, m := int(ours[k]), int(im[k])
+					if ourOf[m] >= 0 && ourOf[m] != o || imOf[o] >= 0 && imOf[o] != m {
+						t.Fatalf("channel %d: ImageMagick's %d is our %d and %d", c, m, o, ourOf[m])
+					}
+					ourOf[m], imOf[o] = o, m
+				}
+				last := -1
+				for m, o := range ourOf {
+					if o < 0 {
+						continue
+					}
+					if o <= last {
+						t.Fatalf("channel %d: ImageMagick's %d is our %d, below a lower value's %d", c, m, o, last)
+					}
+					last = o
+				}
+			}
+		})
+	}
+}
+
+// TestBMPPillowWritten decodes the BMP files Pillow writes (modes 1, L, P,
+// RGB and RGBA, the last as 32-bit BI_RGB, which Pillow reads back
+// opaque) as Pillow reads them, byte for byte.
+func TestBMPPillowWritten(t *testing.T) {
+	dir := t.TempDir()
+	modes := []string{"1", "L", "P", "RGB", "RGBA"}
+	pillow(t, dir, `
+import random, sys
+from PIL import Image
+rng = random.Random(7)
+for mode in sys.argv[1:]:
+    im = Image.frombytes("RGBA", (37, 11), bytes(rng.randrange(256) for _ in range(37 * 11 * 4)))
+    if mode == "P":
+        im = im.convert("RGB").quantize(200)
+    else:
+        im = im.convert(mode)
+    im.save(mode + ".bmp")
+    with Image.open(mode + ".bmp") as back:
+        open(mode + ".rgba", "wb").write(back.convert("RGBA").tobytes())
+`, modes...)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			file, err := os.ReadFile(filepath.Join(dir, mode+".bmp"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := os.ReadFile(filepath.Join(dir, mode+".rgba"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := decodeBMP(bytes.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := bmpFirstDiff(bmpPixOf(t, m, false), theirs, 37); d != "" {
+				t.Error(d)
+			}
+		})
 	}
 }
