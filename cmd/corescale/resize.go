@@ -231,6 +231,20 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 		return nil, usageErrorf("--gap %g: want a number, 1 or more", e.Gap)
 	}
 	e.Linear = c.Bool("linear")
+	// A JPEG decodes reduced in the DCT domain (1/2, 1/4, 1/8) while it
+	// stays twice the output, as libvips' thumbnail leaves it, which keeps
+	// exact mode within a level of the full decode; --fast goes down to
+	// its --gap. Linear light cannot: the DCT's reduction averages in
+	// gamma space.
+	o.Planes = !e.Linear
+	switch {
+	case e.Linear:
+		o.ShrinkGap = 0
+	case e.Fast:
+		o.ShrinkGap = e.Gap
+	default:
+		o.ShrinkGap = 2
+	}
 	if s.format, err = imagefile.ParseOutput(c.String("format")); err != nil {
 		return nil, &usageError{fmt.Errorf("--format: %w", err)}
 	}

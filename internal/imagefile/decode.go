@@ -128,13 +128,19 @@ func DecodeWith(r io.ReadSeeker, name string, opt DecodeOptions) (*Decoded, erro
 	if info.Format == WebP {
 		expandVP8Range(img)
 	}
-	img = normalize(img, image.Rect(0, 0, wantW, wantH))
-	img = orientImage(img, info.Orientation)
 	icc := px.icc
 	if icc == nil {
 		icc = s.icc(info.Format)
 	}
-	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: icc, Decoder: px.decoder, Warning: px.warning}, nil
+	warning := px.warning
+	if cmyk, ok := img.(*image.CMYK); ok && icc != nil {
+		// No output holds CMYK, and its profile is the only right way
+		// to RGB (cmyk.go).
+		img, icc, warning = cmykThroughProfile(cmyk, icc, warning)
+	}
+	img = normalize(img, image.Rect(0, 0, wantW, wantH))
+	img = orientImage(img, info.Orientation)
+	return &Decoded{Info: info, Image: img, Shrink: px.shrink, ICC: icc, Decoder: px.decoder, Warning: warning}, nil
 }
 
 // icc reads the embedded colour profile. A missing, truncated or

@@ -61,14 +61,33 @@ const encodeBytes = 2 << 20
 // decoded image while it is resized, plus encoding the result.
 func (w *worker) need(info imagefile.Info) (n int64, crop image.Rectangle, ow, oh int) {
 	crop, ow, oh = Geometry(info.Width, info.Height, w.opt.Size, w.opt.Fit, w.opt.NoEnlarge)
+	atLeast := w.atLeast(info, crop, ow, oh)
+	// A reduced decode gives the resize a smaller source.
+	s := info.ShrinkAt(atLeast)
+	cw, ch := (crop.Dx()+s-1)/s, (crop.Dy()+s-1)/s
 	var resize int64
 	if est, ok := w.opt.Resizer.(MemoryEstimator); ok {
-		resize = est.ResizeBytes(info.Model, crop.Dx(), crop.Dy(), ow, oh)
+		resize = est.ResizeBytes(info.Model, cw, ch, ow, oh)
 	} else {
 		// A converted copy of the source and the result, twice over.
-		resize = 4*int64(crop.Dx())*int64(crop.Dy()) + 16*int64(ow)*int64(oh)
+		resize = 4*int64(cw)*int64(ch) + 16*int64(ow)*int64(oh)
 	}
-	return max(info.DecodeBytes, info.ImageBytes+resize) + encodeBytes, crop, ow, oh
+	decode, image := info.DecodeBytesAt(atLeast), info.ImageBytesAt(atLeast)
+	return max(decode, image+resize) + encodeBytes, crop, ow, oh
+}
+
+// atLeast is the smallest upright size of the whole image that keeps the
+// crop at least ShrinkGap times the output: what a reduced decode must
+// keep (imagefile.DecodeOptions.AtLeast). Zero asks for a full decode.
+func (w *worker) atLeast(info imagefile.Info, crop image.Rectangle, ow, oh int) image.Point {
+	g := w.opt.ShrinkGap
+	if g <= 0 || crop.Empty() {
+		return image.Point{}
+	}
+	side := func(full, part, out int) int {
+		return int(math.Ceil(g * float64(out) * float64(full) / float64(part)))
+	}
+	return image.Pt(side(info.Width, crop.Dx(), ow), side(info.Height, crop.Dy(), oh))
 }
 
 // budget shares a number of bytes between the files in flight. A file takes

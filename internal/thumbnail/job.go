@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/corescale/corescale/internal/atomicfile"
+	"github.com/corescale/corescale/internal/icc"
 	"github.com/corescale/corescale/internal/imagefile"
 )
 
@@ -85,10 +87,14 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	defer w.mem.release(need)
 	t = t.Add(time.Since(waited)) // waiting is not decoding
 	r.Memory = need
-	d, err := imagefile.Decode(f, j.in, limits)
+	d, err := imagefile.DecodeWith(f, j.in, imagefile.DecodeOptions{Limits: limits, AtLeast: w.atLeast(info, crop, ow, oh)})
 	f.Close()
 	if err != nil {
 		return fail(err)
+	}
+	r.Decoder, r.Shrink, r.Warning = d.Decoder, d.Shrink, d.Warning
+	if d.Shrink > 1 {
+		crop = shrinkRect(crop, d.Shrink, d.Image.Bounds())
 	}
 	w.live(+1)
 	defer func() {
@@ -104,7 +110,9 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 
 	t = time.Now()
 	r.SrcW, r.SrcH = info.Width, info.Height
-	out, err := w.resize(d, crop, ow, oh)
+	jpegOut := w.encodeOptions(format)
+	out, err := w.resize(d, crop, ow, oh, format, jpegOut.Subsampling)
+	profile := d.ICC
 	d = nil
 	w.live(-1)
 	r.Phases.Resize = time.Since(t)
@@ -118,7 +126,12 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		return r
 	}
 
-	encode, write, err := w.write(ctx, r.Output, out, format)
+	out, profile, err = w.colour(out, profile, &r)
+	if err != nil {
+		return fail(err)
+	}
+	jpegOut.ICC = profile
+	encode, write, err := w.write(ctx, r.Output, out, format, jpegOut)
 	r.Phases.Encode, r.Phases.Write = encode, write
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		r.Status = Cancelled
@@ -135,8 +148,10 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	return r
 }
 
-// resize returns the part crop of the decoded image at ow×oh.
-func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int) (image.Image, error) {
+// resize returns the part crop of the decoded image at ow×oh. A JPEG's
+// planes stay planes: at the chroma resolution the output file keeps when
+// that is a subsampled JPEG, at full resolution otherwise.
+func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int, format imagefile.Format, sub imagefile.Subsampling) (image.Image, error) {
 	img := d.Image
 	if crop != img.Bounds() {
 		// Every type imagefile returns has SubImage, a view that shares
@@ -150,11 +165,92 @@ func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int) 
 		}
 		img = sub.SubImage(crop)
 	}
-	out, err := w.opt.Resizer.ResizeImage(img, ow, oh)
+	var out image.Image
+	var err error
+	ycc, isYCbCr := img.(*image.YCbCr)
+	planes, hasPlanes := w.opt.Resizer.(PlaneResizer)
+	if ratio, ok := subsampled(format, sub, w.opt.Quality); ok && isYCbCr && hasPlanes && w.opt.Planes && !w.convertsColour(d) {
+		out, err = planes.ResizeYCbCr(ycc, ow, oh, ratio)
+	} else {
+		out, err = w.opt.Resizer.ResizeImage(img, ow, oh)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("resizing: %w", err)
 	}
 	return out, nil
+}
+
+// PlaneResizer is a Resizer that can also give a YCbCr image's planes at a
+// subsampled chroma resolution, for a JPEG output that keeps it: the
+// encoder then takes the planes as they are.
+type PlaneResizer interface {
+	ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error)
+}
+
+// subsampled says whether a format written with sub keeps 4:2:0 chroma.
+func subsampled(format imagefile.Format, sub imagefile.Subsampling, quality int) (image.YCbCrSubsampleRatio, bool) {
+	if format != imagefile.JPEG {
+		return 0, false
+	}
+	switch imagefile.ResolveSubsampling(sub, quality) {
+	case imagefile.Subsample420:
+		return image.YCbCrSubsampleRatio420, true
+	case imagefile.Subsample422:
+		return image.YCbCrSubsampleRatio422, true
+	}
+	return 0, false
+}
+
+// convertsColour says whether the decoded image's colours will be
+// converted to sRGB after the resize, which takes RGB.
+func (w *worker) convertsColour(d *imagefile.Decoded) bool {
+	return w.opt.SRGB && d.ICC != nil
+}
+
+// encodeOptions is how the output file is written; the profile is set
+// after the colour step.
+func (w *worker) encodeOptions(format imagefile.Format) imagefile.EncodeOptions {
+	return imagefile.EncodeOptions{Quality: w.opt.Quality, Subsampling: imagefile.SubsampleAuto}
+}
+
+// colour settles the output's colours: with SRGB, an image with an
+// embedded profile is converted to sRGB through Little CMS and written
+// with none; otherwise the profile goes to the output byte for byte. A
+// profile that cannot be read or applied is carried as it is, with a
+// warning saying why.
+func (w *worker) colour(img image.Image, profile []byte, r *Result) (image.Image, []byte, error) {
+	if profile == nil || !w.opt.SRGB {
+		return img, profile, nil
+	}
+	p, err := icc.Parse(profile)
+	if err == nil {
+		var conv image.Image
+		if conv, err = icc.ToSRGB(img, p, w.imageWorkers()); err == nil {
+			return conv, nil, nil
+		}
+	}
+	if errors.Is(err, icc.ErrUnavailable) {
+		return nil, nil, fmt.Errorf("--srgb: %w", err)
+	}
+	warn := fmt.Errorf("colour profile kept, not converted to sRGB: %w", err)
+	if r.Warning != nil {
+		warn = fmt.Errorf("%w; %w", r.Warning, warn)
+	}
+	r.Warning = warn
+	return img, profile, nil
+}
+
+// shrinkRect is r, a rectangle of the full image, in the image reduced by
+// s whose bounds are b: its edges rounded outwards, so that no part of the
+// crop is lost, and kept inside b.
+func shrinkRect(r image.Rectangle, s int, b image.Rectangle) image.Rectangle {
+	return image.Rect(r.Min.X/s, r.Min.Y/s, (r.Max.X+s-1)/s, (r.Max.Y+s-1)/s).Intersect(b)
+}
+
+// imageWorkers is the share of the cores one file's colour conversion
+// takes: the files in flight share them.
+func (w *worker) imageWorkers() int {
+	return max(1, runtime.GOMAXPROCS(0)/max(1, w.opt.Workers))
 }
 
 func (w *worker) maxPixels() int64 {
@@ -167,7 +263,7 @@ func (w *worker) maxPixels() int64 {
 // write encodes img into a temporary file next to out and renames it into
 // place, unless ctx ends first. It returns the time spent encoding and the
 // time spent making the file durable.
-func (w *worker) write(ctx context.Context, out string, img image.Image, format imagefile.Format) (encode, write time.Duration, err error) {
+func (w *worker) write(ctx context.Context, out string, img image.Image, format imagefile.Format, opt imagefile.EncodeOptions) (encode, write time.Duration, err error) {
 	t := time.Now()
 	if err := os.MkdirAll(filepath.Dir(out), 0o777); err != nil {
 		return 0, 0, err
@@ -178,7 +274,7 @@ func (w *worker) write(ctx context.Context, out string, img image.Image, format 
 	}
 	defer f.Abort()
 	bw := bufio.NewWriterSize(f, 64<<10)
-	if err := imagefile.Encode(bw, img, format, w.opt.Quality); err != nil {
+	if err := imagefile.EncodeWith(bw, img, format, opt); err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Path == out {
 			return 0, 0, err // the file's own write error names it already

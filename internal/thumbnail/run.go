@@ -29,6 +29,20 @@ type Options struct {
 	// viewers that read it.
 	SRGB bool
 
+	// ShrinkGap lets a decoder that can reduce an image cheaply while
+	// decoding (JPEG, in the DCT domain) do so while the image stays at
+	// least ShrinkGap times the output on both sides; 0 decodes in full.
+	// 2 keeps within our quality bar of the full decode (libvips'
+	// thumbnail leaves the same factor); --fast uses its --gap.
+	ShrinkGap float64
+
+	// Planes lets a YCbCr image (JPEG) written as a JPEG with subsampled
+	// chroma be resized as planes at that chroma resolution, when the
+	// Resizer is a PlaneResizer: the encoder then takes them as they are,
+	// with no conversion to RGB and back. Linear light resizes RGB, so
+	// it leaves this off.
+	Planes bool
+
 	Quality   int   // JPEG, 1–100; 0 is imagefile.DefaultQuality
 	MaxPixels int64 // per input and per output; 0 is imagefile.DefaultMaxPixels
 	Overwrite bool
