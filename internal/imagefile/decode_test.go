@@ -169,9 +169,9 @@ func samples(t testing.TB) []sample {
 		{"gif transparent", GIF, gifOf(patternPaletted(gifPalette)), patternPaletted(gifPalette), "*image.NRGBA", 0},
 		{"gif frame on a larger screen", GIF, offsetGIF, onCanvas, "*image.NRGBA", 0},
 		{"bmp rgb", BMP, bmpOf(opaque), opaque, "*image.RGBA", 0},
-		// x/image/bmp writes alpha into a header version whose alpha its
-		// reader (rightly, for that version) ignores.
-		{"bmp nrgba", BMP, bmpOf(nrgba), withoutAlpha(nrgba), "*image.NRGBA", 0},
+		// x/image/bmp writes alpha into a header version whose alpha the
+		// reader (rightly, for that version) ignores: the image is opaque.
+		{"bmp nrgba", BMP, bmpOf(nrgba), withoutAlpha(nrgba), "*image.RGBA", 0},
 		{"bmp gray", BMP, bmpOf(gray), gray, "*image.RGBA", 0},
 		{"bmp paletted", BMP, bmpOf(patternPaletted(opaquePalette)), patternPaletted(opaquePalette), "*image.RGBA", 0},
 		{"tiff nrgba", TIFF, tiffOf(nrgba, tiff.Uncompressed), nrgba, "*image.NRGBA", 0},
