@@ -70,19 +70,29 @@ func (z *lzwReader) code() (int, error) {
 	return int(z.bits>>z.nbits) & (1<<z.width - 1), nil
 }
 
+// Read fills p as far as the data goes: a row takes one call, not one a
+// code.
 func (z *lzwReader) Read(p []byte) (int, error) {
-	for len(z.pending) == 0 {
-		if z.err != nil {
-			return 0, z.err
+	n := 0
+	for n < len(p) {
+		if len(z.pending) > 0 {
+			k := copy(p[n:], z.pending)
+			z.pending = z.pending[k:]
+			n += k
+			continue
 		}
-		if z.eof {
-			return 0, io.EOF
+		if z.err != nil || z.eof {
+			break
 		}
 		z.pending, z.err = z.step()
 	}
-	n := copy(p, z.pending)
-	z.pending = z.pending[n:]
-	return n, nil
+	switch {
+	case n > 0:
+		return n, nil
+	case z.err != nil:
+		return 0, z.err
+	}
+	return 0, io.EOF
 }
 
 // step decodes one code into the string it stands for.
