@@ -18,6 +18,7 @@ import (
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/cpu/sieve"
 	"github.com/corescale/corescale/internal/atomicfile"
 	"github.com/corescale/corescale/internal/backend"
 	"github.com/corescale/corescale/internal/quote"
@@ -39,7 +40,9 @@ The numbers come from exactly one of:
    --input FILE       one number per line, decimal or 0x hex; FILE - is stdin;
                       blank lines, # comments, spaces, tabs, CRLF and the
                       byte order mark of Windows Notepad are fine
-   --from A --to B    every number from A to B, both included
+   --from A --to B    every number from A to B, both included; below 2^64
+                      a sieve decides them (--range-method auto, sieve,
+                      hybrid or test: each number on its own)
    --random N         N random odd numbers of exactly --bits bits, 2 to
                       65536, the same ones for the same --seed
 
@@ -102,6 +105,7 @@ func primeCommand() *cli.Command {
 			&cli.IntFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers", DefaultText: "none"},
 			&cli.IntFlag{Name: "bits", Category: inputs, Value: 64, Usage: "size of the --random numbers in `BITS`, 2 to 65536"},
 			&cli.Uint64Flag{Name: "seed", Category: inputs, Value: 1, Usage: "`SEED` of the --random numbers"},
+			&cli.StringFlag{Name: "range-method", Category: inputs, Value: string(sieve.Auto), Usage: "how --from/--to decides its numbers below 2^64: `METHOD` auto, sieve, hybrid (sieve by small primes, Baillie-PSW on the rest) or test (each number alone)"},
 			&cli.StringFlag{Name: "print", Aliases: []string{"p"}, Category: outputs, Value: string(primeio.Primes), Usage: "`WHAT` to print: primes, all or count"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: outputs, Value: string(primeio.Text), Usage: "output `FORMAT`: text, csv or json"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Category: outputs, Usage: "write to `FILE`, all or nothing, instead of stdout (- is stdout)"},
@@ -130,6 +134,10 @@ func runPrime(c *cli.Context) error {
 	format, err := primeio.ParseFormat(c.String("format"))
 	if err != nil {
 		return &usageError{fmt.Errorf("--format: %w", err)}
+	}
+	method, err := sieve.ParseMethod(c.String("range-method"))
+	if err != nil {
+		return &usageError{fmt.Errorf("--range-method: %w", err)}
 	}
 	outPath := c.String("output")
 	toStdout := outPath == "" || outPath == "-"
@@ -160,7 +168,7 @@ func runPrime(c *cli.Context) error {
 	defer stop()
 	direct := !toStdout && atomicfile.Direct(outPath)
 	r := &primeRun{
-		c: c, eng: eng, workers: choice.Workers, mode: mode, format: format,
+		c: c, eng: eng, workers: choice.Workers, mode: mode, format: format, method: method,
 		outPath: outPath, toStdout: toStdout,
 		// On stdout, a device or a pipe nothing can be taken back, so an
 		// input that may hold a bad line is read twice: once to check
@@ -172,6 +180,11 @@ func runPrime(c *cli.Context) error {
 		out:    &writeGate{w: c.App.Writer},
 		notes:  &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
 	}
+	// A range below 2^64 is sieved on the CPU whatever path auto chose
+	// for numbers one by one: the sieve decides 30 numbers a byte, where a
+	// path tests each. A GPU asked for by name, or --range-method test,
+	// keeps the per-number path.
+	r.sieveWorkers = sieveWorkers(c, choice)
 	defer r.temps.removeAll()
 	done := make(chan error, 1)
 	go func() { done <- r.work() }()
@@ -211,6 +224,10 @@ type primeRun struct {
 	toStdout bool
 	check    bool
 
+	method       sieve.Method // how a range below 2^64 is decided
+	sieveWorkers int          // its goroutines; 0 for the per-number path
+	from, to     *big.Int     // the range, when the source is one
+
 	direct bool             // --output is a device or pipe, written directly
 	temps  tempFiles        // the temporary files, removed however the run ends
 	out    *writeGate       // what the verdicts are written to, through
@@ -246,8 +263,16 @@ func (r *primeRun) work() error {
 		out = r.out
 	}
 	w := primeio.NewWriter(out, r.format, r.mode)
-	if err := pump(src, r.eng, r.workers, w, r.notes.before); err != nil {
-		return err
+	if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
+		src, err = r.sieveRange(w)
+		if err != nil {
+			return err
+		}
+	}
+	if src != nil {
+		if err := pump(src, r.eng, r.workers, w, r.notes.before); err != nil {
+			return err
+		}
 	}
 	return w.Close()
 }
@@ -385,6 +410,7 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	if from.Cmp(to) > 0 {
 		return nil, nil, usageErrorf("--from %s is greater than --to %s", from, to)
 	}
+	r.from, r.to = from, to
 	return primeio.NewRange(from, to), nothing, nil
 }
 

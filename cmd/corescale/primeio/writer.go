@@ -199,3 +199,48 @@ func (w *Writer) Close() error {
 	}
 	return w.err
 }
+
+// AddCount adds n primes to the count that Close writes in Count mode;
+// other modes ignore it. A sieve that counts needs no list of verdicts.
+func (w *Writer) AddCount(n uint64) {
+	if w.mode == Count {
+		w.count += n
+	}
+}
+
+// WritePrimes writes the primes ps, all below 2^64, as Write would write a
+// block in which they are the numbers proven prime; it is for Primes and
+// Count modes, where composites print nothing. Text, the common case of a
+// long list, skips the per-row checks.
+func (w *Writer) WritePrimes(ps []uint64) error {
+	switch {
+	case w.mode == Count:
+		w.count += uint64(len(ps))
+		return nil
+	case w.mode != Primes:
+		return fmt.Errorf("primeio: WritePrimes in %s mode", w.mode)
+	case w.format != Text:
+		for _, p := range ps {
+			w.row(p, nil, true)
+			if len(w.buf) >= flushAt {
+				w.flush()
+			}
+		}
+		w.flush()
+		return w.err
+	}
+	b := w.buf
+	for _, p := range ps {
+		b = strconv.AppendUint(b, p, 10)
+		b = append(b, '\n')
+		if len(b) >= flushAt {
+			w.buf = b
+			w.flush()
+			b = w.buf
+		}
+	}
+	w.buf = b
+	w.rows += len(ps)
+	w.flush()
+	return w.err
+}

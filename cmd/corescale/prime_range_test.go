@@ -1,0 +1,74 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every range method prints what the per-number path prints, byte for
+// byte, in every mode and format, on ranges at 0, at sieve task edges, at
+// 10^12, up to and across 2^64.
+func TestRangeMethodsAgree(t *testing.T) {
+	ranges := [][2]string{
+		{"0", "0"}, {"0", "1"}, {"2", "2"}, {"0", "200"}, {"7", "59"}, {"60", "61"},
+		{"999000", "1001000"},
+		{"31457000", "31458000"}, // 30 * 2^20, where the sieve's first area ends
+		{"1000000000000", "1000000003000"},
+		{"999999999989", "1000000000039"}, // ends on primes
+		{"18446744073709551557", "18446744073709551615"},
+		{"18446744073709551515", "18446744073709551715"}, // across 2^64
+		{"0x10000000000000000", "0x10000000000000040"},   // above 2^64
+	}
+	for _, rg := range ranges {
+		for _, print := range []string{"primes", "all", "count"} {
+			for _, format := range []string{"text", "csv", "json"} {
+				args := []string{"prime", "--from", rg[0], "--to", rg[1], "--print", print, "--format", format}
+				want, errOut, code := runCLI("", append(args, "--range-method", "test")...)
+				if code != 0 {
+					t.Fatalf("%v test: exit %d: %s", args, code, errOut)
+				}
+				methods := []string{"auto", "sieve", "hybrid"}
+				if len(rg[0]) > 15 {
+					// The sieve generates the primes to 2^32 for these:
+					// cpu/sieve's own tests cover it.
+					methods = []string{"auto", "hybrid"}
+				}
+				for _, m := range methods {
+					for _, w := range []string{"1", "2"} {
+						got, errOut, code := runCLI("", append(args, "--range-method", m, "--workers", w)...)
+						if code != 0 || got != want {
+							t.Errorf("%v --range-method %s --workers %s: exit %d %s\n%.300s\nwant:\n%.300s", args, m, w, code, errOut, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRangeMethodFlag(t *testing.T) {
+	_, errOut, code := runCLI("", "prime", "--from", "1", "--to", "10", "--range-method", "magic")
+	if code != 2 || !strings.Contains(errOut, `--range-method: unknown range method "magic"`) {
+		t.Errorf("bad --range-method: exit %d, %q", code, errOut)
+	}
+	for m, why := range map[string]string{
+		"auto":   "sieve: the primes up to the square root",
+		"sieve":  "sieve asked for",
+		"hybrid": "hybrid asked for",
+	} {
+		out, errOut, code := runCLI("", "prime", "--from", "100", "--to", "200", "--print", "count", "--verbose", "--range-method", m, "--workers", "2")
+		if code != 0 || out != "21\n" || !strings.Contains(errOut, "100 to 200 on 2 workers: "+why) {
+			t.Errorf("--range-method %s: exit %d, %q, stderr %q; want 21 and %q", m, code, out, errOut, why)
+		}
+	}
+	// The serial path sieves on one goroutine.
+	_, errOut, _ = runCLI("", "prime", "--from", "100", "--to", "200", "--verbose", "--backend", "serial", "--workers", "2")
+	if !strings.Contains(errOut, "on 1 workers") {
+		t.Errorf("--backend serial: stderr %q, want the sieve on 1 worker", errOut)
+	}
+	// High up, a short range goes to the hybrid.
+	_, errOut, _ = runCLI("", "prime", "--from", "1000000000000000000", "--to", "1000000000000100000", "--print", "count", "--verbose")
+	if !strings.Contains(errOut, "hybrid: the square root") {
+		t.Errorf("short range at 10^18: stderr %q, want the hybrid", errOut)
+	}
+}
