@@ -225,8 +225,9 @@ func TestMismatchCaught(t *testing.T) {
 		switch {
 		case r.Backend == "serial":
 			want = StatusOK
-		case r.Workload == Spin:
-			// The probe runs the same code on every CPU backend.
+		case r.Workload == Spin || strings.HasPrefix(r.Workload, "prime-range"):
+			// The probe, and the sieve of a range, run the same code on
+			// every CPU backend.
 			want = map[bool]string{true: StatusOK, false: StatusSkipped}[r.Workers > 0]
 		case r.Backend == "bad":
 			want = StatusMismatch
@@ -276,7 +277,7 @@ func TestSelectWorkloads(t *testing.T) {
 		{nil, WorkloadNames, false},
 		{[]string{"all"}, WorkloadNames, false},
 		{[]string{"thumbnail", "prime-u32"}, []string{PrimeU32, Thumbnail}, false},
-		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32}, false},
+		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32, PrimeRange12, PrimeRange18, PrimeRange64}, false},
 		{[]string{"resize"}, []string{ResizeLarge, ResizeLargeFast, ResizeSmall, ResizeSmallFast}, false},
 		{[]string{"nope"}, nil, true},
 		{[]string{"prime", ""}, nil, true},

@@ -18,6 +18,9 @@ const (
 	PrimeOdd64      = "prime-odd64"
 	PrimePrimes64   = "prime-primes64"
 	PrimeU32        = "prime-u32"
+	PrimeRange12    = "prime-range12" // count the primes from 10^12
+	PrimeRange18    = "prime-range18" // from 10^18
+	PrimeRange64    = "prime-range64" // up to 2^64 - 1
 	ResizeLarge     = "resize-large"
 	ResizeLargeFast = "resize-large-fast"
 	ResizeSmall     = "resize-small"
@@ -50,6 +53,9 @@ func workloads() []workload {
 		&primeWork{id: PrimeOdd64, generate: func(sz Sizes, seed uint64) []uint64 { return numbers.Odd64(sz.Numbers, seed) }},
 		&primeWork{id: PrimePrimes64, generate: func(sz Sizes, seed uint64) []uint64 { return numbers.Primes64(sz.Primes, seed, prime.IsPrime) }},
 		&primeWork{id: PrimeU32, generate: func(sz Sizes, seed uint64) []uint64 { return numbers.Uniform(sz.Numbers, 32, seed) }},
+		&rangeWork{id: PrimeRange12, at: at1e12},
+		&rangeWork{id: PrimeRange18, at: at1e18},
+		&rangeWork{id: PrimeRange64, at: atTop},
 		&resizeWork{id: ResizeLarge, size: func(sz Sizes) (in, out image.Point) { return sz.Large, sz.LargeOut }},
 		&resizeWork{id: ResizeLargeFast, fast: true, size: func(sz Sizes) (in, out image.Point) { return sz.Large, sz.LargeOut }},
 		&resizeWork{id: ResizeSmall, size: func(sz Sizes) (in, out image.Point) { return sz.Small, sz.SmallOut }},
@@ -71,6 +77,10 @@ var WorkloadNames = func() []string {
 type Sizes struct {
 	Numbers int // prime-odd64 and prime-u32
 	Primes  int // prime-primes64
+	// Range is how many numbers the prime-range workloads count in. The
+	// sieve decides ~5 G numbers/s at 10^12 and the hybrid ~0.15 G/s at
+	// 10^18: a range of 10^8 is ~0.7 s of the hybrid on one core.
+	Range uint64
 	// Large and Small are the resize inputs, LargeOut and SmallOut the
 	// outputs.
 	Large, LargeOut, Small, SmallOut image.Point
@@ -85,17 +95,17 @@ type Sizes struct {
 
 // Size presets for --size.
 var (
-	Small = Sizes{Numbers: 100_000, Primes: 10_000,
+	Small = Sizes{Numbers: 100_000, Primes: 10_000, Range: 10_000_000,
 		Large: image.Pt(1500, 1000), LargeOut: image.Pt(150, 100),
 		Small: image.Pt(320, 240), SmallOut: image.Pt(80, 60),
 		ThumbFiles: 4, ThumbSrc: image.Pt(800, 600), ThumbOut: 160,
 		SpinSteps: 1_200}
-	Medium = Sizes{Numbers: 1_000_000, Primes: 100_000,
+	Medium = Sizes{Numbers: 1_000_000, Primes: 100_000, Range: 30_000_000,
 		Large: image.Pt(3000, 2000), LargeOut: image.Pt(300, 200),
 		Small: image.Pt(640, 480), SmallOut: image.Pt(160, 120),
 		ThumbFiles: 8, ThumbSrc: image.Pt(1600, 1200), ThumbOut: 256,
 		SpinSteps: 5_000}
-	Large = Sizes{Numbers: 4_000_000, Primes: 400_000,
+	Large = Sizes{Numbers: 4_000_000, Primes: 400_000, Range: 100_000_000,
 		Large: image.Pt(6000, 4000), LargeOut: image.Pt(600, 400),
 		Small: image.Pt(1280, 960), SmallOut: image.Pt(320, 240),
 		ThumbFiles: 16, ThumbSrc: image.Pt(3000, 2000), ThumbOut: 320,
