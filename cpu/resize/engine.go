@@ -365,6 +365,13 @@ func sumBlocks[T uint16 | uint32](out []uint8, cols []T, width, fx, ch, rows int
 			}
 			break
 		}
+		if fx == 3 {
+			c := cols[:3*full]
+			for x := range out[:full] {
+				out[x] = avg[uint32(c[3*x])+uint32(c[3*x+1])+uint32(c[3*x+2])]
+			}
+			break
+		}
 		for x := range full {
 			var s uint32
 			for _, v := range cols[x*fx : (x+1)*fx] {
