@@ -131,3 +131,56 @@ func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	writeFile(t, to, readFile(t, from))
 }
+
+// TestPNGOrientationAssembled builds the PNG eXIf cases byte by byte, so
+// that they run without Pillow: the chunk before IDAT and after it, the
+// TIFF structure bare (as the spec has it) and after "Exif\0\0" (as some
+// writers put it), and a corrupt one, which means upright.
+func TestPNGOrientationAssembled(t *testing.T) {
+	up := card()
+	for o := Upright; o <= Rotate270; o++ {
+		var b bytes.Buffer
+		if err := png.Encode(&b, refStored(up, o)); err != nil {
+			t.Fatal(err)
+		}
+		bo := binary.ByteOrder(binary.BigEndian)
+		if o%2 == 1 {
+			bo = binary.LittleEndian
+		}
+		prefixed := exifSegment(o, bo)[4:] // "Exif\0\0" and the TIFF structure
+		bare := prefixed[len(exifHeader):]
+		before := pngWithChunk(b.Bytes(), pngChunk("eXIf", bare))
+		for name, file := range map[string][]byte{
+			"bare":     before,
+			"prefixed": pngWithChunk(b.Bytes(), pngChunk("eXIf", prefixed)),
+			"after":    pngExifAfterIDAT(t, before),
+		} {
+			t.Run(fmt.Sprintf("%d/%s", o, name), func(t *testing.T) {
+				d, err := decodeBytes(file, "o.png", Limits{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Orientation != o {
+					t.Fatalf("orientation %d, want %d", d.Orientation, o)
+				}
+				if worst, _ := maxDiff(t, d.Image, up); worst != 0 {
+					t.Errorf("differs from the upright card by up to %d", worst)
+				}
+			})
+		}
+	}
+	corrupt := exifSegment(Rotate90, binary.BigEndian)[4+len(exifHeader):]
+	corrupt = bytes.Clone(corrupt)
+	corrupt[2], corrupt[3] = 0xff, 0xff // not 42
+	var b bytes.Buffer
+	if err := png.Encode(&b, up); err != nil {
+		t.Fatal(err)
+	}
+	d, err := decodeBytes(pngWithChunk(b.Bytes(), pngChunk("eXIf", corrupt)), "corrupt.png", Limits{})
+	if err != nil {
+		t.Fatalf("corrupt eXIf: %v; want an upright decode", err)
+	}
+	if d.Orientation != Upright {
+		t.Fatalf("corrupt eXIf: orientation %d; want upright", d.Orientation)
+	}
+}
