@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# corescale's prime ranges against primesieve (Debian's primesieve 11), side
+# by side in one run: whole processes, each pair interleaved (a, b, a, b, ...)
+# so that a busy machine slows both alike, then one summary table. The entry
+# point of `make bench-anchors` for the range workloads.
+#
+#   bench/anchors/primesieve/run.sh
+#
+# Environment: RUNS (runs per command, default 5), CORESCALE_BIN (default
+# ./corescale), RESULTS (also write the RESULT lines to this file), QUICK=1
+# (ranges 10x shorter, for a smoke test).
+#
+# Jobs (the targets of issue #13):
+#   count-1e12     count [10^12, 10^12 + 10^9]: primesieve -t 1 vs --workers 1,
+#                  and primesieve -t 2 vs --workers 2
+#   count-1e18     count [10^18, 10^18 + 10^8], one core each
+#   count-top      count [2^64 - 10^9, 2^64 - 1], one core each
+#   print-1e6      the first 10^6 primes ([0, 15485863]) printed to /dev/null:
+#                  primesieve --print vs --print primes (one core each)
+# Every figure is a median over RUNS: wall seconds, and user+system CPU
+# seconds, steadier on a shared machine. ratio = primesieve's wall / ours
+# (above 1: corescale is faster).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+RUNS=${RUNS:-5}
+BIN=${CORESCALE_BIN:-$root/corescale}
+PS=$(command -v primesieve || true)
+
+if [ -z "$PS" ]; then
+	echo "primesieve not installed (apt-get install primesieve): nothing to compare with" >&2
+	exit 1
+fi
+if [ ! -x "$BIN" ]; then
+	echo "$BIN not built (make build, or set CORESCALE_BIN)" >&2
+	exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-primesieve.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+results=$work/results
+: >"$results"
+
+e9=1000000000
+e8=100000000
+if [ "${QUICK:-}" = 1 ]; then
+	e9=100000000
+	e8=10000000
+fi
+top=18446744073709551615
+topfrom=$(echo "$top - $e9 + 1" | bc)
+
+# timed OUT CMD...: runs CMD once and appends "wall cpu" (seconds) to OUT;
+# its stdout goes to a file (the same cost for both tools), whose checksum
+# is OUT.answer.
+timed() {
+	local out=$1
+	shift
+	local t0 t1
+	t0=$(date +%s.%N)
+	/usr/bin/time -f "%U %S" -o "$out.cpu" "$@" >"$out.stdout"
+	t1=$(date +%s.%N)
+	md5sum <"$out.stdout" >"$out.answer"
+	rm -f "$out.stdout"
+	awk -v a="$t0" -v b="$t1" '{ printf "%.4f %.4f\n", b - a, $1 + $2 }' "$out.cpu" >>"$out"
+}
+
+# median FILE COLUMN
+median() {
+	sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# pair JOB THEIRS OURS -- CMD1... -- CMD2...: RUNS interleaved runs of each,
+# their outputs compared byte for byte (the count, or the list of primes).
+pair() {
+	local job=$1 theirs=$2 ours=$3
+	shift 3
+	[ "$1" = -- ] && shift
+	local a=() b=()
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	local fa=$work/$job.a fb=$work/$job.b
+	: >"$fa"
+	: >"$fb"
+	echo "== $job: ${a[*]}  vs  ${b[*]}" >&2
+	for ((i = 0; i < RUNS; i++)); do
+		timed "$fa" "${a[@]}"
+		timed "$fb" "${b[@]}"
+	done
+	if [ "$(cat "$fa.answer")" != "$(cat "$fb.answer")" ]; then
+		echo "$job: the outputs differ" >&2
+		echo "RESULT tool=check job=$job status=MISMATCH" | tee -a "$results"
+	fi
+	local wa wb
+	wa=$(median "$fa" 1)
+	wb=$(median "$fb" 1)
+	echo "RESULT tool=$theirs job=$job runs=$RUNS median_s=$wa cpu_s=$(median "$fa" 2)" | tee -a "$results"
+	echo "RESULT tool=$ours job=$job runs=$RUNS median_s=$wb cpu_s=$(median "$fb" 2) ratio=$(awk -v a="$wa" -v b="$wb" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
+}
+
+to12=$(echo "1000000000000 + $e9" | bc)
+to18=$(echo "1000000000000000000 + $e8" | bc)
+pair count-1e12 primesieve-t1 corescale-w1 -- "$PS" 1000000000000 "$to12" --count -t 1 -q -- "$BIN" prime --from 1000000000000 --to "$to12" --print count --workers 1
+pair count-1e12-2cores primesieve-t2 corescale-w2 -- "$PS" 1000000000000 "$to12" --count -t 2 -q -- "$BIN" prime --from 1000000000000 --to "$to12" --print count --workers 2
+pair count-1e18 primesieve-t1 corescale-w1 -- "$PS" 1000000000000000000 "$to18" --count -t 1 -q -- "$BIN" prime --from 1000000000000000000 --to "$to18" --print count --workers 1
+pair count-top primesieve-t1 corescale-w1 -- "$PS" "$topfrom" "$top" --count -t 1 -q -- "$BIN" prime --from "$topfrom" --to "$top" --print count --workers 1
+pair print-1e6 primesieve-t1 corescale-w1 -- "$PS" 0 15485863 --print -t 1 -- "$BIN" prime --from 0 --to 15485863 --workers 1
+
+if [ -n "${RESULTS:-}" ]; then
+	cp "$results" "$RESULTS"
+fi
+
+echo
+echo "primesieve anchors ($(nproc) cores; medians of $RUNS interleaved runs; ratio = primesieve wall / corescale wall)"
+awk '
+	BEGIN { printf "%-19s %-15s %9s %9s %7s\n", "job", "tool", "wall s", "cpu s", "ratio" }
+	{
+		delete kv
+		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
+		printf "%-19s %-15s %9s %9s %7s\n", kv["job"], kv["tool"], kv["median_s"], kv["cpu_s"], kv["ratio"]
+	}
+' "$results"
