@@ -184,6 +184,7 @@ for prof in ("small", "large"):
     im.save(prof + "-lzw.tif", icc_profile=b, compression="tiff_lzw", tiffinfo={})
     im.save(prof + ".webp", icc_profile=b, lossless=True)
     im.save(prof + "-lossy.webp", icc_profile=b, quality=80)
+    im.convert("CMYK").save(prof + "-cmyk.tif", icc_profile=b, compression="tiff_adobe_deflate")
 for ext in ("jpg", "png", "tif", "webp", "gif", "bmp"):
     im.save("none." + ext)
 `)
@@ -192,7 +193,7 @@ for ext in ("jpg", "png", "tif", "webp", "gif", "bmp"):
 		if prof == "large" {
 			want = large
 		}
-		for _, ext := range []string{".jpg", ".png", ".tif", "-lzw.tif", ".webp", "-lossy.webp"} {
+		for _, ext := range []string{".jpg", ".png", ".tif", "-lzw.tif", "-cmyk.tif", ".webp", "-lossy.webp"} {
 			name := prof + ext
 			d, err := Open(filepath.Join(dir, name), Limits{})
 			if err != nil {
