@@ -2,6 +2,7 @@ package sieve
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"github.com/corescale/corescale/cpu/prime"
 )
@@ -30,8 +31,15 @@ const (
 // of 23 to 59 that each byte holds one by one.
 var presieveGroups = [][]uint64{{7, 11, 13, 17, 19}, {23, 29, 31}, {37, 41, 43}, {47, 53, 59}}
 
-// patterns are made in init, after the wheel's tables.
-var patterns [][]byte
+// patterns holds the pattern of each group, made on first use: 1 MB that
+// a run of corescale that sieves nothing should not pay for.
+var patterns = sync.OnceValue(func() [][]byte {
+	var ps [][]byte
+	for _, g := range presieveGroups {
+		ps = append(ps, makePattern(g))
+	}
+	return ps
+})
 
 func makePattern(ps []uint64) []byte {
 	n := uint64(1)
@@ -59,10 +67,11 @@ func makePattern(ps []uint64) []byte {
 // prime factor up to presieveMax, and the primes up to it.
 func presieve(seg []byte, j0 uint64) {
 	var at [4]uint64
-	for g, p := range patterns {
+	pats := patterns()
+	for g, p := range pats {
 		at[g] = j0 % uint64(len(p)-segBytes)
 	}
-	p0, p1, p2, p3 := patterns[0][at[0]:], patterns[1][at[1]:], patterns[2][at[2]:], patterns[3][at[3]:]
+	p0, p1, p2, p3 := pats[0][at[0]:], pats[1][at[1]:], pats[2][at[2]:], pats[3][at[3]:]
 	n := len(seg)
 	i := 0
 	for ; i+8 <= n; i += 8 {
@@ -85,7 +94,7 @@ var presievePrimeBits [2]byte
 
 // basePrimes are the primes from 7 to 65521: every sieving prime of a range
 // below 2^32.
-var basePrimes = func() []uint32 {
+var basePrimes = sync.OnceValue(func() []uint32 {
 	const n = 1 << 16
 	composite := make([]bool, n)
 	var ps []uint32
@@ -101,7 +110,7 @@ var basePrimes = func() []uint32 {
 		}
 	}
 	return ps
-}()
+})
 
 // sprime is a sieving prime p = 30k + wheel[wi>>3] with its next multiple:
 // byte idx of the area being crossed, and wheel index wi&7 of its cofactor.
@@ -169,14 +178,14 @@ func newPlan(a, b, limit uint64, taskBytes int) *plan {
 	pl := &plan{a: a, b: b, limit: limit, j0: a / 30, j1: b / 30, taskBytes: taskBytes}
 	top := min(limit, mediumMax)
 	if top < 1<<16 {
-		for _, p := range basePrimes {
+		for _, p := range basePrimes() {
 			if uint64(p) > top {
 				break
 			}
 			pl.primes = append(pl.primes, p)
 		}
 	} else {
-		pl.primes = append(pl.primes, basePrimes...)
+		pl.primes = append(pl.primes, basePrimes()...)
 		generate(1<<16, top, func(p uint64) { pl.primes = append(pl.primes, uint32(p)) })
 	}
 	return pl

@@ -48,7 +48,6 @@ func init() {
 		}
 	}
 	for _, g := range presieveGroups {
-		patterns = append(patterns, makePattern(g))
 		for _, p := range g {
 			presievePrimeBits[p/30] |= 1 << bitOf[p%30]
 		}
