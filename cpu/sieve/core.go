@@ -13,7 +13,7 @@ const (
 	segBytes = 32 << 10
 	// smallMax bounds the primes crossed segment by segment: they hit each
 	// segment at least once. Larger ones cross a whole task at once.
-	smallMax = segBytes * 30 / 8
+	smallMax = segBytes / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
 	// 1.08 M primes, 4 bytes each, and a 12-byte state per worker. Larger
 	// ones are generated again for each task, so that no range needs the
