@@ -200,8 +200,8 @@ func (pl *plan) tasks() int {
 // worker holds what one goroutine reuses from task to task.
 type worker struct {
 	buf    []byte
-	small  []sprime
-	medium []sprime
+	small  [8][]sprime // by residue class, for crossClasses
+	medium [8][]sprime
 	nums   []uint64
 	verd   []bool
 }
@@ -237,7 +237,9 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	}
 
 	// The sieving primes start once per task: a division each.
-	w.small, w.medium = w.small[:0], w.medium[:0]
+	for c := range 8 {
+		w.small[c], w.medium[c] = w.small[c][:0], w.medium[c][:0]
+	}
 	for _, p := range pl.primes {
 		p := uint64(p)
 		if p > lim {
@@ -246,10 +248,11 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		if p <= presieveMax {
 			continue
 		}
+		c := bitOf[p%30]
 		if p <= smallMax {
-			w.small = append(w.small, start(p, tj0, n))
+			w.small[c] = append(w.small[c], start(p, tj0, n))
 		} else {
-			w.medium = append(w.medium, start(p, tj0, n))
+			w.medium[c] = append(w.medium[c], start(p, tj0, n))
 		}
 	}
 	for aoff := 0; aoff < n; aoff += area {
@@ -262,9 +265,9 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		for off := 0; off < an; off += segBytes {
 			seg := buf[off:min(off+segBytes, an)]
 			presieve(seg, aj0+uint64(off))
-			crossSmall(seg, w.small)
+			crossClasses(seg, &w.small)
 		}
-		crossSmall(buf, w.medium)
+		crossClasses(buf, &w.medium)
 		if lim > mediumMax {
 			generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
 		}

@@ -4,38 +4,56 @@ package sieve
 
 import "unsafe"
 
-// crossSmall is cross for primes that hit an area many times: one
-// function per residue class of the prime, in which every mask and the
-// constant part of every step are immediates, and a loop that crosses off
-// a whole cycle of eight multiples (p·30 numbers, p bytes) per turn.
-func crossSmall(s []byte, ps []sprime) {
+// crossClasses crosses off the multiples of the primes of ps in s, where
+// ps[i] holds the primes of residue class i (p mod 30 = wheel[i]): one
+// function per class, in which every mask and the constant part of every
+// step are immediates, and a loop that crosses off a whole cycle of eight
+// multiples (p·30 numbers, p bytes) per turn. Grouping by class keeps the
+// branch to the class's loop predictable.
+func crossClasses(s []byte, ps *[8][]sprime) {
 	n := uint(len(s))
 	if n == 0 {
 		return
 	}
 	base := unsafe.Pointer(unsafe.SliceData(s))
-	for i := range ps {
-		sp := &ps[i]
-		k, idx, t := uint(sp.k), uint(sp.idx), sp.wi&7
-		var wi uint8
-		switch sp.wi >> 3 {
-		case 0:
-			idx, wi = cross0(base, n, k, idx, t)
-		case 1:
-			idx, wi = cross1(base, n, k, idx, t)
-		case 2:
-			idx, wi = cross2(base, n, k, idx, t)
-		case 3:
-			idx, wi = cross3(base, n, k, idx, t)
-		case 4:
-			idx, wi = cross4(base, n, k, idx, t)
-		case 5:
-			idx, wi = cross5(base, n, k, idx, t)
-		case 6:
-			idx, wi = cross6(base, n, k, idx, t)
-		case 7:
-			idx, wi = cross7(base, n, k, idx, t)
-		}
+	for j := range ps[0] {
+		sp := &ps[0][j]
+		idx, wi := cross0(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[1] {
+		sp := &ps[1][j]
+		idx, wi := cross1(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[2] {
+		sp := &ps[2][j]
+		idx, wi := cross2(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[3] {
+		sp := &ps[3][j]
+		idx, wi := cross3(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[4] {
+		sp := &ps[4][j]
+		idx, wi := cross4(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[5] {
+		sp := &ps[5][j]
+		idx, wi := cross5(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[6] {
+		sp := &ps[6][j]
+		idx, wi := cross6(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
+		sp.idx, sp.wi = uint32(idx-n), wi
+	}
+	for j := range ps[7] {
+		sp := &ps[7][j]
+		idx, wi := cross7(base, n, uint(sp.k), uint(sp.idx), sp.wi&7)
 		sp.idx, sp.wi = uint32(idx-n), wi
 	}
 }
