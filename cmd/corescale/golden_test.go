@@ -56,7 +56,7 @@ var goldenCommands = []struct {
 	{"", "resize --quiet --size 30x --backend gpu-emu --out $DIR/emu $DIR/in"},
 	{"", "resize --quiet --size 30x --backend serial --out $DIR/one.png $DIR/in/ramp.png"},
 	{"", "resize --quiet --size 40x --out $DIR/out $DIR/in"},
-	{"", "resize --size 40x --out $DIR/bad $DIR/in/broken.jpg"},
+	{"", "resize --size 40x --out $DIR/bad $DIR/junk.jpg"},
 	{"", "resize --size 40x $DIR/in"},
 	{"", "resize --size 0x0 --out $DIR/x $DIR/in"},
 	{"", "resize --backend gpu --size 40x --out $DIR/x $DIR/in"},
@@ -104,6 +104,7 @@ func goldenInputs(t *testing.T, dir string) {
 		"in/gray.jpeg":     g.Bytes(),
 		"in/broken.jpg":    b.Bytes()[:len(b.Bytes())/3],
 		"in/notes.txt":     []byte("not an image"),
+		"junk.jpg":         []byte("\xff\xd8\xffjunk"), // a JPEG signature, then nothing: no decoder gets an image
 		"numbers.txt":      []byte("7\n8\n# x\n1000003\n0x1f\n\n340282366920938463463374607431768211507\n"),
 		"in/alpha/a.png":   nil,
 		"in/sub/empty.gif": {},
