@@ -67,6 +67,12 @@ type DecodeOptions struct {
 	// (JPEG, in the DCT domain) may return it reduced by the largest
 	// factor of 2, 4 or 8 that keeps both sides at least this large.
 	AtLeast image.Point
+	// FullChroma says the caller keeps full-resolution chroma (a PNG, a
+	// 4:4:4 JPEG): a subsampled JPEG decoded reduced then comes as RGB,
+	// its chroma decoded at the file's own resolution, rather than as
+	// planes whose chroma the reduction has halved again (see
+	// jpegturbo.DecodeRGB). Planes are faster where the output keeps them.
+	FullChroma bool
 }
 
 // Open reads the image file at path, refusing it from its header alone if it

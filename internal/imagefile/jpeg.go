@@ -82,7 +82,11 @@ func decodeJPEGBytes(data []byte, info Info, cfg image.Config, opt DecodeOptions
 		return pixels{}, nil, fmt.Errorf("libjpeg-turbo reads the frame as %d×%d, image/jpeg as %d×%d", hd.Width, hd.Height, cfg.Width, cfg.Height)
 	}
 	shrink := jpegShrink(cfg.Width, cfg.Height, info.Orientation, opt.AtLeast)
-	img, warn, err := jpegturbo.Decode(data, shrink)
+	decode := jpegturbo.Decode
+	if opt.FullChroma && shrink > 1 {
+		decode = jpegturbo.DecodeRGB
+	}
+	img, warn, err := decode(data, shrink)
 	if err != nil {
 		return goJPEG(data, err)
 	}

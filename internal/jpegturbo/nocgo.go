@@ -18,5 +18,10 @@ func Decode(data []byte, shrink int) (image.Image, *Warning, error) {
 	return nil, nil, ErrUnavailable
 }
 
+// DecodeRGB decodes a JPEG as RGB; without cgo it returns ErrUnavailable.
+func DecodeRGB(data []byte, shrink int) (image.Image, *Warning, error) {
+	return nil, nil, ErrUnavailable
+}
+
 // Encode compresses a JPEG; without cgo it returns ErrUnavailable.
 func Encode(img image.Image, opt EncodeOptions) ([]byte, error) { return nil, ErrUnavailable }

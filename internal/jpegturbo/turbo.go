@@ -137,6 +137,20 @@ const flags = C.TJFLAG_ACCURATEDCT | C.TJFLAG_LIMITSCANS
 // around, filling the rest), Decode returns the image and the warning, and
 // a nil err; after a fatal error it returns no image.
 func Decode(data []byte, shrink int) (img image.Image, warning *Warning, err error) {
+	return decode(data, shrink, false)
+}
+
+// DecodeRGB is Decode that gives a YCbCr file as an opaque *image.RGBA
+// instead of planes. Reduced, a subsampled file's planes lose chroma
+// resolution twice (the subsampling, then the reduction), where libjpeg's
+// own conversion decodes the chroma at its full stored resolution (its
+// IDCT scaling does the upsampling): for an output that keeps
+// full-resolution chroma, that is the colour detail the planes lack.
+func DecodeRGB(data []byte, shrink int) (img image.Image, warning *Warning, err error) {
+	return decode(data, shrink, true)
+}
+
+func decode(data []byte, shrink int, toRGB bool) (img image.Image, warning *Warning, err error) {
 	if shrink != 1 && shrink != 2 && shrink != 4 && shrink != 8 {
 		return nil, nil, fmt.Errorf("JPEG scale 1/%d: only 1, 1/2, 1/4 and 1/8", shrink)
 	}
@@ -156,7 +170,7 @@ func Decode(data []byte, shrink int) (img image.Image, warning *Warning, err err
 	buf, n := cbuf(data)
 	var rc C.int
 	switch {
-	case hd.ColorSpace == YCbCr && hd.Subsampling.ratio() >= 0:
+	case hd.ColorSpace == YCbCr && hd.Subsampling.ratio() >= 0 && !toRGB:
 		m := newPaddedYCbCr(w, ht, hd.Subsampling)
 		rc = C.jt_decode_yuv(h.h, buf, n, (*C.uchar)(&m.Y[0]), (*C.uchar)(&m.Cb[0]), (*C.uchar)(&m.Cr[0]),
 			C.int(m.YStride), C.int(m.CStride), C.int(w), C.int(ht), flags)

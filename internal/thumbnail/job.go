@@ -87,7 +87,8 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	defer w.mem.release(need)
 	t = t.Add(time.Since(waited)) // waiting is not decoding
 	r.Memory = need
-	d, err := imagefile.DecodeWith(f, j.in, imagefile.DecodeOptions{Limits: limits, AtLeast: w.atLeast(info, crop, ow, oh)})
+	_, planes := w.planes(format)
+	d, err := imagefile.DecodeWith(f, j.in, imagefile.DecodeOptions{Limits: limits, AtLeast: w.atLeast(info, crop, ow, oh), FullChroma: !planes})
 	f.Close()
 	if err != nil {
 		return fail(err)
@@ -111,7 +112,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	t = time.Now()
 	r.SrcW, r.SrcH = info.Width, info.Height
 	jpegOut := w.encodeOptions(format)
-	out, err := w.resize(d, crop, ow, oh, format, jpegOut.Subsampling)
+	out, err := w.resize(d, crop, ow, oh, format)
 	profile := d.ICC
 	d = nil
 	w.live(-1)
@@ -151,7 +152,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 // resize returns the part crop of the decoded image at ow×oh. A JPEG's
 // planes stay planes: at the chroma resolution the output file keeps when
 // that is a subsampled JPEG, at full resolution otherwise.
-func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int, format imagefile.Format, sub imagefile.Subsampling) (image.Image, error) {
+func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int, format imagefile.Format) (image.Image, error) {
 	img := d.Image
 	if crop != img.Bounds() {
 		// Every type imagefile returns has SubImage, a view that shares
@@ -168,9 +169,8 @@ func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int, 
 	var out image.Image
 	var err error
 	ycc, isYCbCr := img.(*image.YCbCr)
-	planes, hasPlanes := w.opt.Resizer.(PlaneResizer)
-	if ratio, ok := subsampled(format, sub, w.opt.Quality); ok && isYCbCr && hasPlanes && w.opt.Planes && !w.convertsColour(d) {
-		out, err = planes.ResizeYCbCr(ycc, ow, oh, ratio)
+	if ratio, ok := w.planes(format); ok && isYCbCr && !w.convertsColour(d) {
+		out, err = w.opt.Resizer.(PlaneResizer).ResizeYCbCr(ycc, ow, oh, ratio)
 	} else {
 		out, err = w.opt.Resizer.ResizeImage(img, ow, oh)
 	}
@@ -187,12 +187,14 @@ type PlaneResizer interface {
 	ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error)
 }
 
-// subsampled says whether a format written with sub keeps 4:2:0 chroma.
-func subsampled(format imagefile.Format, sub imagefile.Subsampling, quality int) (image.YCbCrSubsampleRatio, bool) {
-	if format != imagefile.JPEG {
+// planes says whether a YCbCr image written as format is resized as
+// planes, and at which chroma resolution: when the output is a JPEG with
+// subsampled chroma, Options.Planes allows it and the Resizer can.
+func (w *worker) planes(format imagefile.Format) (image.YCbCrSubsampleRatio, bool) {
+	if _, ok := w.opt.Resizer.(PlaneResizer); !ok || !w.opt.Planes || format != imagefile.JPEG {
 		return 0, false
 	}
-	switch imagefile.ResolveSubsampling(sub, quality) {
+	switch imagefile.ResolveSubsampling(imagefile.SubsampleAuto, w.opt.Quality) {
 	case imagefile.Subsample420:
 		return image.YCbCrSubsampleRatio420, true
 	case imagefile.Subsample422:
