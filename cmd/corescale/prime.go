@@ -264,15 +264,12 @@ func (r *primeRun) work() error {
 	}
 	w := primeio.NewWriter(out, r.format, r.mode)
 	if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
-		src, err = r.sieveRange(w)
-		if err != nil {
-			return err
-		}
+		err = r.sieveRange(w)
+	} else {
+		err = pump(src, r.eng, r.workers, w, r.notes.before)
 	}
-	if src != nil {
-		if err := pump(src, r.eng, r.workers, w, r.notes.before); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	return w.Close()
 }

@@ -18,6 +18,7 @@ func TestRangeMethodsAgree(t *testing.T) {
 		{"18446744073709551557", "18446744073709551615"},
 		{"18446744073709551515", "18446744073709551715"}, // across 2^64
 		{"0x10000000000000000", "0x10000000000000040"},   // above 2^64
+		{"1" + strings.Repeat("0", 40), "1" + strings.Repeat("0", 37) + "700"},
 	}
 	for _, rg := range ranges {
 		for _, print := range []string{"primes", "all", "count"} {

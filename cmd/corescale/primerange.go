@@ -28,17 +28,22 @@ func sieveWorkers(c interface {
 
 var twoTo64 = new(big.Int).Lsh(big.NewInt(1), 64)
 
-// sieveRange writes the verdicts of the range's numbers below 2^64 from
-// the sieve, and returns the Source of the rest (nil when there is none),
-// which the per-number path tests with math/big.
-func (r *primeRun) sieveRange(w *primeio.Writer) (primeio.Source, error) {
-	var rest primeio.Source
+// sieveRange writes the verdicts of the range: below 2^64 from the sieve,
+// above from the hybrid of bigRange.
+func (r *primeRun) sieveRange(w *primeio.Writer) error {
+	if r.from.Cmp(twoTo64) < 0 {
+		if err := r.sieveSmall(w); err != nil {
+			return err
+		}
+	}
 	if r.to.Cmp(twoTo64) >= 0 {
-		rest = primeio.NewRange(bigMax(r.from, twoTo64), r.to)
+		return r.bigRange(w, bigMax(r.from, twoTo64), r.to)
 	}
-	if r.from.Cmp(twoTo64) >= 0 {
-		return rest, nil
-	}
+	return nil
+}
+
+// sieveSmall writes the verdicts of the range's numbers below 2^64.
+func (r *primeRun) sieveSmall(w *primeio.Writer) error {
 	a, b := r.from.Uint64(), uint64(math.MaxUint64)
 	if r.to.IsUint64() {
 		b = r.to.Uint64()
@@ -78,7 +83,7 @@ func (r *primeRun) sieveRange(w *primeio.Writer) (primeio.Source, error) {
 			err = w.Write(out)
 		}
 	}
-	return rest, err
+	return err
 }
 
 func bigMax(x, y *big.Int) *big.Int {
@@ -86,4 +91,61 @@ func bigMax(x, y *big.Int) *big.Int {
 		return x
 	}
 	return y
+}
+
+// bigWindowBytes bounds the memory of one window of numbers above 2^64.
+const bigWindowBytes = 8 << 20
+
+// bigRange writes the verdicts of [lo, hi], numbers of 2^64 and above: a
+// window at a time, the multiples of the primes below 2^16 are crossed off
+// as composite (certain), and only the survivors get math/big's
+// Baillie–PSW test, whose verdict is probable. Each number keeps the
+// position that the per-number path gives it, for the notes on slow
+// numbers.
+func (r *primeRun) bigRange(w *primeio.Writer, lo, hi *big.Int) error {
+	ps := sieve.SmallPrimes()
+	pos := 1 // Range.Where counts the range's numbers from 2^64 on from 1
+	words := len(hi.Bits()) + 1
+	window := max(1, min(primeio.BlockSize, bigWindowBytes/(8*words+64)))
+	composite := make([]bool, window)
+	start := new(big.Int).Set(lo)
+	left := new(big.Int).Sub(hi, lo)
+	left.Add(left, big.NewInt(1))
+	var m big.Int
+	for left.Sign() > 0 {
+		n := window
+		if left.IsInt64() && left.Int64() < int64(n) {
+			n = int(left.Int64())
+		}
+		clear(composite[:n])
+		for _, p := range ps {
+			p := uint64(p)
+			off := (p - m.Mod(start, m.SetUint64(p)).Uint64()) % p
+			for j := off; j < uint64(n); j += p {
+				composite[j] = true
+			}
+		}
+		blk := primeio.NewBlock(n)
+		var survivors []primeio.Big
+		for j := range n {
+			z := new(big.Int).Add(start, big.NewInt(int64(j)))
+			blk.Big = append(blk.Big, primeio.Big{At: j, N: z, Pos: pos + j})
+			blk.Nums = append(blk.Nums, 0)
+			blk.Prime = append(blk.Prime, false)
+			if !composite[j] {
+				survivors = append(survivors, blk.Big[j])
+			}
+		}
+		testBig(survivors, r.workers, r.notes.before)
+		for _, s := range survivors {
+			blk.Big[s.At].Prime = s.Prime
+		}
+		if err := w.Write(blk); err != nil {
+			return err
+		}
+		pos += n
+		start.Add(start, big.NewInt(int64(n)))
+		left.Sub(left, big.NewInt(int64(n)))
+	}
+	return nil
 }

@@ -222,3 +222,12 @@ func Primes(a, b uint64, o Options) []uint64 {
 	})
 	return ps
 }
+
+// SmallPrimes returns the primes below 2^16, in order: what the hybrid
+// sieves by above 2^64, where each survivor costs a math/big test. The
+// slice is shared and must not be changed.
+func SmallPrimes() []uint32 { return smallPrimes() }
+
+var smallPrimes = sync.OnceValue(func() []uint32 {
+	return append([]uint32{2, 3, 5}, basePrimes()...)
+})
