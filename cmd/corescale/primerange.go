@@ -59,8 +59,11 @@ func (r *primeRun) sieveSmall(w *primeio.Writer) error {
 	case primeio.Primes:
 		var ps []uint64
 		err = sieve.Scan(a, b, o, func(blk *sieve.Block) error {
-			ps = blk.AppendPrimes(ps[:0])
-			return w.WritePrimes(ps)
+			// 8 KiB of wheel, 245,760 numbers, at most ~22,000 primes.
+			return blk.Pieces(8<<10, func(p *sieve.Block) error {
+				ps = p.AppendPrimes(ps[:0])
+				return w.WritePrimes(ps)
+			})
 		})
 	default:
 		out := primeio.NewBlock(primeio.BlockSize)

@@ -88,3 +88,23 @@ func (b *Block) each(f func(uint64)) {
 		base += 30 * uint64(n)
 	}
 }
+
+// Pieces calls f with consecutive pieces of b of up to n wheel bytes (30
+// numbers each), in order, and stops at f's first error: a list of the
+// primes of a piece stays small whatever the block's size.
+func (b *Block) Pieces(n int, f func(*Block) error) error {
+	for off := 0; off < len(b.bits); off += n {
+		end := min(off+n, len(b.bits))
+		p := Block{Lo: b.Lo, Hi: b.Hi, j0: b.j0 + uint64(off), bits: b.bits[off:end]}
+		if off > 0 {
+			p.Lo = 30 * p.j0
+		}
+		if end < len(b.bits) {
+			p.Hi = 30*(b.j0+uint64(end)) - 1
+		}
+		if err := f(&p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package sieve
 
 import (
 	"encoding/binary"
+	"math"
 	"sync"
 
 	"github.com/corescale/corescale/cpu/prime"
@@ -185,6 +186,10 @@ func newPlan(a, b, limit uint64, taskBytes int) *plan {
 			pl.primes = append(pl.primes, p)
 		}
 	} else {
+		// Sized once, from Dusart's bound π(x) < x/ln x·(1 + 1.2762/ln x):
+		// growing by append would leave the old copies to the collector.
+		lx := math.Log(float64(top))
+		pl.primes = make([]uint32, 0, int(float64(top)/lx*(1+1.2762/lx))+1)
 		pl.primes = append(pl.primes, basePrimes()...)
 		generate(1<<16, top, func(p uint64) { pl.primes = append(pl.primes, uint32(p)) })
 	}
@@ -239,6 +244,11 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	// The sieving primes start once per task: a division each.
 	for c := range 8 {
 		w.small[c], w.medium[c] = w.small[c][:0], w.medium[c][:0]
+		if cap(w.medium[c]) == 0 && len(pl.primes) > 1<<16 {
+			// The classes hold about an eighth each: start there rather
+			// than grow by append, which leaves garbage of the same size.
+			w.medium[c] = make([]sprime, 0, len(pl.primes)/8+len(pl.primes)/64)
+		}
 	}
 	for _, p := range pl.primes {
 		p := uint64(p)

@@ -96,7 +96,7 @@ func Choose(a, b uint64, o Options) Choice {
 // a shared counter: about four per worker keep them finishing together,
 // from one area (the L2 cache) up to max, and more when there are many
 // primes to start. Above mediumMax a task is crossed whole by the large
-// primes, which it generates again: 8 MiB bounds its memory.
+// primes, which it generates again: 2 MiB bounds its memory.
 func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if taskOverride > 0 {
 		return taskOverride
@@ -105,7 +105,7 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	n := max(total/uint64(4*workers), 1)
 	n = (n + areaBytes - 1) / areaBytes * areaBytes
 	if c.Limit > mediumMax {
-		most = min(most, 8<<20)
+		most = min(most, 2<<20)
 	}
 	return int(min(uint64(most), n))
 }

@@ -215,3 +215,25 @@ func FuzzRange(f *testing.F) {
 		}
 	})
 }
+
+// Pieces of a block hold its primes, in order, and cover it exactly.
+func TestPieces(t *testing.T) {
+	for _, r := range [][2]uint64{{0, 100000}, {1000, 1030}, {999999, 1234567}} {
+		want := Primes(r[0], r[1], Options{Workers: 1})
+		var got []uint64
+		next := r[0]
+		Scan(r[0], r[1], Options{Workers: 1}, func(b *Block) error {
+			return b.Pieces(7, func(p *Block) error {
+				if p.Lo != next || p.Hi < p.Lo {
+					t.Errorf("[%d, %d]: piece [%d, %d] after %d", r[0], r[1], p.Lo, p.Hi, next)
+				}
+				next = p.Hi + 1
+				got = p.AppendPrimes(got)
+				return nil
+			})
+		})
+		if next != r[1]+1 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("[%d, %d]: pieces end at %d, hold %d primes, want %d", r[0], r[1], next-1, len(got), len(want))
+		}
+	}
+}
