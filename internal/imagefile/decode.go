@@ -68,10 +68,11 @@ type DecodeOptions struct {
 	// factor of 2, 4 or 8 that keeps both sides at least this large.
 	AtLeast image.Point
 	// FullChroma says the caller keeps full-resolution chroma (a PNG, a
-	// 4:4:4 JPEG): a subsampled JPEG decoded reduced then comes as RGB,
-	// its chroma decoded at the file's own resolution, rather than as
-	// planes whose chroma the reduction has halved again (see
-	// jpegturbo.DecodeRGB). Planes are faster where the output keeps them.
+	// 4:4:4 JPEG): a subsampled JPEG then comes as RGB, its chroma
+	// upsampled by libjpeg as Pillow and libvips decode it (reduced, at
+	// the file's own chroma resolution, where planes would have halved it
+	// again: see jpegturbo.DecodeRGB), rather than as planes. Planes are
+	// faster where the output keeps them.
 	FullChroma bool
 }
 

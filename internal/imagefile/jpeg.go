@@ -83,7 +83,7 @@ func decodeJPEGBytes(data []byte, info Info, cfg image.Config, opt DecodeOptions
 	}
 	shrink := jpegShrink(cfg.Width, cfg.Height, info.Orientation, opt.AtLeast)
 	decode := jpegturbo.Decode
-	if opt.FullChroma && shrink > 1 {
+	if opt.FullChroma {
 		decode = jpegturbo.DecodeRGB
 	}
 	img, warn, err := decode(data, shrink)

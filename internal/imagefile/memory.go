@@ -351,9 +351,9 @@ func configMemory(f Format, cfg image.Config, px float64) memory {
 		}
 	}
 	if f == TIFF {
-		// The decoder reads a strip (or tile) whole into a buffer that
-		// grows as it reads, and a strip may be the whole image.
-		m.decode *= 4
+		// The decoder streams rows into the image; Deflate's Huffman
+		// tables take about half a megabyte a block beside it.
+		m.decode += 1 << 20
 	}
 	return m
 }

@@ -32,8 +32,8 @@ type Options struct {
 	// ShrinkGap lets a decoder that can reduce an image cheaply while
 	// decoding (JPEG, in the DCT domain) do so while the image stays at
 	// least ShrinkGap times the output on both sides; 0 decodes in full.
-	// 2 keeps within our quality bar of the full decode (libvips'
-	// thumbnail leaves the same factor); --fast uses its --gap.
+	// The command uses 3, which keeps photo-like images within our
+	// quality bar of the full decode, and --fast its --gap.
 	ShrinkGap float64
 
 	// Planes lets a YCbCr image (JPEG) written as a JPEG with subsampled
