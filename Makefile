@@ -69,12 +69,18 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzExifOrientation$$' -fuzztime $(FUZZTIME) ./internal/imagefile
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBMP$$' -fuzztime $(FUZZTIME) ./internal/imagefile
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeTIFF$$' -fuzztime $(FUZZTIME) ./internal/imagefile
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/jpegturbo
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/icc
+	$(GO) test -run '^$$' -fuzz '^FuzzRange$$' -fuzztime $(FUZZTIME) ./cpu/sieve
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # The engines beside the independent tools on the same inputs: FLINT for
-# primality; Pillow, libvips, github.com/disintegration/imaging for resize
+# primality; Pillow, libvips, github.com/disintegration/imaging for resize;
+# vipsthumbnail and Pillow's draft + thumbnail for whole thumbnail jobs
 # (apt-get install libflint-dev python3-pil python3-numpy libvips-tools).
 # bench/anchors is a module of its own, so that those dependencies stay out
 # of corescale's: its go commands run from there.
@@ -83,6 +89,7 @@ bench-anchors: build
 		cd bench/anchors && $(GO) test -tags flint -run '^$$' -bench . -count 6 ./flint; \
 	else echo "FLINT not installed (apt-get install libflint-dev): skipped"; fi
 	bench/anchors/resize/run.sh
+	bench/anchors/thumbnail/run.sh
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
