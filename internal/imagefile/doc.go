@@ -19,11 +19,20 @@
 // returns its studio-range planes as full-range YCbCr, which this package
 // corrects (see webp.go).
 //
-// JPEG files are turned upright from their EXIF orientation (all eight
-// values; a missing or corrupt EXIF block means "already upright", never an
-// error), and the sizes this package reports, including those in
-// [TooLargeError], are the upright ones. Other formats are returned as
-// stored.
+// Images are turned upright from the orientation in JPEG's and WebP's
+// EXIF, PNG's eXIf chunk and TIFF's Orientation tag (all eight values; a
+// missing or corrupt one means "already upright", never an error), and the
+// sizes this package reports, including those in [TooLargeError], are the
+// upright ones. GIF and BMP carry none.
+//
+// JPEG is decoded by libjpeg-turbo (internal/jpegturbo) when built with
+// cgo, reduced in the DCT domain as far as [DecodeOptions.AtLeast]
+// allows, and by image/jpeg otherwise. TIFF and BMP are decoded by
+// decoders of this package (tiff.go, bmp.go), which refuse, naming the
+// field and value, any variant they do not fully understand rather than
+// return a wrong image. The embedded ICC profile of every format is
+// returned byte for byte ([Decoded.ICC]); a CMYK image with a CMYK
+// profile is converted through it (internal/icc).
 //
 // The decoded image always has its origin at (0, 0) and is one of the types
 // the resize engine has fast paths for:
@@ -35,8 +44,8 @@
 //   - paletted images (GIF, PNG-8, BMP and TIFF with a palette): *image.RGBA
 //     when every palette entry is opaque and the frame covers the canvas,
 //     else *image.NRGBA;
-//   - CMYK and YCCK JPEG, CMYK TIFF: *image.RGBA, by the naive
-//     (1−C)(1−K) conversion (colour profiles are not applied);
+//   - CMYK and YCCK JPEG, CMYK TIFF: *image.RGBA, through their colour
+//     profile, or by the naive (1−C)(1−K) conversion without one;
 //   - WebP with alpha (*image.NYCbCrA): *image.NRGBA;
 //   - anything else: *image.NRGBA64 for 16-bit colour models, *image.NRGBA
 //     otherwise.
@@ -46,6 +55,6 @@
 // [Encode] writes JPEG or PNG. [Format.Resolve] picks the output format for
 // "keep": see there.
 //
-// It knows files and Go images, not engines: it imports nothing of
-// corescale.
+// It knows files and Go images, not engines: of corescale it imports only
+// the codec and colour leaves internal/jpegturbo and internal/icc.
 package imagefile
