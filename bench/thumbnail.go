@@ -30,6 +30,13 @@ func (w *thumbnailWork) kind() string { return "thumbnail" }
 // engine is the resize the batch asks of every backend.
 func (w *thumbnailWork) engine() resize.Options { return resize.Options{Filter: corescale.Lanczos3} }
 
+// options are the batch's settings as corescale resize makes them in its
+// exact mode: JPEGs decoded reduced, their planes resized as planes for the
+// JPEG outputs.
+func (w *thumbnailWork) options(r thumbnail.Resizer, workers int) thumbnail.Options {
+	return thumbnail.Options{Size: w.size, Resizer: r, Workers: workers, ShrinkGap: thumbnail.ExactShrinkGap, Planes: true}
+}
+
 func (w *thumbnailWork) prepare(sz Sizes, seed uint64, tmp string) (string, float64, error) {
 	w.tmp, w.in = tmp, filepath.Join(tmp, "thumbnail-in")
 	w.size = thumbnail.Size{W: sz.ThumbOut, H: sz.ThumbOut}
@@ -52,7 +59,7 @@ func (w *thumbnailWork) prepare(sz Sizes, seed uint64, tmp string) (string, floa
 	if err != nil {
 		return "", 0, fmt.Errorf("serial reference: %w", err)
 	}
-	files, sum, err := w.runInto(thumbnail.Options{Size: w.size, Resizer: e, Workers: 1}, "reference")
+	files, sum, err := w.runInto(w.options(e, 1), "reference")
 	if err != nil {
 		return "", 0, fmt.Errorf("serial reference: %w", err)
 	}
@@ -74,7 +81,7 @@ func (w *thumbnailWork) task(b Backend) (*task, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := thumbnail.Options{Size: w.size, Resizer: r, Workers: files}
+	opt := w.options(r, files)
 	t := newTask()
 	var total thumbnail.Phases
 	n := 0

@@ -232,13 +232,9 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	}
 	e.Linear = c.Bool("linear")
 	// A JPEG decodes reduced in the DCT domain (1/2, 1/4, 1/8) while it
-	// stays three times the output: the DCT's reduction is a coarse
-	// filter, which the resize must have room to smooth (at twice, as
-	// libvips' thumbnail leaves it, photo-like inputs fall to 46 dB
-	// against the full decode; at three they stay above 49). --fast goes
-	// down to twice the output, as Pillow's draft does at its default
-	// reducing_gap, or to its --gap when given. Linear light cannot: the
-	// DCT's reduction averages in gamma space.
+	// stays thumbnail.ExactShrinkGap times the output, or FastShrinkGap
+	// (--gap when given) with --fast. Linear light cannot: the DCT's
+	// reduction averages in gamma space.
 	o.Planes = !e.Linear
 	switch {
 	case e.Linear:
@@ -246,9 +242,9 @@ func resizeFlags(c *cli.Context) (*resizeSettings, error) {
 	case e.Fast && c.IsSet("gap"):
 		o.ShrinkGap = e.Gap
 	case e.Fast:
-		o.ShrinkGap = 2
+		o.ShrinkGap = thumbnail.FastShrinkGap
 	default:
-		o.ShrinkGap = 3
+		o.ShrinkGap = thumbnail.ExactShrinkGap
 	}
 	if s.format, err = imagefile.ParseOutput(c.String("format")); err != nil {
 		return nil, &usageError{fmt.Errorf("--format: %w", err)}

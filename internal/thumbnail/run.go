@@ -32,8 +32,7 @@ type Options struct {
 	// ShrinkGap lets a decoder that can reduce an image cheaply while
 	// decoding (JPEG, in the DCT domain) do so while the image stays at
 	// least ShrinkGap times the output on both sides; 0 decodes in full.
-	// The command uses 3, which keeps photo-like images within our
-	// quality bar of the full decode, and --fast its --gap.
+	// See ExactShrinkGap and FastShrinkGap.
 	ShrinkGap float64
 
 	// Planes lets a YCbCr image (JPEG) written as a JPEG with subsampled
@@ -74,6 +73,18 @@ type Options struct {
 	// memory.
 	onWait func()
 }
+
+// The ShrinkGap of the command's two modes. The DCT's reduction is a
+// coarse filter, which the resize must have room to smooth: at twice the
+// output, as libvips' thumbnail leaves it, photo-like 2400×1600 JPEGs made
+// into 300 px thumbnails fall to 46 dB on luma against Pillow's full decode
+// + LANCZOS; at three times every input of the anchors stays above 49 dB.
+// The fast mode reduces as far as Pillow's draft does at its default
+// reducing_gap.
+const (
+	ExactShrinkGap = 3
+	FastShrinkGap  = 2
+)
 
 // Status is what became of one input.
 type Status int
