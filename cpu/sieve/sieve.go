@@ -93,17 +93,24 @@ func Choose(a, b uint64, o Options) Choice {
 
 // taskBytes is how many wheel bytes (30 numbers each) one task sieves. A
 // task starts every sieving prime anew, with a division, and is taken from
-// a shared counter: about four per worker keep them finishing together,
-// from one area (the L2 cache) up to max, and more when there are many
-// primes to start. Above mediumMax a task is crossed whole by the large
-// primes, which it generates again: 2 MiB bounds its memory.
+// a shared counter: about four per worker keep them finishing together
+// on a long range, whole areas (the L2 cache) up to most; a short range is
+// split in one task per worker, in segments, as each worker's starts cost
+// the same whether it sieves a piece or the whole. Above mediumMax a task
+// is crossed whole by the large primes, which it generates again: 2 MiB
+// bounds its memory.
 func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if taskOverride > 0 {
 		return taskOverride
 	}
 	total := b/30 - a/30 + 1
-	n := max(total/uint64(4*workers), 1)
-	n = (n + areaBytes - 1) / areaBytes * areaBytes
+	w := uint64(workers)
+	var n uint64
+	if total >= 4*w*areaBytes {
+		n = (total/(4*w) + areaBytes - 1) / areaBytes * areaBytes
+	} else {
+		n = ((total+w-1)/w + segBytes - 1) / segBytes * segBytes
+	}
 	if c.Limit > mediumMax {
 		most = min(most, 2<<20)
 	}
