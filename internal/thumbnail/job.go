@@ -111,7 +111,6 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 
 	t = time.Now()
 	r.SrcW, r.SrcH = info.Width, info.Height
-	jpegOut := w.encodeOptions(format)
 	out, err := w.resize(d, crop, ow, oh, format)
 	profile := d.ICC
 	d = nil
@@ -131,8 +130,8 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	if err != nil {
 		return fail(err)
 	}
-	jpegOut.ICC = profile
-	encode, write, err := w.write(ctx, r.Output, out, format, jpegOut)
+	enc := imagefile.EncodeOptions{Quality: w.opt.Quality, ICC: profile, Subsampling: imagefile.SubsampleAuto}
+	encode, write, err := w.write(ctx, r.Output, out, format, enc)
 	r.Phases.Encode, r.Phases.Write = encode, write
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		r.Status = Cancelled
@@ -207,12 +206,6 @@ func (w *worker) planes(format imagefile.Format) (image.YCbCrSubsampleRatio, boo
 // converted to sRGB after the resize, which takes RGB.
 func (w *worker) convertsColour(d *imagefile.Decoded) bool {
 	return w.opt.SRGB && d.ICC != nil
-}
-
-// encodeOptions is how the output file is written; the profile is set
-// after the colour step.
-func (w *worker) encodeOptions(format imagefile.Format) imagefile.EncodeOptions {
-	return imagefile.EncodeOptions{Quality: w.opt.Quality, Subsampling: imagefile.SubsampleAuto}
 }
 
 // colour settles the output's colours: with SRGB, an image with an
