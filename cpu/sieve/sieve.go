@@ -95,7 +95,7 @@ func Choose(a, b uint64, o Options) Choice {
 // task starts every sieving prime anew, with a division, and is taken from
 // a shared counter: about four per worker keep them finishing together
 // on a long range, whole areas (the L2 cache) up to most; a short range is
-// split in one task per worker, in segments, as each worker's starts cost
+// split in one task per worker, as each worker's starts cost
 // the same whether it sieves a piece or the whole. Above mediumMax a task
 // is crossed whole by the large primes, which it generates again: 2 MiB
 // bounds its memory.
@@ -109,7 +109,7 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if total >= 4*w*areaBytes {
 		n = (total/(4*w) + areaBytes - 1) / areaBytes * areaBytes
 	} else {
-		n = ((total+w-1)/w + segBytes - 1) / segBytes * segBytes
+		n = (total + w - 1) / w
 	}
 	if c.Limit > mediumMax {
 		most = min(most, 2<<20)

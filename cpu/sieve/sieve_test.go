@@ -240,3 +240,17 @@ func TestPieces(t *testing.T) {
 		}
 	}
 }
+
+// A short range still gives every worker a task.
+func TestShortRangeSplit(t *testing.T) {
+	for _, r := range [][2]uint64{{1e12, 1e12 + 1e7}, {1e18, 1e18 + 1e7}, {0, 3e6}} {
+		for _, w := range []int{2, 3, 8} {
+			c := Choose(r[0], r[1], Options{})
+			tb := uint64(taskBytes(r[0], r[1], c, w, 64<<20))
+			total := r[1]/30 - r[0]/30 + 1
+			if tasks := (total + tb - 1) / tb; tasks < uint64(w) {
+				t.Errorf("[%d, %d], %d workers: %d tasks of %d bytes", r[0], r[1], w, tasks, tb)
+			}
+		}
+	}
+}
