@@ -26,6 +26,7 @@ var layers = map[string][]string{
 	"internal/jpegturbo":  nil,
 	"internal/icc":        nil,
 	"internal/numbers":    nil,
+	"internal/shard":      nil,
 	"internal/quote":      nil,
 	"kernels":             nil,
 	"bench/stats":         nil,
@@ -48,7 +49,7 @@ var layers = map[string][]string{
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
 	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",
-		"internal/backend", "internal/chunk", "internal/imagefile", "internal/quote", "internal/thumbnail"},
+		"internal/backend", "internal/chunk", "internal/imagefile", "internal/quote", "internal/shard", "internal/thumbnail"},
 }
 
 const module = "github.com/corescale/corescale"
