@@ -237,8 +237,8 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	if keep {
 		size = n
 	}
-	if cap(w.buf) < size {
-		w.buf = make([]byte, size)
+	if cap(w.buf) < size+3 {
+		w.buf = make([]byte, size, size+3) // crossClasses writes 32 bits at a time
 	}
 
 	// The sieving primes start once per task: a division each.

@@ -10,7 +10,10 @@ o("""// crossClasses crosses off the multiples of the primes of ps in s, where
 // function per class, in which every mask and the constant part of every
 // step are immediates, and a loop that crosses off a whole cycle of eight
 // multiples (p·30 numbers, p bytes) per turn. Grouping by class keeps the
-// branch to the class's loop predictable.
+// branch to the class's loop predictable. A byte is cleared by a 32-bit
+// AND in memory, whose three upper bytes are all ones (one instruction
+// where a byte AND is three in Go, 5% less time): s must have 3 bytes of
+// capacity past its length, and they are left as they were.
 func crossClasses(s []byte, ps *[8][]sprime) {
 	n := uint(len(s))
 	if n == 0 {
@@ -43,7 +46,7 @@ for i in range(8):
     for t in range(8):
         a,b = offs[t]
         expr = "q" if (a==0 and b==0) else (f"unsafe.Add(q, k*{a}+{b})" if a else f"unsafe.Add(q, {b})")
-        o(f"\t\t*(*byte)({expr}) &= {masks[t]:#x}")
+        o(f"\t\t*(*uint32)({expr}) &= {0xffffff00 | masks[t]:#x}")
     o(f"\t\tidx += k*30 + {rp}")
     o("\t}")
     for t in range(8):
@@ -51,7 +54,7 @@ for i in range(8):
             o(f"l{t}:")
         a,b = steps[t]
         o(f"\tif idx >= n {{\n\t\treturn idx, {8*i+t}\n\t}}")
-        o(f"\t*(*byte)(unsafe.Add(base, idx)) &= {masks[t]:#x}")
+        o(f"\t*(*uint32)(unsafe.Add(base, idx)) &= {0xffffff00 | masks[t]:#x}")
         o(f"\tidx += k*{a} + {b}")
     o("\tgoto l0")
     o("}\n")
