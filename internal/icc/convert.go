@@ -49,8 +49,8 @@ func ToSRGB(img image.Image, p *Profile, workers int) (image.Image, error) {
 		want = SpaceCMYK
 	}
 	if p.space != want {
-		article := map[Space]string{SpaceRGB: "an", SpaceGray: "a", SpaceCMYK: "a"}[want]
-		return nil, fmt.Errorf("%w: profile %s is %s; a %T needs %s %s profile", ErrUnsupported, p, p.space, img, article, want)
+		image := map[Space]string{SpaceRGB: "an RGB image", SpaceGray: "a gray image", SpaceCMYK: "a CMYK image"}[want]
+		return nil, fmt.Errorf("%w: profile %s is %s, and %s needs %s profile", ErrUnsupported, p, p.space, image, map[Space]string{SpaceRGB: "an RGB", SpaceGray: "a gray", SpaceCMYK: "a CMYK"}[want])
 	}
 	if p.srgb {
 		return img, nil

@@ -503,9 +503,9 @@ func TestToSRGBRefuses(t *testing.T) {
 		p    *Profile
 		want string
 	}{
-		{image.NewRGBA(image.Rect(0, 0, 2, 2)), gray, "is gray; a *image.RGBA needs an RGB profile"},
-		{image.NewGray(image.Rect(0, 0, 2, 2)), rgb, "is RGB; a *image.Gray needs a gray profile"},
-		{image.NewCMYK(image.Rect(0, 0, 2, 2)), rgb, "a *image.CMYK needs a CMYK profile"},
+		{image.NewRGBA(image.Rect(0, 0, 2, 2)), gray, "is gray, and an RGB image needs an RGB profile"},
+		{image.NewGray(image.Rect(0, 0, 2, 2)), rgb, "is RGB, and a gray image needs a gray profile"},
+		{image.NewCMYK(image.Rect(0, 0, 2, 2)), rgb, "a CMYK image needs a CMYK profile"},
 		{image.NewRGBA(image.Rect(0, 0, 2, 2)), lab, `of class "abst"`},
 		{image.NewRGBA(image.Rect(0, 0, 2, 2)), labSpace, `in colour space "Lab "; only RGB, gray and CMYK convert`},
 		{image.NewPaletted(image.Rect(0, 0, 2, 2), nil), rgb, "no conversion for a *image.Paletted"},
