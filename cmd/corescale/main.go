@@ -17,6 +17,7 @@ var commands = []func() *cli.Command{
 	resizeCommand,
 	devicesCommand,
 	benchCommand,
+	mergeCommand,
 }
 
 func main() {
