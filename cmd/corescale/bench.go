@@ -63,6 +63,7 @@ func benchCommand() *cli.Command {
 			&cli.StringFlag{Name: "csv", Usage: "write one CSV line per row to `FILE`"},
 			&cli.StringFlag{Name: "markdown", Usage: "write the table as Markdown to `FILE`"},
 			&cli.StringFlag{Name: "plot", Usage: "write PNG plots into `DIR`"},
+			benchShardFlags()[0], benchShardFlags()[1],
 		},
 		Action: benchAction,
 	}
@@ -116,7 +117,11 @@ func benchAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	outs, err := openOutputs(c)
+	sh, err := readSharding(c)
+	if err != nil {
+		return err
+	}
+	outs, err := openOutputs(c, benchJSON(sh))
 	if err != nil {
 		return err
 	}
@@ -270,7 +275,7 @@ type benchOutputs struct {
 // openOutputs checks --json, --csv, --markdown and --plot before any work,
 // so that a bad path is bad usage found at once, not after minutes of
 // running. Nothing is left behind when it fails.
-func openOutputs(c *cli.Context) (*benchOutputs, error) {
+func openOutputs(c *cli.Context, writeJSON func(*bench.Report, io.Writer) error) (*benchOutputs, error) {
 	outs := &benchOutputs{plotDir: c.String("plot")}
 	claimed := map[string]string{} // absolute path: its flag
 	claim := func(flag, path string) error {
@@ -287,7 +292,7 @@ func openOutputs(c *cli.Context) (*benchOutputs, error) {
 	for _, o := range []struct {
 		flag  string
 		write func(*bench.Report, io.Writer) error
-	}{{"json", (*bench.Report).WriteJSON}, {"csv", (*bench.Report).WriteCSV}, {"markdown", (*bench.Report).WriteMarkdown}} {
+	}{{"json", writeJSON}, {"csv", (*bench.Report).WriteCSV}, {"markdown", (*bench.Report).WriteMarkdown}} {
 		path := c.String(o.flag)
 		if path == "" {
 			continue

@@ -35,6 +35,13 @@ is written: a missing shard, a shard given twice, a file of another job or
 one that is not a shard file is an error that names it, with exit status 2.
 The files may be given in any order (a shell glob is fine).
 
+The JSON reports of corescale bench --shard K/N --json, one from each node
+of a cluster, merge into one Markdown report: the nodes, and for each
+workload the throughput of 1 to N nodes on every backend, worker count and
+GPU count, with the speedup of N nodes over one (each node runs the whole
+bench; nodes that share nothing, as the shards of a job, add their
+throughputs). Reports without --shard merge too, as nodes in the order given.
+
 Examples:
    corescale merge --output count.txt count-*.txt
    corescale merge primes.0.csv primes.1.csv primes.2.csv > primes.csv
@@ -45,7 +52,7 @@ shard files that do not make one whole job (nothing written).`
 func mergeCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "merge",
-		Usage:           "join the outputs of corescale prime --shard K/N into the whole job's",
+		Usage:           "join the outputs of corescale prime --shard K/N into the whole job's, or bench reports of several nodes into one",
 		ArgsUsage:       "SHARD_FILE...",
 		HideHelpCommand: true,
 		Description:     mergeDescription,
@@ -138,6 +145,9 @@ func mergeAction(c *cli.Context) error {
 	}
 	outPath := c.String("output")
 	toStdout := outPath == "" || outPath == "-"
+	if head, err := readHead(names[0]); err == nil && isBenchReport(head) {
+		return mergeTo(c, names, func(w io.Writer) error { return mergeBench(names, w) })
+	}
 	files := make([]*shardFile, 0, len(names))
 	defer func() {
 		for _, sf := range files {
@@ -420,4 +430,44 @@ func concatLists(w io.Writer, format primeio.Format, files []*shardFile) error {
 		_, err = io.WriteString(w, jsonClose)
 	}
 	return err
+}
+
+// readHead returns the first bytes of a file.
+func readHead(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return head[:n], err
+}
+
+// mergeTo runs merge, which writes nothing until it has read and checked
+// every input, into --output, all or nothing, or stdout.
+func mergeTo(c *cli.Context, inputs []string, merge func(io.Writer) error) error {
+	outPath := c.String("output")
+	if outPath == "" || outPath == "-" {
+		return merge(namedWriter{c.App.Writer, "stdout"})
+	}
+	if ofi, err := os.Stat(outPath); err == nil && ofi.Mode().IsRegular() {
+		for _, in := range inputs {
+			if ifi, err := os.Stat(in); err == nil && os.SameFile(ofi, ifi) {
+				return usageErrorf("--output %s would overwrite the input %s: write to another file", outPath, in)
+			}
+		}
+	}
+	file, err := atomicfile.Create(outPath)
+	if err != nil {
+		return err
+	}
+	defer file.Abort()
+	if err := merge(file); err != nil {
+		return err
+	}
+	return file.Commit()
 }
