@@ -89,7 +89,7 @@ func TestTop(t *testing.T) {
 		checkRange(t, top-n+1, top, Options{Workers: 2}, Hybrid, Test)
 	}
 	checkRange(t, top-59, top-59, Options{Workers: 1}, Hybrid, Test)
-	if !testing.Short() {
+	if !short() {
 		// The sieve generates the 203 M primes below 2^32 here.
 		checkRange(t, top-100, top, Options{Workers: 2}, Sieve)
 	}
@@ -126,7 +126,7 @@ func TestPi(t *testing.T) {
 		// 2-core machine it was written on (~220 CPU-s, two workers), and
 		// far past go test's 10 minutes under -race.
 		top = 12
-	case !testing.Short():
+	case !short():
 		top = 10
 	}
 	x := uint64(1)
@@ -173,7 +173,7 @@ func TestCountsAgainstPrimesieve(t *testing.T) {
 		{top - 1e7, top, []Method{Auto, Hybrid}},
 		{top - 1e5, top, methods},
 	}
-	if testing.Short() {
+	if short() {
 		cases = cases[:2]
 	}
 	for _, c := range cases {
@@ -259,3 +259,8 @@ func TestShortRangeSplit(t *testing.T) {
 		}
 	}
 }
+
+// short reports whether the long checks are left out: with -short, and
+// under the race detector, which slows the sieve ~10x (the full run of
+// this package took over 12 minutes under it on a busy 2-core machine).
+func short() bool { return testing.Short() || raceEnabled }
