@@ -80,8 +80,9 @@ bench:
 
 # The engines beside the independent tools on the same inputs: FLINT for
 # primality; Pillow, libvips, github.com/disintegration/imaging for resize;
-# vipsthumbnail and Pillow's draft + thumbnail for whole thumbnail jobs
-# (apt-get install libflint-dev python3-pil python3-numpy libvips-tools).
+# vipsthumbnail and Pillow's draft + thumbnail for whole thumbnail jobs;
+# primesieve for prime ranges (apt-get install libflint-dev python3-pil
+# python3-numpy libvips-tools primesieve).
 # bench/anchors is a module of its own, so that those dependencies stay out
 # of corescale's: its go commands run from there.
 bench-anchors: build
@@ -90,6 +91,7 @@ bench-anchors: build
 	else echo "FLINT not installed (apt-get install libflint-dev): skipped"; fi
 	bench/anchors/resize/run.sh
 	bench/anchors/thumbnail/run.sh
+	bench/anchors/primesieve/run.sh
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
