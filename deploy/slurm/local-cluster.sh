@@ -95,9 +95,12 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-# Short timers: CI waits on them.
-SlurmctldTimeout=30
-SlurmdTimeout=30
+# Generous timers: on a loaded machine (CI, a busy workstation, gVisor) a
+# slurmd may not answer for a minute, and the default 60s would mark the node
+# down and requeue its jobs.
+SlurmctldTimeout=300
+SlurmdTimeout=300
+MessageTimeout=60
 InactiveLimit=0
 KillWait=5
 MinJobAge=300
