@@ -37,6 +37,9 @@ type Info struct {
 	// takes memory until the collector runs. Both come from the header, so
 	// that a batch can budget memory before decoding (see memory.go).
 	ImageBytes, DecodeBytes int64
+	// FileBytes is the size of the file, where the reader could tell it
+	// (0 otherwise): libjpeg-turbo decodes from the whole file in memory.
+	FileBytes int64
 }
 
 // Decoded is an upright decoded image file.
@@ -290,6 +293,9 @@ func (s *source) probe(name string, limits Limits) (Info, image.Config, error) {
 			return Info{}, image.Config{}, fmt.Errorf("%s: %w", name, err)
 		}
 		hd = readHeader(s.br, format)
+	}
+	if end, err := s.r.Seek(0, io.SeekEnd); err == nil {
+		info.FileBytes = end
 	}
 	estimate(&info, format, cfg, hd)
 	return info, cfg, nil

@@ -390,7 +390,11 @@ func turboEstimate(info *Info, w, h int, hd header) {
 	for _, c := range hd.comps {
 		samples += pw * ph * float64(max(c.h, 1)) * float64(max(c.v, 1)) / float64(hmax*vmax)
 	}
-	fixed := turboFile(w, h, hd) + turboCoefficients(w, h, hd)
+	file := turboFile(w, h, hd)
+	if info.FileBytes > 0 {
+		file = float64(info.FileBytes) // read whole into memory
+	}
+	fixed := file + turboCoefficients(w, h, hd)
 	var model color.Model
 	var final float64
 	switch len(hd.comps) {
@@ -497,6 +501,48 @@ func (i Info) DecodeBytesAt(atLeast image.Point) int64 {
 	k := turboImageFactor(i.Model, i.Orientation)
 	fixed := i.DecodeBytes - decodeOverhead - k*i.ImageBytes
 	return fixed + k*i.ImageBytesAt(atLeast) + decodeOverhead
+}
+
+// ModelWith, ImageBytesWith and DecodeBytesWith are Model, ImageBytes and
+// DecodeBytes for a decode with the options opt: reduced as AtLeast
+// allows, and, with FullChroma, a YCbCr JPEG decoded to RGBA through
+// libjpeg-turbo, four bytes a pixel where its planes take one and a half.
+func (i Info) ModelWith(opt DecodeOptions) color.Model {
+	if i.rgbDecode(opt) {
+		return color.RGBAModel
+	}
+	return i.Model
+}
+
+// ImageBytesWith: see ModelWith.
+func (i Info) ImageBytesWith(opt DecodeOptions) int64 {
+	if !i.rgbDecode(opt) {
+		return i.ImageBytesAt(opt.AtLeast)
+	}
+	s := int64(i.ShrinkAt(opt.AtLeast))
+	return 4 * ((int64(i.Width) + s - 1) / s) * ((int64(i.Height) + s - 1) / s)
+}
+
+// DecodeBytesWith: see ModelWith.
+func (i Info) DecodeBytesWith(opt DecodeOptions) int64 {
+	d := i.DecodeBytesAt(opt.AtLeast)
+	if !i.rgbDecode(opt) {
+		return d
+	}
+	// The planes' share swapped for the RGBA image's: one, or a turned
+	// copy beside it.
+	k := int64(1)
+	if i.Orientation != Upright && i.Orientation != 0 {
+		k = 2
+	}
+	planes := turboImageFactor(i.Model, i.Orientation) * i.ImageBytesAt(opt.AtLeast)
+	return d - planes + k*i.ImageBytesWith(opt)
+}
+
+// rgbDecode says whether a decode with opt gives RGBA where the header's
+// model is YCbCr (jpeg.go: FullChroma through libjpeg-turbo).
+func (i Info) rgbDecode(opt DecodeOptions) bool {
+	return opt.FullChroma && i.Format == JPEG && jpegturbo.Available && i.Model == color.YCbCrModel
 }
 
 // scaledShare is the share of a w×h image's planes that remains reduced by

@@ -59,21 +59,32 @@ const encodeBytes = 2 << 20
 // the part of it to resize and the output size: the more of decoding it
 // (which Decode's estimate covers, garbage included) and holding the
 // decoded image while it is resized, plus encoding the result.
-func (w *worker) need(info imagefile.Info) (n int64, crop image.Rectangle, ow, oh int) {
+func (w *worker) need(info imagefile.Info, format imagefile.Format) (n int64, crop image.Rectangle, ow, oh int) {
 	crop, ow, oh = Geometry(info.Width, info.Height, w.opt.Size, w.opt.Fit, w.opt.NoEnlarge)
-	atLeast := w.atLeast(info, crop, ow, oh)
+	opt := w.decodeOptions(info, format, crop, ow, oh)
 	// A reduced decode gives the resize a smaller source.
-	s := info.ShrinkAt(atLeast)
+	s := info.ShrinkAt(opt.AtLeast)
 	cw, ch := (crop.Dx()+s-1)/s, (crop.Dy()+s-1)/s
 	var resize int64
 	if est, ok := w.opt.Resizer.(MemoryEstimator); ok {
-		resize = est.ResizeBytes(info.Model, cw, ch, ow, oh)
+		resize = est.ResizeBytes(info.ModelWith(opt), cw, ch, ow, oh)
 	} else {
 		// A converted copy of the source and the result, twice over.
 		resize = 4*int64(cw)*int64(ch) + 16*int64(ow)*int64(oh)
 	}
-	decode, image := info.DecodeBytesAt(atLeast), info.ImageBytesAt(atLeast)
+	decode, image := info.DecodeBytesWith(opt), info.ImageBytesWith(opt)
 	return max(decode, image+resize) + encodeBytes, crop, ow, oh
+}
+
+// decodeOptions are how a file is decoded: reduced as far as ShrinkGap
+// allows, to RGB when the output keeps full-resolution chroma.
+func (w *worker) decodeOptions(info imagefile.Info, format imagefile.Format, crop image.Rectangle, ow, oh int) imagefile.DecodeOptions {
+	_, planes := w.planes(format)
+	return imagefile.DecodeOptions{
+		Limits:     imagefile.Limits{MaxPixels: w.opt.MaxPixels},
+		AtLeast:    w.atLeast(info, crop, ow, oh),
+		FullChroma: !planes,
+	}
 }
 
 // atLeast is the smallest upright size of the whole image that keeps the

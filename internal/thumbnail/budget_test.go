@@ -19,7 +19,7 @@ import (
 func need(t *testing.T, path string, opt Options) int64 {
 	t.Helper()
 	info := probe(t, path)
-	n, _, _, _ := (&worker{opt: opt}).need(info)
+	n, _, _, _ := (&worker{opt: opt}).need(info, imagefile.Keep.Resolve(&imagefile.Decoded{Info: info}))
 	return n
 }
 

@@ -72,7 +72,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	// from the header too: a file that cannot fit fails here, before
 	// anything is decoded or allocated, and one that cannot fit yet
 	// waits for files in flight to finish.
-	need, crop, ow, oh := w.need(info)
+	need, crop, ow, oh := w.need(info, format)
 	if px := int64(ow) * int64(oh); px > w.maxPixels() {
 		return fail(fmt.Errorf("the output, %d×%d, would be over the limit of %g megapixels", ow, oh, float64(w.maxPixels())/1e6))
 	}
@@ -87,8 +87,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	defer w.mem.release(need)
 	t = t.Add(time.Since(waited)) // waiting is not decoding
 	r.Memory = need
-	_, planes := w.planes(format)
-	d, err := imagefile.DecodeWith(f, j.in, imagefile.DecodeOptions{Limits: limits, AtLeast: w.atLeast(info, crop, ow, oh), FullChroma: !planes})
+	d, err := imagefile.DecodeWith(f, j.in, w.decodeOptions(info, format, crop, ow, oh))
 	f.Close()
 	if err != nil {
 		return fail(err)
