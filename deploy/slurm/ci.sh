@@ -16,6 +16,8 @@
 #   CORESCALE_BIN          test this binary instead of building one with make
 #   CORESCALE_SLURM_KEEP   leave the cluster running on exit (for development)
 #   CORESCALE_CI_KEEP      keep the work folder on exit (it is kept on failure)
+#   CORESCALE_CI_KILL_COUNT  numbers in the kill case (default 16000: a shard runs
+#                          for seconds, so the kill lands while it runs)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -187,7 +189,7 @@ step "ok: images ($n_out thumbnails, the same bytes as the single run)"
 # lost or doubled shows in the merge. The tasks run through a wrapper that
 # marks when corescale starts, so the kill lands inside corescale's run.
 step "kill case: array of $shards, shard 2 cancelled while it runs, then resubmitted"
-kill_job=(prime --random 16000 --bits 2048 --seed 5 --print all)
+kill_job=(prime --random "${CORESCALE_CI_KILL_COUNT:-16000}" --bits 2048 --seed 5 --print all)
 cat >"$work/mark-start.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
