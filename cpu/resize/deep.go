@@ -32,7 +32,7 @@ func (r *raster16) Row(y int) []uint16 {
 // exact as the 8-bit engine at 256 times the resolution. The fast mode's
 // pre-reduce is not applied at this depth: it would trade away the
 // precision the caller asked for.
-func (e *Engine) resize16(dst *raster16, src *source[uint16]) error {
+func (e *Engine) resize16(dst *raster16, src *source[uint16], box [4]float64) error {
 	if dst.Channels != src.channels || src.channels < 1 || src.channels > 4 {
 		return fmt.Errorf("resize: %d channels into %d: want the same, 1 to 4", src.channels, dst.Channels)
 	}
@@ -41,8 +41,8 @@ func (e *Engine) resize16(dst *raster16, src *source[uint16]) error {
 	}
 	if e.filter == corescale.Nearest {
 		ch := src.channels
-		xs := resample.NearestIndices(0, float64(src.width), dst.Width, src.width)
-		ys := resample.NearestIndices(0, float64(src.height), dst.Height, src.height)
+		xs := resample.NearestIndices(box[0], box[2], dst.Width, src.width)
+		ys := resample.NearestIndices(box[1], box[3], dst.Height, src.height)
 		rd := src.reader()
 		for y := range dst.Height {
 			in, out := rd.row(ys[y]), dst.Row(y)
@@ -52,8 +52,8 @@ func (e *Engine) resize16(dst *raster16, src *source[uint16]) error {
 		}
 		return nil
 	}
-	th := e.table(src.width, 0, float64(src.width), dst.Width)
-	tv := e.table(src.height, 0, float64(src.height), dst.Height)
+	th := e.table(src.width, box[0], box[2], dst.Width)
+	tv := e.table(src.height, box[1], box[3], dst.Height)
 	verticalCost := dst.Width * dst.Channels * tv.Stride
 	if copies(th) {
 		// The horizontal pass would copy every sample, so the vertical
@@ -186,19 +186,32 @@ func toImage16(r *raster16) image.Image {
 // converted copy of the whole image: beyond img it needs the intermediate
 // between the passes and the result (see ResizeBytes).
 func (e *Engine) ResizeImage(img image.Image, w, h int) (image.Image, error) {
+	b := img.Bounds()
+	return e.ResizeImageSpan(img, [4]float64{0, 0, float64(b.Dx()), float64(b.Dy())}, w, h)
+}
+
+// ResizeImageSpan is ResizeImage of the span (x0, y0, x1, y1) of img, in
+// pixels from img's top-left corner: a box that need not fall on whole
+// pixels, as Pillow's resize takes one. A JPEG decoded reduced in the DCT
+// domain needs it, its last pixel covering less than the others; taps
+// outside the span but inside img are weighed, as Pillow weighs them.
+func (e *Engine) ResizeImageSpan(img image.Image, span [4]float64, w, h int) (image.Image, error) {
 	if m, ok := img.(*image.YCbCr); ok && nativeYCbCr(m, e) {
-		return e.ResizeYCbCr(m, w, h, image.YCbCrSubsampleRatio444)
+		return e.ResizeYCbCrSpan(m, span, w, h, image.YCbCrSubsampleRatio444)
 	}
 	if src, ok := imageSource16(img); ok {
+		if err := checkSpan(span, src.width, src.height); err != nil {
+			return nil, err
+		}
 		dst := newRaster16(w, h, src.channels)
-		if err := e.resize16(dst, src); err != nil {
+		if err := e.resize16(dst, src, span); err != nil {
 			return nil, err
 		}
 		return toImage16(dst), nil
 	}
 	src := imageSource(img)
 	dst := corescale.NewRaster(w, h, src.channels)
-	if err := e.resize(dst, src); err != nil {
+	if err := e.resizeBox(dst, src, span); err != nil {
 		return nil, err
 	}
 	return ToImage(dst), nil

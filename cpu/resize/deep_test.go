@@ -23,7 +23,7 @@ func TestResize16Operator(t *testing.T) {
 		for _, sz := range [][2]int{{29, 17}, {120, 100}, {83, 20}} {
 			e, _ := New(Options{Filter: f, Workers: 2})
 			dst := newRaster16(sz[0], sz[1], src.Channels)
-			if err := e.resize16(dst, raster16Source(src)); err != nil {
+			if err := e.resize16(dst, raster16Source(src), [4]float64{0, 0, float64(src.Width), float64(src.Height)}); err != nil {
 				t.Fatal(err)
 			}
 			k, _ := resample.KernelOf(f)

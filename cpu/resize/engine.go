@@ -3,6 +3,7 @@ package resize
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 
@@ -84,6 +85,12 @@ func (e *Engine) Resize(dst, src *corescale.Raster) error {
 
 // resize is Resize from any 8-bit source.
 func (e *Engine) resize(dst *corescale.Raster, src *source[uint8]) error {
+	return e.resizeBox(dst, src, [4]float64{0, 0, float64(src.width), float64(src.height)})
+}
+
+// resizeBox is resize of the span box (x0, y0, x1, y1) of src, in source
+// pixels.
+func (e *Engine) resizeBox(dst *corescale.Raster, src *source[uint8], box [4]float64) error {
 	if dst.Channels != src.channels {
 		return fmt.Errorf("resize: %d channels into %d", src.channels, dst.Channels)
 	}
@@ -93,10 +100,27 @@ func (e *Engine) resize(dst *corescale.Raster, src *source[uint8]) error {
 	if src.channels < 1 || src.channels > 4 {
 		return fmt.Errorf("resize: %d channels: want 1 to 4", src.channels)
 	}
-	if e.linear && e.filter != corescale.Nearest {
-		return e.resizeLinear(dst, src)
+	if err := checkSpan(box, src.width, src.height); err != nil {
+		return err
 	}
-	e.resizeSpan(dst, src, [4]float64{0, 0, float64(src.width), float64(src.height)})
+	if e.linear && e.filter != corescale.Nearest {
+		return e.resizeLinear(dst, src, box)
+	}
+	e.resizeSpan(dst, src, box)
+	return nil
+}
+
+// checkSpan refuses a span that is empty, not finite or not inside a w×h
+// source: the tables would weigh pixels that are not there.
+func checkSpan(box [4]float64, w, h int) error {
+	for _, v := range box {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("resize: span %v is not finite", box)
+		}
+	}
+	if !(0 <= box[0] && box[0] < box[2] && box[2] <= float64(w) && 0 <= box[1] && box[1] < box[3] && box[3] <= float64(h)) {
+		return fmt.Errorf("resize: span %v: want a non-empty box inside the %d×%d source", box, w, h)
+	}
 	return nil
 }
 

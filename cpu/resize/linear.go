@@ -66,11 +66,11 @@ func toLinearRow(out []uint16, in []uint8, ch int) {
 
 // resizeLinear is Resize in linear light. The source is decoded a row at
 // a time as the horizontal pass reads it.
-func (e *Engine) resizeLinear(dst *corescale.Raster, src *source[uint8]) error {
+func (e *Engine) resizeLinear(dst *corescale.Raster, src *source[uint8], box [4]float64) error {
 	ch := src.channels
 	alpha := ch == 2 || ch == 4
 	out := newRaster16(dst.Width, dst.Height, ch)
-	if err := e.resize16(out, linearSource(src)); err != nil {
+	if err := e.resize16(out, linearSource(src), box); err != nil {
 		return err
 	}
 	enc := fromLinear()

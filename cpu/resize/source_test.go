@@ -258,7 +258,7 @@ func TestResizeImageSameBytes(t *testing.T) {
 					case native:
 					case deep:
 						dst := newRaster16(sz[0], sz[1], whole16.Channels)
-						err = e.resize16(dst, raster16Source(whole16))
+						err = e.resize16(dst, raster16Source(whole16), [4]float64{0, 0, float64(whole16.Width), float64(whole16.Height)})
 						want = toImage16(dst)
 					default:
 						dst := corescale.NewRaster(sz[0], sz[1], whole.Channels)

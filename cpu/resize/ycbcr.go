@@ -30,10 +30,17 @@ import (
 // RGB: the engine's Linear mode refuses this call, and ResizeImage
 // converts instead.
 func (e *Engine) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
+	b := m.Bounds()
+	return e.ResizeYCbCrSpan(m, [4]float64{0, 0, float64(b.Dx()), float64(b.Dy())}, w, h, ratio)
+}
+
+// ResizeYCbCrSpan is ResizeYCbCr of the span (x0, y0, x1, y1) of m, in
+// luma samples from m's top-left corner (see ResizeImageSpan).
+func (e *Engine) ResizeYCbCrSpan(m *image.YCbCr, span [4]float64, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
 	if e.linear && e.filter != corescale.Nearest {
 		return nil, errors.New("resize: YCbCr planes cannot be resized in linear light: resize the image as RGB")
 	}
-	out, planes, err := YCbCrPlanes(m, w, h, ratio)
+	out, planes, err := YCbCrPlanesSpan(m, span, w, h, ratio)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +63,13 @@ type Plane struct {
 // a 1-channel raster resize of a span: another engine (the GPU's) that
 // resamples spans with the same tables gives ResizeYCbCr's bytes.
 func YCbCrPlanes(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, [3]Plane, error) {
+	b := m.Bounds()
+	return YCbCrPlanesSpan(m, [4]float64{0, 0, float64(b.Dx()), float64(b.Dy())}, w, h, ratio)
+}
+
+// YCbCrPlanesSpan is YCbCrPlanes for the span (x0, y0, x1, y1) of m, in
+// luma samples from m's top-left corner.
+func YCbCrPlanesSpan(m *image.YCbCr, span [4]float64, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, [3]Plane, error) {
 	var planes [3]Plane
 	sx, sy, ok := chromaFactors(m.SubsampleRatio)
 	if !ok {
@@ -72,6 +86,9 @@ func YCbCrPlanes(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*im
 	if b.Dx() <= 0 || b.Dy() <= 0 || w <= 0 || h <= 0 {
 		return nil, planes, fmt.Errorf("resize: %d×%d to %d×%d: sizes must be positive", b.Dx(), b.Dy(), w, h)
 	}
+	if err := checkSpan(span, b.Dx(), b.Dy()); err != nil {
+		return nil, planes, err
+	}
 	out := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	icw, ich := chromaSize(b, m.SubsampleRatio)
 	ocw, och := chromaSize(out.Rect, ratio)
@@ -82,17 +99,18 @@ func YCbCrPlanes(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*im
 	// whose luma starts up to s−1 columns (rows) before b.Min: luma
 	// position u of the image is chroma position (u + off)/s.
 	offX, offY := float64(b.Min.X%sx), float64(b.Min.Y%sy)
-	W, H := float64(b.Dx()), float64(b.Dy())
 	// The output's chroma planes cover ox·ocw output luma columns (one
 	// more than w when w is odd and the plane subsampled), at W/w input
-	// columns each.
+	// columns each, from the span's start. (With the whole image as the
+	// span, x0 = 0 adds nothing: the bytes are those of a plain resize.)
+	W, H := span[2]-span[0], span[3]-span[1]
 	cspan := [4]float64{
-		offX / float64(sx), offY / float64(sy),
-		(offX + float64(ox*ocw)*W/float64(w)) / float64(sx),
-		(offY + float64(oy*och)*H/float64(h)) / float64(sy),
+		(offX + span[0]) / float64(sx), (offY + span[1]) / float64(sy),
+		(offX + span[0] + float64(ox*ocw)*W/float64(w)) / float64(sx),
+		(offY + span[1] + float64(oy*och)*H/float64(h)) / float64(sy),
 	}
 	c0 := m.COffset(b.Min.X, b.Min.Y)
-	planes[0] = Plane{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride), [4]float64{0, 0, W, H}}
+	planes[0] = Plane{plane(out.Y, w, h, out.YStride), plane(m.Y[m.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), m.YStride), span}
 	planes[1] = Plane{plane(out.Cb, ocw, och, out.CStride), plane(m.Cb[c0:], icw, ich, m.CStride), cspan}
 	planes[2] = Plane{plane(out.Cr, ocw, och, out.CStride), plane(m.Cr[c0:], icw, ich, m.CStride), cspan}
 	return out, planes, nil

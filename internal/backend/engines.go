@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"image"
+	"math"
 	"sync"
 
 	"github.com/corescale/corescale"
@@ -101,10 +102,18 @@ type deviceImages struct {
 
 // ResizeImage implements thumbnail.Resizer.
 func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, error) {
+	b := img.Bounds()
+	return d.ResizeImageSpan(img, [4]float64{0, 0, float64(b.Dx()), float64(b.Dy())}, w, h)
+}
+
+// ResizeImageSpan implements thumbnail.SpanResizer: the CPU engine's
+// ResizeImageSpan on the device, with the same spans and so the same
+// bytes.
+func (d *deviceImages) ResizeImageSpan(img image.Image, span [4]float64, w, h int) (image.Image, error) {
 	if m, ok := img.(*image.YCbCr); ok {
-		// A layout YCbCrPlanes refuses (negative coordinates) is
+		// A layout YCbCrPlanesSpan refuses (negative coordinates) is
 		// converted to RGB below, as the CPU engine does.
-		if out, planes, err := resize.YCbCrPlanes(m, w, h, image.YCbCrSubsampleRatio444); err == nil {
+		if out, planes, err := resize.YCbCrPlanesSpan(m, span, w, h, image.YCbCrSubsampleRatio444); err == nil {
 			if err := d.planes(planes); err != nil {
 				return nil, err
 			}
@@ -112,9 +121,12 @@ func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, erro
 		}
 	}
 	src := resize.FromImage(img)
+	if err := checkSpan(span, src.Width, src.Height); err != nil {
+		return nil, err
+	}
 	dst := corescale.NewRaster(w, h, src.Channels)
 	d.mu.Lock()
-	err := d.engine.Resize(dst, src)
+	err := d.engine.ResizeSpan(dst, src, span)
 	d.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -122,10 +134,30 @@ func (d *deviceImages) ResizeImage(img image.Image, w, h int) (image.Image, erro
 	return resize.ToImage(dst), nil
 }
 
+// checkSpan refuses the spans the CPU engine refuses: empty, not finite,
+// or not inside the w×h source.
+func checkSpan(span [4]float64, w, h int) error {
+	for _, v := range span {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("resize: span %v is not finite", span)
+		}
+	}
+	if !(0 <= span[0] && span[0] < span[2] && span[2] <= float64(w) && 0 <= span[1] && span[1] < span[3] && span[3] <= float64(h)) {
+		return fmt.Errorf("resize: span %v: want a non-empty box inside the %d×%d source", span, w, h)
+	}
+	return nil
+}
+
 // ResizeYCbCr is the CPU engine's ResizeYCbCr on the device: the same
 // plane spans, so the same bytes.
 func (d *deviceImages) ResizeYCbCr(m *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
-	out, planes, err := resize.YCbCrPlanes(m, w, h, ratio)
+	b := m.Bounds()
+	return d.ResizeYCbCrSpan(m, [4]float64{0, 0, float64(b.Dx()), float64(b.Dy())}, w, h, ratio)
+}
+
+// ResizeYCbCrSpan implements thumbnail.SpanResizer, as ResizeYCbCr.
+func (d *deviceImages) ResizeYCbCrSpan(m *image.YCbCr, span [4]float64, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error) {
+	out, planes, err := resize.YCbCrPlanesSpan(m, span, w, h, ratio)
 	if err != nil {
 		return nil, err
 	}

@@ -244,3 +244,25 @@ func orientYCbCr(m *image.YCbCr, o Orientation) *image.YCbCr {
 	orientPlane(out.Cr, out.CStride, m.Cr, m.CStride, cw, ch, 1, o)
 	return out
 }
+
+// FlipsX reports whether the upright image's columns run the other way
+// from the stored image's rows or columns they come from: the stored
+// image's last, partial block (of a JPEG whose width is not a multiple of
+// the block) is then at the upright image's left rather than its right.
+func (o Orientation) FlipsX() bool {
+	switch o {
+	case FlipH, Rotate180, Rotate90, Transverse:
+		return true
+	}
+	return false
+}
+
+// FlipsY is FlipsX for the upright image's rows: a partial block at the
+// top rather than the bottom.
+func (o Orientation) FlipsY() bool {
+	switch o {
+	case Rotate180, FlipV, Transverse, Rotate270:
+		return true
+	}
+	return false
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -93,8 +94,14 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 		return fail(err)
 	}
 	r.Decoder, r.Shrink, r.Warning = d.Decoder, d.Shrink, d.Warning
+	var span *[4]float64
 	if d.Shrink > 1 {
-		crop = shrinkRect(crop, d.Shrink, d.Image.Bounds())
+		sp := shrinkSpan(crop, d)
+		if _, ok := w.opt.Resizer.(SpanResizer); ok {
+			span = &sp
+		} else {
+			crop = spanRect(sp, d.Image.Bounds())
+		}
 	}
 	w.live(+1)
 	defer func() {
@@ -110,7 +117,7 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 
 	t = time.Now()
 	r.SrcW, r.SrcH = info.Width, info.Height
-	out, err := w.resize(d, crop, ow, oh, format)
+	out, err := w.resize(d, crop, span, ow, oh, format)
 	profile := d.ICC
 	d = nil
 	w.live(-1)
@@ -147,11 +154,29 @@ func (w *worker) do(ctx context.Context, j *job) (r Result) {
 	return r
 }
 
-// resize returns the part crop of the decoded image at ow×oh. A JPEG's
-// planes stay planes: at the chroma resolution the output file keeps when
-// that is a subsampled JPEG, at full resolution otherwise.
-func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, ow, oh int, format imagefile.Format) (image.Image, error) {
+// resize returns the part crop of the decoded image at ow×oh, or, when
+// span is not nil, the span of it (for a SpanResizer). A JPEG's planes stay
+// planes: at the chroma resolution the output file keeps when that is a
+// subsampled JPEG, at full resolution otherwise.
+func (w *worker) resize(d *imagefile.Decoded, crop image.Rectangle, span *[4]float64, ow, oh int, format imagefile.Format) (image.Image, error) {
 	img := d.Image
+	if span != nil {
+		// The whole image, not a sub-image around the span: the taps
+		// just outside the span are weighed, as in a full decode.
+		var out image.Image
+		var err error
+		sr := w.opt.Resizer.(SpanResizer)
+		ycc, isYCbCr := img.(*image.YCbCr)
+		if ratio, ok := w.planes(format); ok && isYCbCr && !w.convertsColour(d) {
+			out, err = sr.ResizeYCbCrSpan(ycc, *span, ow, oh, ratio)
+		} else {
+			out, err = sr.ResizeImageSpan(img, *span, ow, oh)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("resizing: %w", err)
+		}
+		return out, nil
+	}
 	if crop != img.Bounds() {
 		// Every type imagefile returns has SubImage, a view that shares
 		// the pixels (the same stride, an offset start): nothing is
@@ -234,11 +259,37 @@ func (w *worker) colour(img image.Image, profile []byte, r *Result) (image.Image
 	return img, profile, nil
 }
 
-// shrinkRect is r, a rectangle of the full image, in the image reduced by
-// s whose bounds are b: its edges rounded outwards, so that no part of the
-// crop is lost, and kept inside b.
-func shrinkRect(r image.Rectangle, s int, b image.Rectangle) image.Rectangle {
-	return image.Rect(r.Min.X/s, r.Min.Y/s, (r.Max.X+s-1)/s, (r.Max.Y+s-1)/s).Intersect(b)
+// shrinkSpan is crop, a rectangle of the full upright image, in d.Image,
+// which the decoder reduced by d.Shrink in the DCT domain: as a span
+// (x0, y0, x1, y1) that need not fall on whole pixels. Reduced pixel k
+// covers full pixels k·s … k·s+s−1 of the stored image, the last one
+// fewer when a side is not a multiple of s: the image ends at W/s, not at
+// its ceiling. Where the orientation turns an axis around, that partial
+// pixel is the upright image's first, and full position x is reduced
+// position (x + pad − W)/s, pad = ⌈W/s⌉·s.
+func shrinkSpan(crop image.Rectangle, d *imagefile.Decoded) [4]float64 {
+	s := d.Shrink
+	off := func(full int, flips bool) int {
+		if !flips {
+			return 0
+		}
+		return (full+s-1)/s*s - full
+	}
+	ox, oy := float64(off(d.Width, d.Orientation.FlipsX())), float64(off(d.Height, d.Orientation.FlipsY()))
+	fs := float64(s)
+	// Kept inside the image, should a decoder round its size otherwise.
+	b := d.Image.Bounds()
+	return [4]float64{
+		(float64(crop.Min.X) + ox) / fs, (float64(crop.Min.Y) + oy) / fs,
+		min((float64(crop.Max.X)+ox)/fs, float64(b.Dx())), min((float64(crop.Max.Y)+oy)/fs, float64(b.Dy())),
+	}
+}
+
+// spanRect is span rounded outwards to whole pixels, so that no part of
+// it is lost, and kept inside b: the crop for a Resizer that takes no
+// spans.
+func spanRect(span [4]float64, b image.Rectangle) image.Rectangle {
+	return image.Rect(int(math.Floor(span[0])), int(math.Floor(span[1])), int(math.Ceil(span[2])), int(math.Ceil(span[3]))).Intersect(b)
 }
 
 // imageWorkers is the share of the cores one file's colour conversion

@@ -17,6 +17,17 @@ type Resizer interface {
 	ResizeImage(img image.Image, w, h int) (image.Image, error)
 }
 
+// SpanResizer is a Resizer that can resize a span (x0, y0, x1, y1) of an
+// image, in pixels from its top-left corner, that need not fall on whole
+// pixels: the crop of a JPEG decoded reduced in the DCT domain, whose
+// last pixel on an axis covers less than the others, maps to one. A
+// Resizer without it gets the span rounded outwards to whole pixels.
+type SpanResizer interface {
+	ResizeImageSpan(img image.Image, span [4]float64, w, h int) (image.Image, error)
+	// ResizeYCbCrSpan is PlaneResizer's ResizeYCbCr of a span.
+	ResizeYCbCrSpan(m *image.YCbCr, span [4]float64, w, h int, ratio image.YCbCrSubsampleRatio) (*image.YCbCr, error)
+}
+
 // Options are the per-file settings of a batch.
 type Options struct {
 	Size      Size
