@@ -114,6 +114,7 @@ func primeCommand() *cli.Command {
 		Action: primeAction,
 	}
 	cmd.Flags = append(cmd.Flags, pathFlags("Path", "goroutines for the parallel path", "say on stderr which backend runs and why")...)
+	cmd.Flags = append(cmd.Flags, shardFlags("Shard (one task of a cluster job; corescale merge joins the outputs)")...)
 	return cmd
 }
 
@@ -138,6 +139,10 @@ func runPrime(c *cli.Context) error {
 	method, err := sieve.ParseMethod(c.String("range-method"))
 	if err != nil {
 		return &usageError{fmt.Errorf("--range-method: %w", err)}
+	}
+	sh, err := readSharding(c)
+	if err != nil {
+		return err
 	}
 	outPath := c.String("output")
 	toStdout := outPath == "" || outPath == "-"
@@ -179,6 +184,7 @@ func runPrime(c *cli.Context) error {
 		direct: direct,
 		out:    &writeGate{w: c.App.Writer},
 		notes:  &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
+		shard:  newPrimeShard(sh, mode, format),
 	}
 	// A range below 2^64 is sieved on the CPU whatever path auto chose
 	// for numbers one by one: the sieve decides 30 numbers a byte, where a
@@ -233,6 +239,7 @@ type primeRun struct {
 	out    *writeGate       // what the verdicts are written to, through
 	notes  *slowNotes       // says on stderr which numbers take long
 	file   *atomicfile.File // the --output file, set by work
+	shard  *primeShard      // the share of the job this run does; nil for all of it
 }
 
 // work reads, tests and writes everything but the final Commit, which
@@ -262,6 +269,9 @@ func (r *primeRun) work() error {
 		r.out.w = r.file
 		out = r.out
 	}
+	if err := r.shard.begin(out); err != nil {
+		return err
+	}
 	w := primeio.NewWriter(out, r.format, r.mode)
 	if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
 		err = r.sieveRange(w)
@@ -271,7 +281,10 @@ func (r *primeRun) work() error {
 	if err != nil {
 		return err
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return r.shard.end(out)
 }
 
 // interrupted says what a signal left behind.
@@ -370,6 +383,8 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	}
 	nothing := func() {}
 	switch {
+	case c.IsSet("input") && r.shard != nil:
+		return r.shardInput(c.String("input"))
 	case c.IsSet("input"):
 		return r.inputSource(c.String("input"))
 	case c.IsSet("random"):
@@ -380,7 +395,7 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 		if bits < 2 || bits > primeio.MaxRandomBits {
 			return nil, nil, usageErrorf("--bits %d: want 2 to %d (math/big takes minutes to test a number of %[2]d bits)", bits, primeio.MaxRandomBits)
 		}
-		src, err := primeio.NewRandom(n, bits, c.Uint64("seed"))
+		src, err := r.randomSource(n, bits, c.Uint64("seed"))
 		if err != nil {
 			return nil, nil, &usageError{err}
 		}
@@ -391,7 +406,7 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 		if err := drain(primeio.NewArgs(args)); err != nil {
 			return nil, nil, err
 		}
-		return primeio.NewArgs(args), nothing, nil
+		return primeio.NewArgs(r.shardArgs(args)), nothing, nil
 	}
 	if !c.IsSet("from") || !c.IsSet("to") {
 		return nil, nil, usageErrorf("--from and --to go together")
@@ -407,8 +422,11 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	if from.Cmp(to) > 0 {
 		return nil, nil, usageErrorf("--from %s is greater than --to %s", from, to)
 	}
-	r.from, r.to = from, to
-	return primeio.NewRange(from, to), nothing, nil
+	src, err := r.shardRange(from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, nothing, nil
 }
 
 // countNumbers returns how many numbers the flags ask to test, for auto's
