@@ -16,7 +16,7 @@
 #   CORESCALE_BIN          test this binary instead of building one with make
 #   CORESCALE_SLURM_KEEP   leave the cluster running on exit (for development)
 #   CORESCALE_CI_KEEP      keep the work folder on exit (it is kept on failure)
-#   CORESCALE_CI_KILL_COUNT  numbers in the kill case (default 16000: a shard runs
+#   CORESCALE_CI_KILL_COUNT  numbers in the kill case (default 24000: a shard runs
 #                          for seconds, so the kill lands while it runs)
 set -euo pipefail
 
@@ -187,21 +187,21 @@ step "ok: images ($n_out thumbnails, the same bytes as the single run)"
 # 2. Kill one task while it runs, then resubmit it. The batch is big numbers
 # (math/big's test, slow on purpose) with every verdict printed, so a number
 # lost or doubled shows in the merge. The tasks run through a wrapper that
-# marks when corescale starts, so the kill lands inside corescale's run.
+# marks when corescale starts, so the kill lands inside corescale's run; they
+# run serial, so that a shard lasts seconds (every backend prints the same).
 step "kill case: array of $shards, shard 2 cancelled while it runs, then resubmitted"
-kill_job=(prime --random "${CORESCALE_CI_KILL_COUNT:-16000}" --bits 2048 --seed 5 --print all)
+kill_job=(prime --random "${CORESCALE_CI_KILL_COUNT:-24000}" --bits 2048 --seed 5 --print all)
 cat >"$work/mark-start.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
-: >"$MARK_DIR/started-$SLURM_ARRAY_TASK_ID"
+: >"$MARK_DIR/started-${SLURM_ARRAY_TASK_ID:-merge}"
 exec "$MARK_EXEC" "$@"
 EOF
 chmod +x "$work/mark-start.sh"
 mkdir -p "$work/marks"
 MARK_DIR="$work/marks" MARK_EXEC="$bin" CORESCALE="$work/mark-start.sh" \
-	submit -n "$shards" -d "$work/kill" --merge "$work/kill.txt" -- "${kill_job[@]}"
+	submit -n "$shards" -d "$work/kill" --merge "$work/kill.txt" -- "${kill_job[@]}" --backend serial
 k_array="$array_job" k_merge="$merge_job"
-"$bin" "${kill_job[@]}" --shard none --output single/kill.txt
 for ((i = 0; i < job_timeout * 5; i++)); do
 	[[ -e "$work/marks/started-2" ]] && break
 	sleep 0.2
@@ -222,7 +222,10 @@ want="./shard-0-of-$shards.txt ./shard-1-of-$shards.txt ./shard-3-of-$shards.txt
 [[ "$left" == "$want" ]] || fail "kill case: after the kill the shard folder holds [$left], want [$want] (no half-written file)"
 step "ok: shard 2 cancelled while running, no file of it left, the merge job cancelled"
 
-submit -n "$shards" --tasks 2 --after "$k_array" -d "$work/kill" --merge "$work/kill.txt" -- "${kill_job[@]}"
+submit -n "$shards" --tasks 2 --after "$k_array" -d "$work/kill" --merge "$work/kill.txt" -- "${kill_job[@]}" --backend serial
+# The single run only now: run earlier, it would hold the CPUs while shard 2
+# should be starting.
+"$bin" "${kill_job[@]}" --shard none --output single/kill.txt
 wait_jobs "$array_job" "$merge_job"
 expect_state "$array_job" COMPLETED "kill case: the resubmitted shard 2"
 expect_state "$merge_job" COMPLETED "kill case: the resubmission's merge job"
