@@ -58,9 +58,9 @@ func outputFlag(t *testing.T, cmd []string) string {
 }
 
 // corescaleBinary is $CORESCALE_BIN, or corescale built from this repository.
-// The pod tests need its --shard; until corescale has it they are skipped,
-// saying so.
-func corescaleBinary(t *testing.T) string {
+// The pod tests need --shard on command sub; until corescale has it they are
+// skipped, saying so.
+func corescaleBinary(t *testing.T, sub string) string {
 	t.Helper()
 	bin := os.Getenv("CORESCALE_BIN")
 	if bin == "" {
@@ -70,9 +70,9 @@ func corescaleBinary(t *testing.T) string {
 			t.Fatalf("building corescale: %v\n%s", err, out)
 		}
 	}
-	help, _ := exec.Command(bin, "prime", "--help").CombinedOutput()
+	help, _ := exec.Command(bin, sub, "--help").CombinedOutput()
 	if !bytes.Contains(help, []byte("--shard")) {
-		t.Skipf("%s prime has no --shard yet (issue 14's CLI side): the pods' commands cannot run", bin)
+		t.Skipf("%s %s has no --shard yet (issue 14's CLI side): the pods' commands cannot run", bin, sub)
 	}
 	return bin
 }
@@ -128,7 +128,7 @@ func mountPath(t *testing.T, c corev1.Container) string {
 // to 300,000 numbers past its start, so the test takes a second; all else is
 // the manifest's.
 func TestPodsOfJob(t *testing.T) {
-	bin := corescaleBinary(t)
+	bin := corescaleBinary(t, "prime")
 	job := readJob(t, "job.yaml")
 	n := checkIndexed(t, "job.yaml", job)
 	c := job.Spec.Template.Spec.Containers[0]
@@ -176,7 +176,7 @@ func TestPodsOfJob(t *testing.T) {
 // backend writes the same bytes), and compares the shared output tree with
 // an unsharded run's.
 func TestPodsOfGPUJob(t *testing.T) {
-	bin := corescaleBinary(t)
+	bin := corescaleBinary(t, "resize")
 	job := readJob(t, "job-gpu.yaml")
 	n := checkIndexed(t, "job-gpu.yaml", job)
 	c := job.Spec.Template.Spec.Containers[0]
