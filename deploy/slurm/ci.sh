@@ -137,9 +137,11 @@ else
 	make -C "$repo" build >&2
 	bin="$repo/corescale"
 fi
-if ! "$bin" prime --help 2>&1 | grep -q -- '--shard'; then
-	fail "$bin prime has no --shard flag: the CLI side of issue #14 (--shard K/N, corescale merge) has not landed, so there is nothing to run on Slurm"
-fi
+for sub in prime resize; do
+	if ! "$bin" "$sub" --help 2>&1 | grep -q -- '--shard'; then
+		fail "$bin $sub has no --shard flag: the CLI side of issue #14 (--shard K/N, corescale merge) has not landed, so there is nothing to run on Slurm"
+	fi
+done
 "$bin" merge --help >/dev/null 2>&1 || fail "$bin has no merge command (corescale merge, issue #14)"
 export CORESCALE="$bin"
 
