@@ -55,6 +55,7 @@
 // [Encode] writes JPEG or PNG. [Format.Resolve] picks the output format for
 // "keep": see there.
 //
-// It knows files and Go images, not engines: of corescale it imports only
-// the codec and colour leaves internal/jpegturbo and internal/icc.
+// It knows files and Go images, not engines: it must not import anything
+// of corescale but the codec and colour leaves internal/jpegturbo and
+// internal/icc.
 package imagefile
