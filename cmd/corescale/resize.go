@@ -98,6 +98,7 @@ func resizeCommand() *cli.Command {
 		sizes   = "Size"
 		filters = "Resampling"
 		paths   = "Path"
+		shards  = "Shard (one task of a cluster job: a share of the inputs by pixels, into the shared --out)"
 	)
 	flags := pathFlags(paths, "cores for the parallel path: several files at once, or one file's rows",
 		"say which backend runs, each file's sizes and where the time went")
@@ -131,6 +132,7 @@ func resizeCommand() *cli.Command {
 			flags[0], flags[1],
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: paths, Usage: "no progress line and no summary; failures are still reported"},
 			flags[2],
+			shardFlags(shards)[0], shardFlags(shards)[1],
 		},
 		Action: resizeAction,
 	}
@@ -163,6 +165,9 @@ func resizeAction(c *cli.Context) error {
 	}
 	if err != nil {
 		return &usageError{err}
+	}
+	if err := shardImages(c, batch); err != nil {
+		return err
 	}
 	// Before any input is read: a folder that takes no files is one
 	// message, not one per file after decoding each.
@@ -295,7 +300,7 @@ func runResize(ctx context.Context, stderr io.Writer, batch *thumbnail.Batch, s 
 			skippedFolder = skippedFolder || n.Kind == thumbnail.OutputFolder
 		}
 	}
-	if batch.Len() == 0 && !s.quiet && !skippedFolder {
+	if len(batch.Inputs()) == 0 && batch.Len() == 0 && !s.quiet && !skippedFolder {
 		names := make([]string, len(s.inputs))
 		for i, in := range s.inputs {
 			names[i] = q(in)

@@ -49,6 +49,10 @@ type Batch struct {
 	// whole name with the default one (see settleClashes).
 	name Template
 	long map[*job]bool
+	// part is the window of jobs Run works on (Restrict); errs are
+	// reported only by the window that starts at 0.
+	part       [2]int
+	restricted bool
 }
 
 // job is one input file: 40 bytes and the text of its path, however large
@@ -64,21 +68,58 @@ type job struct {
 
 // Len is the number of results Run reports: one per input file, plus one
 // per input that could not be read while planning.
-func (b *Batch) Len() int { return len(b.jobs) + len(b.errs) }
+func (b *Batch) Len() int { return len(b.run()) + len(b.runErrs()) }
+
+// Inputs returns the path of every input file of the batch, in the order
+// Run takes them, whatever Restrict set.
+func (b *Batch) Inputs() []string {
+	ins := make([]string, len(b.jobs))
+	for i := range b.jobs {
+		ins[i] = b.jobs[i].in
+	}
+	return ins
+}
+
+// Restrict makes Run work on the input files [lo, hi) of Inputs only, one
+// shard of a batch that several processes share: outputs are named, and
+// inputs kept from being written over, as for the whole batch. The inputs
+// that could not be read while planning are reported by the part that
+// starts at 0 only, so that the shards report each once.
+func (b *Batch) Restrict(lo, hi int) {
+	b.part = [2]int{max(0, min(lo, len(b.jobs))), max(0, min(hi, len(b.jobs)))}
+	b.part[1] = max(b.part[0], b.part[1])
+	b.restricted = true
+}
+
+// run is the jobs Run works on.
+func (b *Batch) run() []job {
+	if !b.restricted {
+		return b.jobs
+	}
+	return b.jobs[b.part[0]:b.part[1]]
+}
+
+// runErrs is the planning errors Run reports.
+func (b *Batch) runErrs() []*FileError {
+	if b.restricted && b.part[0] > 0 {
+		return nil
+	}
+	return b.errs
+}
 
 // Bytes is the input files' sizes, summed: a measure of the work before
 // any header is read.
 func (b *Batch) Bytes() int64 { return b.bytes }
 
 // Files is the number of input files found.
-func (b *Batch) Files() int { return len(b.jobs) }
+func (b *Batch) Files() int { return len(b.run()) }
 
 // Split shares cores between the files of the batch and the rows of each
 // image: how many files to work on at once, and how many goroutines each
 // image's resize gets. Many files take one core each; a single file takes
 // every core for its rows.
 func (b *Batch) Split(cores int) (files, perImage int) {
-	files = max(min(cores, len(b.jobs)), 1)
+	files = max(min(cores, len(b.run())), 1)
 	return files, max(cores/files, 1)
 }
 

@@ -199,7 +199,8 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	if g <= 0 {
 		g = runtime.GOMAXPROCS(0)
 	}
-	g = max(min(g, len(b.jobs)), 1)
+	run := b.run()
+	g = max(min(g, len(run)), 1)
 	s := &Summary{Goroutines: g}
 	ctx, stop := context.WithCancelCause(ctx) // an output that cannot take files stops the batch (outputs.writeFailed)
 	defer stop(nil)
@@ -229,7 +230,7 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 			opt.OnResult(r)
 		}
 	}
-	for _, e := range b.errs {
+	for _, e := range b.runErrs() {
 		record(Result{Input: e.Path, Status: Failed, Err: e})
 	}
 
@@ -240,12 +241,12 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	results := make(chan Result, g)
 	go func() {
 		defer close(jobs)
-		for i := range b.jobs {
+		for i := range run {
 			if ctx.Err() != nil {
 				return
 			}
 			select {
-			case jobs <- &b.jobs[i]:
+			case jobs <- &run[i]:
 			case <-ctx.Done():
 				return
 			}
@@ -270,7 +271,7 @@ func Run(ctx context.Context, b *Batch, opt Options) (*Summary, error) {
 	}
 	s.PeakMemory = w.mem.peak // every worker is done
 	if err := ctx.Err(); err != nil {
-		s.NotDone += len(b.jobs) - seen
+		s.NotDone += len(run) - seen
 		s.Elapsed = time.Since(start)
 		return s, context.Cause(ctx) // the *OutputError that stopped it, or err
 	}
