@@ -138,7 +138,10 @@ else
 	bin="$repo/corescale"
 fi
 for sub in prime resize; do
-	if ! "$bin" "$sub" --help 2>&1 | grep -q -- '--shard'; then
+	# The whole help first: grep -q stopping early would kill the writer
+	# with SIGPIPE, and pipefail would call the flag missing.
+	help="$("$bin" "$sub" --help 2>&1 || true)"
+	if [[ "$help" != *--shard* ]]; then
 		fail "$bin $sub has no --shard flag: the CLI side of issue #14 (--shard K/N, corescale merge) has not landed, so there is nothing to run on Slurm"
 	fi
 done
