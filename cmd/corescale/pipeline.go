@@ -32,7 +32,7 @@ type filled struct {
 func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
-		free <- primeio.NewBlock(primeio.BlockSize)
+		free <- primeio.NewBlock(blockSize(eng))
 	}
 	full := make(chan filled, 1)
 	done := make(chan struct{})
@@ -72,6 +72,20 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 		}
 		free <- f.b
 	}
+}
+
+// maxEngineBlock caps the numbers of a block an engine asks for: three
+// blocks of 8M numbers hold about 220 MB.
+const maxEngineBlock = 1 << 23
+
+// blockSize is how many numbers a block holds: primeio.BlockSize, or more
+// for an engine that needs more to keep busy (a GPU engine's devices each
+// want several full chunks in flight at once).
+func blockSize(eng corescale.PrimeTester) int {
+	if b, ok := eng.(interface{ BatchSize() int }); ok {
+		return max(primeio.BlockSize, min(b.BatchSize(), maxEngineBlock))
+	}
+	return primeio.BlockSize
 }
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"os"
 	"sync"
 
 	"github.com/corescale/corescale"
@@ -25,14 +26,26 @@ func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
 	case c.CPU():
 		return prime.Parallel{Workers: c.Workers}, nil
 	}
-	e, err := gpu.NewPrimeEngine(c.Driver, 0, 0)
+	e, err := gpu.NewPrimeDevices(c.Driver, c.Devices, 0)
 	if err == nil {
+		e.Lost = func(device int, err error) {
+			fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others test its numbers: %v\n", device, err)
+		}
 		return e, nil
 	}
 	if c.fellBack(err) {
 		return c.PrimeTester()
 	}
 	return nil, fmt.Errorf("%s prime engine: %w", c.Backend, err)
+}
+
+// firstDevice is the device of the engines that use one: the first of
+// --devices.
+func (c *Choice) firstDevice() int {
+	if len(c.Devices) > 0 {
+		return c.Devices[0]
+	}
+	return 0
 }
 
 // Resizer returns the choice's raster resize engine with opt's filter and
@@ -60,7 +73,7 @@ func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
 	if why := cpuOnly(opt); why != "" {
 		return nil, &cpuOnlyError{why}
 	}
-	e, err := gpu.NewResizeEngine(c.Driver, 0, opt.Filter)
+	e, err := gpu.NewResizeEngine(c.Driver, c.firstDevice(), opt.Filter)
 	if err != nil {
 		return nil, fmt.Errorf("%s resize engine: %w", c.Backend, err)
 	}
