@@ -224,7 +224,8 @@ func checkRange(first uint64, n int) error {
 // runPrime tests job on engines, which take its chunks as they free a
 // slot: a faster device takes more. An engine whose device fails is
 // dropped, its unfinished chunks go back for the others to take, and
-// lost hears of it; the batch fails only when no device is left.
+// lost hears of it while others remain; the batch fails only when no
+// device is left.
 func runPrime(engines []*PrimeEngine, job primeJob, lost func(device int, err error)) error {
 	n := len(job.out)
 	var live []*PrimeEngine
@@ -280,16 +281,25 @@ func runPrime(engines []*PrimeEngine, job primeJob, lost func(device int, err er
 				e.failed = err
 				retry = append(retry, unfinished...)
 				mu.Unlock()
-				if lost != nil {
-					lost(e.device, err)
-				}
 			}()
 		}
 		wg.Wait()
+		var dropped []*PrimeEngine
+		for _, e := range live {
+			if e.failed != nil {
+				dropped = append(dropped, e)
+			}
+		}
 		live = live[:0]
 		for _, e := range engines {
 			if e.failed == nil {
 				live = append(live, e)
+			}
+		}
+		// With no device left, the batch's error says it all.
+		if lost != nil && len(live) > 0 {
+			for _, e := range dropped {
+				lost(e.device, e.failed)
 			}
 		}
 		if len(retry) == 0 && next >= n {
