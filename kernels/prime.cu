@@ -139,8 +139,21 @@ __device__ bool strong_base2(uint64_t n) {
 	return false;
 }
 
+// mod_small returns a mod m for 0 < m < 2^32 with 32-bit remainders
+// where m < 2^16 (three of them, 16 bits of a at a time), which the GPU
+// does in a few instructions, where a 64-bit % is a ~65-instruction routine.
+__device__ __forceinline__ uint64_t mod_small(uint64_t a, uint64_t m) {
+	if (m >= 65536) return a % m;
+	uint32_t m32 = (uint32_t)m, lo = (uint32_t)a;
+	uint32_t r = (uint32_t)(a >> 32) % m32;
+	r = ((r << 16) | (lo >> 16)) % m32;
+	return ((r << 16) | (lo & 0xffff)) % m32;
+}
+
 // jacobi returns the Jacobi symbol (a/n) for odd n by the binary
-// algorithm: shifts, subtractions and swaps, no division.
+// algorithm: shifts, subtractions and swaps, no 64-bit division. Once
+// reciprocity has swapped a small P²−4 under a 64-bit n, one reduction
+// by mod_small replaces the ~64 halving steps that would bring n down.
 __device__ int jacobi(uint64_t a, uint64_t n) {
 	if (a >= n) a %= n;  // never for P²−4 < 67² ≤ n, which is every n here
 	int t = 1;
@@ -152,6 +165,10 @@ __device__ int jacobi(uint64_t a, uint64_t n) {
 		if (a < n) {
 			uint64_t tmp = a; a = n; n = tmp;
 			if ((a & 3) == 3 && (n & 3) == 3) t = -t;
+			if (n >> 32 == 0 && a >> 32 != 0) {
+				a = mod_small(a, n);
+				continue;
+			}
 		}
 		a -= n;
 	}
