@@ -5,6 +5,8 @@ package fakecuda
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -355,5 +357,68 @@ func TestPluginTrace(t *testing.T) {
 		if d.overlapped == 0 {
 			t.Errorf("device %d: no copy in was issued while kernels on another stream were queued", dev)
 		}
+	}
+}
+
+// TestPluginResizeTrace: a 100-image batch of like images through the real
+// plugin on fakecuda: the outputs are the serial path's, byte for byte, and
+// the call log shows no allocation per image: the device and pinned
+// allocations stop after the first images (each lane's buffers, the two
+// tables), with the batch's later images running on what is there.
+func TestPluginResizeTrace(t *testing.T) {
+	in := t.TempDir()
+	for i := range 100 {
+		img := image.NewNRGBA(image.Rect(0, 0, 96, 64))
+		for j := range img.Pix {
+			img.Pix[j] = uint8((j*13 + i*7) % 251)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("img%03d.png", i)), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trace := filepath.Join(t.TempDir(), "trace")
+	outs := map[string]string{}
+	for _, b := range []string{"serial", "gpu"} {
+		out := filepath.Join(t.TempDir(), b)
+		_, stderr, code := runCLI(t, []string{"FAKECUDA_TRACE=" + trace}, "resize", "--size", "40x", "--backend", b, "--out", out, in)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", b, code, stderr)
+		}
+		outs[b] = out
+	}
+	for i := range 100 {
+		name := fmt.Sprintf("img%03d.png", i)
+		a, errA := os.ReadFile(filepath.Join(outs["serial"], name))
+		b, errB := os.ReadFile(filepath.Join(outs["gpu"], name))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%s: the GPU's output differs from serial's (%v, %v)", name, errA, errB)
+		}
+	}
+	allocs, launches, lastAlloc := 0, 0, 0
+	for _, l := range readTrace(t, trace) {
+		switch l.fn {
+		case "cuMemAlloc_v2", "cuMemAllocHost_v2":
+			allocs++
+			lastAlloc = launches
+		case "cuLaunchKernel":
+			launches++
+		}
+	}
+	t.Logf("%d allocations for 100 images, the last after %d of %d launches", allocs, lastAlloc, launches)
+	if launches < 200 {
+		t.Fatalf("%d launches for 100 images", launches)
+	}
+	// Three lanes of two slots (5 buffers each) and two tables of three
+	// arrays, each table staged through a pinned buffer: 42, whatever the
+	// number of images.
+	if allocs > 3*2*5+2*3*2 {
+		t.Errorf("%d allocations for 100 like images: some are per image", allocs)
+	}
+	if lastAlloc > 2*3*2 {
+		t.Errorf("an allocation after %d launches: after the first images, none should be needed", lastAlloc)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"image"
 	"math"
 	"os"
-	"sync"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cpu/prime"
@@ -83,7 +82,7 @@ func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
 // Thumbnails returns the resizer and the number of files to work on at
 // once for batch b. On the CPU the workers are shared between files and
 // each image's rows as b.Split says; with a GPU every worker decodes and
-// encodes while the device resizes one image at a time.
+// encodes while the device resizes several images at a time.
 func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.Resizer, int, error) {
 	if c.CPU() {
 		files, perImage := b.Split(c.Workers)
@@ -104,12 +103,11 @@ func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.R
 	return &deviceImages{engine: e}, c.Workers, nil
 }
 
-// deviceImages resizes decoded images on a GPU engine, one at a time, as
-// 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
+// deviceImages resizes decoded images on a GPU engine, several at a time
+// (the engine keeps some in flight), as 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
 // does (the same spans, so the same bytes); 16-bit images are converted to
 // RGB at 8 bits first, which the CPU engine avoids.
 type deviceImages struct {
-	mu     sync.Mutex
 	engine *gpu.ResizeEngine
 }
 
@@ -138,9 +136,7 @@ func (d *deviceImages) ResizeImageSpan(img image.Image, span [4]float64, w, h in
 		return nil, err
 	}
 	dst := corescale.NewRaster(w, h, src.Channels)
-	d.mu.Lock()
 	err := d.engine.ResizeSpan(dst, src, span)
-	d.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -182,8 +178,6 @@ func (d *deviceImages) ResizeYCbCrSpan(m *image.YCbCr, span [4]float64, w, h int
 
 // planes runs a YCbCr resize's planes on the device.
 func (d *deviceImages) planes(planes [3]resize.Plane) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for _, p := range planes {
 		if err := d.engine.ResizeSpan(p.Dst, p.Src, p.Span); err != nil {
 			return err
