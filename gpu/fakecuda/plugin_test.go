@@ -422,3 +422,32 @@ func TestPluginResizeTrace(t *testing.T) {
 		t.Errorf("an allocation after %d launches: after the first images, none should be needed", lastAlloc)
 	}
 }
+
+// TestPluginRange: a range tested number by number on the GPU (--backend
+// gpu --range-method test) is made on the devices: the log shows no copy
+// to a device larger than the passes' two counters, and the verdicts are
+// the serial path's.
+func TestPluginRange(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "trace")
+	args := []string{"prime", "--from", "18446744073699551615", "--to", "18446744073709551615", "--print", "all", "--range-method", "test"}
+	want, _, _ := runCLI(t, nil, append(args, "--backend", "serial")...)
+	got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=8M,16M", "FAKECUDA_TRACE=" + trace}, append(args, "--backend", "gpu")...)
+	if code != 0 || got != want {
+		t.Fatalf("exit %d, the GPU's output differs from serial's: %s", code, stderr)
+	}
+	copies, launches := 0, 0
+	for _, l := range readTrace(t, trace) {
+		switch l.fn {
+		case "cuMemcpyHtoDAsync_v2":
+			copies++
+			if l.bytes > 8 {
+				t.Errorf("line %d: %d bytes copied to device %d for a range", l.n, l.bytes, l.dev)
+			}
+		case "cuLaunchKernel":
+			launches++
+		}
+	}
+	if launches == 0 || copies == 0 {
+		t.Errorf("%d launches, %d copies: the range did not run on the devices", launches, copies)
+	}
+}
