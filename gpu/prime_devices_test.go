@@ -177,7 +177,7 @@ func TestPrimeRangePastTheEnd(t *testing.T) {
 func TestPrimeDevicesLoseOne(t *testing.T) {
 	ns := hardNumbers(t, 30000)
 	drv := newPerDevice(t, 64<<10, 128<<10, 48<<10)
-	drv.lose.device, drv.lose.after = 1, 7 // mid-chunk: the Lucas pass of the third
+	drv.lose.device, drv.lose.after = 1, 1 // mid-chunk: its first chunk's second pass
 	p, err := gpu.NewPrimeDevices(drv, nil, 0)
 	if err != nil {
 		t.Fatal(err)
