@@ -24,6 +24,9 @@ type Backend struct {
 	Workers int
 	// Emulated backends are timed but never compared for speed.
 	Emulated bool
+	// Devices names the GPUs a GPU backend uses when not all of them:
+	// "device 1" (a per-device row), "GPUs 0-1" (a row of the 1…N sweep).
+	Devices string
 
 	NewPrimeTester func() (corescale.PrimeTester, error)
 	// NewResizer gets the options of the workload (Filter, Fast); Workers
@@ -36,10 +39,40 @@ type Backend struct {
 
 // Label is how tables name the backend.
 func (b Backend) Label() string {
-	if b.Emulated {
-		return string(b.Name) + " (emulated; not a speed)"
+	l := string(b.Name)
+	if b.Devices != "" {
+		l += " " + b.Devices
 	}
-	return string(b.Name)
+	if b.Emulated {
+		return l + " (emulated; not a speed)"
+	}
+	return l
+}
+
+// GPURows are the rows that a GPU backend on a machine of n GPUs adds to
+// the one that uses them all: each device alone, then the first k of them
+// for k from 2 to n−1 (the sweep's end, all n, is the backend's own row),
+// each from choice, a choice of the devices given.
+func GPURows(n int, choice func(devices []int) Backend) []Backend {
+	if n < 2 {
+		return nil
+	}
+	var rows []Backend
+	for d := range n {
+		b := choice([]int{d})
+		b.Devices = fmt.Sprintf("device %d", d)
+		rows = append(rows, b)
+	}
+	for k := 2; k < n; k++ {
+		devs := make([]int, k)
+		for i := range devs {
+			devs[i] = i
+		}
+		b := choice(devs)
+		b.Devices = fmt.Sprintf("GPUs 0-%d", k-1)
+		rows = append(rows, b)
+	}
+	return rows
 }
 
 // FromChoice is the backend of a choice (see internal/backend). Work that

@@ -1,26 +1,38 @@
 package gpu
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unsafe"
 
 	"github.com/corescale/corescale/kernels"
 )
 
-// PrimeEngine tests batches of numbers below 2^64 on a GPU; it implements
-// corescale.PrimeTester with the CPU engines' exact verdicts (the kernel is
-// the same method).
+// PrimeEngine tests batches of numbers below 2^64 on one GPU; it implements
+// corescale.PrimeTester with the CPU engines' exact verdicts (the kernels
+// are the same method). PrimeDevices spreads a batch over several.
 //
-// A batch goes through in chunks sized to the device's free memory. Two
-// streams take turns: while one chunk's results travel back, the next
-// chunk's numbers travel in and its kernel runs, each stream with its own
-// pinned host buffers and device buffers, reused from chunk to chunk.
+// Everything a batch needs is made once, when the engine starts, and kept
+// until Close: the device's primary context, the module, the streams, the
+// device and pinned buffers. A batch goes through in chunks sized to the
+// device's free memory; each chunk passes through three kernels on the
+// device (trial division, the base-2 test on its survivors, the Lucas test
+// on theirs: see kernels/prime.cu), and only numbers in and verdicts out
+// cross PCIe. Three slots, each with its own stream and buffers, take
+// chunks in turn, so one chunk's numbers travel in while another's kernels
+// run and a third's verdicts travel back.
 type PrimeEngine struct {
-	ctx   Context
-	fn    Function
-	chunk int
-	slots [2]*primeSlot
+	ctx    Context
+	device int
+	fns    [4]Function // the passes: trial (numbers), trial (range), base 2, Lucas
+	chunk  int
+	// strideGrid is the grid of the passes over survivors, whose count
+	// only the device knows: enough blocks to fill every multiprocessor.
+	strideGrid uint32
+	slots      [primeSlots]*primeSlot
+	failed     error // set when the device failed; the engine is unusable
 	// Timings add up the phases of every chunk, from the device's events.
 	Timings Timings
 }
@@ -31,45 +43,102 @@ type Timings struct {
 	Chunks                             int
 }
 
-type primeSlot struct {
-	stream     Stream
-	hostIn     HostBuffer // the chunk's numbers, 8 bytes each
-	hostOut    HostBuffer // its verdicts, a byte each
-	devIn      DevPtr
-	devOut     DevPtr
-	marks      [4]Event // before and after each phase
-	pending    []bool   // where the chunk in flight writes its verdicts
-	queuedSize int
+func (t *Timings) add(u Timings) {
+	t.HostToDevice += u.HostToDevice
+	t.Kernel += u.Kernel
+	t.DeviceToHost += u.DeviceToHost
+	t.Chunks += u.Chunks
 }
+
+// primeSlots is how many chunks a device has in flight: one copied in, one
+// in its kernels, one copied out.
+const primeSlots = 3
+
+// primeBytes is the device memory a number takes in a slot: 8 bytes in, a
+// verdict out, and room for it among the survivors of each of the first
+// two passes (the number and its index).
+const primeBytes = 8 + 1 + 12 + 12
 
 // primeBlock is the number of threads per block: a multiple of the warp, and
 // enough blocks per multiprocessor for any realistic chunk.
 const primeBlock = 256
 
-// NewPrimeEngine opens device on drv and prepares the prime kernel. maxChunk
-// caps the numbers per chunk (zero: a million).
+// primeMinSplit is the smallest chunk a batch is split into to keep every
+// slot busy: below it, a chunk's fixed costs (launches, events) outweigh
+// what overlap gains.
+const primeMinSplit = 4096
+
+// primeJob is a run of numbers and where their verdicts go: ns, or, when
+// ns is nil, first, first+1, … made on the device.
+type primeJob struct {
+	ns    []uint64
+	first uint64
+	out   []bool
+}
+
+func (j primeJob) slice(lo, hi int) primeJob {
+	k := primeJob{first: j.first + uint64(lo), out: j.out[lo:hi]}
+	if j.ns != nil {
+		k.ns = j.ns[lo:hi]
+	}
+	return k
+}
+
+type primeSlot struct {
+	stream   Stream
+	hostIn   HostBuffer // the chunk's numbers, 8 bytes each
+	hostOut  HostBuffer // its verdicts, a byte each
+	hostZero HostBuffer // the passes' two counters as they start: zero
+	devIn    DevPtr
+	devOut   DevPtr
+	devCount DevPtr // survivors of trial division, then of the base-2 test
+	devN1    DevPtr // trial division's survivors: numbers and indices
+	devI1    DevPtr
+	devN2    DevPtr // the base-2 test's
+	devI2    DevPtr
+	marks    [4]Event // before and after each phase
+	job      primeJob
+	busy     bool // job is queued and not yet delivered
+	// The launches' argument values, which the argument lists point at.
+	count uint32
+	first uint64
+	args  struct{ trial, trialRange, base2, lucas []unsafe.Pointer }
+}
+
+// NewPrimeEngine opens device on drv and prepares the prime kernels.
+// maxChunk caps the numbers per chunk (zero: a million, which fills the
+// largest GPUs with several waves of threads).
 func NewPrimeEngine(drv Driver, device, maxChunk int) (*PrimeEngine, error) {
+	devs, err := drv.Devices()
+	if err != nil {
+		return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+	}
+	if device < 0 || device >= len(devs) {
+		return nil, fmt.Errorf("%s has no device %d (it has %d)", drv.Name(), device, len(devs))
+	}
 	ctx, err := drv.Open(device)
 	if err != nil {
 		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
 	}
-	e := &PrimeEngine{ctx: ctx}
-	if err := e.init(maxChunk); err != nil {
+	e := &PrimeEngine{ctx: ctx, device: device}
+	if err := e.init(maxChunk, devs[device].Multiprocessors); err != nil {
 		// Close releases what init made before it failed, then the
-		// context: a driver reports what a context is destroyed with.
+		// context: a driver reports what a context is released with.
 		e.Close()
-		return nil, err
+		return nil, fmt.Errorf("device %d: %w", device, err)
 	}
 	return e, nil
 }
 
-func (e *PrimeEngine) init(maxChunk int) error {
+func (e *PrimeEngine) init(maxChunk, sms int) error {
 	mod, err := e.ctx.Load(kernels.PrimePTX)
 	if err != nil {
 		return fmt.Errorf("load the prime kernels: %w", err)
 	}
-	if e.fn, err = mod.Function(kernels.IsPrimeU64.Name); err != nil {
-		return err
+	for i, k := range []kernels.Kernel{kernels.PrimeTrialU64, kernels.PrimeTrialRange, kernels.PrimeBase2, kernels.PrimeLucas} {
+		if e.fns[i], err = mod.Function(k.Name); err != nil {
+			return err
+		}
 	}
 	free, _, err := e.ctx.MemInfo()
 	if err != nil {
@@ -78,111 +147,295 @@ func (e *PrimeEngine) init(maxChunk int) error {
 	if maxChunk <= 0 {
 		maxChunk = 1 << 20
 	}
-	// Two slots of 9 bytes a number, leaving a fifth of the free memory
-	// to the driver and other users; the kernel's count is a uint32.
-	e.chunk = min(maxChunk, int(free*4/5/(2*9)), 1<<31)
+	// The slots' buffers, leaving a fifth of the free memory to the
+	// driver and other users; the kernels' counts are uint32.
+	e.chunk = min(maxChunk, int(free*4/5/(primeSlots*primeBytes)), 1<<31)
 	if e.chunk < primeBlock {
-		return fmt.Errorf("device memory: %d bytes free, too little for a chunk of %d numbers", free, primeBlock)
+		return fmt.Errorf("device memory: %d bytes free, too little for %d chunks of %d numbers", free, primeSlots, primeBlock)
 	}
+	// 2,048 resident threads a multiprocessor on every GPU since Volta.
+	e.strideGrid = uint32(max(1, sms) * 2048 / primeBlock)
 	for i := range e.slots {
 		s := &primeSlot{}
 		e.slots[i] = s
 		if s.stream, err = e.ctx.NewStream(); err != nil {
 			return err
 		}
-		if s.hostIn, err = e.ctx.AllocHost(8 * e.chunk); err != nil {
-			return err
+		for _, h := range []struct {
+			buf   *HostBuffer
+			bytes int
+		}{{&s.hostIn, 8 * e.chunk}, {&s.hostOut, e.chunk}, {&s.hostZero, 8}} {
+			if *h.buf, err = e.ctx.AllocHost(h.bytes); err != nil {
+				return err
+			}
 		}
-		if s.hostOut, err = e.ctx.AllocHost(e.chunk); err != nil {
-			return err
-		}
-		if s.devIn, err = e.ctx.Alloc(8 * e.chunk); err != nil {
-			return err
-		}
-		if s.devOut, err = e.ctx.Alloc(e.chunk); err != nil {
-			return err
+		clear(s.hostZero.Bytes())
+		for _, d := range []struct {
+			ptr   *DevPtr
+			bytes int
+		}{{&s.devIn, 8 * e.chunk}, {&s.devOut, e.chunk}, {&s.devCount, 8}, {&s.devN1, 8 * e.chunk}, {&s.devI1, 4 * e.chunk}, {&s.devN2, 8 * e.chunk}, {&s.devI2, 4 * e.chunk}} {
+			if *d.ptr, err = e.ctx.Alloc(d.bytes); err != nil {
+				return err
+			}
 		}
 		for j := range s.marks {
 			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
 				return err
 			}
 		}
+		s.args.trial = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
+		s.args.trialRange = []unsafe.Pointer{unsafe.Pointer(&s.first), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
+		s.args.base2 = []unsafe.Pointer{unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devN2), unsafe.Pointer(&s.devI2), unsafe.Pointer(&s.devCount)}
+		s.args.lucas = []unsafe.Pointer{unsafe.Pointer(&s.devN2), unsafe.Pointer(&s.devI2), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.devCount)}
 	}
 	return nil
 }
 
-// Chunk returns how many numbers go to the device at a time.
+// Chunk returns the most numbers that go to the device at a time.
 func (e *PrimeEngine) Chunk() int { return e.chunk }
+
+// Device returns the device's number.
+func (e *PrimeEngine) Device() int { return e.device }
 
 // TestPrimes implements corescale.PrimeTester.
 func (e *PrimeEngine) TestPrimes(ns []uint64, out []bool) error {
 	if len(out) < len(ns) {
 		return fmt.Errorf("gpu prime: %d verdicts for %d numbers", len(out), len(ns))
 	}
-	for i, start := 0, 0; start < len(ns); i, start = i+1, start+e.chunk {
-		s := e.slots[i%2]
-		if err := e.finish(s); err != nil {
-			return err
-		}
-		end := min(start+e.chunk, len(ns))
-		if err := e.queue(s, ns[start:end], out[start:end]); err != nil {
-			return err
-		}
+	return runPrime([]*PrimeEngine{e}, primeJob{ns: ns, out: out[:len(ns)]}, nil)
+}
+
+// TestRange sets out[i] to whether first+i is prime, making the numbers
+// on the device: only the verdicts cross PCIe.
+func (e *PrimeEngine) TestRange(first uint64, out []bool) error {
+	if err := checkRange(first, len(out)); err != nil {
+		return err
 	}
-	for _, s := range e.slots {
-		if err := e.finish(s); err != nil {
-			return err
-		}
+	return runPrime([]*PrimeEngine{e}, primeJob{first: first, out: out}, nil)
+}
+
+func checkRange(first uint64, n int) error {
+	if n > 0 && first+uint64(n-1) < first {
+		return fmt.Errorf("gpu prime: the range from %d of %d numbers passes 2^64", first, n)
 	}
 	return nil
 }
 
-// queue sends one chunk through slot s: copy in, kernel, copy out, each
-// phase between two events.
-func (e *PrimeEngine) queue(s *primeSlot, ns []uint64, out []bool) error {
-	n := len(ns)
-	copy(s.hostIn.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(&ns[0])), 8*n))
-	count := uint32(n)
-	// One thread a number (the kernel does not stride): at most 2^23
-	// blocks for a chunk of 2^31, well inside the grid's 2^31−1.
-	grid := Dim3{uint32((n + primeBlock - 1) / primeBlock), 1, 1}
-	args := []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&count)}
-	steps := []func() error{
-		func() error { return s.stream.Record(s.marks[0]) },
-		func() error { return s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 8*n) },
-		func() error { return s.stream.Record(s.marks[1]) },
-		func() error { return launch(s.stream, e.fn, grid, Dim3{primeBlock, 1, 1}, args) },
-		func() error { return s.stream.Record(s.marks[2]) },
-		func() error { return s.stream.CopyToHost(s.hostOut, 0, s.devOut, n) },
-		func() error { return s.stream.Record(s.marks[3]) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return fmt.Errorf("gpu prime: %w", err)
+// runPrime tests job on engines, which take its chunks as they free a
+// slot: a faster device takes more. An engine whose device fails is
+// dropped, its unfinished chunks go back for the others to take, and
+// lost hears of it while others remain; the batch fails only when no
+// device is left.
+func runPrime(engines []*PrimeEngine, job primeJob, lost func(device int, err error)) error {
+	n := len(job.out)
+	var live []*PrimeEngine
+	for _, e := range engines {
+		if e.failed == nil {
+			live = append(live, e)
 		}
 	}
-	s.pending, s.queuedSize = out, n
-	return nil
-}
-
-// finish waits for the chunk in flight on s, if any, and delivers its
-// verdicts and timings.
-func (e *PrimeEngine) finish(s *primeSlot) error {
-	if s.pending == nil {
+	if len(live) == 0 {
+		return deviceErrors(engines)
+	}
+	if n == 0 {
 		return nil
 	}
+	// Split small batches too, so that every slot of every device has a
+	// chunk and copies overlap kernels.
+	split := max(primeMinSplit, (n+primeSlots*len(live)-1)/(primeSlots*len(live)))
+	var (
+		mu    sync.Mutex
+		next  int
+		retry []primeJob
+	)
+	take := func(most int) (primeJob, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if k := len(retry); k > 0 {
+			j := retry[k-1]
+			retry = retry[:k-1]
+			if len(j.out) > most {
+				retry = append(retry, j.slice(most, len(j.out)))
+				j = j.slice(0, most)
+			}
+			return j, true
+		}
+		if next >= n {
+			return primeJob{}, false
+		}
+		lo := next
+		next = min(n, lo+min(most, split))
+		return job.slice(lo, next), true
+	}
+	for {
+		var wg sync.WaitGroup
+		for _, e := range live {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				unfinished, err := e.work(take)
+				if err == nil {
+					return
+				}
+				mu.Lock()
+				e.failed = err
+				retry = append(retry, unfinished...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		var dropped []*PrimeEngine
+		for _, e := range live {
+			if e.failed != nil {
+				dropped = append(dropped, e)
+			}
+		}
+		live = live[:0]
+		for _, e := range engines {
+			if e.failed == nil {
+				live = append(live, e)
+			}
+		}
+		// With no device left, the batch's error says it all.
+		if lost != nil && len(live) > 0 {
+			for _, e := range dropped {
+				lost(e.device, e.failed)
+			}
+		}
+		if len(retry) == 0 && next >= n {
+			return nil
+		}
+		if len(live) == 0 {
+			return deviceErrors(engines)
+		}
+	}
+}
+
+// deviceErrors reports why every device failed.
+func deviceErrors(engines []*PrimeEngine) error {
+	if len(engines) == 1 {
+		return engines[0].failed
+	}
+	var errs []error
+	for _, e := range engines {
+		errs = append(errs, e.failed)
+	}
+	return fmt.Errorf("gpu prime: every device failed: %w", errors.Join(errs...))
+}
+
+// work queues the chunks take gives it on its slots in turn, delivering
+// each slot's chunk before the slot takes another, until take has no
+// more. On a failure it returns the error and the chunks it had not
+// delivered.
+func (e *PrimeEngine) work(take func(most int) (primeJob, bool)) ([]primeJob, error) {
+	k := 0
+	for ; ; k++ {
+		s := e.slots[k%primeSlots]
+		if s.busy {
+			if err := e.finish(s); err != nil {
+				return e.unfinished(), err
+			}
+		}
+		j, ok := take(e.chunk)
+		if !ok {
+			break
+		}
+		s.job, s.busy = j, true
+		if err := e.queue(s); err != nil {
+			return e.unfinished(), err
+		}
+	}
+	// Deliver in the order queued.
+	for i := range primeSlots {
+		s := e.slots[(k+i)%primeSlots]
+		if s.busy {
+			if err := e.finish(s); err != nil {
+				return e.unfinished(), err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// unfinished returns the chunks of the slots still busy, which are then
+// free: the device failed, and another must test them.
+func (e *PrimeEngine) unfinished() []primeJob {
+	var jobs []primeJob
+	for _, s := range e.slots {
+		if s.busy {
+			jobs = append(jobs, s.job)
+			s.busy = false
+		}
+	}
+	return jobs
+}
+
+// queue sends s's chunk through the device: counters zeroed and numbers
+// copied in, the three passes, verdicts copied out, each phase between
+// two events.
+func (e *PrimeEngine) queue(s *primeSlot) error {
+	j := s.job
+	n := len(j.out)
+	s.count = uint32(n)
+	s.first = j.first
+	trial, args := e.fns[0], s.args.trial
+	if j.ns == nil {
+		trial, args = e.fns[1], s.args.trialRange
+	}
+	block := Dim3{primeBlock, 1, 1}
+	err := s.stream.Record(s.marks[0])
+	if err == nil {
+		err = s.stream.CopyToDevice(s.devCount, s.hostZero, 0, 8)
+	}
+	if err == nil && j.ns != nil {
+		copy(s.hostIn.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(&j.ns[0])), 8*n))
+		err = s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 8*n)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[1])
+	}
+	if err == nil {
+		err = launch(s.stream, trial, Dim3{gridFor(n, primeBlock, MaxGridX), 1, 1}, block, args)
+	}
+	// The later passes stride over survivors whose count is on the
+	// device: a grid that fills it, or covers the chunk if that is less.
+	grid := Dim3{min(e.strideGrid, gridFor(n, primeBlock, MaxGridX)), 1, 1}
+	if err == nil {
+		err = launch(s.stream, e.fns[2], grid, block, s.args.base2)
+	}
+	if err == nil {
+		err = launch(s.stream, e.fns[3], grid, block, s.args.lucas)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[2])
+	}
+	if err == nil {
+		err = s.stream.CopyToHost(s.hostOut, 0, s.devOut, n)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[3])
+	}
+	if err != nil {
+		return fmt.Errorf("gpu prime: device %d: %w", e.device, err)
+	}
+	return nil
+}
+
+// finish waits for s's chunk and delivers its verdicts and timings.
+func (e *PrimeEngine) finish(s *primeSlot) error {
 	if err := s.stream.Synchronize(); err != nil {
-		return fmt.Errorf("gpu prime: %w", err)
+		return fmt.Errorf("gpu prime: device %d: %w", e.device, err)
 	}
-	for i, v := range s.hostOut.Bytes()[:s.queuedSize] {
-		s.pending[i] = v != 0
+	for i, v := range s.hostOut.Bytes()[:len(s.job.out)] {
+		s.job.out[i] = v != 0
 	}
-	s.pending = nil
+	s.busy = false
+	s.job = primeJob{}
 	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
 	for i, d := range phases {
 		t, err := s.marks[i+1].Since(s.marks[i])
 		if err != nil {
-			return fmt.Errorf("gpu prime: timing: %w", err)
+			return fmt.Errorf("gpu prime: device %d: timing: %w", e.device, err)
 		}
 		*d += t
 	}
@@ -202,12 +455,12 @@ func (e *PrimeEngine) Close() error {
 			s.stream.Synchronize()
 			s.stream.Close()
 		}
-		for _, b := range []HostBuffer{s.hostIn, s.hostOut} {
+		for _, b := range []HostBuffer{s.hostIn, s.hostOut, s.hostZero} {
 			if b != nil {
 				b.Free()
 			}
 		}
-		for _, p := range []DevPtr{s.devIn, s.devOut} {
+		for _, p := range []DevPtr{s.devIn, s.devOut, s.devCount, s.devN1, s.devI1, s.devN2, s.devI2} {
 			if p != 0 {
 				e.ctx.Free(p)
 			}
@@ -219,4 +472,102 @@ func (e *PrimeEngine) Close() error {
 		}
 	}
 	return e.ctx.Close()
+}
+
+// PrimeDevices tests batches on several GPUs at once: each device's engine
+// takes the batch's chunks as it frees a slot (work stealing from a shared
+// queue, not a static split), so each device does what its speed allows.
+//
+// A device that fails mid-batch is dropped for the rest of the engine's
+// life, and the chunks it had not delivered are tested by the others: its
+// numbers are still on the host, any error leaves its context unusable,
+// and the other devices run the same kernels, so the verdicts are the
+// same. Only when every device has failed does a batch fail, naming each
+// device's error; a fault of the kernels themselves, which every device
+// would meet, ends the run that way.
+type PrimeDevices struct {
+	Engines []*PrimeEngine
+	// Lost, when set, hears of each device dropped.
+	Lost func(device int, err error)
+	// Timings add up every device's phases.
+	Timings Timings
+}
+
+// NewPrimeDevices opens an engine on each of devices (all of drv's when
+// empty).
+func NewPrimeDevices(drv Driver, devices []int, maxChunk int) (*PrimeDevices, error) {
+	if len(devices) == 0 {
+		devs, err := drv.Devices()
+		if err != nil {
+			return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+		}
+		for i := range devs {
+			devices = append(devices, i)
+		}
+	}
+	p := &PrimeDevices{}
+	for _, d := range devices {
+		e, err := NewPrimeEngine(drv, d, maxChunk)
+		if err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.Engines = append(p.Engines, e)
+	}
+	if len(p.Engines) == 0 {
+		return nil, fmt.Errorf("%s: no device to use", drv.Name())
+	}
+	return p, nil
+}
+
+// BatchSize is how many numbers a batch should hold to keep every slot of
+// every device busy with full chunks.
+func (p *PrimeDevices) BatchSize() int {
+	n := 0
+	for _, e := range p.Engines {
+		n += primeSlots * e.chunk
+	}
+	return n
+}
+
+// TestPrimes implements corescale.PrimeTester.
+func (p *PrimeDevices) TestPrimes(ns []uint64, out []bool) error {
+	if len(out) < len(ns) {
+		return fmt.Errorf("gpu prime: %d verdicts for %d numbers", len(out), len(ns))
+	}
+	defer p.gather()
+	return runPrime(p.Engines, primeJob{ns: ns, out: out[:len(ns)]}, p.Lost)
+}
+
+// TestRange sets out[i] to whether first+i is prime, the numbers made on
+// the devices.
+func (p *PrimeDevices) TestRange(first uint64, out []bool) error {
+	if err := checkRange(first, len(out)); err != nil {
+		return err
+	}
+	defer p.gather()
+	return runPrime(p.Engines, primeJob{first: first, out: out}, p.Lost)
+}
+
+// gather moves the engines' timings into p's.
+func (p *PrimeDevices) gather() {
+	for _, e := range p.Engines {
+		p.Timings.add(e.Timings)
+		e.Timings = Timings{}
+	}
+}
+
+// DeviceTimings returns the devices' per-phase timings.
+func (p *PrimeDevices) DeviceTimings() *Timings { return &p.Timings }
+
+// Close closes every engine; a device that failed can only report its
+// failure again, which is not news.
+func (p *PrimeDevices) Close() error {
+	var first error
+	for _, e := range p.Engines {
+		if err := e.Close(); err != nil && e.failed == nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

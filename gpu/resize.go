@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -15,29 +16,85 @@ import (
 // resize; it implements corescale.Resizer. (The fast mode's pre-reduce and
 // linear light are the CPU engine's alone so far.)
 //
-// The output is made in bands of rows sized to the device's free memory:
-// each band uploads the source rows it reads, runs the horizontal kernel
-// into an intermediate band and the vertical kernel into the output band,
-// and copies that back. Two streams take turns, so one band's copies
-// overlap the other's kernels.
+// The output is made in bands of rows sized to the device's memory: each
+// band uploads the source rows it reads, runs the horizontal kernel into an
+// intermediate band and the vertical kernel into the output band, and
+// copies that back. Two streams take turns, so one band's copies overlap
+// the other's kernels.
+//
+// It is safe for concurrent use, and built for a batch: several lanes,
+// each with its two streams, events and buffers, resize an image each at
+// the same time, so one image's copies overlap another's kernels. A lane's
+// device and pinned buffers are kept from image to image and only grow
+// when an image needs more; tap tables are uploaded once per size and
+// kept, so a batch of like images allocates and uploads on its first
+// images only.
 type ResizeEngine struct {
 	ctx    Context
 	fnH    Function
 	fnV    Function
 	filter corescale.Filter
 	kernel resample.Kernel
-	slots  [2]Stream
-	// Budget caps the device memory a resize may use, in bytes (zero: four
-	// fifths of what is free).
+	lanes  chan *resizeLane
+	all    []*resizeLane
+	// share is a lane's part of four fifths of the memory free at the
+	// start.
+	share int64
+	// Budget caps the device memory a resize may use, in bytes (zero:
+	// the lane's share, or on a small device all that is free).
 	Budget int64
+
+	mu     sync.Mutex
+	freed  *sync.Cond // a lane went back: memory may be free
+	tables map[tableKey]devTable
+	tableS Stream // uploads tables
 	// Timings add up the phases of every band, from the device's events.
 	Timings Timings
+}
+
+// resizeLanes is how many images a ResizeEngine has in flight.
+const resizeLanes = 3
+
+// maxTables bounds the tables kept; past it, a table is uploaded for its
+// image and freed after it.
+const maxTables = 256
+
+type tableKey struct {
+	in, out  int
+	in0, in1 float64
+}
+
+// resizeLane is what one image in flight needs: two streams that take
+// its bands in turn, and each band slot's buffers and events.
+type resizeLane struct {
+	streams [2]Stream
+	slots   [2]resizeSlot
+	busy    bool // an image is using it (e.mu)
+}
+
+// held is the device memory the lane's buffers take.
+func (l *resizeLane) held() int64 {
+	var n int64
+	for _, s := range l.slots {
+		n += int64(s.sizeIn + s.sizeMid + s.sizeO)
+	}
+	return n
+}
+
+type resizeSlot struct {
+	hostIn, hostOut     HostBuffer
+	devIn, devMid, devO DevPtr
+	sizeIn, sizeMid     int // bytes of devIn (and hostIn), devMid
+	sizeO               int // of devO and hostOut
+	marks               [4]Event
+	pending             *band
 }
 
 // NewResizeEngine opens device on drv and prepares the resize kernels for
 // filter.
 func NewResizeEngine(drv Driver, device int, filter corescale.Filter) (*ResizeEngine, error) {
-	e := &ResizeEngine{filter: filter}
+	e := &ResizeEngine{filter: filter, tables: map[tableKey]devTable{}}
+	e.freed = sync.NewCond(&e.mu)
 	if filter != corescale.Nearest {
 		k, err := resample.KernelOf(filter)
 		if err != nil {
@@ -51,7 +108,7 @@ func NewResizeEngine(drv Driver, device int, filter corescale.Filter) (*ResizeEn
 	}
 	e.ctx = ctx
 	if err := e.init(); err != nil {
-		e.Close() // the streams init made, then the context
+		e.Close() // the streams and events init made, then the context
 		return nil, err
 	}
 	return e, nil
@@ -68,10 +125,29 @@ func (e *ResizeEngine) init() error {
 	if e.fnV, err = mod.Function(kernels.ResizeV.Name); err != nil {
 		return err
 	}
-	for i := range e.slots {
-		if e.slots[i], err = e.ctx.NewStream(); err != nil {
-			return err
+	free, _, err := e.ctx.MemInfo()
+	if err != nil {
+		return fmt.Errorf("device memory: %w", err)
+	}
+	e.share = free * 4 / 5 / resizeLanes
+	if e.tableS, err = e.ctx.NewStream(); err != nil {
+		return err
+	}
+	e.lanes = make(chan *resizeLane, resizeLanes)
+	for range resizeLanes {
+		l := &resizeLane{}
+		e.all = append(e.all, l)
+		for i := range l.streams {
+			if l.streams[i], err = e.ctx.NewStream(); err != nil {
+				return err
+			}
+			for j := range l.slots[i].marks {
+				if l.slots[i].marks[j], err = e.ctx.NewEvent(); err != nil {
+					return err
+				}
+			}
 		}
+		e.lanes <- l
 	}
 	return nil
 }
@@ -96,31 +172,75 @@ type devTable struct {
 	stride                uint32
 }
 
-// upload copies a table to the device through a pinned buffer.
-func (e *ResizeEngine) upload(t *resample.Table, s Stream, keep *[]func()) (devTable, error) {
+// deviceTable returns the table for key on the device, uploading it the
+// first time; free, when not nil, must be called once the table's last
+// kernel has run (a table past maxTables is not kept).
+func (e *ResizeEngine) deviceTable(key tableKey) (devTable, func(), error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if d, ok := e.tables[key]; ok {
+		return d, nil, nil
+	}
+	t := e.table(key.in, key.in0, key.in1, key.out)
+	var made []DevPtr
+	release := func() {
+		for _, p := range made {
+			e.ctx.Free(p)
+		}
+	}
 	d := devTable{stride: uint32(t.Stride)}
 	for _, part := range []struct {
 		dst  *DevPtr
 		vals []int32
 	}{{&d.start, t.Start}, {&d.count, t.Count}, {&d.weights, t.Fixed}} {
 		n := 4 * len(part.vals)
+		// A table lives outside the lanes' shares, in the fifth they
+		// leave; on a small device the lanes may hold it all: free the
+		// idle ones', or wait for the images in flight.
+		for {
+			free, _, err := e.ctx.MemInfo()
+			if err != nil {
+				release()
+				return d, nil, err
+			}
+			if free >= int64(n)+4096 {
+				break
+			}
+			e.releaseIdle(nil)
+			if free, _, _ = e.ctx.MemInfo(); free >= int64(n)+4096 || !e.busyOthers(nil) {
+				break
+			}
+			e.freed.Wait()
+		}
 		p, err := e.ctx.Alloc(n)
 		if err != nil {
-			return d, err
+			release()
+			return d, nil, err
 		}
+		made = append(made, p)
 		*part.dst = p
-		*keep = append(*keep, func() { e.ctx.Free(p) })
 		h, err := e.ctx.AllocHost(n)
 		if err != nil {
-			return d, err
+			release()
+			return d, nil, err
 		}
-		*keep = append(*keep, func() { h.Free() })
 		copy(h.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(&part.vals[0])), n))
-		if err := s.CopyToDevice(p, h, 0, n); err != nil {
-			return d, err
+		err = e.tableS.CopyToDevice(p, h, 0, n)
+		if err == nil {
+			err = e.tableS.Synchronize()
+		}
+		// The staging buffer goes at once: a table is uploaded once.
+		h.Free()
+		if err != nil {
+			release()
+			return d, nil, err
 		}
 	}
-	return d, s.Synchronize()
+	if len(e.tables) >= maxTables {
+		return d, release, nil
+	}
+	e.tables[key] = d
+	return d, nil, nil
 }
 
 // band is a run of output rows and the source rows they read.
@@ -161,98 +281,57 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 	if !(span[0] < span[2] && span[1] < span[3]) {
 		return fmt.Errorf("gpu resize: span %v of %d×%d is empty", span, src.Width, src.Height)
 	}
-	th, tv := e.table(src.Width, span[0], span[2], dst.Width), e.table(src.Height, span[1], span[3], dst.Height)
-	var release []func()
+	// Only the vertical table's row ranges are needed on the host, to
+	// plan the bands; the device keeps both tables.
+	tv := e.table(src.Height, span[1], span[3], dst.Height)
+	dh, freeH, err := e.deviceTable(tableKey{src.Width, dst.Width, span[0], span[2]})
+	if err != nil {
+		return fmt.Errorf("gpu resize: %w", err)
+	}
+	dv, freeV, err := e.deviceTable(tableKey{src.Height, dst.Height, span[1], span[3]})
+	if err != nil {
+		if freeH != nil {
+			freeH()
+		}
+		return fmt.Errorf("gpu resize: %w", err)
+	}
+	l := <-e.lanes
+	e.mu.Lock()
+	l.busy = true
+	e.mu.Unlock()
 	defer func() {
 		// On an error, work queued before it may still be reading or
-		// writing these buffers: wait for both streams before freeing
-		// them (their errors are the one already returned, or none).
-		for _, st := range e.slots {
+		// writing the lane's buffers and these tables: wait for both
+		// streams before the lane goes back (their errors are the one
+		// already returned, or none).
+		for _, st := range l.streams {
 			st.Synchronize()
 		}
-		for i := len(release) - 1; i >= 0; i-- {
-			release[i]()
+		for _, f := range []func(){freeH, freeV} {
+			if f != nil {
+				f()
+			}
 		}
+		for i := range l.slots {
+			l.slots[i].pending = nil
+		}
+		e.mu.Lock()
+		l.busy = false
+		e.freed.Broadcast()
+		e.mu.Unlock()
+		e.lanes <- l
 	}()
-	dh, err := e.upload(th, e.slots[0], &release)
-	if err != nil {
-		return fmt.Errorf("gpu resize: %w", err)
-	}
-	dv, err := e.upload(tv, e.slots[0], &release)
-	if err != nil {
-		return fmt.Errorf("gpu resize: %w", err)
-	}
-	budget := e.Budget
-	if budget <= 0 {
-		free, _, err := e.ctx.MemInfo()
-		if err != nil {
-			return fmt.Errorf("gpu resize: device memory: %w", err)
-		}
-		budget = free * 4 / 5
-	}
 	srcRow, midRow, dstRow := src.Width*ch, dst.Width*ch, dst.Width*ch
-	// The largest band whose buffers, twice over, fit the budget.
-	rows, plan := dst.Height, bands(tv, dst.Height)
-	need := func(bs []band) int64 {
-		var most int64
-		for _, b := range bs {
-			most = max(most, int64(b.last-b.first)*int64(srcRow+midRow)+int64(b.y1-b.y0)*int64(dstRow))
-		}
-		return 2 * most
-	}
-	for need(plan) > budget && rows > 1 {
-		rows = (rows + 1) / 2
-		plan = bands(tv, rows)
-	}
-	if need(plan) > budget {
-		return fmt.Errorf("gpu resize: a band of one output row needs %d bytes, over the %d of device memory available", need(plan), budget)
-	}
-	maxIn, maxRows := 0, 0
-	for _, b := range plan {
-		maxIn, maxRows = max(maxIn, b.last-b.first), max(maxRows, b.y1-b.y0)
-	}
-	type slot struct {
-		hostIn, hostOut     HostBuffer
-		devIn, devMid, devO DevPtr
-		marks               [4]Event // before and after each phase
-		pending             *band
-	}
-	var slots [2]slot
-	for i := range slots {
-		s := &slots[i]
-		for _, a := range []struct {
-			p *DevPtr
-			n int
-		}{{&s.devIn, maxIn * srcRow}, {&s.devMid, maxIn * midRow}, {&s.devO, maxRows * dstRow}} {
-			p, err := e.ctx.Alloc(a.n)
-			if err != nil {
-				return fmt.Errorf("gpu resize: %w", err)
-			}
-			*a.p = p
-			release = append(release, func() { e.ctx.Free(p) })
-		}
-		if s.hostIn, err = e.ctx.AllocHost(maxIn * srcRow); err != nil {
-			return fmt.Errorf("gpu resize: %w", err)
-		}
-		release = append(release, func() { s.hostIn.Free() })
-		if s.hostOut, err = e.ctx.AllocHost(maxRows * dstRow); err != nil {
-			return fmt.Errorf("gpu resize: %w", err)
-		}
-		release = append(release, func() { s.hostOut.Free() })
-		for j := range s.marks {
-			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
-				return fmt.Errorf("gpu resize: %w", err)
-			}
-			m := s.marks[j]
-			release = append(release, func() { m.Close() })
-		}
+	plan, err := e.reserve(l, tv, srcRow, midRow, dstRow)
+	if err != nil {
+		return fmt.Errorf("gpu resize: %w", err)
 	}
 	finish := func(i int) error {
-		s := &slots[i]
+		s := &l.slots[i]
 		if s.pending == nil {
 			return nil
 		}
-		if err := e.slots[i].Synchronize(); err != nil {
+		if err := l.streams[i].Synchronize(); err != nil {
 			return fmt.Errorf("gpu resize: %w", err)
 		}
 		b := s.pending
@@ -261,14 +340,17 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 			copy(dst.Row(y), out[(y-b.y0)*dstRow:(y-b.y0+1)*dstRow])
 		}
 		s.pending = nil
-		for j, d := range []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost} {
+		var ts [3]time.Duration
+		for j := range ts {
 			t, err := s.marks[j+1].Since(s.marks[j])
 			if err != nil {
 				return fmt.Errorf("gpu resize: timing: %w", err)
 			}
-			*d += t
+			ts[j] = t
 		}
-		e.Timings.Chunks++
+		e.mu.Lock()
+		e.Timings.add(Timings{HostToDevice: ts[0], Kernel: ts[1], DeviceToHost: ts[2], Chunks: 1})
+		e.mu.Unlock()
 		return nil
 	}
 	for i := range plan {
@@ -277,7 +359,7 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 		if err := finish(k); err != nil {
 			return err
 		}
-		s, st := &slots[k], e.slots[k]
+		s, st := &l.slots[k], l.streams[k]
 		in := s.hostIn.Bytes()
 		for y := b.first; y < b.last; y++ {
 			copy(in[(y-b.first)*srcRow:], src.Row(y))
@@ -318,7 +400,7 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 		}
 		s.pending = b
 	}
-	for k := range slots {
+	for k := range l.slots {
 		if err := finish(k); err != nil {
 			return err
 		}
@@ -326,12 +408,207 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 	return nil
 }
 
-// Close releases the streams and the context.
-func (e *ResizeEngine) Close() error {
-	for _, s := range e.slots {
-		if s != nil {
-			s.Close()
+// reserve plans the bands of an image on lane l and grows the lane's
+// buffers for them. Each lane may take its share of four fifths of the
+// memory free at the start, so that images in flight never compete for
+// it; on a device too small for that share to hold one-row bands, an image
+// takes the device alone: it waits for the images in flight, frees the idle
+// lanes' buffers and plans with four fifths of what is free (or Budget).
+func (e *ResizeEngine) reserve(l *resizeLane, tv *resample.Table, srcRow, midRow, dstRow int) ([]band, error) {
+	// What two slots' buffers for the largest band of each kind take.
+	need := func(bs []band) int64 {
+		maxIn, maxRows := 0, 0
+		for _, b := range bs {
+			maxIn, maxRows = max(maxIn, b.last-b.first), max(maxRows, b.y1-b.y0)
 		}
+		return 2 * (int64(maxIn)*int64(srcRow+midRow) + int64(maxRows)*int64(dstRow))
+	}
+	planFor := func(budget int64) ([]band, bool) {
+		rows, plan := tv.Out, bands(tv, tv.Out)
+		for need(plan) > budget && rows > 1 {
+			rows = (rows + 1) / 2
+			plan = bands(tv, rows)
+		}
+		return plan, need(plan) <= budget
+	}
+	grow := func(plan []band) ([]band, error) {
+		maxIn, maxRows := 0, 0
+		for _, b := range plan {
+			maxIn, maxRows = max(maxIn, b.last-b.first), max(maxRows, b.y1-b.y0)
+		}
+		for i := range l.slots {
+			if err := e.grow(&l.slots[i], maxIn*srcRow, maxIn*midRow, maxRows*dstRow); err != nil {
+				return nil, err
+			}
+		}
+		return plan, nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.Budget > 0 {
+		plan, ok := planFor(e.Budget)
+		if !ok {
+			return nil, fmt.Errorf("a band of one output row needs %d bytes, over the %d of device memory available", need(plan), e.Budget)
+		}
+		return grow(plan)
+	}
+	// Memory the lane can have: what is free and what it holds, less
+	// room for the allocations' rounding.
+	avail := func() (int64, error) {
+		free, _, err := e.ctx.MemInfo()
+		return free + l.held() - 4096, err
+	}
+	for {
+		plan, ok := planFor(e.share)
+		if !ok {
+			break
+		}
+		// A lane that took the device alone may still hold it.
+		if a, err := avail(); err != nil {
+			return nil, fmt.Errorf("device memory: %w", err)
+		} else if a >= need(plan) {
+			return grow(plan)
+		}
+		e.releaseIdle(l)
+		if a, err := avail(); err != nil {
+			return nil, fmt.Errorf("device memory: %w", err)
+		} else if a >= need(plan) {
+			return grow(plan)
+		}
+		if !e.busyOthers(l) {
+			break
+		}
+		e.freed.Wait()
+	}
+	for e.busyOthers(l) {
+		e.freed.Wait()
+	}
+	e.releaseIdle(l)
+	free, _, err := e.ctx.MemInfo()
+	if err != nil {
+		return nil, fmt.Errorf("device memory: %w", err)
+	}
+	budget := free*4/5 + l.held()
+	plan, ok := planFor(budget)
+	if !ok {
+		return nil, fmt.Errorf("a band of one output row needs %d bytes, over the %d of device memory available", need(plan), budget)
+	}
+	return grow(plan)
+}
+
+// busyOthers reports whether another lane than l has an image in flight
+// (e.mu held).
+func (e *ResizeEngine) busyOthers(l *resizeLane) bool {
+	for _, o := range e.all {
+		if o != l && o.busy {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseIdle frees the buffers of the lanes other than l with no image
+// in flight (e.mu held): they grow again as their next image needs.
+func (e *ResizeEngine) releaseIdle(l *resizeLane) {
+	for _, o := range e.all {
+		if o != l && !o.busy {
+			for i := range o.slots {
+				e.release(&o.slots[i])
+			}
+		}
+	}
+}
+
+// release frees s's buffers.
+func (e *ResizeEngine) release(s *resizeSlot) {
+	for _, p := range []*DevPtr{&s.devIn, &s.devMid, &s.devO} {
+		if *p != 0 {
+			e.ctx.Free(*p)
+			*p = 0
+		}
+	}
+	for _, h := range []*HostBuffer{&s.hostIn, &s.hostOut} {
+		if *h != nil {
+			(*h).Free()
+			*h = nil
+		}
+	}
+	s.sizeIn, s.sizeMid, s.sizeO = 0, 0, 0
+}
+
+// grow makes s's buffers at least as large as asked; the lane's streams
+// are idle. Buffers only grow, so a batch of like images allocates on its
+// first image only.
+func (e *ResizeEngine) grow(s *resizeSlot, in, mid, out int) error {
+	for _, b := range []struct {
+		dev  *DevPtr
+		host *HostBuffer
+		size *int
+		want int
+	}{{&s.devIn, &s.hostIn, &s.sizeIn, in}, {&s.devMid, nil, &s.sizeMid, mid}, {&s.devO, &s.hostOut, &s.sizeO, out}} {
+		if b.want <= *b.size {
+			continue
+		}
+		if *b.dev != 0 {
+			e.ctx.Free(*b.dev)
+			*b.dev = 0
+		}
+		if b.host != nil && *b.host != nil {
+			(*b.host).Free()
+			*b.host = nil
+		}
+		*b.size = 0
+		p, err := e.ctx.Alloc(b.want)
+		if err != nil {
+			return err
+		}
+		*b.dev = p
+		if b.host != nil {
+			if *b.host, err = e.ctx.AllocHost(b.want); err != nil {
+				return err
+			}
+		}
+		*b.size = b.want
+	}
+	return nil
+}
+
+// Close releases the lanes' buffers, events and streams, the tables and
+// the context.
+func (e *ResizeEngine) Close() error {
+	for _, l := range e.all {
+		for _, st := range l.streams {
+			if st != nil {
+				st.Synchronize()
+				st.Close()
+			}
+		}
+		for i := range l.slots {
+			s := &l.slots[i]
+			for _, p := range []DevPtr{s.devIn, s.devMid, s.devO} {
+				if p != 0 {
+					e.ctx.Free(p)
+				}
+			}
+			for _, h := range []HostBuffer{s.hostIn, s.hostOut} {
+				if h != nil {
+					h.Free()
+				}
+			}
+			for _, m := range s.marks {
+				if m != nil {
+					m.Close()
+				}
+			}
+		}
+	}
+	for _, d := range e.tables {
+		for _, p := range []DevPtr{d.start, d.count, d.weights} {
+			e.ctx.Free(p)
+		}
+	}
+	if e.tableS != nil {
+		e.tableS.Close()
 	}
 	return e.ctx.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/corescale/corescale"
@@ -159,4 +160,57 @@ func TestResizeSpanEmulated(t *testing.T) {
 		}
 		e.Close()
 	}
+}
+
+// TestResizeEngineConcurrent: images resized at the same time from several
+// goroutines (several in flight, each on a lane of its own) get the CPU's
+// bytes; a second round of the same sizes allocates nothing.
+func TestResizeEngineConcurrent(t *testing.T) {
+	a := &accounting{Driver: &emu.Driver{}}
+	e, err := gpu.NewResizeEngine(a, 0, corescale.Lanczos3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	cpu, _ := resize.New(resize.Options{Workers: 1})
+	srcs := make([]*corescale.Raster, 6)
+	for i := range srcs {
+		srcs[i] = corescale.NewRaster(120, 90, 3)
+		for j := range srcs[i].Pix {
+			srcs[i].Pix[j] = uint8((j*7 + i) % 251)
+		}
+	}
+	round := func() {
+		var wg sync.WaitGroup
+		for i, src := range srcs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				want, got := corescale.NewRaster(40, 30, 3), corescale.NewRaster(40, 30, 3)
+				cpu.Resize(want, src)
+				if err := e.Resize(got, src); err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(got.Pix, want.Pix) {
+					t.Errorf("image %d differs from the CPU engine", i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	round()
+	before := a.allocs()
+	round()
+	if n := a.allocs() - before; n != 0 {
+		t.Errorf("the same images again: %d allocations", n)
+	}
+}
+
+// allocs is how many allocations (device, pinned, streams, events) a has
+// seen.
+func (a *accounting) allocs() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.calls
 }

@@ -29,4 +29,10 @@ static inline uint64_t __umul64hi(uint64_t a, uint64_t b) {
 
 using std::sqrt;
 
+// atomicAdd on a global counter, correct also when a driver runs blocks on
+// several host threads at once.
+static inline unsigned int atomicAdd(unsigned int *address, unsigned int val) {
+	return __atomic_fetch_add(address, val, __ATOMIC_RELAXED);
+}
+
 #endif

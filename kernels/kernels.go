@@ -29,6 +29,17 @@ type Kernel struct {
 // uint32_t count).
 var IsPrimeU64 = Kernel{Name: "is_prime_u64", Params: []int{8, 8, 4}}
 
+// The staged prime passes (see prime.cu): PrimeTrialU64(ns, out, count,
+// surv_n, surv_i, counts), PrimeTrialRange(first, out, count, surv_n,
+// surv_i, counts), PrimeBase2(in_n, in_i, surv_n, surv_i, counts) and
+// PrimeLucas(in_n, in_i, out, counts).
+var (
+	PrimeTrialU64   = Kernel{Name: "prime_trial_u64", Params: []int{8, 8, 4, 8, 8, 8}}
+	PrimeTrialRange = Kernel{Name: "prime_trial_range", Params: []int{8, 8, 4, 8, 8, 8}}
+	PrimeBase2      = Kernel{Name: "prime_base2", Params: []int{8, 8, 8, 8, 8}}
+	PrimeLucas      = Kernel{Name: "prime_lucas", Params: []int{8, 8, 8, 8}}
+)
+
 // ResizeH is resize.cu's resize_h_u8(const uint8_t *src, uint32_t
 // src_stride, uint8_t *dst, uint32_t dst_stride, uint32_t out_w, uint32_t
 // rows, uint32_t ch, const int32_t *start, const int32_t *count, const
@@ -42,7 +53,7 @@ var ResizeH = Kernel{Name: "resize_h_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 8, 
 var ResizeV = Kernel{Name: "resize_v_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 4, 8, 8, 8, 4}}
 
 // All lists every kernel, for the drivers that look kernels up by name.
-var All = []Kernel{IsPrimeU64, ResizeH, ResizeV}
+var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeBase2, PrimeLucas, ResizeH, ResizeV}
 
 var (
 	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)

@@ -244,6 +244,15 @@ func benchBackends(asked []string, workers []int, gpuChoice backend.Choice, gpuE
 				continue
 			}
 			out = append(out, bench.FromChoice(gpuChoice))
+			// Each device alone and the GPU sweep, on a machine of
+			// several.
+			if devs, err := gpuChoice.Driver.Devices(); err == nil {
+				out = append(out, bench.GPURows(len(devs), func(d []int) bench.Backend {
+					c := gpuChoice
+					c.Devices = d
+					return bench.FromChoice(c)
+				})...)
+			}
 		case corescale.GPUEmu:
 			c, err := backend.Choose(backend.Request{Backend: name, Workers: runtime.GOMAXPROCS(0)})
 			if err != nil {

@@ -32,7 +32,7 @@ type filled struct {
 func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
-		free <- primeio.NewBlock(primeio.BlockSize)
+		free <- primeio.NewBlock(blockSize(eng))
 	}
 	full := make(chan filled, 1)
 	done := make(chan struct{})
@@ -74,11 +74,49 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 	}
 }
 
+// maxEngineBlock caps the numbers of a block an engine asks for: three
+// blocks of 8M numbers hold about 220 MB.
+const maxEngineBlock = 1 << 23
+
+// blockSize is how many numbers a block holds: primeio.BlockSize, or more
+// for an engine that needs more to keep busy (a GPU engine's devices each
+// want several full chunks in flight at once).
+func blockSize(eng corescale.PrimeTester) int {
+	if b, ok := eng.(interface{ BatchSize() int }); ok {
+		return max(primeio.BlockSize, min(b.BatchSize(), maxEngineBlock))
+	}
+	return primeio.BlockSize
+}
+
+// rangeTester is an engine that tests first, first+1, … itself.
+type rangeTester interface {
+	TestRange(first uint64, out []bool) error
+}
+
+// consecutive reports whether ns is a run n, n+1, n+2, … (and not empty).
+func consecutive(ns []uint64) bool {
+	if len(ns) == 0 {
+		return false
+	}
+	for i, n := range ns {
+		if n != ns[0]+uint64(i) {
+			return false
+		}
+	}
+	return true
+}
+
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
 // math/big's probable ones for the rest.
 func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
-	if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
+	if r, ok := eng.(rangeTester); ok && len(b.Big) == 0 && consecutive(b.Nums) {
+		// A run of a range: the engine makes the numbers where it tests
+		// them (a GPU: only verdicts cross PCIe).
+		if err := r.TestRange(b.Nums[0], b.Prime); err != nil {
+			return fmt.Errorf("prime engine: %w", err)
+		}
+	} else if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
 	testBig(b.Big, workers, note)

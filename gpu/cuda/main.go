@@ -91,19 +91,23 @@ func (driver) Devices() ([]gpu.Device, error) {
 	return devs, nil
 }
 
+// Open retains the device's primary context, the one the CUDA runtime and
+// every library in the process share, rather than creating a context of
+// its own: the driver compiles a module's PTX for it once, and engines on
+// the same device share it.
 func (driver) Open(device int) (gpu.Context, error) {
 	d, err := cu.GetDevice(device)
 	if err != nil {
 		return nil, fmt.Errorf("device %d: %w", device, cuErr("cuDeviceGet", err))
 	}
-	c := &context{}
+	c := &context{dev: d}
 	err = c.onThread(func() error {
-		ctx, err := d.MakeContext(cu.SchedAuto)
+		ctx, err := d.RetainPrimaryCtx()
 		c.ctx = ctx
-		return cuErr("cuCtxCreate", err)
+		return cuErr("cuDevicePrimaryCtxRetain", err)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("create a context on device %d: %w", device, err)
+		return nil, fmt.Errorf("retain device %d's primary context: %w", device, err)
 	}
 	return c, nil
 }
@@ -113,6 +117,7 @@ func (driver) Open(device int) (gpu.Context, error) {
 // thread.
 type context struct {
 	mu  sync.Mutex
+	dev cu.Device
 	ctx cu.CUContext
 }
 
@@ -179,8 +184,10 @@ func (c *context) NewEvent() (gpu.Event, error) {
 	return &event{c, e}, err
 }
 
+// Close releases the primary context, which the driver destroys when no
+// one else retains it.
 func (c *context) Close() error {
-	return c.onThread(func() error { return cuErr("cuCtxDestroy", c.ctx.Destroy()) })
+	return c.onThread(func() error { return cuErr("cuDevicePrimaryCtxRelease", c.dev.ReleasePrimaryCtx()) })
 }
 
 type hostBuffer struct {

@@ -15,13 +15,17 @@ import (
 // through it; only copies and kernels do.
 type devPtr uintptr
 
-// Driver is the emulated gpu.Driver: one device backed by the host CPU,
-// reporting the device memory it is given, so tests can make it small and
+// Driver is the emulated gpu.Driver: devices backed by the host CPU,
+// reporting the device memory they are given, so tests can make it small and
 // force the engines to split their work into many chunks.
 type Driver struct {
-	// Memory is the device memory the emulated device reports and will
+	// Memory is the device memory each emulated device reports and will
 	// allocate; 4 GiB when zero.
 	Memory int64
+	// Memories, when set, gives each device its own memory and sets how
+	// many devices there are (one otherwise): the engines' multi-device
+	// paths run on devices of different sizes.
+	Memories []int64
 }
 
 // Name implements gpu.Driver.
@@ -30,24 +34,33 @@ func (d *Driver) Name() string { return "emulated (host CPU; no GPU speed is mea
 // Emulated implements gpu.Driver.
 func (d *Driver) Emulated() bool { return true }
 
-func (d *Driver) memory() int64 {
+func (d *Driver) memory(device int) int64 {
+	if device < len(d.Memories) && d.Memories[device] > 0 {
+		return d.Memories[device]
+	}
 	if d.Memory > 0 {
 		return d.Memory
 	}
 	return 4 << 30
 }
 
+func (d *Driver) count() int { return max(1, len(d.Memories)) }
+
 // Devices implements gpu.Driver.
 func (d *Driver) Devices() ([]gpu.Device, error) {
 	if err := available(); err != nil {
 		return nil, err
 	}
-	return []gpu.Device{{
-		Name:  "corescale emulator",
-		Major: 7, Minor: 0, // the PTX's target
-		Memory:          d.memory(),
-		Multiprocessors: runtime.NumCPU(),
-	}}, nil
+	var devs []gpu.Device
+	for i := range d.count() {
+		devs = append(devs, gpu.Device{
+			Name:  fmt.Sprintf("corescale emulator %d", i),
+			Major: 7, Minor: 0, // the PTX's target
+			Memory:          d.memory(i),
+			Multiprocessors: runtime.NumCPU(),
+		})
+	}
+	return devs, nil
 }
 
 // Open implements gpu.Driver.
@@ -55,10 +68,10 @@ func (d *Driver) Open(device int) (gpu.Context, error) {
 	if err := available(); err != nil {
 		return nil, err
 	}
-	if device != 0 {
-		return nil, fmt.Errorf("emu: no device %d (the emulator has one)", device)
+	if device < 0 || device >= d.count() {
+		return nil, fmt.Errorf("emu: no device %d (the emulator has %d)", device, d.count())
 	}
-	return &context{mem: newDeviceMemory(), total: d.memory(), sizes: map[gpu.DevPtr]int{}}, nil
+	return &context{mem: newDeviceMemory(), total: d.memory(device), sizes: map[gpu.DevPtr]int{}}, nil
 }
 
 type context struct {

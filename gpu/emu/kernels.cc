@@ -19,6 +19,25 @@ static void launch_is_prime_u64(void **args) {
 	is_prime_u64(*(const uint64_t **)args[0], *(uint8_t **)args[1], *(uint32_t *)args[2]);
 }
 
+static void launch_prime_trial_u64(void **args) {
+	prime_trial_u64(*(const uint64_t **)args[0], *(uint8_t **)args[1], *(uint32_t *)args[2], *(uint64_t **)args[3],
+	                *(uint32_t **)args[4], *(uint32_t **)args[5]);
+}
+
+static void launch_prime_trial_range(void **args) {
+	prime_trial_range(*(uint64_t *)args[0], *(uint8_t **)args[1], *(uint32_t *)args[2], *(uint64_t **)args[3],
+	                  *(uint32_t **)args[4], *(uint32_t **)args[5]);
+}
+
+static void launch_prime_base2(void **args) {
+	prime_base2(*(const uint64_t **)args[0], *(const uint32_t **)args[1], *(uint64_t **)args[2], *(uint32_t **)args[3],
+	            *(uint32_t **)args[4]);
+}
+
+static void launch_prime_lucas(void **args) {
+	prime_lucas(*(const uint64_t **)args[0], *(const uint32_t **)args[1], *(uint8_t **)args[2], *(const uint32_t **)args[3]);
+}
+
 static void launch_resize_h_u8(void **args) {
 	resize_h_u8(*(const uint8_t **)args[0], *(uint32_t *)args[1], *(uint8_t **)args[2], *(uint32_t *)args[3],
 	            *(uint32_t *)args[4], *(uint32_t *)args[5], *(uint32_t *)args[6], *(const int32_t **)args[7],
@@ -40,6 +59,10 @@ struct kernel {
 
 static const kernel kernels[] = {
 	{"is_prime_u64", launch_is_prime_u64, 3},
+	{"prime_trial_u64", launch_prime_trial_u64, 6},
+	{"prime_trial_range", launch_prime_trial_range, 6},
+	{"prime_base2", launch_prime_base2, 5},
+	{"prime_lucas", launch_prime_lucas, 4},
 	{"resize_h_u8", launch_resize_h_u8, 11},
 	{"resize_v_u8", launch_resize_v_u8, 12},
 };

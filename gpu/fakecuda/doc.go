@@ -23,6 +23,10 @@
 //	FAKECUDA_STRICT=1           a leak at cuCtxDestroy is an error (CUDA_ERROR_ILLEGAL_STATE), not just reported
 //	FAKECUDA_QUIET=1            nothing on stderr
 //	FAKECUDA_LOG=FILE           append a line per context, leak, fault and error to FILE
+//	FAKECUDA_TRACE=FILE         append a line per driver call to FILE: "N fn=NAME r=CODE dev=D ctx=C",
+//	                            then stream=S, bytes=B, kernel=K grid=X,Y,Z and busy=K (the launches
+//	                            queued, not yet run, on the context's other streams when a copy or
+//	                            launch is issued) where the call has them
 //
 // Faults to inject (N counts calls from 1 in the process; :CODE replaces
 // the CUresult):
@@ -32,8 +36,15 @@
 //	FAKECUDA_FAIL_LAUNCH=N[:CODE]   the Nth launch faults when it runs (CUDA_ERROR_LAUNCH_FAILED at the
 //	                            next synchronisation, the context then unusable); a CODE that is not a
 //	                            kernel fault (701, …) is returned by cuLaunchKernel itself
-//	FAKECUDA_LOSE_DEVICE=N[:CODE]   after the Nth launch every call answers CUDA_ERROR_UNKNOWN (999),
-//	                            or CODE (46, CUDA_ERROR_DEVICE_UNAVAILABLE, …)
+//	FAKECUDA_LOSE_DEVICE=N[:CODE][@DEV]   after the Nth launch every call on that launch's device
+//	                            answers CUDA_ERROR_UNKNOWN (999), or CODE (46,
+//	                            CUDA_ERROR_DEVICE_UNAVAILABLE, …); with @DEV, after device DEV's own
+//	                            Nth launch. Calls that name no device fail once every device is lost;
+//	                            the other devices go on working
+//
+// Each device has a primary context (cuDevicePrimaryCtxRetain and
+// cuDevicePrimaryCtxRelease, reference-counted as on the real driver),
+// which is what the plugin uses; cuCtxCreate makes others.
 //
 // An unknown FAKECUDA_ variable or a bad value makes cuInit fail with
 // CUDA_ERROR_INVALID_VALUE and say why on stderr.

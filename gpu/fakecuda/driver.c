@@ -71,6 +71,7 @@ typedef struct device {
 typedef struct fault {
 	long at;
 	CUresult code;
+	int dev; /* FAKECUDA_LOSE_DEVICE's @DEV: count that device's launches only; -1 all */
 	char spec[64];
 } fault_t;
 
@@ -82,6 +83,7 @@ static struct settings {
 	fault_t fail_alloc, fail_launch, lose_device;
 	int strict, lazy, quiet;
 	char log[1024];
+	char trace[1024];
 	char bad[512]; /* why a setting cannot be used, or "" */
 } S;
 
@@ -89,7 +91,7 @@ static const char *const known_settings[] = {
 	"FAKECUDA_DEVICES",    "FAKECUDA_NAME",       "FAKECUDA_CC",          "FAKECUDA_SMS",
 	"FAKECUDA_MEMORY",     "FAKECUDA_DRIVER_VERSION", "FAKECUDA_INIT",     "FAKECUDA_FAIL_ALLOC",
 	"FAKECUDA_FAIL_LAUNCH", "FAKECUDA_LOSE_DEVICE", "FAKECUDA_STRICT",     "FAKECUDA_STREAMS",
-	"FAKECUDA_QUIET",      "FAKECUDA_LOG",
+	"FAKECUDA_QUIET",      "FAKECUDA_LOG",         "FAKECUDA_TRACE",
 };
 
 static void bad_setting(const char *format, ...) {
@@ -149,9 +151,22 @@ static void parse_fault(const char *var, fault_t *f, CUresult code) {
 	const char *v = getenv(var);
 	memset(f, 0, sizeof *f);
 	f->code = code;
+	f->dev = -1;
 	if (v == NULL || *v == 0) return;
 	snprintf(f->spec, sizeof f->spec, "%s", v);
-	char at[32] = "";
+	char at[32] = "", body[64];
+	snprintf(body, sizeof body, "%s", v);
+	char *sign = strchr(body, '@');
+	if (sign) {
+		long d;
+		if (f != &S.lose_device || parse_long(sign + 1, &d) || d < 0 || d >= MAX_DEVICES) {
+			bad_setting("%s=%s: @DEV names a device, and only FAKECUDA_LOSE_DEVICE takes one", var, v);
+			return;
+		}
+		f->dev = (int)d;
+		*sign = 0;
+	}
+	v = body;
 	const char *colon = strchr(v, ':');
 	snprintf(at, sizeof at, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
 	long n, c;
@@ -241,6 +256,9 @@ static void load_settings(void) {
 	S.strict = (v = getenv("FAKECUDA_STRICT")) && strcmp(v, "1") == 0;
 	S.quiet = (v = getenv("FAKECUDA_QUIET")) && strcmp(v, "1") == 0;
 	if ((v = getenv("FAKECUDA_LOG")) && *v) snprintf(S.log, sizeof S.log, "%s", v);
+	if ((v = getenv("FAKECUDA_TRACE")) && *v) snprintf(S.trace, sizeof S.trace, "%s", v);
+	if (S.lose_device.dev >= S.ndev && S.ndev > 0)
+		bad_setting("FAKECUDA_LOSE_DEVICE=%s: there are %d device(s)", S.lose_device.spec, S.ndev);
 }
 
 /* ---- messages ---------------------------------------------------------- */
@@ -312,8 +330,17 @@ static CUresult quietly(CUresult r) {
 
 static pthread_mutex_t G = PTHREAD_MUTEX_INITIALIZER;
 static int loaded, initialised, live_contexts, context_serial;
-static long alloc_calls, launch_calls;
-static CUresult lost; /* the device is gone: every call answers this */
+static long alloc_calls, launch_calls, dev_launches[MAX_DEVICES], trace_calls;
+/* A device that is gone: every call on it answers this; calls that name no
+ * device fail only once every device is gone. */
+static CUresult lost_dev[MAX_DEVICES];
+
+static CUresult all_lost(void) {
+	for (int i = 0; i < S.ndev; i++) {
+		if (!lost_dev[i]) return CUDA_SUCCESS;
+	}
+	return S.ndev > 0 ? lost_dev[0] : CUDA_SUCCESS;
+}
 
 enum kind { K_CTX = 1, K_MOD, K_FUNC, K_STREAM, K_EVENT };
 
@@ -450,6 +477,7 @@ typedef struct stream {
 typedef struct ctx {
 	obj o;
 	int dev, serial, destroyed;
+	int primary; /* the device's primary context, from cuDevicePrimaryCtxRetain */
 	unsigned flags;
 	CUresult sticky; /* a kernel fault: the context answers this from now on */
 	alloc_t *allocs;
@@ -464,6 +492,16 @@ enum { CTX_STACK = 64 };
 static _Thread_local unsigned ctx_stack[CTX_STACK];
 static _Thread_local int ctx_depth;
 
+/* What the call being made adds to its FAKECUDA_TRACE line. */
+static _Thread_local struct trace_info {
+	int dev, ctx;
+	unsigned stream;
+	long long bytes;
+	const char *kernel;
+	int busy; /* launches queued, not yet run, on the context's other streams */
+	char grid[48];
+} T;
+
 /* ---- entry and exit of every call -------------------------------------- */
 
 /* enter takes G and checks what every call but cuDriverGetVersion needs:
@@ -472,11 +510,14 @@ static CUresult enter(void) {
 	pthread_mutex_lock(&G);
 	detail[0] = 0;
 	detail_said = 0;
+	memset(&T, 0, sizeof T);
+	T.dev = T.ctx = T.busy = -1;
 	if (!loaded) {
 		load_settings();
 		loaded = 1;
 	}
-	if (lost) return quietly(lost);
+	CUresult gone = all_lost();
+	if (gone) return quietly(gone);
 	if (!initialised) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not succeeded");
 	return CUDA_SUCCESS;
 }
@@ -490,6 +531,8 @@ static CUresult current(ctx_t **out) {
 	ctx_t *c = (ctx_t *)lookup(handle(&(obj){K_CTX, ctx_stack[ctx_depth - 1]}), K_CTX);
 	if (c == NULL || c->destroyed)
 		return fail(CUDA_ERROR_CONTEXT_IS_DESTROYED, "the context current on this thread (OS thread %ld) has been destroyed", (long)gettid());
+	T.dev = c->dev, T.ctx = c->serial;
+	if (lost_dev[c->dev]) return quietly(lost_dev[c->dev]);
 	if (c->sticky) return quietly(c->sticky);
 	*out = c;
 	return CUDA_SUCCESS;
@@ -498,6 +541,26 @@ static CUresult current(ctx_t **out) {
 static CUresult enter_ctx(ctx_t **c) {
 	CUresult r = enter();
 	return r ? r : current(c);
+}
+
+/* trace_line appends one line for the call to FAKECUDA_TRACE's file:
+ * "N fn=NAME r=CODE dev=D ctx=C", then stream=S (its handle's serial),
+ * bytes=B, kernel=K grid=X,Y,Z and busy=K (launches then queued and not
+ * yet run on the context's other streams) where the call has them. */
+static void trace_line(const char *fn, CUresult r) {
+	char line[512];
+	int k = snprintf(line, sizeof line, "%ld fn=%s r=%d dev=%d ctx=%d", ++trace_calls, fn, (int)r, T.dev, T.ctx);
+	if (T.stream) k += snprintf(line + k, sizeof line - k, " stream=%u", T.stream);
+	if (T.bytes) k += snprintf(line + k, sizeof line - k, " bytes=%lld", T.bytes);
+	if (T.kernel) k += snprintf(line + k, sizeof line - k, " kernel=%s grid=%s", T.kernel, T.grid);
+	if (T.busy >= 0) k += snprintf(line + k, sizeof line - k, " busy=%d", T.busy);
+	if (k > (int)sizeof line - 2) k = sizeof line - 2;
+	line[k++] = '\n';
+	int fd = open(S.trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) return;
+	ssize_t w = write(fd, line, k);
+	(void)w;
+	close(fd);
 }
 
 /* leave reports a failure on stderr, once, and releases G. */
@@ -510,6 +573,7 @@ static CUresult leave(const char *fn, CUresult r) {
 		if (detail[0]) say("%s: %s: %s", fn, detail, code);
 		else say("%s: %s", fn, code);
 	}
+	if (S.trace[0]) trace_line(fn, r);
 	pthread_mutex_unlock(&G);
 	return r;
 }
@@ -687,7 +751,7 @@ static void *worker(void *arg) {
 		op_t *op = s->head;
 		s->head = op->next;
 		if (s->head == NULL) s->tail = NULL;
-		int skip = lost || s->ctx->sticky;
+		int skip = lost_dev[s->ctx->dev] || s->ctx->sticky;
 		pthread_mutex_unlock(&G);
 		if (!skip) run_op(s, op);
 		pthread_mutex_lock(&G);
@@ -770,6 +834,20 @@ static void enqueue(stream_t *s, op_t *op) {
 	s->tail = op;
 	if (!S.lazy) s->released = s->enq;
 	pthread_cond_broadcast(&s->cv);
+}
+
+/* trace_stream notes s, and the launches queued on the context's other
+ * streams that have not run yet, for the call's trace line (G held). */
+static void trace_stream(stream_t *s) {
+	if (!S.trace[0]) return;
+	T.stream = s->o.id;
+	int busy = 0;
+	ctx_t *c = s->ctx;
+	for (stream_t *o = c->streams; o; o = o->next) {
+		if (o == s) continue;
+		for (op_t *op = o->head; op; op = op->next) busy += op->kind == OP_LAUNCH;
+	}
+	T.busy = busy;
 }
 
 /* ---- initialisation and devices ---------------------------------------- */
@@ -970,7 +1048,7 @@ static void module_free(module_t *m) {
  * on get CUDA_ERROR_CONTEXT_IS_DESTROYED. */
 static int teardown(ctx_t *c, char *leaks, size_t n) {
 	ctx_drain(c);
-	int leaked = !c->sticky && !lost && count_leaks(c, leaks, n);
+	int leaked = !c->sticky && !lost_dev[c->dev] && count_leaks(c, leaks, n);
 	c->destroyed = 1; /* calls from other threads now see a destroyed context */
 	while (c->streams) {
 		stream_t *s = c->streams;
@@ -1010,6 +1088,8 @@ API CUresult cuCtxDestroy_v2(CUcontext h) {
 	ctx_t *c = ctx_of(h);
 	if (c == NULL) return leave("cuCtxDestroy_v2", fail(CUDA_ERROR_INVALID_CONTEXT, "%p is not a context", (void *)h));
 	if (c->destroyed) return leave("cuCtxDestroy_v2", fail(CUDA_ERROR_INVALID_CONTEXT, "context %d is destroyed already", c->serial));
+	if (c->primary)
+		return leave("cuCtxDestroy_v2", fail(CUDA_ERROR_INVALID_CONTEXT, "context %d is device %d's primary context: release it with cuDevicePrimaryCtxRelease", c->serial, c->dev));
 	char leaks[512] = "";
 	int leaked = teardown(c, leaks, sizeof leaks);
 	if (ctx_depth > 0 && ctx_stack[ctx_depth - 1] == c->o.id) ctx_depth--;
@@ -1019,6 +1099,63 @@ API CUresult cuCtxDestroy_v2(CUcontext h) {
 		if (S.strict) r = fail(CUDA_ERROR_ILLEGAL_STATE, "FAKECUDA_STRICT=1 makes a leak an error");
 	}
 	return leave("cuCtxDestroy_v2", r);
+}
+
+/* Each device's primary context (object id, 0 none) and its retain count:
+ * retained, it is the same context for every caller; released as often as
+ * retained, it is destroyed, reporting what was still alive in it. */
+static unsigned primary_ctx[MAX_DEVICES];
+static int primary_refs[MAX_DEVICES];
+
+API CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev) {
+	CUresult r = enter();
+	if (r == CUDA_SUCCESS && pctx == NULL) r = fail(CUDA_ERROR_INVALID_VALUE, "pctx is NULL");
+	if (r == CUDA_SUCCESS) r = device(dev);
+	if (r == CUDA_SUCCESS) T.dev = dev;
+	if (r == CUDA_SUCCESS && lost_dev[dev]) r = quietly(lost_dev[dev]);
+	if (r != CUDA_SUCCESS) return leave("cuDevicePrimaryCtxRetain", r);
+	if (primary_refs[dev] == 0) {
+		ctx_t *c = calloc(1, sizeof *c);
+		if (c == NULL || obj_register(&c->o, K_CTX) != 0) {
+			free(c);
+			return leave("cuDevicePrimaryCtxRetain", fail(CUDA_ERROR_OUT_OF_MEMORY, "out of host memory"));
+		}
+		c->dev = dev, c->primary = 1, c->serial = ++context_serial;
+		live_contexts++;
+		primary_ctx[dev] = c->o.id;
+		log_line("ctx-create %d device %d primary", c->serial, dev);
+	}
+	primary_refs[dev]++;
+	ctx_t *c = (ctx_t *)objs[primary_ctx[dev]];
+	T.ctx = c->serial;
+	*pctx = handle(&c->o);
+	return leave("cuDevicePrimaryCtxRetain", CUDA_SUCCESS);
+}
+
+API CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
+	pthread_mutex_lock(&G);
+	if (!loaded) load_settings(), loaded = 1;
+	detail[0] = 0, detail_said = 0;
+	memset(&T, 0, sizeof T);
+	T.ctx = T.busy = -1;
+	T.dev = dev;
+	/* allowed on a lost device, so that a caller can let go of it */
+	CUresult r = initialised ? device(dev) : fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not succeeded");
+	if (r == CUDA_SUCCESS && primary_refs[dev] == 0)
+		r = fail(CUDA_ERROR_INVALID_CONTEXT, "device %d's primary context is not retained", dev);
+	if (r != CUDA_SUCCESS) return leave("cuDevicePrimaryCtxRelease_v2", r);
+	ctx_t *c = (ctx_t *)objs[primary_ctx[dev]];
+	T.ctx = c->serial;
+	if (--primary_refs[dev] > 0) return leave("cuDevicePrimaryCtxRelease_v2", CUDA_SUCCESS);
+	char leaks[512] = "";
+	int leaked = teardown(c, leaks, sizeof leaks);
+	primary_ctx[dev] = 0;
+	log_line("ctx-destroy %d%s%s", c->serial, leaked ? " leak: " : "", leaked ? leaks : "");
+	if (leaked) {
+		if (!S.quiet) fprintf(stderr, "fakecuda: leak: %s\n", leaks);
+		if (S.strict) r = fail(CUDA_ERROR_ILLEGAL_STATE, "FAKECUDA_STRICT=1 makes a leak an error");
+	}
+	return leave("cuDevicePrimaryCtxRelease_v2", r);
 }
 
 API CUresult cuCtxPushCurrent_v2(CUcontext h) {
@@ -1074,7 +1211,7 @@ API CUresult cuCtxSynchronize(void) {
 	CUresult r = enter_ctx(&c);
 	if (r == CUDA_SUCCESS) {
 		ctx_drain(c);
-		if (lost) r = quietly(lost);
+		if (lost_dev[c->dev]) r = quietly(lost_dev[c->dev]);
 		else if (c->sticky) r = quietly(c->sticky);
 	}
 	return leave("cuCtxSynchronize", r);
@@ -1259,6 +1396,7 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize) {
 	if (r == CUDA_SUCCESS && dptr == NULL) r = fail(CUDA_ERROR_INVALID_VALUE, "dptr is NULL");
 	if (r == CUDA_SUCCESS && bytesize == 0) r = fail(CUDA_ERROR_INVALID_VALUE, "an allocation of 0 bytes");
 	if (r != CUDA_SUCCESS) return leave("cuMemAlloc_v2", r);
+	T.bytes = (long long)bytesize;
 	long call = ++alloc_calls;
 	if (S.fail_alloc.at == call)
 		return leave("cuMemAlloc_v2", fail(S.fail_alloc.code, "allocation %ld of %zu bytes fails as FAKECUDA_FAIL_ALLOC=%s asks",
@@ -1311,7 +1449,7 @@ API CUresult cuMemFree_v2(CUdeviceptr dptr) {
 	S.dev[c->dev].used -= a->charged;
 	munmap(a->map, a->maplen);
 	free(a);
-	return leave("cuMemFree_v2", lost ? quietly(lost) : c->sticky ? quietly(c->sticky) : CUDA_SUCCESS);
+	return leave("cuMemFree_v2", lost_dev[c->dev] ? quietly(lost_dev[c->dev]) : c->sticky ? quietly(c->sticky) : CUDA_SUCCESS);
 }
 
 API CUresult cuMemAllocHost_v2(void **pp, size_t bytesize) {
@@ -1319,6 +1457,7 @@ API CUresult cuMemAllocHost_v2(void **pp, size_t bytesize) {
 	CUresult r = enter_ctx(&c);
 	if (r == CUDA_SUCCESS && pp == NULL) r = fail(CUDA_ERROR_INVALID_VALUE, "pp is NULL");
 	if (r == CUDA_SUCCESS && bytesize == 0) r = fail(CUDA_ERROR_INVALID_VALUE, "an allocation of 0 bytes");
+	T.bytes = (long long)bytesize;
 	if (r != CUDA_SUCCESS) return leave("cuMemAllocHost_v2", r);
 	size_t maplen = (bytesize + page() - 1) / page() * page();
 	unsigned char *b = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1371,7 +1510,7 @@ static CUresult copy_sync(ctx_t *c) {
 	for (stream_t *s = c->streams; s; s = s->next) {
 		if (!(s->flags & CU_STREAM_NON_BLOCKING)) stream_drain(s);
 	}
-	return lost ? quietly(lost) : c->sticky ? quietly(c->sticky) : CUDA_SUCCESS;
+	return lost_dev[c->dev] ? quietly(lost_dev[c->dev]) : c->sticky ? quietly(c->sticky) : CUDA_SUCCESS;
 }
 
 API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t n) {
@@ -1426,6 +1565,8 @@ static CUresult copy_async(const char *fn, int kind, void *dst, const void *src,
 	op_t *op = calloc(1, sizeof *op);
 	if (op == NULL) return leave(fn, fail(CUDA_ERROR_OUT_OF_MEMORY, "out of host memory"));
 	op->kind = kind, op->dst = dst, op->src = src, op->n = n;
+	trace_stream(s);
+	T.bytes = (long long)n;
 	enqueue(s, op);
 	return leave(fn, CUDA_SUCCESS);
 }
@@ -1448,6 +1589,7 @@ API CUresult cuStreamCreate(CUstream *ph, unsigned int flags) {
 	if (r != CUDA_SUCCESS) return leave("cuStreamCreate", r);
 	stream_t *s = stream_new(c, flags, 0);
 	if (s == NULL) return leave("cuStreamCreate", fail(CUDA_ERROR_OUT_OF_MEMORY, "cannot start a stream thread"));
+	T.stream = s->o.id;
 	s->next = c->streams;
 	c->streams = s;
 	*ph = handle(&s->o);
@@ -1472,8 +1614,9 @@ API CUresult cuStreamSynchronize(CUstream h) {
 	CUresult r = enter_ctx(&c);
 	if (r == CUDA_SUCCESS) r = resolve_stream(c, h, &s);
 	if (r == CUDA_SUCCESS) {
+		T.stream = s->o.id;
 		stream_drain(s);
-		if (lost) r = quietly(lost);
+		if (lost_dev[c->dev]) r = quietly(lost_dev[c->dev]);
 		else if (c->sticky) r = quietly(c->sticky);
 	}
 	return leave("cuStreamSynchronize", r);
@@ -1544,6 +1687,7 @@ API CUresult cuEventRecord(CUevent h, CUstream hs) {
 	}
 	m->refs = 2, m->s = s;
 	op->kind = OP_RECORD, op->mark = m;
+	T.stream = s->o.id;
 	enqueue(s, op);
 	m->seq = op->seq;
 	mark_put(e->last);
@@ -1573,7 +1717,7 @@ API CUresult cuEventSynchronize(CUevent h) {
 		m->refs++;
 		if (!m->done) stream_wait(m->s, m->seq);
 		mark_put(m);
-		if (lost) r = quietly(lost);
+		if (lost_dev[c->dev]) r = quietly(lost_dev[c->dev]);
 		else if (c->sticky) r = quietly(c->sticky);
 	}
 	return leave("cuEventSynchronize", r);
@@ -1737,7 +1881,7 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 		free(buf), free(op);
 		return leave("cuLaunchKernel", r);
 	}
-	long call = ++launch_calls;
+	long call = ++launch_calls, on_dev = ++dev_launches[c->dev];
 	op->kind = OP_LAUNCH, op->f = f, op->params = buf, op->launch = call;
 	memcpy(op->grid, grid, sizeof grid);
 	memcpy(op->block, block, sizeof block);
@@ -1751,16 +1895,21 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 		}
 		op->kind = OP_FAIL, op->code = code; /* the kernel faults when it runs */
 	}
+	trace_stream(s);
+	T.kernel = f->entry->name;
+	snprintf(T.grid, sizeof T.grid, "%u,%u,%u", gx, gy, gz);
 	enqueue(s, op);
 	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u", call, f->entry->name, gx, gy, gz, bx, by, bz);
-	if (S.lose_device.at == call) {
-		lost = S.lose_device.code;
+	int lose = S.lose_device.dev < 0 ? S.lose_device.at == call : S.lose_device.dev == c->dev && S.lose_device.at == on_dev;
+	if (lose) {
+		CUresult code = lost_dev[c->dev] = S.lose_device.code;
 		if (!lost_said++)
-			say("the device is lost after launch %ld, as FAKECUDA_LOSE_DEVICE=%s asks: every call answers %s (%d) from now on", call,
-			    S.lose_device.spec, result_name(lost) ? result_name(lost) : "CUresult", (int)lost);
-		/* wake every stream: their threads drop the work left */
+			say("the device is lost after launch %ld (device %d), as FAKECUDA_LOSE_DEVICE=%s asks: every call on it answers %s (%d) from now on",
+			    call, c->dev, S.lose_device.spec, result_name(code) ? result_name(code) : "CUresult", (int)code);
+		/* wake the device's streams: their threads drop the work left */
 		for (unsigned i = 1; i < nobjs; i++) {
-			if (objs[i] && objs[i]->kind == K_STREAM) stream_release((stream_t *)objs[i], ~0ULL);
+			if (objs[i] && objs[i]->kind == K_STREAM && ((stream_t *)objs[i])->ctx->dev == c->dev)
+				stream_release((stream_t *)objs[i], ~0ULL);
 		}
 	}
 	return leave("cuLaunchKernel", CUDA_SUCCESS);
@@ -1779,19 +1928,23 @@ __attribute__((visibility("hidden"))) CUresult fakecuda_stub(const char *fn) {
 CUresult fakecuda_reset(void) {
 	pthread_mutex_lock(&G);
 	/* a test that lost its device cannot destroy its contexts: do it here */
-	CUresult was_lost = lost;
-	lost = CUDA_SUCCESS;
+	CUresult was_lost[MAX_DEVICES];
+	memcpy(was_lost, lost_dev, sizeof was_lost);
+	memset(lost_dev, 0, sizeof lost_dev);
 	char leaks[512];
 	for (unsigned i = 1; i < nobjs; i++) {
 		if (objs[i] && objs[i]->kind == K_CTX && !((ctx_t *)objs[i])->destroyed) {
 			ctx_t *c = (ctx_t *)objs[i];
-			if (was_lost) c->sticky = was_lost; /* skip the work left, as the lost device did */
+			if (was_lost[c->dev]) c->sticky = was_lost[c->dev]; /* skip the work left, as the lost device did */
 			teardown(c, leaks, sizeof leaks);
 		}
 	}
+	memset(primary_ctx, 0, sizeof primary_ctx);
+	memset(primary_refs, 0, sizeof primary_refs);
 	ctx_depth = 0;
 	loaded = initialised = 0;
-	alloc_calls = launch_calls = 0;
+	alloc_calls = launch_calls = trace_calls = 0;
+	memset(dev_launches, 0, sizeof dev_launches);
 	init_said = lost_said = 0;
 	pthread_mutex_unlock(&G);
 	return CUDA_SUCCESS;

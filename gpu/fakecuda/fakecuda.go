@@ -2,7 +2,7 @@
 
 package fakecuda
 
-// #cgo CFLAGS: -std=c11 -O2 -Wall
+// #cgo CFLAGS: -std=c11 -O2 -Wall -I${SRCDIR}
 // #cgo CXXFLAGS: -std=c++17 -O2 -I${SRCDIR}/../../kernels
 // #cgo LDFLAGS: -lpthread -lm
 // #define _GNU_SOURCE
@@ -11,8 +11,8 @@ package fakecuda
 // #include <string.h>
 // #include <sys/mman.h>
 // #include <unistd.h>
-// #include "fakecuda.h"
-// #include "ptx.h"
+// #include <fakecuda.h> // <>, -I: never another fakecuda.h in the compiler's working directory
+// #include <ptx.h>
 //
 // // on_new_thread runs cuMemAlloc on a thread of its own, which no context
 // // has ever been current on: what a goroutine that moved to another OS
@@ -186,6 +186,15 @@ func createContext(dev int) (context, error) {
 	err := check(C.cuCtxCreate_v2(&c.h, 0, C.CUdevice(dev)))
 	return c, err
 }
+
+// retainPrimary retains dev's primary context; it is not made current.
+func retainPrimary(dev int) (context, error) {
+	var c context
+	err := check(C.cuDevicePrimaryCtxRetain(&c.h, C.CUdevice(dev)))
+	return c, err
+}
+
+func releasePrimary(dev int) error { return check(C.cuDevicePrimaryCtxRelease_v2(C.CUdevice(dev))) }
 
 func (c context) destroy() error     { return check(C.cuCtxDestroy_v2(c.h)) }
 func (c context) makeCurrent() error { return check(C.cuCtxSetCurrent(c.h)) }

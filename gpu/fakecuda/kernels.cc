@@ -22,6 +22,24 @@ static void run_is_prime_u64(void **a) {
 	is_prime_u64(*(const uint64_t **)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2]);
 }
 
+static void run_prime_trial_u64(void **a) {
+	prime_trial_u64(*(const uint64_t **)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2], *(uint64_t **)a[3], *(uint32_t **)a[4],
+	                *(uint32_t **)a[5]);
+}
+
+static void run_prime_trial_range(void **a) {
+	prime_trial_range(*(uint64_t *)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2], *(uint64_t **)a[3], *(uint32_t **)a[4],
+	                  *(uint32_t **)a[5]);
+}
+
+static void run_prime_base2(void **a) {
+	prime_base2(*(const uint64_t **)a[0], *(const uint32_t **)a[1], *(uint64_t **)a[2], *(uint32_t **)a[3], *(uint32_t **)a[4]);
+}
+
+static void run_prime_lucas(void **a) {
+	prime_lucas(*(const uint64_t **)a[0], *(const uint32_t **)a[1], *(uint8_t **)a[2], *(const uint32_t **)a[3]);
+}
+
 static void run_resize_h_u8(void **a) {
 	resize_h_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(uint8_t **)a[2], *(uint32_t *)a[3], *(uint32_t *)a[4],
 	            *(uint32_t *)a[5], *(uint32_t *)a[6], *(const int32_t **)a[7], *(const int32_t **)a[8],
@@ -38,6 +56,10 @@ static void run_resize_v_u8(void **a) {
 // checks them against each PTX .entry when a function is looked up.
 static const fakecuda_kernel table[] = {
 	{"is_prime_u64", run_is_prime_u64, "pp4"},
+	{"prime_trial_u64", run_prime_trial_u64, "pp4ppp"},
+	{"prime_trial_range", run_prime_trial_range, "8p4ppp"},
+	{"prime_base2", run_prime_base2, "ppppp"},
+	{"prime_lucas", run_prime_lucas, "pppp"},
 	{"resize_h_u8", run_resize_h_u8, "p4p4444ppp4"},
 	{"resize_v_u8", run_resize_v_u8, "p4p44444ppp4"},
 };

@@ -60,6 +60,8 @@ type Request struct {
 	Backend corescale.Backend
 	// Workers is the goroutines of the parallel path, 1 or more.
 	Workers int
+	// Devices are the GPUs to use; all when empty.
+	Devices []int
 	Job     Job
 }
 
@@ -83,6 +85,8 @@ type Choice struct {
 	Workers int
 	// Driver is the GPU driver of gpu and gpu-emu.
 	Driver gpu.Driver
+	// Devices are the driver's devices to use; all when empty.
+	Devices []int
 	// Why says what was chosen and why, for --verbose.
 	Why string
 	// auto is set when auto chose, so that a GPU engine that fails to
@@ -114,6 +118,14 @@ func (c *Choice) Label() string {
 // on a GPU backend (ErrCPUOnly), or, for gpu, the reason there is no
 // usable GPU (gpu.ErrUnavailable).
 func Choose(req Request) (Choice, error) {
+	c, err := choose(req)
+	if c.Driver != nil {
+		c.Devices = req.Devices
+	}
+	return c, err
+}
+
+func choose(req Request) (Choice, error) {
 	if req.Workers < 1 {
 		return Choice{}, fmt.Errorf("%d workers: want 1 or more", req.Workers)
 	}

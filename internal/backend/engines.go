@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"sync"
+	"os"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cpu/prime"
@@ -25,14 +25,26 @@ func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
 	case c.CPU():
 		return prime.Parallel{Workers: c.Workers}, nil
 	}
-	e, err := gpu.NewPrimeEngine(c.Driver, 0, 0)
+	e, err := gpu.NewPrimeDevices(c.Driver, c.Devices, 0)
 	if err == nil {
+		e.Lost = func(device int, err error) {
+			fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others test its numbers: %v\n", device, err)
+		}
 		return e, nil
 	}
 	if c.fellBack(err) {
 		return c.PrimeTester()
 	}
 	return nil, fmt.Errorf("%s prime engine: %w", c.Backend, err)
+}
+
+// firstDevice is the device of the engines that use one: the first of
+// --devices.
+func (c *Choice) firstDevice() int {
+	if len(c.Devices) > 0 {
+		return c.Devices[0]
+	}
+	return 0
 }
 
 // Resizer returns the choice's raster resize engine with opt's filter and
@@ -60,7 +72,7 @@ func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
 	if why := cpuOnly(opt); why != "" {
 		return nil, &cpuOnlyError{why}
 	}
-	e, err := gpu.NewResizeEngine(c.Driver, 0, opt.Filter)
+	e, err := gpu.NewResizeEngine(c.Driver, c.firstDevice(), opt.Filter)
 	if err != nil {
 		return nil, fmt.Errorf("%s resize engine: %w", c.Backend, err)
 	}
@@ -70,7 +82,7 @@ func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
 // Thumbnails returns the resizer and the number of files to work on at
 // once for batch b. On the CPU the workers are shared between files and
 // each image's rows as b.Split says; with a GPU every worker decodes and
-// encodes while the device resizes one image at a time.
+// encodes while the device resizes several images at a time.
 func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.Resizer, int, error) {
 	if c.CPU() {
 		files, perImage := b.Split(c.Workers)
@@ -91,12 +103,11 @@ func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.R
 	return &deviceImages{engine: e}, c.Workers, nil
 }
 
-// deviceImages resizes decoded images on a GPU engine, one at a time, as
-// 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
+// deviceImages resizes decoded images on a GPU engine, several at a time
+// (the engine keeps some in flight), as 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
 // does (the same spans, so the same bytes); 16-bit images are converted to
 // RGB at 8 bits first, which the CPU engine avoids.
 type deviceImages struct {
-	mu     sync.Mutex
 	engine *gpu.ResizeEngine
 }
 
@@ -125,9 +136,7 @@ func (d *deviceImages) ResizeImageSpan(img image.Image, span [4]float64, w, h in
 		return nil, err
 	}
 	dst := corescale.NewRaster(w, h, src.Channels)
-	d.mu.Lock()
 	err := d.engine.ResizeSpan(dst, src, span)
-	d.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +178,6 @@ func (d *deviceImages) ResizeYCbCrSpan(m *image.YCbCr, span [4]float64, w, h int
 
 // planes runs a YCbCr resize's planes on the device.
 func (d *deviceImages) planes(planes [3]resize.Plane) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for _, p := range planes {
 		if err := d.engine.ResizeSpan(p.Dst, p.Src, p.Span); err != nil {
 			return err

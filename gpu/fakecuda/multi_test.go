@@ -1,0 +1,165 @@
+//go:build cgo
+
+package fakecuda
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestPrimaryContexts: a device's primary context is one context however
+// often it is retained; it lives until released as often, and the last
+// release reports what is still alive in it; cuCtxDestroy refuses it.
+func TestPrimaryContexts(t *testing.T) {
+	log := setup(t, "FAKECUDA_DEVICES=2")
+	mustInit(t)
+	a, err := retainPrimary(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := retainPrimary(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatalf("device 1's primary context retained twice: %v and %v", a.h, b.h)
+	}
+	if c, _ := retainPrimary(0); c == a {
+		t.Fatal("devices 0 and 1 share a primary context")
+	}
+	is(t, "cuCtxDestroy of a primary context", a.destroy(), errInvalidContext)
+	if err := a.makeCurrent(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := memAlloc(64); err != nil {
+		t.Fatal(err)
+	}
+	if err := releasePrimary(1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := memAlloc(64); err != nil {
+		t.Fatalf("after one of two releases: %v", err)
+	}
+	if err := releasePrimary(1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = memAlloc(64)
+	is(t, "after the last release", err, errContextIsDestroyed)
+	logHas(t, log, "2 device allocation(s) (128 bytes)")
+	is(t, "a third release", releasePrimary(1), errInvalidContext)
+	if err := releasePrimary(0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoseOneDevice: FAKECUDA_LOSE_DEVICE=N@DEV loses device DEV after its
+// own Nth launch; the other device goes on working.
+func TestLoseOneDevice(t *testing.T) {
+	log := setup(t, "FAKECUDA_DEVICES=2", "FAKECUDA_LOSE_DEVICE=2@1")
+	mustInit(t)
+	c0, _ := retainPrimary(0)
+	c1, _ := retainPrimary(1)
+	ns := numbers(64, 3)
+	var runs [2]*primeRun
+	for d, c := range []context{c0, c1} {
+		if err := c.makeCurrent(); err != nil {
+			t.Fatal(err)
+		}
+		runs[d] = newPrimeRun(t, len(ns))
+		runs[d].put(ns)
+		if err := runs[d].s.copyToDevice(runs[d].dIn, runs[d].in, 0, 8*len(ns)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		for d, c := range []context{c0, c1} {
+			c.makeCurrent()
+			err := runs[d].launch()
+			if d == 1 && i == 2 {
+				is(t, "device 1's third launch", err, errUnknown)
+				continue
+			}
+			if err != nil {
+				t.Fatalf("device %d launch %d: %v", d, i+1, err)
+			}
+		}
+	}
+	c1.makeCurrent()
+	is(t, "device 1 synchronised", runs[1].s.synchronize(), errUnknown)
+	c0.makeCurrent()
+	r := runs[0]
+	if err := r.s.copyToHost(r.out, 0, r.dOut, r.n); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.s.synchronize(); err != nil {
+		t.Fatalf("device 0 after device 1 was lost: %v", err)
+	}
+	if got, want := string(r.out.bytes()), string(verdicts(ns)); got != want {
+		t.Error("device 0's verdicts are wrong after device 1 was lost")
+	}
+	if n, err := deviceCount(); n != 2 || err != nil {
+		t.Errorf("cuDeviceGetCount with one of two devices lost: %d, %v", n, err)
+	}
+	logHas(t, log, "the device is lost after launch 4 (device 1)")
+	if err := releasePrimary(1); err != nil {
+		t.Errorf("release of the lost device's context: %v", err)
+	}
+	for _, bad := range []string{"FAKECUDA_LOSE_DEVICE=2@2", "FAKECUDA_FAIL_ALLOC=2@1"} {
+		setup(t, "FAKECUDA_DEVICES=2", bad)
+		is(t, bad, initDriver(), errInvalidValue)
+	}
+}
+
+// TestTrace: FAKECUDA_TRACE writes a line per call with its device,
+// context, stream and size, and, for a copy or launch, the launches then
+// queued on the context's other streams.
+func TestTrace(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "trace")
+	setup(t, "FAKECUDA_TRACE="+trace)
+	mustInit(t)
+	c, _ := retainPrimary(0)
+	c.makeCurrent()
+	ns := numbers(16, 1)
+	a, b := newPrimeRun(t, len(ns)), newPrimeRun(t, len(ns))
+	a.put(ns)
+	b.put(ns)
+	if err := a.s.copyToDevice(a.dIn, a.in, 0, 8*a.n); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.launch(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.copyToDevice(b.dIn, b.in, 0, 8*b.n); err != nil {
+		t.Fatal(err)
+	}
+	a.s.synchronize()
+	b.s.synchronize()
+	raw, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	want := []string{
+		`^\d+ fn=cuInit r=0 dev=-1 ctx=-1$`,
+		`^\d+ fn=cuDevicePrimaryCtxRetain r=0 dev=0 ctx=\d+$`,
+		`^\d+ fn=cuMemAlloc_v2 r=0 dev=0 ctx=\d+ bytes=128$`,
+		`^\d+ fn=cuMemAllocHost_v2 r=0 dev=0 ctx=\d+ bytes=16$`,
+		`^\d+ fn=cuMemcpyHtoDAsync_v2 r=0 dev=0 ctx=\d+ stream=\d+ bytes=128 busy=0$`,
+		`^\d+ fn=cuLaunchKernel r=0 dev=0 ctx=\d+ stream=\d+ kernel=is_prime_u64 grid=1,1,1 busy=0$`,
+		`^\d+ fn=cuMemcpyHtoDAsync_v2 r=0 dev=0 ctx=\d+ stream=\d+ bytes=128 busy=1$`,
+		`^\d+ fn=cuStreamSynchronize r=0 dev=0 ctx=\d+ stream=\d+$`,
+	}
+	for _, w := range want {
+		re := regexp.MustCompile(w)
+		found := false
+		for _, l := range lines {
+			found = found || re.MatchString(l)
+		}
+		if !found {
+			t.Errorf("no line of the trace matches %s; it holds:\n%s", w, raw)
+		}
+	}
+}
