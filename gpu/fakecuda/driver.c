@@ -623,7 +623,17 @@ static void run_launch(stream_t *s, op_t *op) {
 	}
 	pthread_mutex_unlock(&G);
 
-	fakecuda_kernel_launch(k, op->grid, op->block, args);
+	if (e->cooperative) {
+		if (fakecuda_kernel_launch_cooperative(k, op->grid, op->block, args) != 0) {
+			pthread_mutex_lock(&G);
+			set_sticky(c, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, "launch %ld of %s: no host memory for its threads' stacks",
+			           op->launch, e->name);
+			pthread_mutex_unlock(&G);
+			return;
+		}
+	} else {
+		fakecuda_kernel_launch(k, op->grid, op->block, args);
+	}
 
 	pthread_mutex_lock(&G);
 	for (alloc_t *a = c->allocs; a; a = a->next) {
@@ -1128,6 +1138,18 @@ API CUresult cuModuleLoadData(CUmodule *module, const void *image) {
 		                                      t, c->dev, d->major, d->minor));
 	}
 	for (int i = 0; i < p->nentries; i++) {
+		if (p->entries[i].shared_bytes > 48 << 10) {
+			/* what ptxas says of it when the real driver compiles the module */
+			char name[PTX_NAME];
+			snprintf(name, sizeof name, "%s", p->entries[i].name);
+			long bytes = p->entries[i].shared_bytes;
+			ptx_free(&m->ptx);
+			free(m);
+			return leave("cuModuleLoadData", fail(CUDA_ERROR_INVALID_PTX,
+			                                      ".entry %s uses too much shared data: %ld bytes, over the 48 KiB of static "
+			                                      "shared memory a block may have",
+			                                      name, bytes));
+		}
 		if (p->entries[i].total > 4096) {
 			char name[PTX_NAME];
 			snprintf(name, sizeof name, "%s", p->entries[i].name);
@@ -1199,12 +1221,12 @@ API CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *n
 		snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", m->ptx.entries[i].name);
 	}
 	if (e == NULL) return leave("cuModuleGetFunction", fail(CUDA_ERROR_NOT_FOUND, "the module has no .entry %s (it has: %s)", name, names));
-	if (e->shared[0])
+	if (e->unsupported[0])
 		return leave("cuModuleGetFunction",
 		             fail(CUDA_ERROR_NOT_SUPPORTED,
-		                  "kernel %s uses %s: fakecuda runs a block's threads one after another, so it cannot honour "
-		                  "barriers or shared memory (see kernels/host.h)",
-		                  name, e->shared));
+		                  "kernel %s uses %s: fakecuda runs a block's threads as fibers that switch only at "
+		                  "__syncthreads, so it cannot run that faithfully (see kernels/host_grid.h)",
+		                  name, e->unsupported));
 	const fakecuda_kernel *k = fakecuda_kernel_find(name);
 	if (k == NULL)
 		return leave("cuModuleGetFunction",
@@ -1752,7 +1774,8 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 		op->kind = OP_FAIL, op->code = code; /* the kernel faults when it runs */
 	}
 	enqueue(s, op);
-	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u", call, f->entry->name, gx, gy, gz, bx, by, bz);
+	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u shared %ld", call, f->entry->name, gx, gy, gz, bx, by, bz,
+	         f->entry->shared_bytes + (long)shared);
 	if (S.lose_device.at == call) {
 		lost = S.lose_device.code;
 		if (!lost_said++)
