@@ -33,7 +33,7 @@ func sieveRanges() []sieveRange {
 		{999_000, 1_001_000, many},
 		{1_000_000, 1_300_000, gpu.SieveOptions{SegmentWords: 64, ChunkSegments: 7}},
 		{1_000_000_000_000, 1_000_000_000_000 + 2_000_000, gpu.SieveOptions{}},
-		{1_000_000_000_000, 1_000_000_000_000 + 100_000, gpu.SieveOptions{}},       // the hybrid
+		{1_000_000_000_000, 1_000_000_000_000 + 100_000, gpu.SieveOptions{}}, // the hybrid
 		{1_000_000_000_000, 1_000_000_000_000 + 100_000, gpu.SieveOptions{SegmentWords: 16, ChunkSegments: 4}},
 		{1_000_000_000_000_000_000, 1_000_000_000_000_000_000 + 100_000, gpu.SieveOptions{}},
 		{1_000_000_000_000_000_000 - 50_000, 1_000_000_000_000_000_000 + 50_000, gpu.SieveOptions{SegmentWords: 32, ChunkSegments: 3}},
