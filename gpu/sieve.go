@@ -35,6 +35,7 @@ type SieveEngine struct {
 	segWords  int    // 32-bit words a segment (one block) sieves
 	chunkSegs int    // segments a chunk
 	limit     uint64 // SieveOptions.Limit
+	maxPrime  uint64 // the largest sieving prime whose table fits the memory left
 
 	dWords, dCounts, dOffsets, dSurvivors, dVerdicts, dTotal, dScratch DevPtr
 	hWords, hSurvivors, hVerdicts, hSmall                              HostBuffer
@@ -124,9 +125,10 @@ func (e *SieveEngine) init(o SieveOptions) error {
 	if err != nil {
 		return fmt.Errorf("device memory: %w", err)
 	}
-	// A fifth of the free memory is left to the driver, other users and
-	// the table of sieving primes.
-	fit := int(min(float64(free)*4/5/bytesPerBit/32, 1<<26)) // words of a chunk
+	// Three fifths of the free memory for the chunk's buffers, one for the
+	// table of sieving primes, one left to the driver (which rounds each
+	// allocation up) and other users.
+	fit := int(min(float64(free)*3/5/bytesPerBit/32, 1<<26)) // words of a chunk
 	e.segWords = SieveMaxWords
 	if o.SegmentWords > 0 {
 		e.segWords = min(o.SegmentWords, SieveMaxWords)
@@ -142,6 +144,15 @@ func (e *SieveEngine) init(o SieveOptions) error {
 	// A chunk's bits are counted in a uint32.
 	e.chunkSegs = max(1, min(e.chunkSegs, fit/e.segWords, (1<<31)/(32*e.segWords)))
 	e.limit = o.Limit
+	// The table of sieving primes lives in the fifth left over: n primes
+	// reach at most n(ln n + ln ln n) (Rosser), for n ≥ 6.
+	n := float64(free) / 5 / 4
+	e.maxPrime = SieveMaxPrime
+	if n < 6 {
+		e.maxPrime = 3
+	} else if p := n * (math.Log(n) + math.Log(math.Log(n))); p < SieveMaxPrime {
+		e.maxPrime = uint64(p)
+	}
 	words := e.chunkSegs * e.segWords
 	bitsN := 32 * words
 	if e.stream, err = e.ctx.NewStream(); err != nil {
@@ -184,12 +195,13 @@ func (e *SieveEngine) Plan(a, b uint64) SievePlan {
 	root := isqrt(b)
 	length := b - a
 	switch {
-	case e.limit != 0 && e.limit < root:
-		return SievePlan{e.limit, true, fmt.Sprintf("GPU hybrid, as asked: sieve by the primes up to %d, is_prime_u64 on the survivors", e.limit)}
-	case e.limit != 0 || root <= SieveMaxPrime && root <= length:
+	case e.limit != 0 && min(e.limit, e.maxPrime) < root:
+		limit := min(e.limit, e.maxPrime)
+		return SievePlan{limit, true, fmt.Sprintf("GPU hybrid, as asked: sieve by the primes up to %d, is_prime_u64 on the survivors", limit)}
+	case e.limit != 0 || root <= e.maxPrime && root <= length:
 		return SievePlan{root, false, fmt.Sprintf("GPU sieve by every prime up to the square root %d, segments of %d numbers", root, 64*e.segWords)}
 	}
-	bound := min(max(length/64, 1<<10), SieveMaxPrime, root)
+	bound := min(max(length/64, 1<<10), e.maxPrime, root)
 	return SievePlan{bound, true, fmt.Sprintf("GPU hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, is_prime_u64 on the survivors", root, length+1, bound)}
 }
 

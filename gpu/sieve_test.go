@@ -162,4 +162,13 @@ func TestSieveEngineSmallDevice(t *testing.T) {
 	if e.Chunks < 2 {
 		t.Errorf("%d chunk(s) on a 64 KiB device", e.Chunks)
 	}
+	// At 10^12 the 78,498 primes up to the square root (314 KB) do not
+	// fit: the hybrid sieves by fewer.
+	a, b := uint64(1e12), uint64(1e12+1_200_000)
+	if n, err = e.Count(a, b); err != nil {
+		t.Fatal(err)
+	}
+	if want := sieve.Count(a, b, sieve.Options{}); n != want {
+		t.Errorf("[%d, %d] on a 64 KiB device: %d primes, cpu/sieve %d (%s)", a, b, n, want, e.Plan(a, b).Why)
+	}
 }

@@ -155,9 +155,13 @@ func runPrime(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	eng, err := choice.PrimeTester()
-	if err != nil {
-		return err
+	// A range that the GPU sieves needs no per-number engine: its device
+	// memory is the sieve's.
+	var eng corescale.PrimeTester = noTester{}
+	if !c.IsSet("from") || newGPURange(choice, method) == nil {
+		if eng, err = choice.PrimeTester(); err != nil {
+			return err
+		}
 	}
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", choice.Why)

@@ -36,6 +36,14 @@ func newGPURange(choice backend.Choice, method sieve.Method) *gpuRange {
 	return g
 }
 
+// noTester is the engine of a run whose range the GPU sieves: nothing is
+// tested number by number.
+type noTester struct{}
+
+func (noTester) TestPrimes(ns []uint64, out []bool) error {
+	return fmt.Errorf("no per-number engine: the range is sieved on the GPU")
+}
+
 // run writes the verdicts of the range r.from to r.to.
 func (g *gpuRange) run(r *primeRun, w *primeio.Writer) error {
 	if r.from.Cmp(twoTo64) < 0 && r.from.Cmp(r.to) <= 0 {
@@ -59,6 +67,14 @@ func (g *gpuRange) run(r *primeRun, w *primeio.Writer) error {
 // small writes the verdicts of [a, b] from the GPU sieve.
 func (g *gpuRange) small(r *primeRun, w *primeio.Writer, a, b uint64) error {
 	e, err := gpu.NewSieveEngine(g.drv, 0, g.opts)
+	if err != nil && r.c.String("backend") == "auto" {
+		// auto chose the GPU, which failed to start: the CPU's sieve.
+		if r.c.Bool("verbose") {
+			fmt.Fprintf(r.c.App.ErrWriter, "corescale: the GPU sieve failed to start (%v): the range goes to the CPU's sieve\n", err)
+		}
+		r.sieveWorkers = max(r.sieveWorkers, 1)
+		return r.sieveSmall(w)
+	}
 	if err != nil {
 		return fmt.Errorf("gpu sieve: %w", err)
 	}
