@@ -39,30 +39,49 @@ __device__ __forceinline__ uint32_t valid_mask(uint64_t w, uint32_t first, uint3
 	return m;
 }
 
+// first_bit returns the first bit of the segment from lo (odd) that p
+// crosses off: its first odd multiple from lo, and from p² on, so that p
+// itself and what smaller primes cross stay; seg_bits when there is none.
+__device__ __forceinline__ uint64_t first_bit(uint64_t lo, uint64_t p, uint64_t seg_bits) {
+	uint64_t r = lo % p;
+	uint64_t d = r ? p - r : 0;  // lo + d: the first multiple of p from lo
+	if (d & 1) d += p;           // lo is odd: the first odd multiple
+	uint64_t j = d / 2;
+	uint64_t sq = p * p;  // p < 2^32: no overflow
+	if (sq > lo && (sq - lo) / 2 > j) j = (sq - lo) / 2;
+	return j < seg_bits ? j : seg_bits;
+}
+
 extern "C" __global__ void sieve_segments(uint64_t base, uint32_t first, uint32_t last, uint32_t seg_words,
                                           const uint32_t *primes, uint32_t nprimes, uint32_t *words, uint32_t *counts,
                                           unsigned long long *total) {
 	__shared__ uint32_t bits[SIEVE_MAX_WORDS];
 	__shared__ uint32_t block_count;
+	__shared__ uint32_t small_first[SIEVE_MAX_THREADS];
 	const uint32_t t = threadIdx.x, nt = blockDim.x;
 	const uint64_t seg_bits = (uint64_t)seg_words * 32;
 	const uint64_t first_word = (uint64_t)blockIdx.x * seg_words;
 	// The segment's first number; at most the range's top, so no overflow.
 	const uint64_t lo = base + 2 * (first_word * 32) + 1;
 
+	// The first nt primes are small and cross off most bits: every
+	// thread takes every nt-th multiple of each, so that 3's 87,000
+	// crossings of a full segment spread over the block rather than keep
+	// one thread busy while its warp idles. Each finds one start first.
+	const uint32_t nsmall = nprimes < nt ? nprimes : nt;
 	for (uint32_t i = t; i < seg_words; i += nt) bits[i] = 0;
 	if (t == 0) block_count = 0;
+	if (t < nsmall) small_first[t] = (uint32_t)first_bit(lo, primes[t], seg_bits);
 	__syncthreads();
 
-	for (uint32_t i = t; i < nprimes; i += nt) {
+	for (uint32_t i = 0; i < nsmall; i++) {
+		const uint64_t p = primes[i];
+		for (uint64_t j = small_first[i] + t * p; j < seg_bits; j += nt * p) atomicOr(&bits[j >> 5], 1u << (j & 31));
+	}
+	// The others cross a segment a few times each: a thread a prime.
+	for (uint32_t i = nsmall + t; i < nprimes; i += nt) {
 		uint64_t p = primes[i];
-		uint64_t r = lo % p;
-		uint64_t d = r ? p - r : 0;  // lo + d: the first multiple of p from lo
-		if (d & 1) d += p;           // lo is odd: the first odd multiple
-		uint64_t j = d / 2;
-		uint64_t sq = p * p;  // p < 2^32: no overflow
-		if (sq > lo && (sq - lo) / 2 > j) j = (sq - lo) / 2;  // p itself, and what smaller primes cross, stay
-		for (; j < seg_bits; j += p) atomicOr(&bits[j >> 5], 1u << (j & 31));
+		for (uint64_t j = first_bit(lo, p, seg_bits); j < seg_bits; j += p) atomicOr(&bits[j >> 5], 1u << (j & 31));
 	}
 	__syncthreads();
 

@@ -6,6 +6,10 @@
 // A kernel whose PTX has a barrier or shared memory runs cooperatively
 // (host_grid.h: a block's threads as fibers that switch at __syncthreads);
 // what even that cannot run faithfully, ptx.c finds and the fake refuses.
+// go build does not see edits to kernels/*.cu or host*.h (cgo hashes only
+// this package's own files): after one, change this file or run
+// go clean -cache, or the tests run the kernels as they were. (Last for
+// sieve.cu's cooperative small primes.)
 #include "host.h"
 
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
