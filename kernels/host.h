@@ -3,8 +3,13 @@
 // CUDA qualifiers away, gives threadIdx, blockIdx, blockDim and gridDim as
 // thread-local variables that the emulator's launch loop sets for each
 // thread of the grid, and provides the device intrinsics the kernels use.
-// Kernels must not use __syncthreads or shared memory: a launch runs the
-// threads of a block one after another.
+//
+// __shared__ and __syncthreads work in kernels launched cooperatively
+// (host_grid.h): each thread of a block is a fiber on one host thread, so
+// a __shared__ variable, made static thread_local here, is one per block
+// (blocks run on different host threads, one block at a time on each), and
+// __syncthreads switches to the next fiber until all have reached it. The
+// atomics are real atomics: blocks run in parallel.
 #ifndef CORESCALE_HOST_H
 #define CORESCALE_HOST_H
 
@@ -29,10 +34,20 @@ static inline uint64_t __umul64hi(uint64_t a, uint64_t b) {
 
 using std::sqrt;
 
-// atomicAdd on a global counter, correct also when a driver runs blocks on
-// several host threads at once.
-static inline unsigned int atomicAdd(unsigned int *address, unsigned int val) {
-	return __atomic_fetch_add(address, val, __ATOMIC_RELAXED);
+#define __shared__ static thread_local
+
+// corescale_block_barrier is the launcher's (host_grid.h): it aborts when
+// the kernel was not launched cooperatively.
+void corescale_block_barrier();
+static inline void __syncthreads() { corescale_block_barrier(); }
+
+static inline unsigned atomicOr(unsigned *a, unsigned v) { return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST); }
+static inline unsigned atomicAdd(unsigned *a, unsigned v) { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); }
+static inline unsigned long long atomicAdd(unsigned long long *a, unsigned long long v) {
+	return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);
 }
+static inline int __popc(unsigned v) { return __builtin_popcount(v); }
+static inline int __popcll(unsigned long long v) { return __builtin_popcountll(v); }
+static inline int __ffs(int v) { return __builtin_ffs(v); }
 
 #endif

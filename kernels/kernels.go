@@ -18,6 +18,11 @@ var PrimePTX string
 //go:embed resize.ptx
 var ResizePTX string
 
+// SievePTX is the PTX of sieve.cu.
+//
+//go:embed sieve.ptx
+var SievePTX string
+
 // Kernel is a kernel's name and the sizes in bytes of its parameters, in
 // order, as its argument list must be laid out for a launch.
 type Kernel struct {
@@ -52,8 +57,26 @@ var ResizeH = Kernel{Name: "resize_h_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 8, 
 // int32_t *count, const int32_t *weights, uint32_t wstride).
 var ResizeV = Kernel{Name: "resize_v_u8", Params: []int{8, 4, 8, 4, 4, 4, 4, 4, 8, 8, 8, 4}}
 
+// SieveSegments is sieve.cu's sieve_segments(uint64_t base, uint32_t
+// first, uint32_t last, uint32_t seg_words, const uint32_t *primes,
+// uint32_t nprimes, uint32_t *words, uint32_t *counts, unsigned long long
+// *total).
+var SieveSegments = Kernel{Name: "sieve_segments", Params: []int{8, 4, 4, 4, 8, 4, 8, 8, 8}}
+
+// SieveScan is sieve.cu's sieve_scan(const uint32_t *counts, uint32_t
+// *offsets, uint32_t n).
+var SieveScan = Kernel{Name: "sieve_scan", Params: []int{8, 8, 4}}
+
+// SieveCompact is sieve.cu's sieve_compact(uint64_t base, uint32_t
+// seg_words, const uint32_t *words, const uint32_t *offsets, uint64_t *out).
+var SieveCompact = Kernel{Name: "sieve_compact", Params: []int{8, 4, 8, 8, 8}}
+
+// SumU8 is sieve.cu's sum_u8(const uint8_t *v, uint32_t n, unsigned long
+// long *total).
+var SumU8 = Kernel{Name: "sum_u8", Params: []int{8, 4, 8}}
+
 // All lists every kernel, for the drivers that look kernels up by name.
-var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeBase2, PrimeLucas, ResizeH, ResizeV}
+var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeBase2, PrimeLucas, ResizeH, ResizeV, SieveSegments, SieveScan, SieveCompact, SumU8}
 
 var (
 	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)

@@ -18,6 +18,10 @@ func TestSignatures(t *testing.T) {
 		{PrimePTX, IsPrimeU64},
 		{ResizePTX, ResizeH},
 		{ResizePTX, ResizeV},
+		{SievePTX, SieveSegments},
+		{SievePTX, SieveScan},
+		{SievePTX, SieveCompact},
+		{SievePTX, SumU8},
 	} {
 		entries, err := Entries(c.ptx)
 		if err != nil {

@@ -155,9 +155,13 @@ func runPrime(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	eng, err := choice.PrimeTester()
-	if err != nil {
-		return err
+	// A range that the GPU sieves needs no per-number engine: its device
+	// memory is the sieve's.
+	var eng corescale.PrimeTester = noTester{}
+	if !c.IsSet("from") || newGPURange(choice, method) == nil {
+		if eng, err = choice.PrimeTester(); err != nil {
+			return err
+		}
 	}
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", choice.Why)
@@ -186,11 +190,12 @@ func runPrime(c *cli.Context) error {
 		notes:  &slowNotes{w: &sharedWriter{w: c.App.ErrWriter}, verbose: c.Bool("verbose")},
 		shard:  newPrimeShard(sh, mode, format),
 	}
-	// A range below 2^64 is sieved on the CPU whatever path auto chose
-	// for numbers one by one: the sieve decides 30 numbers a byte, where a
-	// path tests each. A GPU asked for by name, or --range-method test,
-	// keeps the per-number path.
+	// A range below 2^64 is sieved: on the GPU when the choice is a GPU
+	// (primerange_gpu.go), else on the CPU, which decides 30 numbers a
+	// byte where a path tests each. --range-method test keeps the
+	// per-number path.
 	r.sieveWorkers = sieveWorkers(c, choice)
+	r.gpuRange = newGPURange(choice, method)
 	defer r.temps.removeAll()
 	done := make(chan error, 1)
 	go func() { done <- r.work() }()
@@ -233,6 +238,7 @@ type primeRun struct {
 	method       sieve.Method // how a range below 2^64 is decided
 	sieveWorkers int          // its goroutines; 0 for the per-number path
 	from, to     *big.Int     // the range, when the source is one
+	gpuRange     *gpuRange    // the GPU sieve for the range, when a GPU runs it
 
 	direct bool             // --output is a device or pipe, written directly
 	temps  tempFiles        // the temporary files, removed however the run ends
@@ -273,7 +279,9 @@ func (r *primeRun) work() error {
 		return err
 	}
 	w := primeio.NewWriter(out, r.format, r.mode)
-	if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
+	if r.from != nil && r.gpuRange != nil {
+		err = r.gpuRange.run(r, w)
+	} else if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
 		err = r.sieveRange(w)
 	} else {
 		err = pump(src, r.eng, r.workers, w, r.notes.before)

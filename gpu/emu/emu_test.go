@@ -1,6 +1,7 @@
 package emu
 
 import (
+	"encoding/binary"
 	"math/big"
 	"testing"
 	"unsafe"
@@ -87,5 +88,43 @@ func TestArgumentCounts(t *testing.T) {
 		if err := launch(k.Name, [3]uint32{0, 1, 1}, [3]uint32{1, 1, 1}, args[:len(k.Params)]); err != nil {
 			t.Errorf("%s: %v", k.Name, err)
 		}
+	}
+}
+
+// TestBlockReduction runs sieve.cu's sum_u8, a tree reduction in shared
+// memory between __syncthreads, over many blocks that add their sums to
+// one global counter: wrong unless the barrier holds every thread of a
+// block until all have written their part, shared memory is the block's
+// own, and the atomic adds of blocks running in parallel are atomic.
+func TestBlockReduction(t *testing.T) {
+	for _, c := range []struct{ n, grid, block int }{{100000, 37, 256}, {5000, 3, 1024}, {1, 1, 32}, {70000, 200, 64}} {
+		v := make([]byte, c.n)
+		var want uint64
+		for i := range v {
+			v[i] = byte(i*7919 + i>>8)
+			want += uint64(v[i])
+		}
+		mem := newDeviceMemory()
+		in, _ := mem.Alloc(len(v))
+		total, _ := mem.Alloc(8)
+		if err := mem.CopyToDevice(in, v); err != nil {
+			t.Fatal(err)
+		}
+		if err := mem.CopyToDevice(total, make([]byte, 8)); err != nil {
+			t.Fatal(err)
+		}
+		n := uint32(c.n)
+		if err := launch("sum_u8", [3]uint32{uint32(c.grid), 1, 1}, [3]uint32{uint32(c.block), 1, 1}, []unsafe.Pointer{unsafe.Pointer(&in), unsafe.Pointer(&n), unsafe.Pointer(&total)}); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 8)
+		if err := mem.CopyToHost(got, total); err != nil {
+			t.Fatal(err)
+		}
+		if g := binary.LittleEndian.Uint64(got); g != want {
+			t.Errorf("%d bytes on %d blocks of %d: sum_u8 says %d, want %d", c.n, c.grid, c.block, g, want)
+		}
+		mem.Free(in)
+		mem.Free(total)
 	}
 }

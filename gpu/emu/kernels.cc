@@ -1,11 +1,19 @@
 // The kernels of kernels/*.cu compiled for the host, and the launch loop
-// that runs a grid as loops over its blocks and threads.
+// that runs a grid as loops over its blocks and threads, or, for the kernels
+// that use __syncthreads and __shared__, cooperatively (host_grid.h).
+// go build does not see edits to kernels/*.cu or host*.h (cgo hashes only
+// this package's own files): after one, change this file or run
+// go clean -cache, or the tests run the kernels as they were. (Last for
+// sieve.cu's cooperative small primes.)
 #include "host.h"
 
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 #include "prime.cu"
 #include "resize.cu"
+#include "sieve.cu"
+
+#include "host_grid.h"
 
 #include <cstring>
 
@@ -51,6 +59,19 @@ static void launch_resize_v_u8(void **args) {
 	            *(uint32_t *)args[11]);
 }
 
+static void launch_sieve_segments(void **a) {
+	sieve_segments(*(uint64_t *)a[0], *(uint32_t *)a[1], *(uint32_t *)a[2], *(uint32_t *)a[3], *(const uint32_t **)a[4],
+	               *(uint32_t *)a[5], *(uint32_t **)a[6], *(uint32_t **)a[7], *(unsigned long long **)a[8]);
+}
+
+static void launch_sieve_scan(void **a) { sieve_scan(*(const uint32_t **)a[0], *(uint32_t **)a[1], *(uint32_t *)a[2]); }
+
+static void launch_sieve_compact(void **a) {
+	sieve_compact(*(uint64_t *)a[0], *(uint32_t *)a[1], *(const uint32_t **)a[2], *(const uint32_t **)a[3], *(uint64_t **)a[4]);
+}
+
+static void launch_sum_u8(void **a) { sum_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(unsigned long long **)a[2]); }
+
 struct kernel {
 	const char *name;
 	void (*run)(void **args);
@@ -65,7 +86,14 @@ static const kernel kernels[] = {
 	{"prime_lucas", launch_prime_lucas, 4},
 	{"resize_h_u8", launch_resize_h_u8, 11},
 	{"resize_v_u8", launch_resize_v_u8, 12},
+	{"sieve_segments", launch_sieve_segments, 9},
+	{"sieve_scan", launch_sieve_scan, 3},
+	{"sieve_compact", launch_sieve_compact, 5},
+	{"sum_u8", launch_sum_u8, 3},
 };
+
+// The kernels that use __syncthreads or __shared__, launched cooperatively.
+static const char *const cooperative[] = {"sieve_segments", "sieve_scan", "sieve_compact", "sum_u8"};
 
 int emu_kernel_args(const char *name) {
 	for (const kernel &k : kernels) {
@@ -80,6 +108,12 @@ int emu_launch(const char *name, unsigned gx, unsigned gy, unsigned gz, unsigned
 		if (strcmp(c.name, name) == 0) k = &c;
 	}
 	if (k == nullptr) return -1;
+	for (const char *c : cooperative) {
+		if (strcmp(c, name) == 0) {
+			const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
+			return corescale_run_cooperative(k->run, grid, block, args) == 0 ? 0 : -2;
+		}
+	}
 	gridDim = {gx, gy, gz};
 	blockDim = {bx, by, bz};
 	for (unsigned z = 0; z < gz; z++)

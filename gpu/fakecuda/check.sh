@@ -10,6 +10,10 @@
 #     byte, on the pseudoprime and Carmichael lists, products of primes near
 #     2^32, k·2^m+1, both ends of the range, random numbers, on a small
 #     device that takes many chunks, eagerly;
+#   - prime --from/--to --backend gpu (the GPU sieve, kernels/sieve.cu)
+#     prints what --backend serial prints, counts, primes and verdicts, at
+#     0, 10^6, 10^12, 10^18, up to and across 2^64, on a small device that
+#     takes many chunks, eagerly;
 #   - resize --backend gpu writes the files gpu-emu and --backend serial
 #     write, for every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs
 #     of odd sizes, on a small device that forces many bands, and an image
@@ -206,6 +210,31 @@ if ! $real; then
 fi
 prime_same eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=64K -- --random 50000 --bits 64 --seed 7
 prime_same two-devices FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1G,64K -- --random 20000 --bits 64 --seed 8
+
+echo "== prime ranges: the GPU sieve against --backend serial"
+# range_same NAME [VAR=value…] -- ARG…: as prime_same (a later --print
+# wins), and the sieve kernels ran.
+range_same() {
+	prime_same "$@"
+	if ! $real && ! grep -q ' sieve_segments ' "$work/$1.log"; then
+		bad "prime $1: the GPU sieve did not run" "$(grep -m3 ' launch ' "$work/$1.log")"
+	fi
+}
+range_same range-0 -- --from 0 --to 2000000 --print count
+range_same range-1e6 -- --from 1000000 --to 1100000
+range_same range-1e12 -- --from 1000000000000 --to 1000002000000 --print count
+range_same range-1e12-primes -- --from 999999999989 --to 1000002000000 --print primes
+range_same range-1e18 -- --from 1000000000000000000 --to 1000000000000200000 --print count
+range_same range-1e18-all -- --from 999999999999990000 --to 1000000000000010000
+range_same range-top -- --from 18446744073699551615 --to 18446744073709551615 --print count
+range_same range-top-primes -- --from 18446744073709451615 --to 18446744073709551615 --print primes
+range_same range-across-2^64 -- --from 18446744073709551515 --to 18446744073709551715
+range_same range-small-device FAKECUDA_MEMORY=256K -- --from 1000000 --to 2000000 --print primes
+if ! $real; then
+	chunks=$(grep -c ' sieve_segments ' "$work/range-small-device.log")
+	[ "$chunks" -ge 10 ] && ok "prime range on a 256 KiB device took $chunks chunks" || bad "prime range on a 256 KiB device took $chunks chunk(s), not many"
+fi
+range_same range-eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=256K -- --from 999999000000 --to 1000000500000 --print count
 
 echo "== resize: --backend gpu against --backend serial"
 # resize_same NAME [VAR=value…] -- INPUT FLAG…: the plugin on fakecuda

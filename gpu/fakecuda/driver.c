@@ -687,7 +687,17 @@ static void run_launch(stream_t *s, op_t *op) {
 	}
 	pthread_mutex_unlock(&G);
 
-	fakecuda_kernel_launch(k, op->grid, op->block, args);
+	if (e->cooperative) {
+		if (fakecuda_kernel_launch_cooperative(k, op->grid, op->block, args) != 0) {
+			pthread_mutex_lock(&G);
+			set_sticky(c, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, "launch %ld of %s: no host memory for its threads' stacks",
+			           op->launch, e->name);
+			pthread_mutex_unlock(&G);
+			return;
+		}
+	} else {
+		fakecuda_kernel_launch(k, op->grid, op->block, args);
+	}
 
 	pthread_mutex_lock(&G);
 	for (alloc_t *a = c->allocs; a; a = a->next) {
@@ -1265,6 +1275,18 @@ API CUresult cuModuleLoadData(CUmodule *module, const void *image) {
 		                                      t, c->dev, d->major, d->minor));
 	}
 	for (int i = 0; i < p->nentries; i++) {
+		if (p->entries[i].shared_bytes > 48 << 10) {
+			/* what ptxas says of it when the real driver compiles the module */
+			char name[PTX_NAME];
+			snprintf(name, sizeof name, "%s", p->entries[i].name);
+			long bytes = p->entries[i].shared_bytes;
+			ptx_free(&m->ptx);
+			free(m);
+			return leave("cuModuleLoadData", fail(CUDA_ERROR_INVALID_PTX,
+			                                      ".entry %s uses too much shared data: %ld bytes, over the 48 KiB of static "
+			                                      "shared memory a block may have",
+			                                      name, bytes));
+		}
 		if (p->entries[i].total > 4096) {
 			char name[PTX_NAME];
 			snprintf(name, sizeof name, "%s", p->entries[i].name);
@@ -1336,12 +1358,12 @@ API CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *n
 		snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", m->ptx.entries[i].name);
 	}
 	if (e == NULL) return leave("cuModuleGetFunction", fail(CUDA_ERROR_NOT_FOUND, "the module has no .entry %s (it has: %s)", name, names));
-	if (e->shared[0])
+	if (e->unsupported[0])
 		return leave("cuModuleGetFunction",
 		             fail(CUDA_ERROR_NOT_SUPPORTED,
-		                  "kernel %s uses %s: fakecuda runs a block's threads one after another, so it cannot honour "
-		                  "barriers or shared memory (see kernels/host.h)",
-		                  name, e->shared));
+		                  "kernel %s uses %s: fakecuda runs a block's threads as fibers that switch only at "
+		                  "__syncthreads, so it cannot run that faithfully (see kernels/host_grid.h)",
+		                  name, e->unsupported));
 	const fakecuda_kernel *k = fakecuda_kernel_find(name);
 	if (k == NULL)
 		return leave("cuModuleGetFunction",
@@ -1899,7 +1921,8 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 	T.kernel = f->entry->name;
 	snprintf(T.grid, sizeof T.grid, "%u,%u,%u", gx, gy, gz);
 	enqueue(s, op);
-	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u", call, f->entry->name, gx, gy, gz, bx, by, bz);
+	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u shared %ld", call, f->entry->name, gx, gy, gz, bx, by, bz,
+	         f->entry->shared_bytes + (long)shared);
 	int lose = S.lose_device.dev < 0 ? S.lose_device.at == call : S.lose_device.dev == c->dev && S.lose_device.at == on_dev;
 	if (lose) {
 		CUresult code = lost_dev[c->dev] = S.lose_device.code;

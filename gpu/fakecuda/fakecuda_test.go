@@ -367,7 +367,9 @@ var versionRE = regexp.MustCompile(`(?m)^\.version (\d+)\.(\d+)$`)
 func withVersion(ptx, v string) string { return versionRE.ReplaceAllString(ptx, ".version "+v) }
 
 // testPTX has an entry with the wrong parameter sizes for the host build
-// of is_prime_u64, one that needs barriers, and one with no host build.
+// of is_prime_u64, one with a warp shuffle and one with a barrier of part
+// of the block (which fibers switching at __syncthreads cannot run
+// faithfully), and one with no host build.
 const testPTX = `//
 // written by hand
 .version 7.8
@@ -375,10 +377,17 @@ const testPTX = `//
 .address_size 64
 
 .visible .entry is_prime_u64(.param .u64 a, .param .u64 b, .param .u64 c) { ret; }
-.visible .entry sieve(.param .u64 a)
+.visible .entry warp(.param .u64 a)
 {
+	.reg .b32 %r<3>;
 	.shared .align 4 .b8 marks[1024];
 	bar.sync 0;
+	shfl.sync.bfly.b32 %r1, %r2, 1, 31, -1;
+	ret;
+}
+.visible .entry partial(.param .u64 a)
+{
+	bar.sync 1, 64;
 	ret;
 }
 .visible .entry nohost(.param .align 8 .b8 s[12], .param .u32 n) { ret; }
@@ -439,9 +448,12 @@ func TestModules(t *testing.T) {
 		_, err = m.function("is_prime_u64")
 		is(t, "is_prime_u64 with a u64 count", err, errNotSupported)
 		logHas(t, log, "(8,8,8) bytes, fakecuda's host build (8,8,4)")
-		_, err = m.function("sieve")
-		is(t, "a kernel with barriers", err, errNotSupported)
-		logHas(t, log, "uses bar.sync")
+		_, err = m.function("warp")
+		is(t, "a kernel with a warp shuffle", err, errNotSupported)
+		logHas(t, log, "kernel warp uses shfl.")
+		_, err = m.function("partial")
+		is(t, "a kernel with a barrier of 64 threads", err, errNotSupported)
+		logHas(t, log, "kernel partial uses bar.sync 1, 64 (only bar.sync 0, __syncthreads)")
 		_, err = m.function("nohost")
 		is(t, "a kernel without a host build", err, errNotSupported)
 		_, err = m.function("absent")
@@ -449,14 +461,26 @@ func TestModules(t *testing.T) {
 		if err := m.unload(); err != nil {
 			t.Fatal(err)
 		}
-		_, err = m.function("sieve")
+		_, err = m.function("warp")
 		is(t, "a function of an unloaded module", err, errInvalidHandle)
+	})
+	t.Run("too much shared memory", func(t *testing.T) {
+		log := setup(t)
+		mustInit(t)
+		defer newContext(t).destroy()
+		big := strings.Replace(testPTX, "marks[1024]", "marks[49153]", 1)
+		_, err := loadModule(big)
+		is(t, "49,153 bytes of shared memory", err, errInvalidPTX)
+		logHas(t, log, ".entry warp uses too much shared data: 49153 bytes, over the 48 KiB")
+		if _, err := loadModule(strings.Replace(testPTX, "marks[1024]", "marks[49152]", 1)); err != nil {
+			t.Errorf("48 KiB of shared memory: %v", err)
+		}
 	})
 	t.Run("corescale's kernels", func(t *testing.T) {
 		setup(t)
 		mustInit(t)
 		defer newContext(t).destroy()
-		for _, ptx := range []string{kernels.PrimePTX, kernels.ResizePTX} {
+		for _, ptx := range []string{kernels.PrimePTX, kernels.ResizePTX, kernels.SievePTX} {
 			m, err := loadModule(ptx)
 			if err != nil {
 				t.Fatal(err)
@@ -775,4 +799,62 @@ func TestHeaderMatchesCudaH(t *testing.T) {
 	if n < 100 {
 		t.Errorf("only %d values read from fakecuda.h", n)
 	}
+}
+
+// TestBlockReduction runs sieve.cu's sum_u8 — a tree reduction in shared
+// memory between __syncthreads, one atomic add a block to a global total —
+// through cuLaunchKernel: the fake runs a kernel whose PTX has barriers and
+// shared memory cooperatively (a block's threads as fibers that meet at
+// each barrier, shared memory per block, blocks in parallel), or the sum
+// is wrong. The launch log reports the shared memory the kernel declares.
+func TestBlockReduction(t *testing.T) {
+	log := setup(t)
+	mustInit(t)
+	defer newContext(t).destroy()
+	m, err := loadModule(kernels.SievePTX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := m.function(kernels.SumU8.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := streamCreate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.destroy()
+	for _, c := range []struct{ n, grid, block int }{{100000, 37, 256}, {5000, 3, 1024}, {1, 1, 32}, {70000, 200, 64}} {
+		v := make([]byte, c.n)
+		var want uint64
+		for i := range v {
+			v[i] = byte(i*7919 + i>>8)
+			want += uint64(v[i])
+		}
+		in, err := memAlloc(c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, err := memAlloc(8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range []error{copyToDevice(in, v), copyToDevice(total, make([]byte, 8)),
+			f.launch(s, dim3{uint32(c.grid), 1, 1}, dim3{uint32(c.block), 1, 1}, u64(uint64(in)), u32(uint32(c.n)), u64(uint64(total))),
+			s.synchronize()} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := make([]byte, 8)
+		if err := copyToHost(got, total); err != nil {
+			t.Fatal(err)
+		}
+		if g := binary.LittleEndian.Uint64(got); g != want {
+			t.Errorf("%d bytes on %d blocks of %d: sum_u8 says %d, want %d", c.n, c.grid, c.block, g, want)
+		}
+		memFree(in)
+		memFree(total)
+	}
+	logHas(t, log, "sum_u8 grid 37,1,1 block 256,1,1 shared 8192")
 }

@@ -3,16 +3,22 @@
 // a cuLaunchKernel argument list. The one C++ file of fakecuda: the .cu
 // sources are C++.
 //
-// host.h's rule holds here too: no kernel may use __syncthreads or shared
-// memory, because a block's threads run one after another. The fake refuses
-// a module whose PTX has a barrier or shared memory (ptx.c) instead of
-// running it wrongly.
+// A kernel whose PTX has a barrier or shared memory runs cooperatively
+// (host_grid.h: a block's threads as fibers that switch at __syncthreads);
+// what even that cannot run faithfully, ptx.c finds and the fake refuses.
+// go build does not see edits to kernels/*.cu or host*.h (cgo hashes only
+// this package's own files): after one, change this file or run
+// go clean -cache, or the tests run the kernels as they were. (Last for
+// sieve.cu's cooperative small primes.)
 #include "host.h"
 
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 #include "prime.cu"
 #include "resize.cu"
+#include "sieve.cu"
+
+#include "host_grid.h"
 
 #include <cstring>
 
@@ -52,6 +58,19 @@ static void run_resize_v_u8(void **a) {
 	            *(const int32_t **)a[9], *(const int32_t **)a[10], *(uint32_t *)a[11]);
 }
 
+static void run_sieve_segments(void **a) {
+	sieve_segments(*(uint64_t *)a[0], *(uint32_t *)a[1], *(uint32_t *)a[2], *(uint32_t *)a[3], *(const uint32_t **)a[4],
+	               *(uint32_t *)a[5], *(uint32_t **)a[6], *(uint32_t **)a[7], *(unsigned long long **)a[8]);
+}
+
+static void run_sieve_scan(void **a) { sieve_scan(*(const uint32_t **)a[0], *(uint32_t **)a[1], *(uint32_t *)a[2]); }
+
+static void run_sieve_compact(void **a) {
+	sieve_compact(*(uint64_t *)a[0], *(uint32_t *)a[1], *(const uint32_t **)a[2], *(const uint32_t **)a[3], *(uint64_t **)a[4]);
+}
+
+static void run_sum_u8(void **a) { sum_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(unsigned long long **)a[2]); }
+
 // The parameter letters follow the C signatures in kernels/*.cu; the fake
 // checks them against each PTX .entry when a function is looked up.
 static const fakecuda_kernel table[] = {
@@ -62,6 +81,10 @@ static const fakecuda_kernel table[] = {
 	{"prime_lucas", run_prime_lucas, "pppp"},
 	{"resize_h_u8", run_resize_h_u8, "p4p4444ppp4"},
 	{"resize_v_u8", run_resize_v_u8, "p4p44444ppp4"},
+	{"sieve_segments", run_sieve_segments, "8444p4ppp"},
+	{"sieve_scan", run_sieve_scan, "pp4"},
+	{"sieve_compact", run_sieve_compact, "84ppp"},
+	{"sum_u8", run_sum_u8, "p4p"},
 };
 
 const fakecuda_kernel *fakecuda_kernel_find(const char *name) {
@@ -85,4 +108,8 @@ void fakecuda_kernel_launch(const fakecuda_kernel *k, const unsigned grid[3], co
 							k->run(args);
 						}
 			}
+}
+
+int fakecuda_kernel_launch_cooperative(const fakecuda_kernel *k, const unsigned grid[3], const unsigned block[3], void **args) {
+	return corescale_run_cooperative(k->run, grid, block, args);
 }

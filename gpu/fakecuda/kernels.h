@@ -24,6 +24,13 @@ const fakecuda_kernel *fakecuda_kernel_find(const char *name);
  * value of parameter i, as for cuLaunchKernel. */
 void fakecuda_kernel_launch(const fakecuda_kernel *k, const unsigned grid[3], const unsigned block[3], void **args);
 
+/* fakecuda_kernel_launch_cooperative runs k over grid × block threads with
+ * __syncthreads a real barrier and __shared__ memory per block
+ * (kernels/host_grid.h): a block's threads as fibers, blocks in parallel on
+ * host threads. It returns 0, or -1 when the host has no memory for the
+ * fibers' stacks. */
+int fakecuda_kernel_launch_cooperative(const fakecuda_kernel *k, const unsigned grid[3], const unsigned block[3], void **args);
+
 #ifdef __cplusplus
 }
 #endif

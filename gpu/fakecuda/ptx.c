@@ -209,11 +209,70 @@ static const char *parse_params(const char *p, ptx_entry *e, char *why, size_t n
 	return p;
 }
 
-/* scan_body records in e->shared the first barrier or shared-memory use in
- * the body at p (the host build runs a block's threads one after another,
- * so it cannot honour them) and returns what follows the body. */
+/* What fakecuda cannot run faithfully, even cooperatively (kernels/host_grid.h
+ * runs a block's threads as fibers that switch only at bar.sync 0): warp-level
+ * operations, which need threads in lockstep; barriers that only some threads
+ * or a named subset meet, or that also reduce; clusters; and dynamic shared
+ * memory, whose size the host build cannot know. Whole words only. */
+static const char *const unsupported[] = {
+	"bar.arrive", "bar.red",    "barrier.arrive", "barrier.red", "barrier.cluster", "bar.warp.sync",
+	"shfl.",      "vote.",      "match.",         "activemask",  "redux.",          "elect.",
+	"mbarrier.",  "cp.async.",
+};
+
+/* barrier_ok returns whether the bar.sync or barrier.sync at q (of len
+ * chars) is the block-wide barrier 0 that __syncthreads emits, with no
+ * thread count. */
+static int barrier_ok(const char *q, size_t len) {
+	const char *p = q + len;
+	if (strncmp(p, ".aligned", 8) == 0) p += 8;
+	p = skip_space(p);
+	if (*p != '0') return 0;
+	p = skip_space(p + 1);
+	return *p == ';';
+}
+
+/* shared_decl adds the size of the .shared declaration at q
+ * (".shared [.align N] .type name[[count]];") to e, or records why it
+ * cannot. */
+static void shared_decl(const char *q, ptx_entry *e) {
+	const char *p = q + 7;
+	char w[64];
+	int size = 0;
+	for (;;) {
+		p = skip_space(p);
+		if (*p != '.') break;
+		p = word(p, w, sizeof w);
+		if (strcmp(w, ".align") == 0) {
+			p = skip_space(p);
+			strtol(p, (char **)&p, 10);
+		} else if (type_size(w) > 0) {
+			size = type_size(w);
+		}
+	}
+	char name[PTX_NAME];
+	p = word(skip_space(p), name, sizeof name);
+	p = skip_space(p);
+	long count = 1;
+	if (*p == '[') {
+		p = skip_space(p + 1);
+		if (*p == ']') {
+			snprintf(e->unsupported, sizeof e->unsupported, "shared %.30s[] of no size", name);
+			return;
+		}
+		count = strtol(p, (char **)&p, 10);
+	}
+	if (size == 0 || count <= 0) {
+		snprintf(e->unsupported, sizeof e->unsupported, "an unreadable .shared %.30s", name);
+		return;
+	}
+	e->shared_bytes += size * count;
+}
+
+/* scan_body reads the body at p: its shared-memory declarations, whether
+ * it needs a cooperative launch, the first thing fakecuda cannot run, and
+ * returns what follows the body. */
 static const char *scan_body(const char *p, ptx_entry *e, char *why, size_t n) {
-	static const char *const needs[] = {"bar.sync", "bar.arrive", "bar.red", "barrier.", "bar.warp.sync", ".shared"};
 	p = skip_space(p);
 	/* performance directives (.maxntid, .reqntid, .minnctapersm, .maxnreg) may come first */
 	while (*p == '.') {
@@ -237,15 +296,33 @@ static const char *scan_body(const char *p, ptx_entry *e, char *why, size_t n) {
 		fail(why, n, ".entry %s: the body does not end", e->name);
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof needs / sizeof needs[0] && e->shared[0] == 0; i++) {
-		const char *q = start;
-		while ((q = strstr(q, needs[i])) != NULL && q < p) {
-			/* a whole word, not part of a register or label name */
-			if (q == start || !ident_char(q[-1])) {
-				snprintf(e->shared, sizeof e->shared, "%s", needs[i]);
-				break;
+	for (const char *q = start; q < p; q++) {
+		if (strncmp(q, ".shared", 7) == 0) e->cooperative = 1; /* ld.shared, atom.shared, … */
+		/* a whole word, not part of a register, label or longer opcode */
+		if (q > start && (ident_char(q[-1]) || q[-1] == '.')) continue;
+		if (strncmp(q, ".extern", 7) == 0 && strncmp(skip_space(q + 7), ".shared", 7) == 0) {
+			if (!e->unsupported[0]) snprintf(e->unsupported, sizeof e->unsupported, "dynamic shared memory (.extern .shared)");
+			q += 7;
+			continue;
+		}
+		if (strncmp(q, ".shared", 7) == 0 && !ident_char(q[7])) {
+			shared_decl(q, e);
+			continue;
+		}
+		size_t len = strncmp(q, "bar.sync", 8) == 0 ? 8 : strncmp(q, "barrier.sync", 12) == 0 ? 12 : 0;
+		if (len) {
+			e->cooperative = 1;
+			if (!barrier_ok(q, len) && !e->unsupported[0]) {
+				const char *end = q;
+				while (end < p && *end != ';' && *end != '\n') end++;
+				snprintf(e->unsupported, sizeof e->unsupported, "%.*s (only bar.sync 0, __syncthreads)", (int)(end - q), q);
 			}
-			q++;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0] && !e->unsupported[0]; i++) {
+			size_t k = strlen(unsupported[i]);
+			if (strncmp(q, unsupported[i], k) == 0 && (unsupported[i][k - 1] == '.' || !ident_char(q[k])))
+				snprintf(e->unsupported, sizeof e->unsupported, "%s", unsupported[i]);
 		}
 	}
 	return p + 1;

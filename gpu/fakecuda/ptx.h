@@ -1,6 +1,7 @@
 /* ptx.h — what fakecuda reads from a PTX module: its header (.version,
- * .target, .address_size) and each .entry's name, parameter layout and
- * whether its body needs barriers or shared memory. */
+ * .target, .address_size) and each .entry's name, parameter layout, the
+ * static shared memory it declares, whether it needs a cooperative launch
+ * (barriers, shared memory) and what in it fakecuda cannot run. */
 #ifndef FAKECUDA_PTX_H
 #define FAKECUDA_PTX_H
 
@@ -15,7 +16,9 @@ typedef struct ptx_entry {
 	int align[PTX_MAX_PARAMS];  /* bytes */
 	int offset[PTX_MAX_PARAMS]; /* in the parameter buffer */
 	int total;                  /* the parameter buffer's size */
-	char shared[64];            /* the first barrier or shared-memory use, or "" */
+	char unsupported[64];       /* the first construct fakecuda cannot run faithfully, or "" */
+	int cooperative;            /* it uses bar.sync 0 or shared memory: a block's threads run as fibers */
+	long shared_bytes;          /* static shared memory it declares */
 } ptx_entry;
 
 typedef struct ptx_module {
