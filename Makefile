@@ -107,6 +107,7 @@ tools:
 ci: tools lint test fuzz
 
 ptx: $(KERNELS:.cu=.ptx)
+	$(GO) test -count=1 ./kernels -run HostBuilds -update
 
 # nvcc writes the PTX ISA of its own release into the header (7.8 for CUDA
 # 11.8), and a driver refuses PTX of an ISA newer than it knows: 7.8 would

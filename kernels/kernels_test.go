@@ -7,32 +7,40 @@ import (
 	"testing"
 )
 
-// TestSignatures checks each kernel's Go-side parameter list — count, sizes,
-// order — against the .entry signature in the committed PTX, so an argument
-// list that drifts from the kernel fails here rather than on a GPU.
+// TestSignatures checks every kernel's Go-side parameter list — count,
+// sizes, order — against the .entry signature in the committed PTX, so an
+// argument list that drifts from the kernel fails here rather than on a
+// GPU; and that every .entry of every module is in All, so a new kernel
+// cannot be launched by name before it is declared.
 func TestSignatures(t *testing.T) {
-	for _, c := range []struct {
-		ptx string
-		k   Kernel
-	}{
-		{PrimePTX, IsPrimeU64},
-		{ResizePTX, ResizeH},
-		{ResizePTX, ResizeV},
-		{SievePTX, SieveSegments},
-		{SievePTX, SieveScan},
-		{SievePTX, SieveCompact},
-		{SievePTX, SumU8},
-	} {
-		entries, err := Entries(c.ptx)
+	found := map[string][]int{}
+	for _, ptx := range []string{PrimePTX, ResizePTX, SievePTX} {
+		entries, err := Entries(ptx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := entries[c.k.Name]
-		if !ok {
-			t.Fatalf("%s: no .entry in the PTX (entries: %v)", c.k.Name, entries)
+		for name, params := range entries {
+			if _, twice := found[name]; twice {
+				t.Errorf("%s: an .entry of two modules", name)
+			}
+			found[name] = params
 		}
-		if !slices.Equal(got, c.k.Params) {
-			t.Errorf("%s: PTX parameters %v, Go side %v", c.k.Name, got, c.k.Params)
+	}
+	declared := map[string]bool{}
+	for _, k := range All {
+		declared[k.Name] = true
+		got, ok := found[k.Name]
+		if !ok {
+			t.Errorf("%s: no .entry in any module", k.Name)
+			continue
+		}
+		if !slices.Equal(got, k.Params) {
+			t.Errorf("%s: PTX parameters %v, Go side %v", k.Name, got, k.Params)
+		}
+	}
+	for name := range found {
+		if !declared[name] {
+			t.Errorf("%s: an .entry that kernels.All does not list", name)
 		}
 	}
 }

@@ -1,10 +1,11 @@
 // The kernels of kernels/*.cu compiled for the host, and the launch loop
 // that runs a grid as loops over its blocks and threads, or, for the kernels
 // that use __syncthreads and __shared__, cooperatively (host_grid.h).
-// go build does not see edits to kernels/*.cu or host*.h (cgo hashes only
-// this package's own files): after one, change this file or run
-// go clean -cache, or the tests run the kernels as they were. (Last for
-// sieve.cu's cooperative small primes.)
+// Go's build cache hashes only this package's own files, not the kernels
+// included from kernels/: kernels_sources.h carries their digest (make ptx
+// rewrites it, and go test ./kernels fails while it is stale), so that an
+// edited kernel rebuilds this package.
+#include "kernels_sources.h"
 #include "host.h"
 
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;

@@ -6,10 +6,11 @@
 // A kernel whose PTX has a barrier or shared memory runs cooperatively
 // (host_grid.h: a block's threads as fibers that switch at __syncthreads);
 // what even that cannot run faithfully, ptx.c finds and the fake refuses.
-// go build does not see edits to kernels/*.cu or host*.h (cgo hashes only
-// this package's own files): after one, change this file or run
-// go clean -cache, or the tests run the kernels as they were. (Last for
-// sieve.cu's cooperative small primes.)
+// Go's build cache hashes only this package's own files, not the kernels
+// included from kernels/: kernels_sources.h carries their digest (make ptx
+// rewrites it, and go test ./kernels fails while it is stale), so that an
+// edited kernel rebuilds this package.
+#include "kernels_sources.h"
 #include "host.h"
 
 thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
