@@ -79,7 +79,7 @@ func Choose(a, b uint64, o Options) Choice {
 		bound = min(bound, root)
 		return Choice{Hybrid, bound, fmt.Sprintf("hybrid asked for: sieve by the primes up to %d, Baillie-PSW on the survivors", bound)}
 	case Test:
-		return Choice{Test, presieveMax, "per-number test asked for: Baillie-PSW on every number coprime to 2..19"}
+		return Choice{Test, presieveMax, fmt.Sprintf("per-number test asked for: Baillie-PSW on every number with no prime factor up to %d", presieveMax)}
 	}
 	switch {
 	case root <= mediumMax && root <= length:
