@@ -1,6 +1,7 @@
 package sieve
 
 import (
+	"encoding/binary"
 	"math"
 	"sync"
 	"unsafe"
@@ -49,39 +50,52 @@ var patterns = sync.OnceValue(func() [][]byte {
 	return ps
 })
 
-// makePattern tiles each prime's own pattern, q bytes long, over the
-// group's period: a few copies and ANDs per byte, where crossing off the
-// multiples one by one through the whole period took 3.5 ms per run.
+// makePattern builds the group's pattern one prime at a time: the pattern
+// of the primes so far, L bytes long, is tiled q times by doubling copies
+// and ANDed with q's own pattern, tiled the same way, 8 bytes at a time.
+// Crossing off the multiples one by one through the whole period took
+// 3.5 ms of every run; this is a few copies of the period.
 func makePattern(ps []uint64) []byte {
-	n := uint64(1)
+	n := 1
 	for _, q := range ps {
-		n *= q
+		n *= int(q)
 	}
 	p := make([]byte, n+segBytes)
-	for g, q := range ps {
-		one := make([]byte, q)
-		for i := range one {
-			one[i] = 0xff
+	tile := make([]byte, n)
+	p[0] = 0xff
+	l := 1
+	for _, q := range ps {
+		for i := range q {
+			tile[i] = 0xff
 		}
 		for m := q; m < 30*q; m += 2 * q {
 			if t := bitOf[m%30]; t != 0xff {
-				one[m/30] &^= 1 << t
+				tile[m/30] &^= 1 << t
 			}
 		}
-		for off := uint64(0); off < n; off += q {
-			if g == 0 {
-				copy(p[off:off+q], one)
-				continue
-			}
-			for i, x := range one {
-				p[off+uint64(i)] &= x
-			}
+		nl := l * int(q)
+		repeat(p[:nl], l)
+		repeat(tile[:nl], int(q))
+		i := 0
+		for ; i+8 <= nl; i += 8 {
+			binary.LittleEndian.PutUint64(p[i:], le64(p[i:])&le64(tile[i:]))
 		}
+		for ; i < nl; i++ {
+			p[i] &= tile[i]
+		}
+		l = nl
 	}
-	for i := n; i < uint64(len(p)); i++ {
-		p[i] = p[i-n] // byte by byte: a period may be shorter than the tail
+	for i := n; i < len(p); i += n {
+		copy(p[i:], p[i-n:i]) // in periods: one may be shorter than the tail
 	}
 	return p
+}
+
+// repeat fills b with copies of its first l bytes.
+func repeat(b []byte, l int) {
+	for ; l < len(b); l *= 2 {
+		copy(b[l:], b[:l])
+	}
 }
 
 // presieve fills seg, from wheel byte j0, with the numbers that have no
