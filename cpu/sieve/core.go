@@ -244,11 +244,13 @@ func (pl *plan) tasks() int {
 
 // worker holds what one goroutine reuses from task to task.
 type worker struct {
-	buf    []byte
-	small  [8][]sprime // by residue class, for crossClasses
-	medium [8][]sprime
-	nums   []uint64
-	verd   []bool
+	buf   []byte
+	small [8][]sprime // by residue class, for crossClasses
+	// medium holds the primes above smallMax by the wheel index of their
+	// next multiple (see crossSorted), mediumNext their states after an area.
+	medium, mediumNext [64][]sprime
+	nums               []uint64
+	verd               []bool
 }
 
 // areaBytes is what the medium primes cross at once: the L2 cache.
@@ -282,12 +284,16 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	}
 
 	// The sieving primes start once per task: a division each.
-	for c := range 8 {
-		w.small[c], w.medium[c] = w.small[c][:0], w.medium[c][:0]
-		if cap(w.medium[c]) == 0 && len(pl.primes) > 1<<16 {
-			// The classes hold about an eighth each: start there rather
+	for c := range w.small {
+		w.small[c] = w.small[c][:0]
+	}
+	for wi := range w.medium {
+		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
+		if cap(w.medium[wi]) == 0 && len(pl.primes) > 1<<16 {
+			// Each wheel index holds about a 64th: start there rather
 			// than grow by append, which leaves garbage of the same size.
-			w.medium[c] = make([]sprime, 0, len(pl.primes)/8+len(pl.primes)/64)
+			m := len(pl.primes)/64 + len(pl.primes)/512 + 64
+			w.medium[wi], w.mediumNext[wi] = make([]sprime, 0, m), make([]sprime, 0, m)
 		}
 	}
 	for _, p := range pl.primes {
@@ -298,11 +304,12 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		if p <= presieveMax {
 			continue
 		}
-		c := bitOf[p%30]
+		st := start(p, tj0, n)
 		if p <= smallMax {
-			w.small[c] = append(w.small[c], start(p, tj0, n))
+			c := bitOf[p%30]
+			w.small[c] = append(w.small[c], st)
 		} else {
-			w.medium[c] = append(w.medium[c], start(p, tj0, n))
+			w.medium[st.wi] = append(w.medium[st.wi], st)
 		}
 	}
 	for aoff := 0; aoff < n; aoff += area {
@@ -317,7 +324,8 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 			presieve(seg, aj0+uint64(off))
 			crossClasses(seg, &w.small)
 		}
-		crossClasses(buf, &w.medium)
+		crossSorted(buf, &w.medium, &w.mediumNext)
+		w.medium, w.mediumNext = w.mediumNext, w.medium
 		if lim > mediumMax {
 			generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
 		}
