@@ -93,23 +93,23 @@ func Choose(a, b uint64, o Options) Choice {
 
 // taskBytes is how many wheel bytes (30 numbers each) one task sieves. A
 // task starts every sieving prime anew, with a division, and is taken from
-// a shared counter: about four per worker keep them finishing together
-// on a long range (one task for one worker), whole areas (the L2 cache)
-// up to most; a short range is
-// split in one task per worker, as each worker's starts cost
-// the same whether it sieves a piece or the whole. Above mediumMax a task
-// is crossed whole by the large primes, which it generates again: 2 MiB
-// bounds its memory.
+// a shared counter: on a long range two per worker keep them finishing
+// together (one task for one worker), whole areas (the L2 cache) up to
+// most; a short range is split in one task per worker, as each worker's
+// starts cost the same whether it sieves a piece or the whole. Above
+// mediumMax a task is crossed whole by the large primes, which it
+// generates again: 2 MiB bounds its memory.
 func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if taskOverride > 0 {
 		return taskOverride
 	}
 	total := b/30 - a/30 + 1
 	w := uint64(workers)
-	// One worker has no one to finish with: each task more costs the
-	// starts of every sieving prime again (at 10^12, 78,000 divisions,
-	// 3% of a count of 10^9 numbers split in four).
-	per := uint64(4)
+	// Each task more costs the starts of every sieving prime again (at
+	// 10^12, 78,000 divisions, 3% of a count of 10^9 numbers split in
+	// four): one worker has no one to finish with, and two tasks each
+	// let several finish together when one is slowed.
+	per := uint64(2)
 	if w == 1 {
 		per = 1
 	}
