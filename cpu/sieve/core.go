@@ -3,6 +3,7 @@ package sieve
 import (
 	"encoding/binary"
 	"math"
+	"sort"
 	"sync"
 	"unsafe"
 
@@ -17,10 +18,15 @@ const (
 	// segment at least once. Larger ones cross a whole task at once.
 	smallMax = segBytes / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
-	// 1.08 M primes, 4 bytes each, and a 12-byte state per worker. Larger
-	// ones are generated again for each task, so that no range needs the
-	// 203 M primes below 2^32 in memory.
-	mediumMax = 1 << 24
+	// 295,000 primes, 4 bytes each, and a 12-byte state per worker (two
+	// up to sortedMax). Larger ones are generated again for each task, so
+	// that no range needs the 203 M primes below 2^32 in memory. At 2^24,
+	// two workers sieving at 10^15 peaked at 65 MB (68 with two states).
+	mediumMax = 1 << 22
+	// sortedMax bounds the medium primes kept by wheel index (crossSorted),
+	// which needs their states twice; those above, which cross an area a
+	// few times at most, stay by residue class (crossClasses).
+	sortedMax = 1 << 21
 	// presieveMax is the largest prime of presieveGroups.
 	presieveMax = 179
 	// presieveStreams is how many patterns presieve ANDs.
@@ -247,8 +253,11 @@ type worker struct {
 	buf   []byte
 	small [8][]sprime // by residue class, for crossClasses
 	// medium holds the primes above smallMax by the wheel index of their
-	// next multiple (see crossSorted), mediumNext their states after an area.
+	// next multiple (see crossSorted), mediumNext their states after an
+	// area; upper those above sortedMax, by residue class.
 	medium, mediumNext [64][]sprime
+	upper              [8][]sprime
+	gen                *worker // generates the primes above mediumMax
 	nums               []uint64
 	verd               []bool
 }
@@ -284,15 +293,20 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	}
 
 	// The sieving primes start once per task: a division each.
+	sorted := sort.Search(len(pl.primes), func(i int) bool { return pl.primes[i] > sortedMax })
 	for c := range w.small {
-		w.small[c] = w.small[c][:0]
+		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
+		if up := len(pl.primes) - sorted; cap(w.upper[c]) == 0 && up > 0 {
+			// The classes hold about an eighth each: start there rather
+			// than grow by append, which leaves garbage of the same size.
+			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
+		}
 	}
 	for wi := range w.medium {
 		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
-		if cap(w.medium[wi]) == 0 && len(pl.primes) > 1<<16 {
-			// Each wheel index holds about a 64th: start there rather
-			// than grow by append, which leaves garbage of the same size.
-			m := len(pl.primes)/64 + len(pl.primes)/512 + 64
+		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
+			// Each wheel index holds about a 64th, as above.
+			m := sorted/64 + sorted/512 + 64
 			w.medium[wi], w.mediumNext[wi] = make([]sprime, 0, m), make([]sprime, 0, m)
 		}
 	}
@@ -305,11 +319,13 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 			continue
 		}
 		st := start(p, tj0, n)
-		if p <= smallMax {
-			c := bitOf[p%30]
+		switch c := bitOf[p%30]; {
+		case p <= smallMax:
 			w.small[c] = append(w.small[c], st)
-		} else {
+		case p <= sortedMax:
 			w.medium[st.wi] = append(w.medium[st.wi], st)
+		default:
+			w.upper[c] = append(w.upper[c], st)
 		}
 	}
 	for aoff := 0; aoff < n; aoff += area {
@@ -326,8 +342,12 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		}
 		crossSorted(buf, &w.medium, &w.mediumNext)
 		w.medium, w.mediumNext = w.mediumNext, w.medium
+		crossClasses(buf, &w.upper)
 		if lim > mediumMax {
-			generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
+			if w.gen == nil {
+				w.gen = new(worker)
+			}
+			w.gen.generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
 		}
 		// The ends of the range within their bytes.
 		if aj0 == pl.j0 {
@@ -392,12 +412,19 @@ func (pl *plan) verify(w *worker, blk *Block) {
 
 // generate calls f with each prime from lo to hi, in order; hi < 2^32.
 func generate(lo, hi uint64, f func(p uint64)) {
+	var w worker
+	w.generate(lo, hi, f)
+}
+
+// generate is generate on w's buffers: a task above mediumMax generates its
+// large primes again, and new buffers each time were garbage enough to
+// take two workers at 10^15 to 69 MB.
+func (w *worker) generate(lo, hi uint64, f func(p uint64)) {
 	if hi < lo {
 		return
 	}
 	pl := newPlan(lo, hi, isqrt(hi), segBytes*8)
-	var w worker
 	for i := range pl.tasks() {
-		pl.sieve(&w, i, false, func(blk *Block) { blk.each(f) })
+		pl.sieve(w, i, false, func(blk *Block) { blk.each(f) })
 	}
 }
