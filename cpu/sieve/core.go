@@ -120,7 +120,17 @@ func presieve(seg []byte, j0 uint64) {
 			andPatterns(&seg[0], &src, done)
 		}
 	}
-	for i := done; i < n; i++ {
+	// Without the assembly (other CPUs, purego), and for the tail: 8 bytes
+	// at a time, then bytes.
+	i := done
+	for ; i+8 <= n; i += 8 {
+		x := ^uint64(0)
+		for _, s := range src {
+			x &= le64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(s), i)), 8))
+		}
+		binary.LittleEndian.PutUint64(seg[i:], x)
+	}
+	for ; i < n; i++ {
 		x := byte(0xff)
 		for _, s := range src {
 			x &= *(*byte)(unsafe.Add(unsafe.Pointer(s), i))
