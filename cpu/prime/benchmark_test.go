@@ -164,3 +164,49 @@ func BenchmarkStages(b *testing.B) {
 		reportRate(b, len(ns))
 	})
 }
+
+// BenchmarkSurvivors measures what the range hybrid pays per number that
+// its sieve leaves: primes (base-2 test, parameter search and Lucas test,
+// all in full) and composites with no prime factor below 2^22 (which the
+// base-2 test stops), at 10^18 and just below 2^64, through the serial
+// engine as the hybrid calls it, 4,096 at a time.
+func BenchmarkSurvivors(b *testing.B) {
+	const n = 4096
+	for _, at := range []struct {
+		name string
+		base uint64
+	}{{"1e18", 1e18}, {"2^64", 1<<64 - 1<<40}} {
+		var ps, cs []uint64
+		for x := at.base | 1; len(ps) < n; x += 2 {
+			if IsPrime(x) {
+				ps = append(ps, x)
+			}
+		}
+		// p·q with p, q above 2^22 and near the square root of base.
+		r := uint64(1) << 32
+		if at.base < 1<<63 {
+			r = 1e9
+		}
+		var fs []uint64
+		for x := r - 1; len(fs) < 2*n; x -= 2 {
+			if IsPrime(x) {
+				fs = append(fs, x)
+			}
+		}
+		for i := 0; len(cs) < n; i += 2 {
+			cs = append(cs, fs[i]*fs[i+1])
+		}
+		out := make([]bool, n)
+		for _, c := range []struct {
+			name string
+			ns   []uint64
+		}{{"primes", ps}, {"composites", cs}} {
+			b.Run(at.name+"/"+c.name, func(b *testing.B) {
+				for b.Loop() {
+					Serial{}.TestPrimes(c.ns, out)
+				}
+				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*n), "ns/number")
+			})
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package sieve
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // A Block is the verdicts on the numbers Lo to Hi, a piece of a range.
 // Its memory is reused once the function it is given to returns.
@@ -11,6 +14,9 @@ type Block struct {
 }
 
 func trailing8(x byte) int { return bits.TrailingZeros8(x) }
+
+// le64 reads 8 sieve bytes as one word: bit t of byte j is bit 8j+t.
+func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
 // smallIn returns how many of 2, 3 and 5, which the wheel leaves out, lie
 // in [lo, hi].

@@ -3,7 +3,9 @@ package sieve
 import (
 	"encoding/binary"
 	"math"
+	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/corescale/corescale/cpu/prime"
 )
@@ -16,23 +18,35 @@ const (
 	// segment at least once. Larger ones cross a whole task at once.
 	smallMax = segBytes / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
-	// 1.08 M primes, 4 bytes each, and a 12-byte state per worker. Larger
-	// ones are generated again for each task, so that no range needs the
-	// 203 M primes below 2^32 in memory.
-	mediumMax = 1 << 24
+	// 295,000 primes, 4 bytes each, and a 12-byte state per worker (two
+	// up to sortedMax). Larger ones are generated again for each task, so
+	// that no range needs the 203 M primes below 2^32 in memory. At 2^24,
+	// two workers sieving at 10^15 peaked at 65 MB (68 with two states).
+	mediumMax = 1 << 22
+	// sortedMax bounds the medium primes kept by wheel index (crossSorted),
+	// which needs their states twice; those above, which cross an area a
+	// few times at most, stay by residue class (crossClasses).
+	sortedMax = 1 << 21
 	// presieveMax is the largest prime of presieveGroups.
-	presieveMax = 59
+	presieveMax = 179
+	// presieveStreams is how many patterns presieve ANDs.
+	presieveStreams = 16
 )
 
 // presieveGroups are the primes crossed off by copying a pattern instead:
 // the pattern of a group is the sieve of their multiples from 0, one period
 // (their product, in bytes) long, with the first segment repeated after it
-// so that a segment reads it in one piece. The first is copied, the others
-// ANDed in, 8 bytes at a time: cheaper than crossing off the 2.3 multiples
-// of 23 to 59 that each byte holds one by one.
-var presieveGroups = [][]uint64{{7, 11, 13, 17, 19}, {23, 29, 31}, {37, 41, 43}, {47, 53, 59}}
+// so that a segment reads it in one piece. The patterns are ANDed together
+// 32 bytes at a time (andPatterns): cheaper than crossing off one by one
+// the 2.3 multiples of 23 to 59, or the 1.7 of 61 to 179, that each byte
+// holds. Sixteen groups: two passes of eight streams in the assembly.
+var presieveGroups = [][]uint64{
+	{7, 11, 13, 17, 19}, {23, 29, 31}, {37, 41, 43}, {47, 53, 59},
+	{61, 67}, {71, 73}, {79, 83}, {89, 97}, {101, 103}, {107, 109}, {113, 127},
+	{131, 137}, {139, 149}, {151, 157}, {163, 167}, {173, 179},
+}
 
-// patterns holds the pattern of each group, made on first use: 1 MB that
+// patterns holds the pattern of each group, made on first use: 1.5 MB that
 // a run of corescale that sieves nothing should not pay for.
 var patterns = sync.OnceValue(func() [][]byte {
 	var ps [][]byte
@@ -42,47 +56,89 @@ var patterns = sync.OnceValue(func() [][]byte {
 	return ps
 })
 
+// makePattern builds the group's pattern one prime at a time: the pattern
+// of the primes so far, L bytes long, is tiled q times by doubling copies
+// and ANDed with q's own pattern, tiled the same way, 8 bytes at a time.
+// Crossing off the multiples one by one through the whole period took
+// 3.5 ms of every run; this is a few copies of the period.
 func makePattern(ps []uint64) []byte {
-	n := uint64(1)
+	n := 1
 	for _, q := range ps {
-		n *= q
+		n *= int(q)
 	}
 	p := make([]byte, n+segBytes)
-	for i := range n {
-		p[i] = 0xff
-	}
+	tile := make([]byte, n)
+	p[0] = 0xff
+	l := 1
 	for _, q := range ps {
-		for m := q; m < 30*n; m += 2 * q {
+		for i := range q {
+			tile[i] = 0xff
+		}
+		for m := q; m < 30*q; m += 2 * q {
 			if t := bitOf[m%30]; t != 0xff {
-				p[m/30] &^= 1 << t
+				tile[m/30] &^= 1 << t
 			}
 		}
+		nl := l * int(q)
+		repeat(p[:nl], l)
+		repeat(tile[:nl], int(q))
+		i := 0
+		for ; i+8 <= nl; i += 8 {
+			binary.LittleEndian.PutUint64(p[i:], le64(p[i:])&le64(tile[i:]))
+		}
+		for ; i < nl; i++ {
+			p[i] &= tile[i]
+		}
+		l = nl
 	}
-	for i := n; i < uint64(len(p)); i++ {
-		p[i] = p[i-n] // byte by byte: a period may be shorter than the tail
+	for i := n; i < len(p); i += n {
+		copy(p[i:], p[i-n:i]) // in periods: one may be shorter than the tail
 	}
 	return p
+}
+
+// repeat fills b with copies of its first l bytes.
+func repeat(b []byte, l int) {
+	for ; l < len(b); l *= 2 {
+		copy(b[l:], b[:l])
+	}
 }
 
 // presieve fills seg, from wheel byte j0, with the numbers that have no
 // prime factor up to presieveMax, and the primes up to it.
 func presieve(seg []byte, j0 uint64) {
-	var at [4]uint64
+	var src [presieveStreams]*byte
 	pats := patterns()
 	for g, p := range pats {
-		at[g] = j0 % uint64(len(p)-segBytes)
+		src[g] = &p[j0%uint64(len(p)-segBytes)]
 	}
-	p0, p1, p2, p3 := pats[0][at[0]:], pats[1][at[1]:], pats[2][at[2]:], pats[3][at[3]:]
 	n := len(seg)
-	i := 0
+	done := 0
+	if haveAVX2 {
+		done = n &^ 31
+		if done > 0 {
+			andPatterns(&seg[0], &src, done)
+		}
+	}
+	// Without the assembly (other CPUs, purego), and for the tail: 8 bytes
+	// at a time, then bytes.
+	i := done
 	for ; i+8 <= n; i += 8 {
-		binary.LittleEndian.PutUint64(seg[i:], le64(p0[i:])&le64(p1[i:])&le64(p2[i:])&le64(p3[i:]))
+		x := ^uint64(0)
+		for _, s := range src {
+			x &= le64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(s), i)), 8))
+		}
+		binary.LittleEndian.PutUint64(seg[i:], x)
 	}
 	for ; i < n; i++ {
-		seg[i] = p0[i] & p1[i] & p2[i] & p3[i]
+		x := byte(0xff)
+		for _, s := range src {
+			x &= *(*byte)(unsafe.Add(unsafe.Pointer(s), i))
+		}
+		seg[i] = x
 	}
 	// The patterns crossed off their own primes, and 1 is not prime.
-	for j := j0; j < 2 && j < j0+uint64(n); j++ {
+	for j := j0; j < uint64(len(presievePrimeBits)) && j < j0+uint64(n); j++ {
 		seg[j-j0] |= presievePrimeBits[j]
 		if j == 0 {
 			seg[0] &^= 1
@@ -90,8 +146,8 @@ func presieve(seg []byte, j0 uint64) {
 	}
 }
 
-// presievePrimeBits are the presieved primes' bits in bytes 0 and 1.
-var presievePrimeBits [2]byte
+// presievePrimeBits are the presieved primes' bits in bytes 0 to 5.
+var presievePrimeBits [presieveMax/30 + 1]byte
 
 // basePrimes are the primes from 7 to 65521: every sieving prime of a range
 // below 2^32.
@@ -204,11 +260,16 @@ func (pl *plan) tasks() int {
 
 // worker holds what one goroutine reuses from task to task.
 type worker struct {
-	buf    []byte
-	small  [8][]sprime // by residue class, for crossClasses
-	medium [8][]sprime
-	nums   []uint64
-	verd   []bool
+	buf   []byte
+	small [8][]sprime // by residue class, for crossClasses
+	// medium holds the primes above smallMax by the wheel index of their
+	// next multiple (see crossSorted), mediumNext their states after an
+	// area; upper those above sortedMax, by residue class.
+	medium, mediumNext [64][]sprime
+	upper              [8][]sprime
+	gen                *worker // generates the primes above mediumMax
+	nums               []uint64
+	verd               []bool
 }
 
 // areaBytes is what the medium primes cross at once: the L2 cache.
@@ -242,12 +303,21 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	}
 
 	// The sieving primes start once per task: a division each.
-	for c := range 8 {
-		w.small[c], w.medium[c] = w.small[c][:0], w.medium[c][:0]
-		if cap(w.medium[c]) == 0 && len(pl.primes) > 1<<16 {
+	sorted := sort.Search(len(pl.primes), func(i int) bool { return pl.primes[i] > sortedMax })
+	for c := range w.small {
+		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
+		if up := len(pl.primes) - sorted; cap(w.upper[c]) == 0 && up > 0 {
 			// The classes hold about an eighth each: start there rather
 			// than grow by append, which leaves garbage of the same size.
-			w.medium[c] = make([]sprime, 0, len(pl.primes)/8+len(pl.primes)/64)
+			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
+		}
+	}
+	for wi := range w.medium {
+		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
+		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
+			// Each wheel index holds about a 64th, as above.
+			m := sorted/64 + sorted/512 + 64
+			w.medium[wi], w.mediumNext[wi] = make([]sprime, 0, m), make([]sprime, 0, m)
 		}
 	}
 	for _, p := range pl.primes {
@@ -258,11 +328,14 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		if p <= presieveMax {
 			continue
 		}
-		c := bitOf[p%30]
-		if p <= smallMax {
-			w.small[c] = append(w.small[c], start(p, tj0, n))
-		} else {
-			w.medium[c] = append(w.medium[c], start(p, tj0, n))
+		st := start(p, tj0, n)
+		switch c := bitOf[p%30]; {
+		case p <= smallMax:
+			w.small[c] = append(w.small[c], st)
+		case p <= sortedMax:
+			w.medium[st.wi] = append(w.medium[st.wi], st)
+		default:
+			w.upper[c] = append(w.upper[c], st)
 		}
 	}
 	for aoff := 0; aoff < n; aoff += area {
@@ -277,9 +350,14 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 			presieve(seg, aj0+uint64(off))
 			crossClasses(seg, &w.small)
 		}
-		crossClasses(buf, &w.medium)
+		crossSorted(buf, &w.medium, &w.mediumNext)
+		w.medium, w.mediumNext = w.mediumNext, w.medium
+		crossClasses(buf, &w.upper)
 		if lim > mediumMax {
-			generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
+			if w.gen == nil {
+				w.gen = new(worker)
+			}
+			w.gen.generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
 		}
 		// The ends of the range within their bytes.
 		if aj0 == pl.j0 {
@@ -344,12 +422,19 @@ func (pl *plan) verify(w *worker, blk *Block) {
 
 // generate calls f with each prime from lo to hi, in order; hi < 2^32.
 func generate(lo, hi uint64, f func(p uint64)) {
+	var w worker
+	w.generate(lo, hi, f)
+}
+
+// generate is generate on w's buffers: a task above mediumMax generates its
+// large primes again, and new buffers each time were garbage enough to
+// take two workers at 10^15 to 69 MB.
+func (w *worker) generate(lo, hi uint64, f func(p uint64)) {
 	if hi < lo {
 		return
 	}
 	pl := newPlan(lo, hi, isqrt(hi), segBytes*8)
-	var w worker
 	for i := range pl.tasks() {
-		pl.sieve(&w, i, false, func(blk *Block) { blk.each(f) })
+		pl.sieve(w, i, false, func(blk *Block) { blk.each(f) })
 	}
 }

@@ -61,6 +61,810 @@ func crossClasses(s []byte, ps *[8][]sprime) {
 	}
 }
 
+// crossSorted crosses off the multiples of the primes of cur in s, where
+// cur[wi] holds the primes whose next multiple has wheel index wi, and
+// leaves each in next by its new wheel index. Primes that cross an area
+// only a few times pay for the jump into their loop once per area: taken
+// in order of wheel index, that jump goes where the previous one went and
+// is predicted (primesieve's EratMedium sorts its primes the same way).
+// next's lists are emptied first; cur's are left as they were.
+func crossSorted(s []byte, cur, next *[64][]sprime) {
+	n := uint(len(s))
+	for wi := range next {
+		next[wi] = next[wi][:0]
+	}
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	for wi := range cur {
+		t := uint8(wi & 7)
+		switch wi >> 3 {
+		case 0:
+			crossList0(base, n, cur[wi], t, next)
+		case 1:
+			crossList1(base, n, cur[wi], t, next)
+		case 2:
+			crossList2(base, n, cur[wi], t, next)
+		case 3:
+			crossList3(base, n, cur[wi], t, next)
+		case 4:
+			crossList4(base, n, cur[wi], t, next)
+		case 5:
+			crossList5(base, n, cur[wi], t, next)
+		case 6:
+			crossList6(base, n, cur[wi], t, next)
+		case 7:
+			crossList7(base, n, cur[wi], t, next)
+		}
+	}
+}
+
+// crossList0 is cross0 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList0(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+0 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*6+0)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*10+0)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*12+0)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*16+0)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*18+0)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*22+0)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*28+0)) &= 0xffffff7f
+			idx += k*30 + 1
+		}
+		if idx >= n {
+			wi = 0
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*6 + 0
+	l1:
+		if idx >= n {
+			wi = 1
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*4 + 0
+	l2:
+		if idx >= n {
+			wi = 2
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*2 + 0
+	l3:
+		if idx >= n {
+			wi = 3
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*4 + 0
+	l4:
+		if idx >= n {
+			wi = 4
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*2 + 0
+	l5:
+		if idx >= n {
+			wi = 5
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*4 + 0
+	l6:
+		if idx >= n {
+			wi = 6
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*6 + 0
+	l7:
+		if idx >= n {
+			wi = 7
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList1 is cross1 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList1(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+6 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*6+1)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*10+2)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*12+3)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*16+3)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*18+4)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*22+5)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*28+6)) &= 0xffffffbf
+			idx += k*30 + 7
+		}
+		if idx >= n {
+			wi = 8
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*6 + 1
+	l1:
+		if idx >= n {
+			wi = 9
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*4 + 1
+	l2:
+		if idx >= n {
+			wi = 10
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*2 + 1
+	l3:
+		if idx >= n {
+			wi = 11
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*4 + 0
+	l4:
+		if idx >= n {
+			wi = 12
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*2 + 1
+	l5:
+		if idx >= n {
+			wi = 13
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*4 + 1
+	l6:
+		if idx >= n {
+			wi = 14
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*6 + 1
+	l7:
+		if idx >= n {
+			wi = 15
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList2 is cross2 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList2(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+10 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*6+2)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*10+4)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*12+4)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*16+6)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*18+6)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*22+8)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*28+10)) &= 0xffffffdf
+			idx += k*30 + 11
+		}
+		if idx >= n {
+			wi = 16
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*6 + 2
+	l1:
+		if idx >= n {
+			wi = 17
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*4 + 2
+	l2:
+		if idx >= n {
+			wi = 18
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*2 + 0
+	l3:
+		if idx >= n {
+			wi = 19
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*4 + 2
+	l4:
+		if idx >= n {
+			wi = 20
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*2 + 0
+	l5:
+		if idx >= n {
+			wi = 21
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*4 + 2
+	l6:
+		if idx >= n {
+			wi = 22
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*6 + 2
+	l7:
+		if idx >= n {
+			wi = 23
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList3 is cross3 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList3(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+12 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*6+3)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*10+4)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*12+5)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*16+7)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*18+8)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*22+9)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*28+12)) &= 0xffffffef
+			idx += k*30 + 13
+		}
+		if idx >= n {
+			wi = 24
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*6 + 3
+	l1:
+		if idx >= n {
+			wi = 25
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*4 + 1
+	l2:
+		if idx >= n {
+			wi = 26
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*2 + 1
+	l3:
+		if idx >= n {
+			wi = 27
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*4 + 2
+	l4:
+		if idx >= n {
+			wi = 28
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*2 + 1
+	l5:
+		if idx >= n {
+			wi = 29
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*4 + 1
+	l6:
+		if idx >= n {
+			wi = 30
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*6 + 3
+	l7:
+		if idx >= n {
+			wi = 31
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList4 is cross4 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList4(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+16 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*6+3)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*10+6)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*12+7)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*16+9)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*18+10)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*22+13)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*28+16)) &= 0xfffffff7
+			idx += k*30 + 17
+		}
+		if idx >= n {
+			wi = 32
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*6 + 3
+	l1:
+		if idx >= n {
+			wi = 33
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*4 + 3
+	l2:
+		if idx >= n {
+			wi = 34
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*2 + 1
+	l3:
+		if idx >= n {
+			wi = 35
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*4 + 2
+	l4:
+		if idx >= n {
+			wi = 36
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*2 + 1
+	l5:
+		if idx >= n {
+			wi = 37
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*4 + 3
+	l6:
+		if idx >= n {
+			wi = 38
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*6 + 3
+	l7:
+		if idx >= n {
+			wi = 39
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList5 is cross5 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList5(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+18 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*6+4)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*10+6)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*12+8)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*16+10)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*18+12)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*22+14)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*28+18)) &= 0xfffffffb
+			idx += k*30 + 19
+		}
+		if idx >= n {
+			wi = 40
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*6 + 4
+	l1:
+		if idx >= n {
+			wi = 41
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*4 + 2
+	l2:
+		if idx >= n {
+			wi = 42
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*2 + 2
+	l3:
+		if idx >= n {
+			wi = 43
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*4 + 2
+	l4:
+		if idx >= n {
+			wi = 44
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*2 + 2
+	l5:
+		if idx >= n {
+			wi = 45
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*4 + 2
+	l6:
+		if idx >= n {
+			wi = 46
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*6 + 4
+	l7:
+		if idx >= n {
+			wi = 47
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList6 is cross6 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList6(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+22 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*6+5)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*10+8)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*12+9)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*16+13)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, k*18+14)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*22+17)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*28+22)) &= 0xfffffffd
+			idx += k*30 + 23
+		}
+		if idx >= n {
+			wi = 48
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*6 + 5
+	l1:
+		if idx >= n {
+			wi = 49
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*4 + 3
+	l2:
+		if idx >= n {
+			wi = 50
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*2 + 1
+	l3:
+		if idx >= n {
+			wi = 51
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*4 + 4
+	l4:
+		if idx >= n {
+			wi = 52
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*2 + 1
+	l5:
+		if idx >= n {
+			wi = 53
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*4 + 3
+	l6:
+		if idx >= n {
+			wi = 54
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*6 + 5
+	l7:
+		if idx >= n {
+			wi = 55
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
+// crossList7 is cross7 for each prime of ps, all at wheel index t, with
+// the loop inside: no call, and no registers spilled around one, per prime.
+func crossList7(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+	for _, sp := range ps {
+		k, idx := uint(sp.k), uint(sp.idx)
+		var wi uint8
+		switch t {
+		case 1:
+			goto l1
+		case 2:
+			goto l2
+		case 3:
+			goto l3
+		case 4:
+			goto l4
+		case 5:
+			goto l5
+		case 6:
+			goto l6
+		case 7:
+			goto l7
+		}
+	l0:
+		for idx+k*28+28 < n {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, k*6+6)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, k*10+10)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, k*12+12)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, k*16+16)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, k*18+18)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, k*22+22)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, k*28+28)) &= 0xfffffffe
+			idx += k*30 + 29
+		}
+		if idx >= n {
+			wi = 56
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffff7f
+		idx += k*6 + 6
+	l1:
+		if idx >= n {
+			wi = 57
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffbf
+		idx += k*4 + 4
+	l2:
+		if idx >= n {
+			wi = 58
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffdf
+		idx += k*2 + 2
+	l3:
+		if idx >= n {
+			wi = 59
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xffffffef
+		idx += k*4 + 4
+	l4:
+		if idx >= n {
+			wi = 60
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffff7
+		idx += k*2 + 2
+	l5:
+		if idx >= n {
+			wi = 61
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffb
+		idx += k*4 + 4
+	l6:
+		if idx >= n {
+			wi = 62
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffd
+		idx += k*6 + 6
+	l7:
+		if idx >= n {
+			wi = 63
+			goto done
+		}
+		*(*uint32)(unsafe.Add(base, idx)) &= 0xfffffffe
+		idx += k*2 + 1
+		goto l0
+	done:
+		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+	}
+}
+
 // cross0 crosses off the multiples of p = 30k + 1 from byte idx, wheel index t.
 func cross0(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 	switch t {

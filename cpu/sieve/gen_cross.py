@@ -27,6 +27,63 @@ for i in range(8):
 		sp.idx, sp.wi = uint32(idx-n), wi
 	}}""")
 o("}\n")
+o("""// crossSorted crosses off the multiples of the primes of cur in s, where
+// cur[wi] holds the primes whose next multiple has wheel index wi, and
+// leaves each in next by its new wheel index. Primes that cross an area
+// only a few times pay for the jump into their loop once per area: taken
+// in order of wheel index, that jump goes where the previous one went and
+// is predicted (primesieve's EratMedium sorts its primes the same way).
+// next's lists are emptied first; cur's are left as they were.
+func crossSorted(s []byte, cur, next *[64][]sprime) {
+	n := uint(len(s))
+	for wi := range next {
+		next[wi] = next[wi][:0]
+	}
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	for wi := range cur {
+		t := uint8(wi & 7)
+		switch wi >> 3 {""")
+for i in range(8):
+    o(f"""		case {i}:
+			crossList{i}(base, n, cur[wi], t, next)""")
+o("\t\t}\n\t}\n}\n")
+for i in range(8):
+    rp = w[i]
+    offs = [(w[t]-1, rp*w[t]//30) for t in range(8)]
+    masks = [(~(1 << bit[rp*w[t] % 30])) & 0xff for t in range(8)]
+    steps = [(w[t+1]-w[t], rp*w[t+1]//30 - rp*w[t]//30) for t in range(8)]
+    o(f"// crossList{i} is cross{i} for each prime of ps, all at wheel index t, with")
+    o(f"// the loop inside: no call, and no registers spilled around one, per prime.")
+    o(f"func crossList{i}(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {{")
+    o("\tfor _, sp := range ps {")
+    o("\t\tk, idx := uint(sp.k), uint(sp.idx)")
+    o("\t\tvar wi uint8")
+    o("\t\tswitch t {")
+    for t in range(1,8):
+        o(f"\t\tcase {t}:\n\t\t\tgoto l{t}")
+    o("\t\t}")
+    o("\tl0:")
+    last = offs[7]
+    o(f"\t\tfor idx+k*{last[0]}+{last[1]} < n {{")
+    o("\t\t\tq := unsafe.Add(base, idx)")
+    for t in range(8):
+        a_,b_ = offs[t]
+        expr = "q" if (a_==0 and b_==0) else (f"unsafe.Add(q, k*{a_}+{b_})" if a_ else f"unsafe.Add(q, {b_})")
+        o(f"\t\t\t*(*uint32)({expr}) &= {0xffffff00 | masks[t]:#x}")
+    o(f"\t\t\tidx += k*30 + {rp}")
+    o("\t\t}")
+    for t in range(8):
+        if t > 0:
+            o(f"\tl{t}:")
+        a_,b_ = steps[t]
+        o(f"\t\tif idx >= n {{\n\t\t\twi = {8*i+t}\n\t\t\tgoto done\n\t\t}}")
+        o(f"\t\t*(*uint32)(unsafe.Add(base, idx)) &= {0xffffff00 | masks[t]:#x}")
+        o(f"\t\tidx += k*{a_} + {b_}")
+    o("\t\tgoto l0")
+    o("\tdone:")
+    o("\t\tnext[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})")
+    o("\t}")
+    o("}\n")
 for i in range(8):
     rp = w[i]
     # byte offset of multiple t relative to t=0 position: k*(w[t]-1) + rp*w[t]//30

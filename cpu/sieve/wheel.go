@@ -1,6 +1,9 @@
 package sieve
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // The mod-30 wheel: byte j of a sieve covers the 30 numbers from 30j, of
 // which only the eight coprime to 30 can be prime; bit t stands for
@@ -60,7 +63,7 @@ func isqrt(n uint64) uint64 {
 		return 0
 	}
 	// A float estimate, then corrected: float64 rounds n above 2^53.
-	r := uint64(sqrtFloat(n))
+	r := uint64(math.Sqrt(float64(n)))
 	for r > 0 && (r > 0xffffffff || r*r > n) {
 		r--
 	}

@@ -2,6 +2,7 @@ package primeio
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strconv"
 	"testing"
@@ -31,4 +32,30 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "numbers/s")
+}
+
+// Primes written as lines, 8 and 13 digits: strconv against appendLine.
+func BenchmarkLines(b *testing.B) {
+	for _, from := range []uint64{1e7, 1e12} {
+		b.Run(fmt.Sprintf("from=%d/strconv", from), func(b *testing.B) {
+			buf := make([]byte, 0, 1<<20)
+			for b.Loop() {
+				buf = buf[:0]
+				for i := range uint64(10000) {
+					buf = strconv.AppendUint(buf, from+i*17, 10)
+					buf = append(buf, '\n')
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("from=%d/appendLine", from), func(b *testing.B) {
+			buf := make([]byte, 0, 1<<20)
+			var d decimalLines
+			for b.Loop() {
+				buf = buf[:0]
+				for i := range uint64(10000) {
+					buf = d.appendLine(buf, from+i*17)
+				}
+			}
+		})
+	}
 }

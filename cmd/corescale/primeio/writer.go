@@ -64,6 +64,7 @@ type Writer struct {
 	rows   int    // rows written, to place the header and json commas
 	count  uint64 // primes seen, for Count
 	err    error
+	lines  decimalLines // WritePrimes's formatter
 }
 
 // NewWriter returns a Writer to w. Close must be called to finish the
@@ -230,9 +231,12 @@ func (w *Writer) WritePrimes(ps []uint64) error {
 		return w.err
 	}
 	b := w.buf
+	if cap(b) < flushAt+lineRoom {
+		b = make([]byte, len(b), flushAt+lineRoom)
+		copy(b, w.buf)
+	}
 	for _, p := range ps {
-		b = strconv.AppendUint(b, p, 10)
-		b = append(b, '\n')
+		b = w.lines.appendLine(b, p)
 		if len(b) >= flushAt {
 			w.buf = b
 			w.flush()

@@ -1,0 +1,95 @@
+package sieve
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// presieve against the definition, byte by byte: a bit stays set when its
+// number has no prime factor up to presieveMax or is one of those primes.
+// The lengths are not multiples of 32 and the starts fall anywhere in the
+// patterns' periods, so both the assembly and the byte loop after it run.
+func TestPresieve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	starts := []uint64{0, 1, 5, 6, 323323 - 3, 4087*20677 - 1, 1 << 40}
+	for range 20 {
+		starts = append(starts, rng.Uint64N(1<<50))
+	}
+	for _, j0 := range starts {
+		for _, n := range []int{1, 31, 32, 33, 1000, segBytes} {
+			seg := make([]byte, n)
+			presieve(seg, j0)
+			for j := range n {
+				for t8 := range 8 {
+					x := 30*(j0+uint64(j)) + wheel[t8]
+					want := x != 1
+					for p := uint64(7); p <= presieveMax && want; p += 2 {
+						if x%p == 0 && x != p {
+							want = false
+						}
+					}
+					if got := seg[j]>>t8&1 == 1; got != want {
+						t.Fatalf("presieve from byte %d, %d bytes: %d is %v, want %v", j0, n, x, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// crossSorted against cross, the plain loop, on primes of every residue
+// class started anywhere in their cycle, over areas from empty to a few
+// cycles long, area after area: the bytes crossed and the states left.
+func TestCrossSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var ps []uint64
+	for p := uint64(4099); len(ps) < 400; p += 2 {
+		if isPrimeSmall(p) {
+			ps = append(ps, p)
+		}
+	}
+	ps = append(ps, 1000003, 16777213)
+	for _, n := range []int{0, 1, 7, 4096, 100000, 1 << 20} {
+		j0 := rng.Uint64N(1 << 30)
+		var cur, next [64][]sprime
+		want := make([]sprime, len(ps))
+		for i, p := range ps {
+			want[i] = start(p, j0, 3*n+5)
+			cur[want[i].wi] = append(cur[want[i].wi], want[i])
+		}
+		for area := range 3 {
+			got := make([]byte, n, n+3)
+			exp := make([]byte, n)
+			for i := range got {
+				got[i], exp[i] = 0xff, 0xff
+			}
+			crossSorted(got, &cur, &next)
+			cur, next = next, cur
+			cross(exp, want)
+			if string(got) != string(exp) {
+				t.Fatalf("area %d of %d bytes from %d: crossSorted and cross differ", area, n, j0)
+			}
+			have := map[sprime]int{}
+			for _, l := range cur {
+				for _, s := range l {
+					have[s]++
+				}
+			}
+			for _, s := range want {
+				if have[s] == 0 {
+					t.Fatalf("area %d of %d bytes: state %+v lost", area, n, s)
+				}
+				have[s]--
+			}
+		}
+	}
+}
+
+func isPrimeSmall(n uint64) bool {
+	for d := uint64(2); d*d <= n; d++ {
+		if n%d == 0 {
+			return false
+		}
+	}
+	return n >= 2
+}
