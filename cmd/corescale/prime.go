@@ -151,7 +151,7 @@ func runPrime(c *cli.Context) error {
 			return err
 		}
 	}
-	choice, err := chooseBackend(c, backend.Job{Kind: backend.Numbers, Size: countNumbers(c)})
+	choice, err := chooseBackend(c, primeJob(c))
 	if err != nil {
 		return err
 	}
@@ -437,39 +437,44 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	return src, nothing, nil
 }
 
-// countNumbers returns how many numbers the flags ask to test, for auto's
-// choice, before reading any: -1 when unknown (stdin, or flags that do not
-// parse, which reading the source then reports). A file of B bytes holds at most
+// primeJob is the job the flags ask for, for auto's choice, before reading
+// any number: a size of -1 when unknown (stdin, or flags that do not parse,
+// which reading the source then reports). A file of B bytes holds at most
 // B/2 numbers, one digit and a newline each.
-func countNumbers(c *cli.Context) int64 {
+func primeJob(c *cli.Context) backend.Job {
+	numbers := func(n int64) backend.Job { return backend.Job{Kind: backend.Numbers, Size: n} }
 	switch {
 	case c.Args().Present():
-		return int64(c.Args().Len())
+		return numbers(int64(c.Args().Len()))
 	case c.IsSet("random"):
-		return int64(c.Int("random"))
+		return numbers(int64(c.Int("random")))
 	case c.IsSet("input"):
 		if fi, err := os.Stat(c.String("input")); err == nil && fi.Mode().IsRegular() && c.String("input") != "-" {
-			return fi.Size() / 2
+			return numbers(fi.Size() / 2)
 		}
-		return -1
+		return numbers(-1)
 	}
 	from, err1 := primeio.ParseNumber(c.String("from"), "--from")
 	to, err2 := primeio.ParseNumber(c.String("to"), "--to")
 	if err1 != nil || err2 != nil || from.Cmp(to) > 0 {
-		return -1
+		return numbers(-1)
 	}
-	if to.IsUint64() && c.String("range-method") != string(sieve.Test) {
-		// Sieved on the CPU whatever auto chooses (see sieveWorkers): no
-		// number goes to a per-number path, and asking the driver whether
-		// there is a GPU costs cuInit, 13 ms of a 0.2 s count where it
-		// finds none.
-		return 0
-	}
+	return rangeJob(from, to, sieve.Method(c.String("range-method")))
+}
+
+// rangeJob is a range's job for auto's choice: below 2^64 the sieve decides
+// it (unless the per-number path is asked for), so it counts as sieving;
+// otherwise every number is tested.
+func rangeJob(from, to *big.Int, method sieve.Method) backend.Job {
 	n := new(big.Int).Sub(to, from)
-	if !n.IsInt64() || n.Int64() == math.MaxInt64 {
-		return math.MaxInt64
+	size := int64(math.MaxInt64)
+	if n.IsInt64() && n.Int64() < math.MaxInt64 {
+		size = n.Int64() + 1
 	}
-	return n.Int64() + 1
+	if to.IsUint64() && method != sieve.Test {
+		return backend.Job{Kind: backend.Sieved, Size: size}
+	}
+	return backend.Job{Kind: backend.Numbers, Size: size}
 }
 
 // drain reads src to the end, for the error of its first bad token.

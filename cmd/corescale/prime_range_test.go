@@ -1,8 +1,12 @@
 package main
 
 import (
+	"math/big"
 	"strings"
 	"testing"
+
+	"github.com/corescale/corescale/cpu/sieve"
+	"github.com/corescale/corescale/internal/backend"
 )
 
 // Every range method prints what the per-number path prints, byte for
@@ -93,6 +97,36 @@ func TestRangeDoesNotProbe(t *testing.T) {
 		probed := strings.Contains(errOut, "/nonexistent/libcuda.so.1")
 		if code != 0 || probed != tc.probe {
 			t.Errorf("%s to %s, %s: exit %d, probed %v, want %v:\n%s", tc.from, tc.to, tc.method, code, probed, tc.probe, errOut)
+		}
+	}
+}
+
+// TestRangeJob: a sieved range wakes a GPU only when it is long enough to
+// keep the cores busy for seconds; a range tested number by number, or one
+// above 2^64, counts every number.
+func TestRangeJob(t *testing.T) {
+	num := func(s string) *big.Int {
+		z, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			t.Fatalf("bad number %q", s)
+		}
+		return z
+	}
+	for _, tc := range []struct {
+		from, to string
+		method   sieve.Method
+		worthGPU bool
+	}{
+		{"1000000000000", "1001000000000", sieve.Auto, false},
+		{"0", "100000000000", sieve.Auto, true},
+		{"0", "100000000000", sieve.Hybrid, true},
+		{"1000000000000", "1000002000000", sieve.Test, true},
+		{"18446744073707551615", "18446744073709551616", sieve.Auto, true},
+		{"0", "18446744073709551615", sieve.Auto, true},
+	} {
+		job := rangeJob(num(tc.from), num(tc.to), tc.method)
+		if worth := backend.Worth(job); worth != tc.worthGPU {
+			t.Errorf("%s to %s, %s: %+v, worth a GPU %v, want %v", tc.from, tc.to, tc.method, job, worth, tc.worthGPU)
 		}
 	}
 }

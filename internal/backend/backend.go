@@ -18,15 +18,22 @@ const (
 	Numbers Kind = iota
 	// Images is resizing files; a Job's Size is the input files' bytes.
 	Images
+	// Sieved is a range below 2^64 that a sieve decides; a Job's Size is
+	// the range's length.
+	Sieved
 )
 
 // Auto wakes a GPU only for jobs at least this large: starting one costs
 // a context and a JIT compile of the PTX, a tenth of a second or more,
 // while the CPU engines test a million 64-bit numbers in about 25 ms a
-// core and decode and resize a few megabytes of images in tens of ms.
+// core, decode and resize a few megabytes of images in tens of ms, and
+// sieve 10^10 numbers in about 2 s a core (at 10^12): even asking the
+// driver whether there is a GPU costs cuInit, 13 ms of a 0.2 s count of
+// 10^9 numbers where it finds none.
 const (
 	GPUMinNumbers = 1 << 20
 	GPUMinBytes   = 16 << 20
+	GPUMinSieved  = 10_000_000_000
 )
 
 // Job is what auto needs to know of the work.
@@ -178,6 +185,10 @@ func chooseAuto(req Request) Choice {
 		Why: "backend auto chose the GPU: " + drv.Name()}
 }
 
+// Worth says whether auto would look for a GPU for the job: whether it is
+// large enough to repay a GPU's start.
+func Worth(j Job) bool { return smallJob(j) == "" }
+
 // smallJob describes a job below auto's threshold, or returns "".
 func smallJob(j Job) string {
 	switch {
@@ -185,6 +196,8 @@ func smallJob(j Job) string {
 		return ""
 	case j.Kind == Numbers && j.Size < GPUMinNumbers:
 		return fmt.Sprintf("%s (under %d)", plural(j.Size, "number"), GPUMinNumbers)
+	case j.Kind == Sieved && j.Size < GPUMinSieved:
+		return fmt.Sprintf("a range of %s to sieve (under 10^10)", plural(j.Size, "number"))
 	case j.Kind == Images && j.Size < GPUMinBytes:
 		return fmt.Sprintf("%d bytes of images (under %d MiB)", j.Size, GPUMinBytes>>20)
 	}
