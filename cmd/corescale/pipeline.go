@@ -11,6 +11,7 @@ import (
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
+	"github.com/corescale/corescale/cpu/bigprime"
 	"github.com/corescale/corescale/internal/chunk"
 )
 
@@ -85,11 +86,32 @@ func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note fu
 	return nil
 }
 
-// testBig runs math/big's Baillie–PSW test on workers goroutines, one
-// number per chunk: one big number costs microseconds to hours.
+// testBig tests the numbers of 2^64 and above on workers goroutines: up
+// to bigprime.MaxBits with the batch engine, larger ones with math/big's
+// Baillie–PSW test, one number per chunk: one costs seconds to hours.
 func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
-	chunk.Run(len(bs), 1, workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+	var batch []*big.Int
+	var huge []int
+	for i := range bs {
+		if bs[i].N.BitLen() <= bigprime.MaxBits {
+			batch = append(batch, bs[i].N)
+		} else {
+			huge = append(huge, i)
+		}
+	}
+	if len(batch) > 0 {
+		verdicts := make([]bool, len(batch))
+		bigprime.Test(batch, verdicts, workers)
+		j := 0
+		for i := range bs {
+			if bs[i].N.BitLen() <= bigprime.MaxBits {
+				bs[i].Prime = verdicts[j]
+				j++
+			}
+		}
+	}
+	chunk.Run(len(huge), 1, workers, func(lo, hi int) {
+		for _, i := range huge[lo:hi] {
 			if note != nil {
 				note(bs[i])
 			}

@@ -1,0 +1,105 @@
+package bigprime
+
+import (
+	"math/big"
+	"math/bits"
+	"runtime"
+	"slices"
+
+	"github.com/corescale/corescale/cpu/prime"
+	"github.com/corescale/corescale/internal/chunk"
+)
+
+// MaxBits is the largest size the engine tests; larger numbers go to
+// math/big.
+const MaxBits = 64 * maxLimbs
+
+// Tester tests numbers one after another on one goroutine; its zero value
+// is ready. It keeps scratch, so it is not safe for concurrent use.
+type Tester struct {
+	limbs [maxLimbs]uint64
+	lp    lucasSearch
+}
+
+// ProbablyPrime reports whether n passes the Baillie–PSW test: exact
+// below 2^64 (cpu/prime), probable above, math/big's test above MaxBits.
+// Numbers below 2 are not prime.
+func (t *Tester) ProbablyPrime(n *big.Int) bool {
+	switch {
+	case n.Sign() <= 0:
+		return false
+	case n.IsUint64():
+		return prime.IsPrime(n.Uint64())
+	case n.BitLen() > MaxBits:
+		return n.ProbablyPrime(0)
+	}
+	return t.probablyPrimeLimbs(toLimbs(t.limbs[:0], n))
+}
+
+// ProbablyPrime is Tester.ProbablyPrime on a Tester of its own.
+func ProbablyPrime(n *big.Int) bool {
+	var t Tester
+	return t.ProbablyPrime(n)
+}
+
+func (t *Tester) probablyPrimeLimbs(n []uint64) bool {
+	if n[0]&1 == 0 || hasSmallFactor(n, groupsForLimbs[len(n)]) {
+		return false
+	}
+	if len(n) <= maxFixed {
+		return testFixed(n, &t.lp)
+	}
+	return bpswG(n, &t.lp)
+}
+
+// toLimbs appends the 64-bit limbs of n ≥ 0 to buf, least significant
+// first, without leading zero limbs.
+func toLimbs(buf []uint64, n *big.Int) []uint64 {
+	ws := n.Bits()
+	if bits.UintSize == 64 {
+		for _, w := range ws {
+			buf = append(buf, uint64(w))
+		}
+		return buf
+	}
+	for i := 0; i < len(ws); i += 2 {
+		w := uint64(ws[i])
+		if i+1 < len(ws) {
+			w |= uint64(ws[i+1]) << 32
+		}
+		buf = append(buf, w)
+	}
+	return buf
+}
+
+// Test sets prime[i] to the verdict of ProbablyPrime on ns[i], on up to
+// workers goroutines (all cores when 0). The numbers are taken in order of
+// size, so that each worker's chunks run one size's code and a chunk holds
+// about the same work whatever the sizes.
+func Test(ns []*big.Int, isPrime []bool, workers int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	order := make([]int32, len(ns))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return len(ns[a].Bits()) - len(ns[b].Bits()) })
+	// Chunks of about a millisecond of work: a 2048-bit number takes
+	// about a third of one, a 128-bit one a microsecond.
+	var words int
+	for _, n := range ns {
+		words += len(n.Bits())
+	}
+	size := 1
+	if len(ns) > 0 {
+		avg := max(words/len(ns), 1)
+		size = max(1, 1024/(avg*avg))
+	}
+	chunk.Run(len(ns), size, workers, func(lo, hi int) {
+		var t Tester
+		for _, i := range order[lo:hi] {
+			isPrime[i] = t.ProbablyPrime(ns[i])
+		}
+	})
+}

@@ -1,0 +1,96 @@
+package bigprime
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// randomOdd returns a uniform odd number of exactly bits bits.
+func randomOdd(r *rand.Rand, bits int) *big.Int {
+	words := make([]big.Word, (bits+63)/64)
+	for i := range words {
+		words[i] = big.Word(r.Uint64())
+	}
+	n := new(big.Int).SetBits(words)
+	n.SetBit(n, bits-1, 1)
+	for i := bits; i < 64*len(words); i++ {
+		n.SetBit(n, i, 0)
+	}
+	return n.SetBit(n, 0, 1)
+}
+
+// randomPrime returns the first probable prime (math/big's verdict) at or
+// after a random odd number of bits bits, skipping multiples of the
+// primes below 100 before asking math/big.
+func randomPrime(r *rand.Rand, bits int) *big.Int {
+	n := randomOdd(r, bits)
+	two := big.NewInt(2)
+	for {
+		if new(big.Int).GCD(nil, nil, n, smallPrimorial).Cmp(big.NewInt(1)) == 0 && n.ProbablyPrime(0) {
+			return n
+		}
+		n.Add(n, two)
+	}
+}
+
+// smallPrimorial is the product of the odd primes below 100.
+var smallPrimorial = func() *big.Int {
+	z := big.NewInt(1)
+	for p := int64(3); p < 100; p += 2 {
+		if big.NewInt(p).ProbablyPrime(0) {
+			z.Mul(z, big.NewInt(p))
+		}
+	}
+	return z
+}()
+
+// sizesToTry are the sizes of every class: each end of each limb count,
+// and one between. Above 1024 bits math/big's test, the oracle, takes
+// milliseconds, and only every fourth class is tried.
+func sizesToTry() []int {
+	var s []int
+	for k := 2; k <= maxLimbs; k++ {
+		if k > 16 && k%4 != 0 {
+			continue
+		}
+		s = append(s, 64*(k-1)+1, 64*(k-1)+2, 64*k-31, 64*k-1, 64*k)
+	}
+	return s
+}
+
+func checkAgainstBig(t *testing.T, n *big.Int, what string) {
+	t.Helper()
+	var tt Tester
+	if got, want := tt.ProbablyPrime(n), n.ProbablyPrime(0); got != want {
+		t.Errorf("%s: %d bits: ProbablyPrime(%#x) = %v, math/big says %v", what, n.BitLen(), n, got, want)
+	}
+}
+
+// TestAgreesWithMathBig compares the verdicts with math/big's
+// ProbablyPrime(0), the same test written otherwise, at both ends and in
+// the middle of every size class: random odd numbers (mostly caught by
+// trial division, some by the base-2 test), primes (which run the whole
+// test) and products of two primes of equal size (which pass trial
+// division).
+func TestAgreesWithMathBig(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, bits := range sizesToTry() {
+		odd, primes := 60, 2
+		if bits > 1024 {
+			odd, primes = 6, 0
+		}
+		if testing.Short() {
+			odd, primes = odd/6, min(primes, 1)
+		}
+		for range odd {
+			checkAgainstBig(t, randomOdd(r, bits), "random odd")
+		}
+		for range primes {
+			p := randomPrime(r, bits)
+			checkAgainstBig(t, p, "prime")
+			q := randomPrime(r, bits/2+1)
+			checkAgainstBig(t, q.Mul(q, randomPrime(r, bits/2)), "product of two primes")
+		}
+	}
+}
