@@ -43,7 +43,7 @@ func ProbablyPrime(n *big.Int) bool {
 }
 
 func (t *Tester) probablyPrimeLimbs(n []uint64) bool {
-	if n[0]&1 == 0 || hasSmallFactor(n, groupsForLimbs[len(n)]) {
+	if n[0]&1 == 0 || tablesFor(len(n)).hasSmallFactor(n) {
 		return false
 	}
 	if len(n) <= maxFixed {

@@ -1,5 +1,7 @@
 package bigprime
 
+import "sync"
+
 // Trial division of a multi-limb n by many small primes at once: the
 // primes are packed into groups whose product g fits in a word, n is
 // reduced against g in one pass over its limbs with no division (see
@@ -24,7 +26,38 @@ type primeGroup struct {
 // maxTrialPrime is the largest prime any size tries.
 const maxTrialPrime = 1 << 18
 
-var divisors, groups = groupPrimes(maxTrialPrime)
+// The tables are built on first use, up to the bound the size needs: the
+// sieve to maxTrialPrime takes milliseconds, which a run of small numbers,
+// or of none, should not pay at start-up.
+var (
+	smallTables = sync.OnceValue(func() *trialTables { return newTrialTables(trialBound(maxFixed)) })
+	largeTables = sync.OnceValue(func() *trialTables { return newTrialTables(maxTrialPrime) })
+)
+
+// trialTables holds the primes of trial division and their groups.
+type trialTables struct {
+	divisors []divisor
+	groups   []primeGroup
+	// forLimbs[k] is how many groups a number of k limbs tries.
+	forLimbs [maxLimbs + 1]int
+}
+
+func newTrialTables(limit int) *trialTables {
+	t := &trialTables{}
+	t.divisors, t.groups = groupPrimes(limit)
+	for k := range t.forLimbs {
+		t.forLimbs[k] = t.groupsUpTo(trialBound(k))
+	}
+	return t
+}
+
+// tablesFor returns the tables for a number of k limbs.
+func tablesFor(k int) *trialTables {
+	if trialBound(k) <= trialBound(maxFixed) {
+		return smallTables()
+	}
+	return largeTables()
+}
 
 func groupPrimes(limit int) ([]divisor, []primeGroup) {
 	composite := make([]bool, limit+1)
@@ -73,28 +106,21 @@ func trialBound(k int) int {
 }
 
 // groupsUpTo returns how many groups hold only primes up to bound.
-func groupsUpTo(bound int) int {
-	for i, g := range groups {
+func (t *trialTables) groupsUpTo(bound int) int {
+	for i, g := range t.groups {
 		if int(g.bound) > bound {
 			return i
 		}
 	}
-	return len(groups)
+	return len(t.groups)
 }
-
-var groupsForLimbs = func() (t [maxLimbs + 1]int) {
-	for k := range t {
-		t[k] = groupsUpTo(trialBound(k))
-	}
-	return t
-}()
 
 // hasSmallFactor reports whether an odd prime of the trial groups divides
 // n, which is larger than all of them.
-func hasSmallFactor(n []uint64, ngroups int) bool {
-	for _, gr := range groups[:ngroups] {
+func (t *trialTables) hasSmallFactor(n []uint64) bool {
+	for _, gr := range t.groups[:t.forLimbs[len(n)]] {
 		c := divisibleRemainder(n, gr.g, gr.ginv)
-		for _, d := range divisors[gr.first:gr.last] {
+		for _, d := range t.divisors[gr.first:gr.last] {
 			if c*d.inv <= d.max {
 				return true
 			}
