@@ -46,7 +46,7 @@ var layers = map[string][]string{
 	// Choosing among the engines.
 	"internal/backend": {"", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "gpu/emu", "internal/thumbnail"},
 	// The harness and the command.
-	"bench": {"", "bench/stats", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
+	"bench": {"", "bench/stats", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
 	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",

@@ -277,7 +277,7 @@ func TestSelectWorkloads(t *testing.T) {
 		{nil, WorkloadNames, false},
 		{[]string{"all"}, WorkloadNames, false},
 		{[]string{"thumbnail", "prime-u32"}, []string{PrimeU32, Thumbnail}, false},
-		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32, PrimeRange12, PrimeRange18, PrimeRange64}, false},
+		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32, PrimeRange12, PrimeRange18, PrimeRange64, Prime128, Prime256, Prime512, Prime2048}, false},
 		{[]string{"resize"}, []string{ResizeLarge, ResizeLargeFast, ResizeSmall, ResizeSmallFast}, false},
 		{[]string{"nope"}, nil, true},
 		{[]string{"prime", ""}, nil, true},
