@@ -94,3 +94,41 @@ func TestAgreesWithMathBig(t *testing.T) {
 		}
 	}
 }
+
+// TestStrongBase2Paths holds the two base-2 tests to each other: modG's
+// Montgomery loops and math/big's Exp, which the sizes above maxFixed use,
+// on random odd numbers, primes and base-2 pseudoprimes (composite
+// Mersenne numbers, whose n−1 = 2·odd, and Fermat numbers, with s large).
+func TestStrongBase2Paths(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var ns []*big.Int
+	for _, bits := range []int{577, 1024, 1500, 2048, 4096} {
+		for range 20 {
+			ns = append(ns, randomOdd(r, bits))
+		}
+		ns = append(ns, randomPrime(r, bits))
+	}
+	for _, e := range []int{607, 1279, 613, 1277, 2203, 2207} {
+		ns = append(ns, new(big.Int).Sub(pow2(e), big.NewInt(1)))
+	}
+	for _, e := range []int{1024, 2048} {
+		ns = append(ns, new(big.Int).Add(pow2(e), big.NewInt(1)))
+	}
+	var tt Tester
+	passed := 0
+	for _, n := range ns {
+		limbs := toLimbs(nil, n)
+		var m modG
+		m.init(limbs)
+		got, want := m.strongBase2(limbs), tt.strongBase2Big(limbs)
+		if got != want {
+			t.Errorf("%d bits: %#x: modG says %v, math/big's Exp %v", n.BitLen(), n, got, want)
+		}
+		if got {
+			passed++
+		}
+	}
+	if passed < 10 {
+		t.Errorf("only %d numbers passed: the primes and pseudoprimes should", passed)
+	}
+}

@@ -118,7 +118,11 @@ func arith(b *bytes.Buffer, k int) {
 	for i := 0; i < k; i++ {
 		p("hi, lo = bits.Mul64(x[%d], x[%d])\n", i, i)
 		p("t%d, cc = bits.Add64(t%d, lo, cc)\n", 2*i, 2*i)
-		p("t%d, cc = bits.Add64(t%d, hi, cc)\n", 2*i+1, 2*i+1)
+		if i == k-1 {
+			p("t%d, _ = bits.Add64(t%d, hi, cc) // x² < 2^(128k): no carry out\n", 2*i+1, 2*i+1)
+		} else {
+			p("t%d, cc = bits.Add64(t%d, hi, cc)\n", 2*i+1, 2*i+1)
+		}
 	}
 	// Reduce.
 	p("top = 0\n")
@@ -161,7 +165,11 @@ func arith(b *bytes.Buffer, k int) {
 	}
 	p("mask := -b\n")
 	for j := 0; j < k; j++ {
-		p("z[%d], c = bits.Add64(t%d, m.n[%d]&mask, c)\n", j, j, j)
+		if j == k-1 {
+			p("z[%d], _ = bits.Add64(t%d, m.n[%d]&mask, c)\n", j, j, j)
+		} else {
+			p("z[%d], c = bits.Add64(t%d, m.n[%d]&mask, c)\n", j, j, j)
+		}
 	}
 	p("}\n\n")
 	p("func (m *mod%d) setK(int) {}\n\n", k)
@@ -191,6 +199,7 @@ func finalSub(b *bytes.Buffer, k int, t, carry string) {
 
 // driver is the test for one size S, over nat{{S}} and mod{{S}}.
 const driver = `
+{{if ne .S "G"}}
 // bpsw{{.S}} is Baillie–PSW on odd n (len(n) limbs, top limb nonzero, no
 // factor below the trial division bound): a strong test to base 2, then the
 // extra strong Lucas test with the parameter lp finds.
@@ -206,6 +215,7 @@ func bpsw{{.S}}(n []uint64, lp *lucasSearch) bool {
 	}
 	return m.extraStrongLucas(n, p)
 }
+{{end}}
 
 func (m *mod{{.S}}) init(n []uint64) {
 	m.setK(len(n))

@@ -116,7 +116,7 @@ func (m *mod2) sqr(z, x *nat2) {
 	t1, cc = bits.Add64(t1, hi, cc)
 	hi, lo = bits.Mul64(x[1], x[1])
 	t2, cc = bits.Add64(t2, lo, cc)
-	t3, cc = bits.Add64(t3, hi, cc)
+	t3, _ = bits.Add64(t3, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -182,7 +182,7 @@ func (m *mod2) sub(z, x, y *nat2) {
 	t1, b = bits.Sub64(x[1], y[1], b)
 	mask := -b
 	z[0], c = bits.Add64(t0, m.n[0]&mask, c)
-	z[1], c = bits.Add64(t1, m.n[1]&mask, c)
+	z[1], _ = bits.Add64(t1, m.n[1]&mask, c)
 }
 
 func (m *mod2) setK(int) {}
@@ -387,7 +387,7 @@ func (m *mod3) sqr(z, x *nat3) {
 	t3, cc = bits.Add64(t3, hi, cc)
 	hi, lo = bits.Mul64(x[2], x[2])
 	t4, cc = bits.Add64(t4, lo, cc)
-	t5, cc = bits.Add64(t5, hi, cc)
+	t5, _ = bits.Add64(t5, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -492,7 +492,7 @@ func (m *mod3) sub(z, x, y *nat3) {
 	mask := -b
 	z[0], c = bits.Add64(t0, m.n[0]&mask, c)
 	z[1], c = bits.Add64(t1, m.n[1]&mask, c)
-	z[2], c = bits.Add64(t2, m.n[2]&mask, c)
+	z[2], _ = bits.Add64(t2, m.n[2]&mask, c)
 }
 
 func (m *mod3) setK(int) {}
@@ -815,7 +815,7 @@ func (m *mod4) sqr(z, x *nat4) {
 	t5, cc = bits.Add64(t5, hi, cc)
 	hi, lo = bits.Mul64(x[3], x[3])
 	t6, cc = bits.Add64(t6, lo, cc)
-	t7, cc = bits.Add64(t7, hi, cc)
+	t7, _ = bits.Add64(t7, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -971,7 +971,7 @@ func (m *mod4) sub(z, x, y *nat4) {
 	z[0], c = bits.Add64(t0, m.n[0]&mask, c)
 	z[1], c = bits.Add64(t1, m.n[1]&mask, c)
 	z[2], c = bits.Add64(t2, m.n[2]&mask, c)
-	z[3], c = bits.Add64(t3, m.n[3]&mask, c)
+	z[3], _ = bits.Add64(t3, m.n[3]&mask, c)
 }
 
 func (m *mod4) setK(int) {}
@@ -1442,7 +1442,7 @@ func (m *mod5) sqr(z, x *nat5) {
 	t7, cc = bits.Add64(t7, hi, cc)
 	hi, lo = bits.Mul64(x[4], x[4])
 	t8, cc = bits.Add64(t8, lo, cc)
-	t9, cc = bits.Add64(t9, hi, cc)
+	t9, _ = bits.Add64(t9, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -1661,7 +1661,7 @@ func (m *mod5) sub(z, x, y *nat5) {
 	z[1], c = bits.Add64(t1, m.n[1]&mask, c)
 	z[2], c = bits.Add64(t2, m.n[2]&mask, c)
 	z[3], c = bits.Add64(t3, m.n[3]&mask, c)
-	z[4], c = bits.Add64(t4, m.n[4]&mask, c)
+	z[4], _ = bits.Add64(t4, m.n[4]&mask, c)
 }
 
 func (m *mod5) setK(int) {}
@@ -2310,7 +2310,7 @@ func (m *mod6) sqr(z, x *nat6) {
 	t9, cc = bits.Add64(t9, hi, cc)
 	hi, lo = bits.Mul64(x[5], x[5])
 	t10, cc = bits.Add64(t10, lo, cc)
-	t11, cc = bits.Add64(t11, hi, cc)
+	t11, _ = bits.Add64(t11, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -2604,7 +2604,7 @@ func (m *mod6) sub(z, x, y *nat6) {
 	z[2], c = bits.Add64(t2, m.n[2]&mask, c)
 	z[3], c = bits.Add64(t3, m.n[3]&mask, c)
 	z[4], c = bits.Add64(t4, m.n[4]&mask, c)
-	z[5], c = bits.Add64(t5, m.n[5]&mask, c)
+	z[5], _ = bits.Add64(t5, m.n[5]&mask, c)
 }
 
 func (m *mod6) setK(int) {}
@@ -3461,7 +3461,7 @@ func (m *mod7) sqr(z, x *nat7) {
 	t11, cc = bits.Add64(t11, hi, cc)
 	hi, lo = bits.Mul64(x[6], x[6])
 	t12, cc = bits.Add64(t12, lo, cc)
-	t13, cc = bits.Add64(t13, hi, cc)
+	t13, _ = bits.Add64(t13, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -3842,7 +3842,7 @@ func (m *mod7) sub(z, x, y *nat7) {
 	z[3], c = bits.Add64(t3, m.n[3]&mask, c)
 	z[4], c = bits.Add64(t4, m.n[4]&mask, c)
 	z[5], c = bits.Add64(t5, m.n[5]&mask, c)
-	z[6], c = bits.Add64(t6, m.n[6]&mask, c)
+	z[6], _ = bits.Add64(t6, m.n[6]&mask, c)
 }
 
 func (m *mod7) setK(int) {}
@@ -4937,7 +4937,7 @@ func (m *mod8) sqr(z, x *nat8) {
 	t13, cc = bits.Add64(t13, hi, cc)
 	hi, lo = bits.Mul64(x[7], x[7])
 	t14, cc = bits.Add64(t14, lo, cc)
-	t15, cc = bits.Add64(t15, hi, cc)
+	t15, _ = bits.Add64(t15, hi, cc) // x² < 2^(128k): no carry out
 	top = 0
 	mq = t0 * m.ninv
 	hi, lo = bits.Mul64(mq, m.n[0])
@@ -5417,7 +5417,7 @@ func (m *mod8) sub(z, x, y *nat8) {
 	z[4], c = bits.Add64(t4, m.n[4]&mask, c)
 	z[5], c = bits.Add64(t5, m.n[5]&mask, c)
 	z[6], c = bits.Add64(t6, m.n[6]&mask, c)
-	z[7], c = bits.Add64(t7, m.n[7]&mask, c)
+	z[7], _ = bits.Add64(t7, m.n[7]&mask, c)
 }
 
 func (m *mod8) setK(int) {}
@@ -6134,22 +6134,6 @@ func (m *mod8) extraStrongLucas(n []uint64, p uint64) bool {
 		m.sub(&vk, &t, &two)
 	}
 	return false
-}
-
-// bpswG is Baillie–PSW on odd n (len(n) limbs, top limb nonzero, no
-// factor below the trial division bound): a strong test to base 2, then the
-// extra strong Lucas test with the parameter lp finds.
-func bpswG(n []uint64, lp *lucasSearch) bool {
-	var m modG
-	m.init(n)
-	if !m.strongBase2(n) {
-		return false
-	}
-	p, ok := lp.parameter(n)
-	if !ok {
-		return false
-	}
-	return m.extraStrongLucas(n, p)
 }
 
 func (m *modG) init(n []uint64) {
