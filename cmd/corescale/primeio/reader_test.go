@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -170,6 +171,41 @@ func TestParseNumber(t *testing.T) {
 	} {
 		if _, err := ParseNumber(tok, "--to"); err == nil || err.Error() != want {
 			t.Errorf("ParseNumber(%q): error %v, want %s", tok, err, want)
+		}
+	}
+}
+
+// TestParseBigMatchesMathBig holds the word-at-a-time parsers of wide
+// numbers to math/big's SetString: decimal tokens of every length from 20
+// to 200 digits and some up to and past maxWordDecimal, with and without
+// leading zeros, and hex tokens of 17 to 80 digits.
+func TestParseBigMatchesMathBig(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 64))
+	digits := func(n int, alphabet string) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	var lengths []int
+	for n := 20; n <= 200; n++ {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 999, 1000, maxWordDecimal-1, maxWordDecimal, maxWordDecimal+1, 5000)
+	for _, n := range lengths {
+		for _, tok := range []string{"9" + digits(n-1, "0123456789"), digits(n, "0123456789"), "000" + digits(n, "9"), strings.Repeat("9", n)} {
+			want, _ := new(big.Int).SetString(tok, 10)
+			if got := parseBig([]byte(tok)); got.Cmp(want) != 0 {
+				t.Errorf("parseBig(%q) = %v, want %v", tok, got, want)
+			}
+		}
+	}
+	for n := 17; n <= 80; n++ {
+		tok := digits(n, "0123456789abcdefABCDEF")
+		want, _ := new(big.Int).SetString(tok, 16)
+		if got := parseBig([]byte("0x" + tok)); got.Cmp(want) != 0 {
+			t.Errorf("parseBig(0x%s) = %v, want %v", tok, got, want)
 		}
 	}
 }
