@@ -70,3 +70,20 @@ func BenchmarkMathBig(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBatch is BenchmarkRandom's numbers through Test on one and
+// two workers.
+func BenchmarkBatch(b *testing.B) {
+	for _, bits := range benchSizes {
+		ns := randomBatch(bits, 4096)
+		out := make([]bool, len(ns))
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("bits=%d/workers=%d", bits, workers), func(b *testing.B) {
+				for b.Loop() {
+					Test(ns, out, workers)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ns)), "ns/number")
+			})
+		}
+	}
+}

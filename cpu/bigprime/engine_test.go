@@ -132,3 +132,31 @@ func TestStrongBase2Paths(t *testing.T) {
 		t.Errorf("only %d numbers passed: the primes and pseudoprimes should", passed)
 	}
 }
+
+// TestBatchAgreesWithMathBig runs Test, which orders the numbers by size
+// and spreads them over workers, on a shuffled mix of sizes up to 1024 bits: random odd numbers, primes,
+// base-2 pseudoprimes and even numbers, on 1 and 2 workers.
+func TestBatchAgreesWithMathBig(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var ns []*big.Int
+	for range 3000 {
+		ns = append(ns, randomOdd(r, 65+r.IntN(960)))
+	}
+	for range 40 {
+		ns = append(ns, randomPrime(r, 65+r.IntN(448)))
+	}
+	for _, e := range []int{67, 71, 101, 103, 107, 127, 257, 521} {
+		ns = append(ns, new(big.Int).Sub(pow2(e), big.NewInt(1)))
+	}
+	ns = append(ns, pow2(100), big.NewInt(97), big.NewInt(1), big.NewInt(0))
+	r.Shuffle(len(ns), func(i, j int) { ns[i], ns[j] = ns[j], ns[i] })
+	for _, workers := range []int{1, 2} {
+		got := make([]bool, len(ns))
+		Test(ns, got, workers)
+		for i, n := range ns {
+			if want := n.ProbablyPrime(0); got[i] != want {
+				t.Errorf("workers=%d: %d bits: %#x: Test says %v, math/big %v", workers, n.BitLen(), n, got[i], want)
+			}
+		}
+	}
+}
