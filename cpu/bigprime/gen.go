@@ -59,32 +59,56 @@ func arith(b *bytes.Buffer, k int) {
 	p("// mod%d is arithmetic modulo an odd n of %d limbs in Montgomery form, R = 2^%d.\n", k, k, 64*k)
 	p("type mod%d struct {\n\tn nat%d\n\tninv uint64 // −n⁻¹ mod 2^64\n\tone nat%d // R mod n\n}\n\n", k, k, k)
 
+	// Each row of products is added with two carry chains, the low words
+	// at their places and the high words one place up, which the compiler
+	// turns into ADC runs; a carry kept as a value costs several
+	// instructions more per product.
+	decl := func(n int, name string) {
+		for j := 0; j < n; j++ {
+			p("var %s%d uint64\n", name, j)
+		}
+	}
 	// mul: CIOS, t has k+2 words.
 	p("// mul sets z = x·y·R⁻¹ mod n (CIOS: multiply and reduce word by word).\n")
 	p("func (m *mod%d) mul(z, x, y *nat%d) {\n", k, k)
-	p("var hi, lo, c, cc, mq uint64\n")
-	for j := 0; j < k+2; j++ {
-		p("var t%d uint64\n", j)
-	}
+	p("var c, mq uint64\n")
+	decl(k+2, "t")
+	decl(k, "h")
+	decl(k, "l")
 	for i := 0; i < k; i++ {
 		p("// word %d of y\n", i)
-		p("c = 0\n")
 		for j := 0; j < k; j++ {
-			p("hi, lo = bits.Mul64(x[%d], y[%d])\n", j, i)
-			p("lo, cc = bits.Add64(lo, t%d, 0)\nhi += cc\n", j)
-			p("lo, cc = bits.Add64(lo, c, 0)\nhi += cc\n")
-			p("t%d, c = lo, hi\n", j)
+			p("h%d, l%d = bits.Mul64(x[%d], y[%d])\n", j, j, j, i)
 		}
-		p("t%d, cc = bits.Add64(t%d, c, 0)\nt%d = cc\n", k, k, k+1)
-		p("mq = t0 * m.ninv\n")
-		p("hi, lo = bits.Mul64(mq, m.n[0])\n_, cc = bits.Add64(lo, t0, 0)\nc = hi + cc\n")
+		p("t0, c = bits.Add64(t0, l0, 0)\n")
 		for j := 1; j < k; j++ {
-			p("hi, lo = bits.Mul64(mq, m.n[%d])\n", j)
-			p("lo, cc = bits.Add64(lo, t%d, 0)\nhi += cc\n", j)
-			p("lo, cc = bits.Add64(lo, c, 0)\nhi += cc\n")
-			p("t%d, c = lo, hi\n", j-1)
+			p("t%d, c = bits.Add64(t%d, l%d, c)\n", j, j, j)
 		}
-		p("t%d, cc = bits.Add64(t%d, c, 0)\nt%d = t%d + cc\n", k-1, k, k, k+1)
+		p("t%d, t%d = bits.Add64(t%d, 0, c)\n", k, k+1, k)
+		p("t1, c = bits.Add64(t1, h0, 0)\n")
+		for j := 1; j < k; j++ {
+			p("t%d, c = bits.Add64(t%d, h%d, c)\n", j+1, j+1, j)
+		}
+		p("t%d += c\n", k+1)
+		p("mq = t0 * m.ninv\n")
+		for j := 0; j < k; j++ {
+			p("h%d, l%d = bits.Mul64(mq, m.n[%d])\n", j, j, j)
+		}
+		p("_, c = bits.Add64(t0, l0, 0)\n")
+		for j := 1; j < k; j++ {
+			p("t%d, c = bits.Add64(t%d, l%d, c)\n", j, j, j)
+		}
+		p("t%d, c = bits.Add64(t%d, 0, c)\n", k, k)
+		p("t%d += c\n", k+1)
+		p("t1, c = bits.Add64(t1, h0, 0)\n")
+		for j := 1; j < k; j++ {
+			p("t%d, c = bits.Add64(t%d, h%d, c)\n", j+1, j+1, j)
+		}
+		p("t%d += c\n", k+1)
+		for j := 0; j <= k; j++ {
+			p("t%d = t%d\n", j, j+1)
+		}
+		p("t%d = 0\n", k+1)
 	}
 	finalSub(b, k, "t", fmt.Sprintf("t%d", k))
 	p("}\n\n")
@@ -93,20 +117,32 @@ func arith(b *bytes.Buffer, k int) {
 	// then reduction.
 	p("// sqr sets z = x²·R⁻¹ mod n: the cross products once, doubled, then the squares, then reduction.\n")
 	p("func (m *mod%d) sqr(z, x *nat%d) {\n", k, k)
-	p("var hi, lo, c, cc, mq, top uint64\n")
-	for j := 0; j < 2*k; j++ {
-		p("var t%d uint64\n", j)
-	}
-	p("_ = hi\n_ = lo\n_ = c\n_ = cc\n")
+	p("var c, c2, mq, top uint64\n")
+	decl(2*k, "t")
+	decl(k, "h")
+	decl(k, "l")
+	p("_ = c\n")
+	// Row i adds x_i·x_j, j > i, at i+j. The rows so far sum to less than
+	// 2^(64(i+k+1)), so no carry leaves word i+k.
 	for i := 0; i < k-1; i++ {
-		p("c = 0\n")
 		for j := i + 1; j < k; j++ {
-			p("hi, lo = bits.Mul64(x[%d], x[%d])\n", i, j)
-			p("lo, cc = bits.Add64(lo, t%d, 0)\nhi += cc\n", i+j)
-			p("lo, cc = bits.Add64(lo, c, 0)\nhi += cc\n")
-			p("t%d, c = lo, hi\n", i+j)
+			p("h%d, l%d = bits.Mul64(x[%d], x[%d])\n", j, j, i, j)
 		}
-		p("t%d = c\n", i+k)
+		p("t%d, c = bits.Add64(t%d, l%d, 0)\n", 2*i+1, 2*i+1, i+1)
+		for j := i + 2; j < k; j++ {
+			p("t%d, c = bits.Add64(t%d, l%d, c)\n", i+j, i+j, j)
+		}
+		p("t%d, _ = bits.Add64(t%d, 0, c)\n", i+k, i+k)
+		// The last carry of the high words is 0 too.
+		carryIn := "0"
+		for j := i + 1; j < k; j++ {
+			out := "c"
+			if j == k-1 {
+				out = "_"
+			}
+			p("t%d, %s = bits.Add64(t%d, h%d, %s)\n", i+j+1, out, i+j+1, j, carryIn)
+			carryIn = "c"
+		}
 	}
 	// Double: t1..t(2k-1) shifted left by one.
 	p("t%d = t%d >> 63\n", 2*k-1, 2*k-2)
@@ -114,28 +150,34 @@ func arith(b *bytes.Buffer, k int) {
 		p("t%d = t%d<<1 | t%d>>63\n", j, j, j-1)
 	}
 	p("t1 <<= 1\n")
-	p("cc = 0\n")
+	p("c = 0\n")
 	for i := 0; i < k; i++ {
-		p("hi, lo = bits.Mul64(x[%d], x[%d])\n", i, i)
-		p("t%d, cc = bits.Add64(t%d, lo, cc)\n", 2*i, 2*i)
+		p("h0, l0 = bits.Mul64(x[%d], x[%d])\n", i, i)
+		p("t%d, c = bits.Add64(t%d, l0, c)\n", 2*i, 2*i)
 		if i == k-1 {
-			p("t%d, _ = bits.Add64(t%d, hi, cc) // x² < 2^(128k): no carry out\n", 2*i+1, 2*i+1)
+			p("t%d, _ = bits.Add64(t%d, h0, c) // x² < 2^(128k): no carry out\n", 2*i+1, 2*i+1)
 		} else {
-			p("t%d, cc = bits.Add64(t%d, hi, cc)\n", 2*i+1, 2*i+1)
+			p("t%d, c = bits.Add64(t%d, h0, c)\n", 2*i+1, 2*i+1)
 		}
 	}
-	// Reduce.
+	// Reduce: row i adds q·n at i, which clears word i; top carries into
+	// word i+k+1.
 	p("top = 0\n")
 	for i := 0; i < k; i++ {
 		p("mq = t%d * m.ninv\n", i)
-		p("hi, lo = bits.Mul64(mq, m.n[0])\n_, cc = bits.Add64(lo, t%d, 0)\nc = hi + cc\n", i)
-		for j := 1; j < k; j++ {
-			p("hi, lo = bits.Mul64(mq, m.n[%d])\n", j)
-			p("lo, cc = bits.Add64(lo, t%d, 0)\nhi += cc\n", i+j)
-			p("lo, cc = bits.Add64(lo, c, 0)\nhi += cc\n")
-			p("t%d, c = lo, hi\n", i+j)
+		for j := 0; j < k; j++ {
+			p("h%d, l%d = bits.Mul64(mq, m.n[%d])\n", j, j, j)
 		}
-		p("t%d, top = bits.Add64(t%d, c, top)\n", i+k, i+k)
+		p("_, c = bits.Add64(t%d, l0, 0)\n", i)
+		for j := 1; j < k; j++ {
+			p("t%d, c = bits.Add64(t%d, l%d, c)\n", i+j, i+j, j)
+		}
+		p("t%d, c = bits.Add64(t%d, top, c)\n", i+k, i+k)
+		p("t%d, c2 = bits.Add64(t%d, h0, 0)\n", i+1, i+1)
+		for j := 1; j < k; j++ {
+			p("t%d, c2 = bits.Add64(t%d, h%d, c2)\n", i+j+1, i+j+1, j)
+		}
+		p("top = c + c2\n")
 	}
 	// The result is t[k..2k-1] with top above it; rename into t0..t(k-1).
 	for j := 0; j < k; j++ {
