@@ -33,7 +33,9 @@ type filled struct {
 func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
-		free <- primeio.NewBlock(primeio.BlockSize)
+		b := primeio.NewBlock(primeio.BlockSize)
+		b.DeferBig() // parsed by testBlock, on the workers
+		free <- b
 	}
 	full := make(chan filled, 1)
 	done := make(chan struct{})
@@ -79,6 +81,10 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 // math/big's probable ones for the rest.
 func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
+	// Numbers of 2^64 and above come as text from a Reader: converting
+	// them costs about a third of testing 128-bit ones, too much for the
+	// reading goroutine alone when several workers test.
+	chunk.Run(len(b.Big), 1024, workers, b.ParseBig)
 	if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}

@@ -74,9 +74,12 @@ func (r *Reader) Fill(b *Block) error {
 		if err != nil {
 			return err
 		}
-		if wide {
+		switch {
+		case wide && b.deferBig:
+			b.addBigText(tok, r.line)
+		case wide:
 			b.addBig(parseBig(tok), r.line)
-		} else {
+		default:
 			b.add(v)
 		}
 	}

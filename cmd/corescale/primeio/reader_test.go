@@ -209,3 +209,50 @@ func TestParseBigMatchesMathBig(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferBig checks that a block set to DeferBig gets the numbers of
+// 2^64 and above as text, N nil, and that ParseBig, run on parts of the
+// block, gives the values an ordinary block holds.
+func TestDeferBig(t *testing.T) {
+	input := "18446744073709551616\n7\n0x1fffffffffffffffff # hex\n\n340282366920938463463374607431768211507\n" +
+		strings.Repeat("123456789", 30) + "\n"
+	plain, deferred := NewBlock(BlockSize), NewBlock(BlockSize)
+	deferred.DeferBig()
+	if err := NewReader(strings.NewReader(input), "in").Fill(plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewReader(strings.NewReader(input), "in").Fill(deferred); err != nil {
+		t.Fatal(err)
+	}
+	if len(deferred.Big) != 4 || len(plain.Big) != 4 {
+		t.Fatalf("%d and %d big numbers, want 4", len(deferred.Big), len(plain.Big))
+	}
+	for i, g := range deferred.Big {
+		if g.N != nil {
+			t.Errorf("big number %d parsed before ParseBig", i)
+		}
+	}
+	deferred.ParseBig(0, 1)
+	deferred.ParseBig(1, 4)
+	for i := range plain.Big {
+		p, d := plain.Big[i], deferred.Big[i]
+		if d.N == nil || p.N.Cmp(d.N) != 0 || p.At != d.At || p.Pos != d.Pos {
+			t.Errorf("big number %d: deferred %v at %d line %d, want %v at %d line %d", i, d.N, d.At, d.Pos, p.N, p.At, p.Pos)
+		}
+	}
+	if !slicesEqual(plain.Nums, deferred.Nums) {
+		t.Errorf("Nums %v, want %v", deferred.Nums, plain.Nums)
+	}
+}
+
+func slicesEqual(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
