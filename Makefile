@@ -65,6 +65,7 @@ test: deps
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzIsPrime$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzBatch$$' -fuzztime $(FUZZTIME) ./cpu/prime
+	$(GO) test -run '^$$' -fuzz '^FuzzAgainstMathBig$$' -fuzztime $(FUZZTIME) ./cpu/bigprime
 	$(GO) test -run '^$$' -fuzz '^FuzzIFMAStages$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/imagefile
@@ -92,6 +93,7 @@ bench-anchors: build
 	bench/anchors/resize/run.sh
 	bench/anchors/thumbnail/run.sh
 	bench/anchors/primesieve/run.sh
+	bench/anchors/gmp/run.sh
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -37,6 +37,7 @@ var layers = map[string][]string{
 	// The engines, and the batch pipeline.
 	"cpu/prime":          {"internal/chunk"},
 	"cpu/sieve":          {"cpu/prime", "internal/chunk"},
+	"cpu/bigprime":       {"cpu/prime", "internal/chunk"},
 	"cpu/resize":         {"", "internal/chunk", "internal/resample"},
 	"gpu":                {"", "internal/resample", "kernels"},
 	"gpu/emu":            {"gpu", "kernels"},
@@ -45,10 +46,10 @@ var layers = map[string][]string{
 	// Choosing among the engines.
 	"internal/backend": {"", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "gpu/emu", "internal/thumbnail"},
 	// The harness and the command.
-	"bench": {"", "bench/stats", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
+	"bench": {"", "bench/stats", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
-	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",
+	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",
 		"internal/backend", "internal/chunk", "internal/imagefile", "internal/quote", "internal/shard", "internal/thumbnail"},
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,9 +226,10 @@ func TestMismatchCaught(t *testing.T) {
 		switch {
 		case r.Backend == "serial":
 			want = StatusOK
-		case r.Workload == Spin || strings.HasPrefix(r.Workload, "prime-range"):
-			// The probe, and the sieve of a range, run the same code on
-			// every CPU backend.
+		case r.Workload == Spin || strings.HasPrefix(r.Workload, "prime-range") ||
+			slices.Contains([]string{Prime128, Prime256, Prime512, Prime2048}, r.Workload):
+			// The probe, the sieve of a range and the multi-limb engine
+			// run the same code on every CPU backend.
 			want = map[bool]string{true: StatusOK, false: StatusSkipped}[r.Workers > 0]
 		case r.Backend == "bad":
 			want = StatusMismatch
@@ -277,7 +279,7 @@ func TestSelectWorkloads(t *testing.T) {
 		{nil, WorkloadNames, false},
 		{[]string{"all"}, WorkloadNames, false},
 		{[]string{"thumbnail", "prime-u32"}, []string{PrimeU32, Thumbnail}, false},
-		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32, PrimeRange12, PrimeRange18, PrimeRange64}, false},
+		{[]string{"prime"}, []string{PrimeOdd64, PrimePrimes64, PrimeU32, PrimeRange12, PrimeRange18, PrimeRange64, Prime128, Prime256, Prime512, Prime2048}, false},
 		{[]string{"resize"}, []string{ResizeLarge, ResizeLargeFast, ResizeSmall, ResizeSmallFast}, false},
 		{[]string{"nope"}, nil, true},
 		{[]string{"prime", ""}, nil, true},

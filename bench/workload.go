@@ -21,6 +21,10 @@ const (
 	PrimeRange12    = "prime-range12" // count the primes from 10^12
 	PrimeRange18    = "prime-range18" // from 10^18
 	PrimeRange64    = "prime-range64" // up to 2^64 - 1
+	Prime128        = "prime-128"     // random odd numbers of 128 bits
+	Prime256        = "prime-256"
+	Prime512        = "prime-512"
+	Prime2048       = "prime-2048"
 	ResizeLarge     = "resize-large"
 	ResizeLargeFast = "resize-large-fast"
 	ResizeSmall     = "resize-small"
@@ -56,6 +60,10 @@ func workloads() []workload {
 		&rangeWork{id: PrimeRange12, at: at1e12},
 		&rangeWork{id: PrimeRange18, at: at1e18},
 		&rangeWork{id: PrimeRange64, at: atTop},
+		&bigPrimeWork{id: Prime128, bits: 128, div: 10},
+		&bigPrimeWork{id: Prime256, bits: 256, div: 30},
+		&bigPrimeWork{id: Prime512, bits: 512, div: 200},
+		&bigPrimeWork{id: Prime2048, bits: 2048, div: 10000},
 		&resizeWork{id: ResizeLarge, size: func(sz Sizes) (in, out image.Point) { return sz.Large, sz.LargeOut }},
 		&resizeWork{id: ResizeLargeFast, fast: true, size: func(sz Sizes) (in, out image.Point) { return sz.Large, sz.LargeOut }},
 		&resizeWork{id: ResizeSmall, size: func(sz Sizes) (in, out image.Point) { return sz.Small, sz.SmallOut }},

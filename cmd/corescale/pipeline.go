@@ -11,6 +11,7 @@ import (
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
+	"github.com/corescale/corescale/cpu/bigprime"
 	"github.com/corescale/corescale/internal/chunk"
 )
 
@@ -32,7 +33,9 @@ type filled struct {
 func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
-		free <- primeio.NewBlock(blockSize(eng))
+		b := primeio.NewBlock(blockSize(eng))
+		b.DeferBig() // parsed by testBlock, on the workers
+		free <- b
 	}
 	full := make(chan filled, 1)
 	done := make(chan struct{})
@@ -107,9 +110,13 @@ func consecutive(ns []uint64) bool {
 }
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
-// math/big's probable ones for the rest.
+// probable ones for the rest (testBig).
 func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
+	// Numbers of 2^64 and above come as text from a Reader: converting
+	// them costs about a third of testing 128-bit ones, too much for the
+	// reading goroutine alone when several workers test.
+	chunk.Run(len(b.Big), 1024, workers, b.ParseBig)
 	if r, ok := eng.(rangeTester); ok && len(b.Big) == 0 && consecutive(b.Nums) {
 		// A run of a range: the engine makes the numbers where it tests
 		// them (a GPU: only verdicts cross PCIe).
@@ -123,11 +130,32 @@ func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note fu
 	return nil
 }
 
-// testBig runs math/big's Baillie–PSW test on workers goroutines, one
-// number per chunk: one big number costs microseconds to hours.
+// testBig tests the numbers of 2^64 and above on workers goroutines: up
+// to bigprime.MaxBits with the batch engine, larger ones with math/big's
+// Baillie–PSW test, one number per chunk: one costs seconds to hours.
 func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
-	chunk.Run(len(bs), 1, workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+	var batch []*big.Int
+	var huge []int
+	for i := range bs {
+		if bs[i].N.BitLen() <= bigprime.MaxBits {
+			batch = append(batch, bs[i].N)
+		} else {
+			huge = append(huge, i)
+		}
+	}
+	if len(batch) > 0 {
+		verdicts := make([]bool, len(batch))
+		bigprime.Test(batch, verdicts, workers)
+		j := 0
+		for i := range bs {
+			if bs[i].N.BitLen() <= bigprime.MaxBits {
+				bs[i].Prime = verdicts[j]
+				j++
+			}
+		}
+	}
+	chunk.Run(len(huge), 1, workers, func(lo, hi int) {
+		for _, i := range huge[lo:hi] {
 			if note != nil {
 				note(bs[i])
 			}

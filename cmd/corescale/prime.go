@@ -28,8 +28,9 @@ import (
 const primeDescription = `Tests integers for primality and prints the primes, every verdict, or a count.
 
 Every number below 2^64 gets an exact verdict. Larger numbers, of any size,
-get math/big's Baillie-PSW test: no number is known to fool it, but it is not
-a proof, so a prime among them is marked probable with a "?": "N?" with
+get the same Baillie-PSW test in multi-precision (math/big's above 4096
+bits): no number is known to fool it, but it is not a proof, so a prime
+among them is marked probable with a "?": "N?" with
 --print primes, "N prime?" with --print all, "N,true?" in csv and
 "probable":true in json. Composites are always certain.
 
@@ -164,7 +165,7 @@ func runPrime(c *cli.Context) error {
 		}
 	}
 	if c.Bool("verbose") {
-		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 and above go to math/big\n", choice.Why)
+		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 to 4096 bits go to the multi-precision engine, larger ones to math/big\n", choice.Why)
 		if choice.CPU() {
 			fmt.Fprintf(c.App.ErrWriter, "corescale: CPU loops: %s\n", prime.Loops())
 		}

@@ -23,6 +23,11 @@ type Block struct {
 
 	size     int
 	bigBytes int
+
+	// With deferBig, Reader.Fill keeps the token of each number of 2^64
+	// and above in text, for ParseBig.
+	deferBig bool
+	text     []byte
 }
 
 // Big is a number of 2^64 or above and its verdict, which is probable.
@@ -33,6 +38,8 @@ type Big struct {
 	// Pos is where it came from, which the Source's Where names: one such
 	// number can take hours, and the user is told which one.
 	Pos int
+
+	textLo, textHi int // its token in the block's text, until ParseBig
 }
 
 // NewBlock returns an empty block of up to size numbers.
@@ -54,6 +61,23 @@ func (b *Block) Reset() {
 	clear(b.Big) // let the big values go
 	b.Big = b.Big[:0]
 	b.bigBytes = 0
+	b.text = b.text[:0]
+}
+
+// DeferBig makes a Reader fill b with the numbers of 2^64 and above as
+// text, their N nil until ParseBig: converting them is most of the cost of
+// reading such numbers, and the caller can spread it over its workers
+// where the Reader has one goroutine.
+func (b *Block) DeferBig() { b.deferBig = true }
+
+// ParseBig sets N of each of b.Big[lo:hi] that a Reader left as text. It
+// may run on disjoint ranges at once.
+func (b *Block) ParseBig(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		if g := &b.Big[i]; g.N == nil {
+			g.N = parseBig(b.text[g.textLo:g.textHi])
+		}
+	}
 }
 
 func (b *Block) full() bool {
@@ -62,6 +86,17 @@ func (b *Block) full() bool {
 
 func (b *Block) add(v uint64) {
 	b.Nums = append(b.Nums, v)
+}
+
+// addBigText adds the token of a number of 2^64 and above, for ParseBig.
+func (b *Block) addBigText(tok []byte, pos int) {
+	lo := len(b.text)
+	b.text = append(b.text, tok...)
+	b.Big = append(b.Big, Big{At: len(b.Nums), Pos: pos, textLo: lo, textHi: len(b.text)})
+	b.Nums = append(b.Nums, 0)
+	// A decimal digit is 3.3 bits, a hex digit 4: the token's length
+	// bounds the bytes its value will take.
+	b.bigBytes += len(tok)
 }
 
 func (b *Block) addBig(z *big.Int, pos int) {

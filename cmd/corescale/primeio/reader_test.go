@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,4 +173,86 @@ func TestParseNumber(t *testing.T) {
 			t.Errorf("ParseNumber(%q): error %v, want %s", tok, err, want)
 		}
 	}
+}
+
+// TestParseBigMatchesMathBig holds the word-at-a-time parsers of wide
+// numbers to math/big's SetString: decimal tokens of every length from 20
+// to 200 digits and some up to and past maxWordDecimal, with and without
+// leading zeros, and hex tokens of 17 to 80 digits.
+func TestParseBigMatchesMathBig(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 64))
+	digits := func(n int, alphabet string) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	var lengths []int
+	for n := 20; n <= 200; n++ {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 999, 1000, maxWordDecimal-1, maxWordDecimal, maxWordDecimal+1, 5000)
+	for _, n := range lengths {
+		for _, tok := range []string{"9" + digits(n-1, "0123456789"), digits(n, "0123456789"), "000" + digits(n, "9"), strings.Repeat("9", n)} {
+			want, _ := new(big.Int).SetString(tok, 10)
+			if got := parseBig([]byte(tok)); got.Cmp(want) != 0 {
+				t.Errorf("parseBig(%q) = %v, want %v", tok, got, want)
+			}
+		}
+	}
+	for n := 17; n <= 80; n++ {
+		tok := digits(n, "0123456789abcdefABCDEF")
+		want, _ := new(big.Int).SetString(tok, 16)
+		if got := parseBig([]byte("0x" + tok)); got.Cmp(want) != 0 {
+			t.Errorf("parseBig(0x%s) = %v, want %v", tok, got, want)
+		}
+	}
+}
+
+// TestDeferBig checks that a block set to DeferBig gets the numbers of
+// 2^64 and above as text, N nil, and that ParseBig, run on parts of the
+// block, gives the values an ordinary block holds.
+func TestDeferBig(t *testing.T) {
+	input := "18446744073709551616\n7\n0x1fffffffffffffffff # hex\n\n340282366920938463463374607431768211507\n" +
+		strings.Repeat("123456789", 30) + "\n"
+	plain, deferred := NewBlock(BlockSize), NewBlock(BlockSize)
+	deferred.DeferBig()
+	if err := NewReader(strings.NewReader(input), "in").Fill(plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewReader(strings.NewReader(input), "in").Fill(deferred); err != nil {
+		t.Fatal(err)
+	}
+	if len(deferred.Big) != 4 || len(plain.Big) != 4 {
+		t.Fatalf("%d and %d big numbers, want 4", len(deferred.Big), len(plain.Big))
+	}
+	for i, g := range deferred.Big {
+		if g.N != nil {
+			t.Errorf("big number %d parsed before ParseBig", i)
+		}
+	}
+	deferred.ParseBig(0, 1)
+	deferred.ParseBig(1, 4)
+	for i := range plain.Big {
+		p, d := plain.Big[i], deferred.Big[i]
+		if d.N == nil || p.N.Cmp(d.N) != 0 || p.At != d.At || p.Pos != d.Pos {
+			t.Errorf("big number %d: deferred %v at %d line %d, want %v at %d line %d", i, d.N, d.At, d.Pos, p.N, p.At, p.Pos)
+		}
+	}
+	if !slicesEqual(plain.Nums, deferred.Nums) {
+		t.Errorf("Nums %v, want %v", deferred.Nums, plain.Nums)
+	}
+}
+
+func slicesEqual(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# corescale's numbers above 2^64 against GMP's mpz_probab_prime_p(n, 0)
+# (Debian's libgmp-dev), side by side in one run: whole processes on the
+# same file, each pair interleaved (gmp, corescale, gmp, ...) so that a
+# busy machine slows both alike, then one summary table. The entry point of
+# `make bench-anchors` for issue #16.
+#
+#   bench/anchors/gmp/run.sh
+#
+# Environment: RUNS (runs per command, default 7), COUNT (numbers per
+# file, default 20000), SIZES (default "128 256 512 2048"),
+# CORESCALE_BIN (default ./corescale), RESULTS (also write the RESULT lines
+# to this file), QUICK=1 (2,000 numbers, 3 runs, for a smoke test).
+#
+# Each file holds COUNT random odd numbers with the top bit set, one per
+# line in decimal (seeded: the same file every run). GMP's side is
+# gmpprime.c (one core: it has no threads) printing the count of primes;
+# corescale's is `prime --input FILE --print count`, with --workers 1
+# against GMP, and --workers 2 against --workers 1 for the scaling. The
+# counts must agree. Figures are medians over RUNS of user+system CPU
+# seconds (wait4, microseconds) and wall seconds; numbers per CPU-second =
+# COUNT / CPU seconds; ratio = GMP's CPU seconds / corescale's (above 1:
+# corescale does more per CPU-second). For 2 workers, speedup = the wall
+# time of 1 worker / that of 2.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+RUNS=${RUNS:-7}
+COUNT=${COUNT:-20000}
+SIZES=${SIZES:-128 256 512 2048}
+BIN=${CORESCALE_BIN:-$root/corescale}
+PY=/usr/bin/python3
+if [ "${QUICK:-}" = 1 ]; then
+	COUNT=2000
+	RUNS=3
+fi
+
+if [ ! -f /usr/include/gmp.h ] && [ ! -f /usr/include/x86_64-linux-gnu/gmp.h ]; then
+	echo "GMP not installed (apt-get install libgmp-dev): nothing to compare with" >&2
+	exit 1
+fi
+if [ ! -x "$BIN" ]; then
+	echo "$BIN not built (make build, or set CORESCALE_BIN)" >&2
+	exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-gmp.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+results=$work/results
+: >"$results"
+gcc -O2 -o "$work/gmpprime" "$here/gmpprime.c" -lgmp || exit 1
+
+# median FILE COLUMN
+median() {
+	sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# pair JOB A-NAME B-NAME -- CMD-A... -- CMD-B...: RUNS interleaved runs of
+# each; files $work/JOB.a and .b get "wall cpu" per run; the outputs (the
+# counts) must agree.
+pair() {
+	local job=$1
+	shift 3
+	[ "$1" = -- ] && shift
+	local a=() b=()
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	echo "== $job: ${a[*]}  vs  ${b[*]}" >&2
+	: >"$work/$job.a"
+	: >"$work/$job.b"
+	for ((i = 0; i < RUNS; i++)); do
+		"$PY" "$here/cputime.py" "$work/$job.a.out" "${a[@]}" >>"$work/$job.a" || exit 1
+		"$PY" "$here/cputime.py" "$work/$job.b.out" "${b[@]}" >>"$work/$job.b" || exit 1
+	done
+	if ! cmp -s "$work/$job.a.out" "$work/$job.b.out"; then
+		echo "$job: the counts differ: $(cat "$work/$job.a.out") vs $(cat "$work/$job.b.out")" >&2
+		echo "RESULT job=$job status=MISMATCH" | tee -a "$results"
+	fi
+}
+
+for bits in $SIZES; do
+	f=$work/n$bits.txt
+	"$PY" -c '
+import random, sys
+bits, count = int(sys.argv[1]), int(sys.argv[2])
+r = random.Random(bits)
+for _ in range(count):
+    print(r.getrandbits(bits - 2) << 1 | 1 << (bits - 1) | 1)
+' "$bits" "$COUNT" >"$f"
+	pair "gmp-$bits" gmp corescale-w1 -- "$work/gmpprime" "$f" -- "$BIN" prime --input "$f" --print count --workers 1
+	g=$(median "$work/gmp-$bits.a" 2)
+	c=$(median "$work/gmp-$bits.b" 2)
+	echo "RESULT job=prime-$bits tool=gmp runs=$RUNS cpu_s=$g wall_s=$(median "$work/gmp-$bits.a" 1) per_cpu_s=$(awk -v n="$COUNT" -v t="$g" 'BEGIN { printf "%.0f", n / t }')" | tee -a "$results"
+	echo "RESULT job=prime-$bits tool=corescale-w1 runs=$RUNS cpu_s=$c wall_s=$(median "$work/gmp-$bits.b" 1) per_cpu_s=$(awk -v n="$COUNT" -v t="$c" 'BEGIN { printf "%.0f", n / t }') ratio=$(awk -v a="$g" -v b="$c" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
+	pair "w2-$bits" corescale-w1 corescale-w2 -- "$BIN" prime --input "$f" --print count --workers 1 -- "$BIN" prime --input "$f" --print count --workers 2
+	w1=$(median "$work/w2-$bits.a" 1)
+	w2=$(median "$work/w2-$bits.b" 1)
+	echo "RESULT job=prime-$bits tool=corescale-w2 runs=$RUNS cpu_s=$(median "$work/w2-$bits.b" 2) wall_s=$w2 speedup=$(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
+done
+
+if [ -n "${RESULTS:-}" ]; then
+	cp "$results" "$RESULTS"
+fi
+
+echo
+echo "GMP anchors ($(nproc) cores; $COUNT numbers per size; medians of $RUNS interleaved runs; ratio = GMP CPU s / corescale CPU s; speedup = wall 1 worker / wall 2)"
+awk '
+	BEGIN { printf "%-12s %-14s %9s %9s %10s %7s %8s\n", "job", "tool", "cpu s", "wall s", "n/cpu-s", "ratio", "speedup" }
+	/status=/ { print; next }
+	{
+		delete kv
+		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
+		printf "%-12s %-14s %9s %9s %10s %7s %8s\n", kv["job"], kv["tool"], kv["cpu_s"], kv["wall_s"], kv["per_cpu_s"], kv["ratio"], kv["speedup"]
+	}
+' "$results"

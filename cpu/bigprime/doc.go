@@ -1,0 +1,27 @@
+// Package bigprime tests numbers of 65 to 4096 bits for primality in
+// batches on the CPU: Baillie–PSW, the test cpu/prime runs below 2^64 —
+// trial division, a strong probable-prime test to base 2, then the extra
+// strong Lucas test with Baillie's parameters (P = 3, 4, 5, … with Q = 1,
+// the first D = P²−4 with Jacobi symbol (D/n) = −1). No composite is known
+// to pass it, none below 2^64 does, but above 2^64 that is not proven:
+// its verdicts are probable, as math/big's ProbablyPrime(0), which runs the
+// same test and agrees with this package on every number the tests try.
+//
+// Arithmetic is Montgomery's, on a fixed number of 64-bit limbs per size
+// class: for 2 to 8 limbs (up to 512 bits) gen.go writes mont_gen.go,
+// straight-line multiplication, squaring, addition and subtraction for
+// each size and the test over them, with no loops, slices or bounds checks
+// between the multiplications; above, modG runs the same template over
+// loops of up to 64 limbs. Trial division packs the small primes into
+// word-sized products and reduces n against each with GMP's exact-division
+// remainder, two multiplications per limb and no division; the bound
+// grows with the size, where an exponentiation costs more.
+//
+// Numbers above 4096 bits stay with math/big, whose Karatsuba
+// multiplication pays there.
+//
+// It must not import gpu/, bench/, cmd/, internal/backend or any package
+// but cpu/prime and internal/chunk of this module.
+package bigprime
+
+//go:generate go run gen.go
