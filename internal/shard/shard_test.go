@@ -283,3 +283,29 @@ func TestJumpComposes(t *testing.T) {
 		t.Errorf("2^127 steps came back to the start")
 	}
 }
+
+// TestAdvancePCGEqualsDrawing: the state AdvancePCG gives from PCGState is
+// the one k draws leave, for k across the bits of a word.
+func TestAdvancePCGEqualsDrawing(t *testing.T) {
+	p := rand.NewPCG(11, 0x636f72657363616c)
+	hi, lo, err := PCGState(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hi != 11 || lo != 0x636f72657363616c {
+		t.Fatalf("PCGState of a new PCG(11, …) = %#x:%#x", hi, lo)
+	}
+	drawn := uint64(0)
+	for _, k := range []uint64{0, 1, 2, 3, 64, 1000, 4097} {
+		for ; drawn < k; drawn++ {
+			p.Uint64()
+		}
+		wantHi, wantLo, err := PCGState(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotHi, gotLo := AdvancePCG(hi, lo, k); gotHi != wantHi || gotLo != wantLo {
+			t.Errorf("AdvancePCG by %d = %#x:%#x, %d draws leave %#x:%#x", k, gotHi, gotLo, k, wantHi, wantLo)
+		}
+	}
+}
