@@ -451,3 +451,48 @@ func TestPluginRange(t *testing.T) {
 		t.Errorf("%d launches, %d copies: the range did not run on the devices", launches, copies)
 	}
 }
+
+// TestPluginRandom: --random numbers of up to 64 bits are drawn on the
+// devices (1 and 2 of them), unsharded and as shards of the batch: the
+// output is the serial path's byte for byte, and the log shows no copy to
+// a device larger than the passes' two counters.
+func TestPluginRandom(t *testing.T) {
+	for _, c := range []struct {
+		devices string
+		args    []string
+	}{
+		{"1", []string{"--random", "30000", "--bits", "64", "--seed", "3"}},
+		{"2", []string{"--random", "30000", "--bits", "64", "--seed", "3"}},
+		{"2", []string{"--random", "20000", "--bits", "37", "--seed", "8", "--shard", "2/3"}},
+		{"2", []string{"--random", "20000", "--bits", "64", "--seed", "8", "--shard", "0/3"}},
+		{"1", []string{"--random", "500", "--bits", "5", "--seed", "1"}},
+	} {
+		t.Run(c.devices+" "+strings.Join(c.args, " "), func(t *testing.T) {
+			trace := filepath.Join(t.TempDir(), "trace")
+			args := append([]string{"prime", "--print", "all"}, c.args...)
+			want, stderr, code := runCLI(t, nil, append(args, "--backend", "serial")...)
+			if code != 0 {
+				t.Fatalf("serial: exit %d: %s", code, stderr)
+			}
+			got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=" + c.devices, "FAKECUDA_MEMORY=8M,16M", "FAKECUDA_TRACE=" + trace}, append(args, "--backend", "gpu")...)
+			if code != 0 || got != want {
+				t.Fatalf("exit %d, the GPU's output differs from serial's: %s", code, stderr)
+			}
+			copies, launches := 0, 0
+			for _, l := range readTrace(t, trace) {
+				switch l.fn {
+				case "cuMemcpyHtoDAsync_v2":
+					copies++
+					if l.bytes > 8 {
+						t.Errorf("line %d: %d bytes copied to device %d for random numbers", l.n, l.bytes, l.dev)
+					}
+				case "cuLaunchKernel":
+					launches++
+				}
+			}
+			if launches == 0 || copies == 0 {
+				t.Errorf("%d launches, %d copies: the numbers were not tested on the devices", launches, copies)
+			}
+		})
+	}
+}
