@@ -42,6 +42,9 @@ type PrimeEngine struct {
 type Timings struct {
 	HostToDevice, Kernel, DeviceToHost time.Duration
 	Chunks                             int
+	// Items counts what the chunks held (numbers, for the prime engine),
+	// so that a device's share of a batch gives its own throughput.
+	Items int
 }
 
 func (t *Timings) add(u Timings) {
@@ -49,6 +52,7 @@ func (t *Timings) add(u Timings) {
 	t.Kernel += u.Kernel
 	t.DeviceToHost += u.DeviceToHost
 	t.Chunks += u.Chunks
+	t.Items += u.Items
 }
 
 // primeSlots is how many chunks a device has in flight: one copied in, one
@@ -520,6 +524,7 @@ func (e *PrimeEngine) finish(s *primeSlot) error {
 	for i, v := range s.hostOut.Bytes()[:len(s.job.out)] {
 		s.job.out[i] = v != 0
 	}
+	items := len(s.job.out)
 	s.busy = false
 	s.job = primeJob{}
 	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
@@ -531,6 +536,7 @@ func (e *PrimeEngine) finish(s *primeSlot) error {
 		*d += t
 	}
 	e.Timings.Chunks++
+	e.Timings.Items += items
 	return nil
 }
 
@@ -580,8 +586,10 @@ type PrimeDevices struct {
 	Engines []*PrimeEngine
 	// Lost, when set, hears of each device dropped.
 	Lost func(device int, err error)
-	// Timings add up every device's phases.
+	// Timings add up every device's phases; Each keeps them device by
+	// device, in the order of Engines.
 	Timings Timings
+	Each    []Timings
 }
 
 // NewPrimeDevices opens an engine on each of devices (all of drv's when
@@ -652,10 +660,34 @@ func (p *PrimeDevices) TestRandom(run RandomRun, out []bool) error {
 
 // gather moves the engines' timings into p's.
 func (p *PrimeDevices) gather() {
-	for _, e := range p.Engines {
+	if len(p.Each) != len(p.Engines) {
+		p.Each = make([]Timings, len(p.Engines))
+	}
+	for i, e := range p.Engines {
 		p.Timings.add(e.Timings)
+		p.Each[i].add(e.Timings)
 		e.Timings = Timings{}
 	}
+}
+
+// EachDevice returns the devices and each one's timings since they were
+// last cleared (ClearTimings).
+func (p *PrimeDevices) EachDevice() (devices []int, each []Timings) {
+	for i, e := range p.Engines {
+		devices = append(devices, e.device)
+		if i < len(p.Each) {
+			each = append(each, p.Each[i])
+		} else {
+			each = append(each, Timings{})
+		}
+	}
+	return devices, each
+}
+
+// ClearTimings zeroes the timings, the sum and each device's.
+func (p *PrimeDevices) ClearTimings() {
+	p.Timings = Timings{}
+	clear(p.Each)
 }
 
 // DeviceTimings returns the devices' per-phase timings.

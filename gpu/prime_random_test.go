@@ -130,3 +130,36 @@ func TestPrimeRandomBits(t *testing.T) {
 		}
 	}
 }
+
+// TestPrimeDevicesEachTimings: each device's timings count the numbers it
+// tested, which add up to the batch, and ClearTimings starts them again.
+func TestPrimeDevicesEachTimings(t *testing.T) {
+	drv := newPerDevice(t, 64<<10, 128<<10, 48<<10)
+	p, err := gpu.NewPrimeDevices(drv, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ns := numbers.Odd64(50000, 1)
+	if err := p.TestPrimes(ns, make([]bool, len(ns))); err != nil {
+		t.Fatal(err)
+	}
+	devices, each := p.EachDevice()
+	if fmt.Sprint(devices) != "[0 1 2]" || len(each) != 3 {
+		t.Fatalf("devices %v, %d timings", devices, len(each))
+	}
+	items := 0
+	for d, tm := range each {
+		if tm.Items == 0 || tm.Chunks == 0 || tm.Kernel <= 0 {
+			t.Errorf("device %d: %+v", d, tm)
+		}
+		items += tm.Items
+	}
+	if items != len(ns) || p.Timings.Items != len(ns) {
+		t.Errorf("the devices' numbers add up to %d (sum %d), the batch held %d", items, p.Timings.Items, len(ns))
+	}
+	p.ClearTimings()
+	if _, each := p.EachDevice(); each[0] != (gpu.Timings{}) || p.Timings != (gpu.Timings{}) {
+		t.Errorf("after ClearTimings: %+v, %+v", each[0], p.Timings)
+	}
+}
