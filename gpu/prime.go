@@ -21,7 +21,8 @@ import (
 // device's free memory; each chunk passes through three kernels on the
 // device (trial division, the base-2 test on its survivors, the Lucas test
 // on theirs: see kernels/prime.cu), and only numbers in and verdicts out
-// cross PCIe. Three slots, each with its own stream and buffers, take
+// cross PCIe; a range (TestRange) or a run of --random numbers
+// (TestRandom) is made on the device, and only the verdicts cross. Three slots, each with its own stream and buffers, take
 // chunks in turn, so one chunk's numbers travel in while another's kernels
 // run and a third's verdicts travel back.
 type PrimeEngine struct {
