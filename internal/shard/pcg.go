@@ -103,10 +103,3 @@ func PCGState(p *rand.PCG) (hi, lo uint64, err error) {
 	}
 	return be64(b[4:]), be64(b[12:]), nil
 }
-
-// AdvancePCG returns the state n draws after hi:lo, in O(log n)
-// multiplications.
-func AdvancePCG(hi, lo, n uint64) (uint64, uint64) {
-	s := jump(u128{hi, lo}, u128{0, n})
-	return s.hi, s.lo
-}

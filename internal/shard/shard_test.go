@@ -284,9 +284,9 @@ func TestJumpComposes(t *testing.T) {
 	}
 }
 
-// TestAdvancePCGEqualsDrawing: the state AdvancePCG gives from PCGState is
-// the one k draws leave, for k across the bits of a word.
-func TestAdvancePCGEqualsDrawing(t *testing.T) {
+// TestPCGState: the state read is the generator's, before and after
+// draws, as Skip's jump sees it.
+func TestPCGState(t *testing.T) {
 	p := rand.NewPCG(11, 0x636f72657363616c)
 	hi, lo, err := PCGState(p)
 	if err != nil {
@@ -295,17 +295,16 @@ func TestAdvancePCGEqualsDrawing(t *testing.T) {
 	if hi != 11 || lo != 0x636f72657363616c {
 		t.Fatalf("PCGState of a new PCG(11, …) = %#x:%#x", hi, lo)
 	}
-	drawn := uint64(0)
-	for _, k := range []uint64{0, 1, 2, 3, 64, 1000, 4097} {
-		for ; drawn < k; drawn++ {
-			p.Uint64()
-		}
-		wantHi, wantLo, err := PCGState(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if gotHi, gotLo := AdvancePCG(hi, lo, k); gotHi != wantHi || gotLo != wantLo {
-			t.Errorf("AdvancePCG by %d = %#x:%#x, %d draws leave %#x:%#x", k, gotHi, gotLo, k, wantHi, wantLo)
-		}
+	q := rand.NewPCG(11, 0x636f72657363616c)
+	for range 1000 {
+		p.Uint64()
+	}
+	if err := Skip(q, 1000, 1); err != nil {
+		t.Fatal(err)
+	}
+	h1, l1, err1 := PCGState(p)
+	h2, l2, err2 := PCGState(q)
+	if err1 != nil || err2 != nil || h1 != h2 || l1 != l2 || h1 == hi {
+		t.Errorf("after 1000 draws %#x:%#x, after a jump of 1000 %#x:%#x (%v, %v)", h1, l1, h2, l2, err1, err2)
 	}
 }
