@@ -27,6 +27,8 @@ type Backend struct {
 	// Devices names the GPUs a GPU backend uses when not all of them:
 	// "device 1" (a per-device row), "GPUs 0-1" (a row of the 1…N sweep).
 	Devices string
+	// GPUs is how many devices a GPU backend uses.
+	GPUs int
 
 	NewPrimeTester func() (corescale.PrimeTester, error)
 	// NewResizer gets the options of the workload (Filter, Fast); Workers
@@ -61,6 +63,7 @@ func GPURows(n int, choice func(devices []int) Backend) []Backend {
 	for d := range n {
 		b := choice([]int{d})
 		b.Devices = fmt.Sprintf("device %d", d)
+		b.GPUs = 1
 		rows = append(rows, b)
 	}
 	for k := 2; k < n; k++ {
@@ -70,6 +73,7 @@ func GPURows(n int, choice func(devices []int) Backend) []Backend {
 		}
 		b := choice(devs)
 		b.Devices = fmt.Sprintf("GPUs 0-%d", k-1)
+		b.GPUs = k
 		rows = append(rows, b)
 	}
 	return rows
@@ -81,6 +85,10 @@ func FromChoice(c backend.Choice) Backend {
 	b := Backend{Name: c.Backend, Workers: c.Workers, Emulated: c.Emulated()}
 	if !c.CPU() {
 		b.Workers = 0
+		b.GPUs = len(c.Devices)
+		if devs, err := c.Driver.Devices(); err == nil && b.GPUs == 0 {
+			b.GPUs = len(devs)
+		}
 	}
 	unsupported := func(err error) error {
 		if errors.Is(err, backend.ErrCPUOnly) {

@@ -48,7 +48,10 @@
 // confidence interval of the mean (bench/stats), throughput at the median,
 // speedup against the serial median, parallel efficiency and the Karp–Flatt
 // metric per worker count, and per workload the Amdahl serial fraction
-// fitted over the parallel sweep.
+// fitted over the parallel sweep. On a machine of several GPUs, each GPU row
+// gives each device's share and its kernel-only, with-copies and end-to-end
+// throughput (from the engine's per-device events), and the rows of the
+// first 1, 2, … N GPUs make the GPU sweep beside the core sweep.
 //
 // # JSON schema
 //
@@ -66,10 +69,17 @@
 //	    "repeats", "wall_s": Stats, "cpu_s": Stats,
 //	    "throughput" (units per second at the median wall time),
 //	    "speedup", "efficiency", "karp_flatt" (absent when undefined),
-//	    "phases_s": {phase: seconds per run}
+//	    "phases_s": {phase: seconds per run},
+//	    "gpus" (the devices a GPU row used),
+//	    "devices": [{"device", "units_per_run" (its share), "chunks_per_run",
+//	                 "kernel_s", "copies_s" (its events' phases, per run),
+//	                 "kernel_throughput", "with_copies_throughput",
+//	                 "end_to_end_throughput"}]
 //	  }],
 //	  "scaling": [{"workload", "baseline", "serial_fraction", "residual",
-//	               "points", "max_speedup" (absent when unbounded)}]
+//	               "points", "max_speedup" (absent when unbounded)}],
+//	  "gpu_scaling": [{"workload", "emulated", "points": [{"gpus", "label",
+//	                   "throughput", "speedup" (over one GPU; absent when emulated)}]}]
 //	}
 //
 // Stats is {"n", "median", "min", "max", "mean", "sd", "ci_low", "ci_high"},

@@ -132,6 +132,24 @@ func (r *Report) WriteTable(w io.Writer) error {
 		}
 		tw.Flush()
 	}
+	if dev := r.deviceRows(); len(dev) > 0 {
+		b.WriteString("\nGPU devices (each device's share of a run; kernel-only and with-copies from its own events, end to end over the run's wall time):\n\n")
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(deviceHeader, "\t")))
+		for _, row := range dev {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
+	if sweep := r.gpuSweepRows(); len(sweep) > 0 {
+		b.WriteString("\nScaling over GPUs 1…N (speedup over one GPU; none where the driver is emulated):\n\n")
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(gpuSweepHeader, "\t")))
+		for _, row := range sweep {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
 	var fails []string
 	for _, res := range r.Results {
 		if res.Status != StatusOK {
@@ -214,6 +232,22 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				s.Residual, s.Points, opt(s.MaxSpeedup, "%.1f×"), r.karpFlatt(s.Workload))
 		}
 	}
+	for _, part := range []struct {
+		title  string
+		header []string
+		rows   [][]string
+	}{{"GPU devices", deviceHeader, r.deviceRows()}, {"Scaling over GPUs", gpuSweepHeader, r.gpuSweepRows()}} {
+		if len(part.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n| %s |\n|%s\n", part.title, strings.Join(part.header, " | "), strings.Repeat("---|", len(part.header)))
+		for _, row := range part.rows {
+			for i := range row {
+				row[i] = strings.ReplaceAll(row[i], "|", `\|`)
+			}
+			b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -256,4 +290,46 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+var deviceHeader = []string{"workload", "backend", "device", "share", "chunks/run", "kernel-only", "with copies", "end to end"}
+
+// deviceRows lists each device of every GPU row that has them.
+func (r *Report) deviceRows() [][]string {
+	var rows [][]string
+	for _, res := range r.Results {
+		if res.Status != StatusOK || (res.Backend != corescale.GPU && res.Backend != corescale.GPUEmu) {
+			continue
+		}
+		for _, d := range res.Devices {
+			share := "-"
+			if res.UnitsPerRun > 0 {
+				share = fmt.Sprintf("%.0f%%", 100*d.Units/res.UnitsPerRun)
+			}
+			rows = append(rows, []string{res.Workload, res.Label, strconv.Itoa(d.Device), share, fmt.Sprintf("%.1f", d.Chunks),
+				throughput(d.Kernel, res.Unit), throughput(d.WithCopies, res.Unit), throughput(d.EndToEnd, res.Unit)})
+		}
+	}
+	return rows
+}
+
+var gpuSweepHeader = []string{"workload", "gpus", "backend", "throughput", "speedup"}
+
+// gpuSweepRows lists the GPUs 1…N sweep of each workload.
+func (r *Report) gpuSweepRows() [][]string {
+	unit := map[string]string{}
+	for _, res := range r.Results {
+		unit[res.Workload] = res.Unit
+	}
+	var rows [][]string
+	for _, g := range r.GPUScaling {
+		for _, p := range g.Points {
+			speedup := opt(p.Speedup, "%.2f×")
+			if g.Emulated {
+				speedup = "emulated"
+			}
+			rows = append(rows, []string{g.Workload, strconv.Itoa(p.GPUs), p.Label, throughput(p.Throughput, unit[g.Workload]), speedup})
+		}
+	}
+	return rows
 }

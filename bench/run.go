@@ -92,6 +92,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		rep.Results = append(rep.Results, rs...)
 		rep.Scaling = append(rep.Scaling, analyse(rep.Results, name)...)
+		if g := gpuScaling(rep.Results, name); g != nil {
+			rep.GPUScaling = append(rep.GPUScaling, *g)
+		}
 	}
 	rep.Elapsed = since(start)
 	return rep, nil
@@ -148,7 +151,7 @@ func measure(ctx context.Context, w *work, cfg Config, progress func(finished in
 		}
 		progress(0, "checking "+rowName(b))
 		r := &row{res: Result{Workload: w.name(), Kind: w.kind(), Unit: w.unit, UnitsPerRun: w.units,
-			Backend: b.Name, Label: b.Label(), Workers: b.Workers, Emulated: b.Emulated, Status: StatusOK}, cpuOK: true}
+			Backend: b.Name, Label: b.Label(), Workers: b.Workers, GPUs: b.GPUs, Emulated: b.Emulated, Status: StatusOK}, cpuOK: true}
 		rows[i] = r
 		if r.t = check(w, b, &r.res); r.t == nil {
 			progress(1, r.res.Status+" on "+rowName(b))
@@ -297,6 +300,7 @@ func (r *row) settle(w *work) {
 		res.Throughput = w.units / ws.Median
 	}
 	res.Phases = r.t.phases(len(r.walls))
+	res.Devices = fillDevices(r.t.devices(len(r.walls)), w.units, ws.Median)
 	r.t.close()
 	r.t = nil
 }
@@ -355,3 +359,68 @@ func analyse(results []Result, name string) []Scaling {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// fillDevices gives each device's throughputs: its units over its kernel
+// time, over kernel and copy time, and over the run's median wall time.
+// A device that does not count its units (the resize engine) is the
+// run's only one, so it did all of them.
+func fillDevices(ds []DeviceResult, units, wall float64) []DeviceResult {
+	for i := range ds {
+		d := &ds[i]
+		if d.Units == 0 && len(ds) == 1 {
+			d.Units = units
+		}
+		if d.KernelS > 0 {
+			d.Kernel = d.Units / d.KernelS
+		}
+		if d.KernelS+d.CopiesS > 0 {
+			d.WithCopies = d.Units / (d.KernelS + d.CopiesS)
+		}
+		if wall > 0 {
+			d.EndToEnd = d.Units / wall
+		}
+	}
+	return ds
+}
+
+// gpuScaling is workload name's GPUs 1…N sweep: for each device count the
+// row of the first that many GPUs (device 0 alone for one), when the
+// machine has at least two. The speedups are over one GPU, and left out
+// where the driver is emulated.
+func gpuScaling(results []Result, name string) *GPUScaling {
+	byCount := map[int]Result{}
+	most := 0
+	for _, r := range results {
+		if r.Workload != name || r.Status != StatusOK || r.GPUs == 0 || (r.Backend != corescale.GPU && r.Backend != corescale.GPUEmu) {
+			continue
+		}
+		// One GPU is device 0 alone; the other single-device rows are
+		// the per-device comparison, not the sweep.
+		if r.GPUs == 1 && len(r.Devices) > 0 && r.Devices[0].Device != 0 {
+			continue
+		}
+		if _, ok := byCount[r.GPUs]; !ok {
+			byCount[r.GPUs] = r
+		}
+		most = max(most, r.GPUs)
+	}
+	if most < 2 {
+		return nil
+	}
+	g := &GPUScaling{Workload: name}
+	one, haveOne := byCount[1]
+	for k := 1; k <= most; k++ {
+		r, ok := byCount[k]
+		if !ok {
+			continue
+		}
+		g.Emulated = g.Emulated || r.Emulated
+		p := GPUPoint{GPUs: k, Label: r.Label, Throughput: r.Throughput}
+		if haveOne && !r.Emulated && !one.Emulated && one.Throughput > 0 {
+			s := r.Throughput / one.Throughput
+			p.Speedup = &s
+		}
+		g.Points = append(g.Points, p)
+	}
+	return g
+}

@@ -21,6 +21,9 @@ type Report struct {
 	Config  ConfigInfo `json:"config"`
 	Results []Result   `json:"results"`
 	Scaling []Scaling  `json:"scaling"`
+	// GPUScaling is the GPUs 1…N sweep of each workload run on a machine
+	// of several GPUs, beside Scaling's core sweep.
+	GPUScaling []GPUScaling `json:"gpu_scaling,omitempty"`
 }
 
 // Machine names what the run was measured on.
@@ -64,9 +67,11 @@ type Result struct {
 	Backend     corescale.Backend `json:"backend"`
 	Label       string            `json:"label"`
 	Workers     int               `json:"workers"`
-	Emulated    bool              `json:"emulated"`
-	Status      string            `json:"status"`
-	Error       string            `json:"error,omitempty"`
+	// GPUs is how many devices a GPU row used.
+	GPUs     int    `json:"gpus,omitempty"`
+	Emulated bool   `json:"emulated"`
+	Status   string `json:"status"`
+	Error    string `json:"error,omitempty"`
 
 	Repeats    int                `json:"repeats"`
 	Wall       *Stats             `json:"wall_s,omitempty"`
@@ -76,6 +81,42 @@ type Result struct {
 	Efficiency *float64           `json:"efficiency,omitempty"`
 	KarpFlatt  *float64           `json:"karp_flatt,omitempty"`
 	Phases     map[string]float64 `json:"phases_s,omitempty"`
+	// Devices are a GPU row's devices, each on its own share of the work.
+	Devices []DeviceResult `json:"devices,omitempty"`
+}
+
+// DeviceResult is one GPU's part of a run, from the device's own events,
+// per run: the work it took (chunks stolen from a shared queue, so a
+// faster device takes more) and its throughputs three ways. Kernel-only
+// and with-copies add up the phases of its chunks, which its streams
+// overlap, so they are what the device would do with the other phases
+// hidden or not; end to end is its share over the run's wall time.
+type DeviceResult struct {
+	Device     int     `json:"device"`
+	Units      float64 `json:"units_per_run"`
+	Chunks     float64 `json:"chunks_per_run"`
+	KernelS    float64 `json:"kernel_s"`
+	CopiesS    float64 `json:"copies_s"`
+	Kernel     float64 `json:"kernel_throughput,omitempty"`
+	WithCopies float64 `json:"with_copies_throughput,omitempty"`
+	EndToEnd   float64 `json:"end_to_end_throughput,omitempty"`
+}
+
+// GPUScaling is one workload's throughput on the first 1, 2, … N GPUs.
+// Through an emulated driver the points are listed and labelled, and no
+// speedup is given: their times are the host's.
+type GPUScaling struct {
+	Workload string     `json:"workload"`
+	Emulated bool       `json:"emulated"`
+	Points   []GPUPoint `json:"points"`
+}
+
+// GPUPoint is the row of the sweep on GPUs devices.
+type GPUPoint struct {
+	GPUs       int      `json:"gpus"`
+	Label      string   `json:"label"`
+	Throughput float64  `json:"throughput"`
+	Speedup    *float64 `json:"speedup,omitempty"` // over one GPU
 }
 
 // Stats summarises a sample of times, in seconds.

@@ -200,13 +200,16 @@ type task struct {
 	check  func() error // one run, compared with the reference
 	reset  func()       // clears phase timings before the timed runs
 	phases func(runs int) map[string]float64
-	close  func()
+	// devices gives each GPU's share of a run and its device-side times,
+	// from the engine's events (nil off the GPU).
+	devices func(runs int) []DeviceResult
+	close   func()
 }
 
 // newTask returns a task whose optional parts do nothing.
 func newTask() *task {
 	return &task{before: func() error { return nil }, reset: func() {}, close: func() {},
-		phases: func(int) map[string]float64 { return nil }}
+		phases: func(int) map[string]float64 { return nil }, devices: func(int) []DeviceResult { return nil }}
 }
 
 // engineTimings hooks a GPU engine's per-phase device timings into t,
@@ -225,6 +228,20 @@ func engineTimings(t *task, engine any) {
 	}
 	closer, _ := engine.(io.Closer)
 	t.reset = func() { *tm = gpu.Timings{} }
+	t.devices = func(runs int) []DeviceResult {
+		return []DeviceResult{deviceResult(0, *tm, runs)}
+	}
+	if e, ok := engine.(eachDevice); ok {
+		t.reset = e.ClearTimings
+		t.devices = func(runs int) []DeviceResult {
+			devices, each := e.EachDevice()
+			var rs []DeviceResult
+			for i, d := range devices {
+				rs = append(rs, deviceResult(d, each[i], runs))
+			}
+			return rs
+		}
+	}
 	t.phases = func(runs int) map[string]float64 {
 		r := float64(runs)
 		return map[string]float64{
@@ -236,6 +253,20 @@ func engineTimings(t *task, engine any) {
 	}
 	prev := t.close
 	t.close = func() { prev(); closer.Close() }
+}
+
+// eachDevice is an engine on several GPUs that keeps each one's timings.
+type eachDevice interface {
+	EachDevice() (devices []int, each []gpu.Timings)
+	ClearTimings()
+}
+
+// deviceResult is a device's times per run; its throughputs are the
+// result's to fill in (see fillDevices), which knows the run's units.
+func deviceResult(device int, tm gpu.Timings, runs int) DeviceResult {
+	r := float64(max(runs, 1))
+	return DeviceResult{Device: device, Units: float64(tm.Items) / r, Chunks: float64(tm.Chunks) / r,
+		KernelS: tm.Kernel.Seconds() / r, CopiesS: (tm.HostToDevice + tm.DeviceToHost).Seconds() / r}
 }
 
 // differences returns how many elements of got differ from want, and the

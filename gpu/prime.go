@@ -3,6 +3,7 @@ package gpu
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 	"time"
 	"unsafe"
@@ -20,13 +21,14 @@ import (
 // device's free memory; each chunk passes through three kernels on the
 // device (trial division, the base-2 test on its survivors, the Lucas test
 // on theirs: see kernels/prime.cu), and only numbers in and verdicts out
-// cross PCIe. Three slots, each with its own stream and buffers, take
+// cross PCIe; a range (TestRange) or a run of --random numbers
+// (TestRandom) is made on the device, and only the verdicts cross. Three slots, each with its own stream and buffers, take
 // chunks in turn, so one chunk's numbers travel in while another's kernels
 // run and a third's verdicts travel back.
 type PrimeEngine struct {
 	ctx    Context
 	device int
-	fns    [4]Function // the passes: trial (numbers), trial (range), base 2, Lucas
+	fns    [5]Function // the passes: trial (numbers), trial (range), base 2, Lucas, trial (random)
 	chunk  int
 	// strideGrid is the grid of the passes over survivors, whose count
 	// only the device knows: enough blocks to fill every multiprocessor.
@@ -41,6 +43,9 @@ type PrimeEngine struct {
 type Timings struct {
 	HostToDevice, Kernel, DeviceToHost time.Duration
 	Chunks                             int
+	// Items counts what the chunks held (numbers, for the prime engine),
+	// so that a device's share of a batch gives its own throughput.
+	Items int
 }
 
 func (t *Timings) add(u Timings) {
@@ -48,6 +53,7 @@ func (t *Timings) add(u Timings) {
 	t.Kernel += u.Kernel
 	t.DeviceToHost += u.DeviceToHost
 	t.Chunks += u.Chunks
+	t.Items += u.Items
 }
 
 // primeSlots is how many chunks a device has in flight: one copied in, one
@@ -68,18 +74,81 @@ const primeBlock = 256
 // what overlap gains.
 const primeMinSplit = 4096
 
+// primeRandomRun is how many numbers a thread of prime_trial_random draws
+// (CORESCALE_RANDOM_RUN in kernels/prime.cu).
+const primeRandomRun = 16
+
 // primeJob is a run of numbers and where their verdicts go: ns, or, when
-// ns is nil, first, first+1, … made on the device.
+// ns is nil, numbers made on the device: with bits zero first, first+1,
+// …; else the draws of a PCG from state hi:lo (see RandomRun).
 type primeJob struct {
 	ns    []uint64
 	first uint64
 	out   []bool
+	// random, when bits is not zero, says how the device draws the numbers.
+	random RandomRun
+}
+
+// RandomRun is a run of random odd numbers of Bits bits (2 to 64) drawn as
+// cmd/corescale's --random draws them: each the next Uint64 of
+// math/rand/v2's PCG, from the state Hi:Lo it has before the run's first
+// number, shifted right by 64−Bits, with the top bit and the last set.
+type RandomRun struct {
+	Hi, Lo uint64
+	Bits   int
+}
+
+// advance returns the run from its n-th number on.
+func (r RandomRun) advance(n uint64) RandomRun {
+	r.Hi, r.Lo = advancePCG(r.Hi, r.Lo, n)
+	return r
+}
+
+// Number returns the run's i-th number, as the device draws it: the host's
+// reference, and what a caller prints.
+func (r RandomRun) Number(i uint64) uint64 {
+	s := r.advance(i + 1)
+	hi := s.Hi
+	hi ^= hi >> 32
+	hi *= 0xda942042e4dd58b5
+	hi ^= hi >> 48
+	return (hi*(s.Lo|1))>>(64-r.Bits) | 1<<(r.Bits-1) | 1
+}
+
+// advancePCG returns the PCG state n steps after hi:lo: n steps of the
+// linear congruential step fold into one multiply and add, squared up a
+// bit of n at a time (internal/shard does the same for its jumps).
+func advancePCG(hi, lo, n uint64) (uint64, uint64) {
+	type u128 struct{ hi, lo uint64 }
+	mulAdd := func(a, m, c u128) u128 {
+		h, l := bits.Mul64(a.lo, m.lo)
+		h += a.hi*m.lo + a.lo*m.hi
+		l, carry := bits.Add64(l, c.lo, 0)
+		h, _ = bits.Add64(h, c.hi, carry)
+		return u128{h, l}
+	}
+	accM, accC := u128{0, 1}, u128{}
+	m, c := u128{2549297995355413924, 4865540595714422341}, u128{6364136223846793005, 1442695040888963407}
+	for ; n != 0; n >>= 1 {
+		if n&1 == 1 {
+			accM = mulAdd(accM, m, u128{})
+			accC = mulAdd(accC, m, c)
+		}
+		m1 := mulAdd(m, u128{0, 1}, u128{0, 1})
+		c = mulAdd(c, m1, u128{})
+		m = mulAdd(m, m, u128{})
+	}
+	s := mulAdd(u128{hi, lo}, accM, accC)
+	return s.hi, s.lo
 }
 
 func (j primeJob) slice(lo, hi int) primeJob {
-	k := primeJob{first: j.first + uint64(lo), out: j.out[lo:hi]}
+	k := primeJob{first: j.first + uint64(lo), out: j.out[lo:hi], random: j.random}
 	if j.ns != nil {
 		k.ns = j.ns[lo:hi]
+	}
+	if j.random.Bits != 0 {
+		k.random = j.random.advance(uint64(lo))
 	}
 	return k
 }
@@ -102,7 +171,10 @@ type primeSlot struct {
 	// The launches' argument values, which the argument lists point at.
 	count uint32
 	first uint64
-	args  struct{ trial, trialRange, base2, lucas []unsafe.Pointer }
+	// The random run's state and size.
+	stateHi, stateLo uint64
+	bits             uint32
+	args             struct{ trial, trialRange, trialRandom, base2, lucas []unsafe.Pointer }
 }
 
 // NewPrimeEngine opens device on drv and prepares the prime kernels.
@@ -135,7 +207,7 @@ func (e *PrimeEngine) init(maxChunk, sms int) error {
 	if err != nil {
 		return fmt.Errorf("load the prime kernels: %w", err)
 	}
-	for i, k := range []kernels.Kernel{kernels.PrimeTrialU64, kernels.PrimeTrialRange, kernels.PrimeBase2, kernels.PrimeLucas} {
+	for i, k := range []kernels.Kernel{kernels.PrimeTrialU64, kernels.PrimeTrialRange, kernels.PrimeBase2, kernels.PrimeLucas, kernels.PrimeTrialRandom} {
 		if e.fns[i], err = mod.Function(k.Name); err != nil {
 			return err
 		}
@@ -185,6 +257,7 @@ func (e *PrimeEngine) init(maxChunk, sms int) error {
 		}
 		s.args.trial = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
 		s.args.trialRange = []unsafe.Pointer{unsafe.Pointer(&s.first), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
+		s.args.trialRandom = []unsafe.Pointer{unsafe.Pointer(&s.stateHi), unsafe.Pointer(&s.stateLo), unsafe.Pointer(&s.bits), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
 		s.args.base2 = []unsafe.Pointer{unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devN2), unsafe.Pointer(&s.devI2), unsafe.Pointer(&s.devCount)}
 		s.args.lucas = []unsafe.Pointer{unsafe.Pointer(&s.devN2), unsafe.Pointer(&s.devI2), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.devCount)}
 	}
@@ -212,6 +285,23 @@ func (e *PrimeEngine) TestRange(first uint64, out []bool) error {
 		return err
 	}
 	return runPrime([]*PrimeEngine{e}, primeJob{first: first, out: out}, nil)
+}
+
+// TestRandom sets out[i] to whether the i-th number of run is prime, the
+// numbers drawn on the device: only the PCG's state crosses PCIe, and the
+// verdicts back.
+func (e *PrimeEngine) TestRandom(run RandomRun, out []bool) error {
+	if err := checkRandom(run); err != nil {
+		return err
+	}
+	return runPrime([]*PrimeEngine{e}, primeJob{random: run, out: out}, nil)
+}
+
+func checkRandom(run RandomRun) error {
+	if run.Bits < 2 || run.Bits > 64 {
+		return fmt.Errorf("gpu prime: random numbers of %d bits: the device draws 2 to 64", run.Bits)
+	}
+	return nil
 }
 
 func checkRange(first uint64, n int) error {
@@ -379,7 +469,13 @@ func (e *PrimeEngine) queue(s *primeSlot) error {
 	s.count = uint32(n)
 	s.first = j.first
 	trial, args := e.fns[0], s.args.trial
-	if j.ns == nil {
+	trialGrid := gridFor(n, primeBlock, MaxGridX)
+	switch {
+	case j.random.Bits != 0:
+		s.stateHi, s.stateLo, s.bits = j.random.Hi, j.random.Lo, uint32(j.random.Bits)
+		trial, args = e.fns[4], s.args.trialRandom
+		trialGrid = gridFor((n+primeRandomRun-1)/primeRandomRun, primeBlock, MaxGridX)
+	case j.ns == nil:
 		trial, args = e.fns[1], s.args.trialRange
 	}
 	block := Dim3{primeBlock, 1, 1}
@@ -395,7 +491,7 @@ func (e *PrimeEngine) queue(s *primeSlot) error {
 		err = s.stream.Record(s.marks[1])
 	}
 	if err == nil {
-		err = launch(s.stream, trial, Dim3{gridFor(n, primeBlock, MaxGridX), 1, 1}, block, args)
+		err = launch(s.stream, trial, Dim3{trialGrid, 1, 1}, block, args)
 	}
 	// The later passes stride over survivors whose count is on the
 	// device: a grid that fills it, or covers the chunk if that is less.
@@ -429,6 +525,7 @@ func (e *PrimeEngine) finish(s *primeSlot) error {
 	for i, v := range s.hostOut.Bytes()[:len(s.job.out)] {
 		s.job.out[i] = v != 0
 	}
+	items := len(s.job.out)
 	s.busy = false
 	s.job = primeJob{}
 	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
@@ -440,6 +537,7 @@ func (e *PrimeEngine) finish(s *primeSlot) error {
 		*d += t
 	}
 	e.Timings.Chunks++
+	e.Timings.Items += items
 	return nil
 }
 
@@ -489,8 +587,10 @@ type PrimeDevices struct {
 	Engines []*PrimeEngine
 	// Lost, when set, hears of each device dropped.
 	Lost func(device int, err error)
-	// Timings add up every device's phases.
+	// Timings add up every device's phases; Each keeps them device by
+	// device, in the order of Engines.
 	Timings Timings
+	Each    []Timings
 }
 
 // NewPrimeDevices opens an engine on each of devices (all of drv's when
@@ -549,12 +649,46 @@ func (p *PrimeDevices) TestRange(first uint64, out []bool) error {
 	return runPrime(p.Engines, primeJob{first: first, out: out}, p.Lost)
 }
 
+// TestRandom sets out[i] to whether the i-th number of run is prime, the
+// numbers drawn on the devices.
+func (p *PrimeDevices) TestRandom(run RandomRun, out []bool) error {
+	if err := checkRandom(run); err != nil {
+		return err
+	}
+	defer p.gather()
+	return runPrime(p.Engines, primeJob{random: run, out: out}, p.Lost)
+}
+
 // gather moves the engines' timings into p's.
 func (p *PrimeDevices) gather() {
-	for _, e := range p.Engines {
+	if len(p.Each) != len(p.Engines) {
+		p.Each = make([]Timings, len(p.Engines))
+	}
+	for i, e := range p.Engines {
 		p.Timings.add(e.Timings)
+		p.Each[i].add(e.Timings)
 		e.Timings = Timings{}
 	}
+}
+
+// EachDevice returns the devices and each one's timings since they were
+// last cleared (ClearTimings).
+func (p *PrimeDevices) EachDevice() (devices []int, each []Timings) {
+	for i, e := range p.Engines {
+		devices = append(devices, e.device)
+		if i < len(p.Each) {
+			each = append(each, p.Each[i])
+		} else {
+			each = append(each, Timings{})
+		}
+	}
+	return devices, each
+}
+
+// ClearTimings zeroes the timings, the sum and each device's.
+func (p *PrimeDevices) ClearTimings() {
+	p.Timings = Timings{}
+	clear(p.Each)
 }
 
 // DeviceTimings returns the devices' per-phase timings.

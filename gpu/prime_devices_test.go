@@ -227,7 +227,9 @@ func TestPrimeDevicesChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns := numbers.Odd64(5000, 3)
+	// Enough chunks that neither device can take them all before the
+	// other starts, on a loaded machine under the race detector too.
+	ns := numbers.Odd64(300000, 3)
 	got := make([]bool, len(ns))
 	if err := p.TestPrimes(ns, got); err != nil {
 		t.Fatal(err)

@@ -36,13 +36,15 @@ var IsPrimeU64 = Kernel{Name: "is_prime_u64", Params: []int{8, 8, 4}}
 
 // The staged prime passes (see prime.cu): PrimeTrialU64(ns, out, count,
 // surv_n, surv_i, counts), PrimeTrialRange(first, out, count, surv_n,
-// surv_i, counts), PrimeBase2(in_n, in_i, surv_n, surv_i, counts) and
+// surv_i, counts), PrimeTrialRandom(state_hi, state_lo, bits, out, count,
+// surv_n, surv_i, counts), PrimeBase2(in_n, in_i, surv_n, surv_i, counts) and
 // PrimeLucas(in_n, in_i, out, counts).
 var (
-	PrimeTrialU64   = Kernel{Name: "prime_trial_u64", Params: []int{8, 8, 4, 8, 8, 8}}
-	PrimeTrialRange = Kernel{Name: "prime_trial_range", Params: []int{8, 8, 4, 8, 8, 8}}
-	PrimeBase2      = Kernel{Name: "prime_base2", Params: []int{8, 8, 8, 8, 8}}
-	PrimeLucas      = Kernel{Name: "prime_lucas", Params: []int{8, 8, 8, 8}}
+	PrimeTrialU64    = Kernel{Name: "prime_trial_u64", Params: []int{8, 8, 4, 8, 8, 8}}
+	PrimeTrialRange  = Kernel{Name: "prime_trial_range", Params: []int{8, 8, 4, 8, 8, 8}}
+	PrimeTrialRandom = Kernel{Name: "prime_trial_random", Params: []int{8, 8, 4, 8, 4, 8, 8, 8}}
+	PrimeBase2       = Kernel{Name: "prime_base2", Params: []int{8, 8, 8, 8, 8}}
+	PrimeLucas       = Kernel{Name: "prime_lucas", Params: []int{8, 8, 8, 8}}
 )
 
 // ResizeH is resize.cu's resize_h_u8(const uint8_t *src, uint32_t
@@ -76,7 +78,7 @@ var SieveCompact = Kernel{Name: "sieve_compact", Params: []int{8, 4, 8, 8, 8}}
 var SumU8 = Kernel{Name: "sum_u8", Params: []int{8, 4, 8}}
 
 // All lists every kernel, for the drivers that look kernels up by name.
-var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeBase2, PrimeLucas, ResizeH, ResizeV, SieveSegments, SieveScan, SieveCompact, SumU8}
+var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeTrialRandom, PrimeBase2, PrimeLucas, ResizeH, ResizeV, SieveSegments, SieveScan, SieveCompact, SumU8}
 
 var (
 	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)

@@ -239,6 +239,58 @@ __device__ __forceinline__ void trial_pass(uint64_t n, uint32_t i, uint8_t *out,
 	}
 }
 
+
+// The 128-bit state of math/rand/v2's PCG (its pcg.go): before each draw
+// the state steps to s·mul + inc mod 2^128, and the draw is the DXSM
+// output of the new state. A thread draws the same numbers as the CPU's
+// rand.Rand over a rand.PCG from the same state.
+struct pcg_state {
+	uint64_t hi, lo;
+};
+
+__device__ __forceinline__ pcg_state pcg_mul_add(pcg_state a, pcg_state m, pcg_state c) {
+	uint64_t lo = a.lo * m.lo;
+	uint64_t hi = __umul64hi(a.lo, m.lo) + a.hi * m.lo + a.lo * m.hi;
+	uint64_t sum = lo + c.lo;
+	return pcg_state{hi + c.hi + (sum < lo ? 1 : 0), sum};
+}
+
+__device__ __forceinline__ pcg_state pcg_step(pcg_state s) {
+	const pcg_state mul = {2549297995355413924ull, 4865540595714422341ull};
+	const pcg_state inc = {6364136223846793005ull, 1442695040888963407ull};
+	return pcg_mul_add(s, mul, inc);
+}
+
+// pcg_advance returns the state k steps after s in O(log k): k steps of an
+// LCG are one LCG step (m^k, c·(m^k−1)/(m−1)), squared up bit by bit.
+__device__ pcg_state pcg_advance(pcg_state s, uint64_t k) {
+	pcg_state acc_m = {0, 1}, acc_c = {0, 0};
+	pcg_state m = {2549297995355413924ull, 4865540595714422341ull};
+	pcg_state c = {6364136223846793005ull, 1442695040888963407ull};
+	const pcg_state zero = {0, 0};
+	for (; k != 0; k >>= 1) {
+		if (k & 1) {
+			acc_m = pcg_mul_add(acc_m, m, zero);
+			acc_c = pcg_mul_add(acc_c, m, c);
+		}
+		pcg_state m1 = m;
+		m1.lo += 1;
+		if (m1.lo == 0) m1.hi += 1;
+		c = pcg_mul_add(c, m1, zero);  // two steps of (m, c) are one of (m², (m+1)·c)
+		m = pcg_mul_add(m, m, zero);
+	}
+	return pcg_mul_add(s, acc_m, acc_c);
+}
+
+// pcg_output is DXSM, "double xorshift multiply", of the state just stepped.
+__device__ __forceinline__ uint64_t pcg_output(pcg_state s) {
+	uint64_t hi = s.hi;
+	hi ^= hi >> 32;
+	hi *= 0xda942042e4dd58b5ull;
+	hi ^= hi >> 48;
+	return hi * (s.lo | 1);
+}
+
 }  // namespace corescale_prime
 
 // is_prime_u64 sets out[i] to 1 when ns[i] is prime, else 0, for i < count:
@@ -287,5 +339,30 @@ extern "C" __global__ void prime_lucas(const uint64_t *in_n, const uint32_t *in_
 	uint32_t count = counts[1];
 	for (uint32_t k = blockIdx.x * blockDim.x + threadIdx.x; k < count; k += gridDim.x * blockDim.x) {
 		if (corescale_prime::lucas_stage(in_n[k])) out[in_i[k]] = 1;
+	}
+}
+
+// random_run is how many consecutive draws a thread of prime_trial_random
+// makes: one O(log i) jump to its first, then a single LCG step a number,
+// so the jump costs a sixteenth of a number's share.
+#define CORESCALE_RANDOM_RUN 16
+
+// prime_trial_random is prime_trial_u64 for count numbers drawn on the
+// device as cmd/corescale draws --random: number i is the (i+1)-th Uint64
+// of math/rand/v2's PCG from state hi:lo, shifted to bits (≤ 64) bits with
+// the top bit and the last set. Only the state crosses PCIe, and the
+// verdicts back. Thread t draws numbers t·16 … t·16+15.
+extern "C" __global__ void prime_trial_random(uint64_t state_hi, uint64_t state_lo, uint32_t bits, uint8_t *out,
+                                              uint32_t count, uint64_t *surv_n, uint32_t *surv_i, uint32_t *counts) {
+	using namespace corescale_prime;
+	uint64_t first = (uint64_t)(blockIdx.x * blockDim.x + threadIdx.x) * CORESCALE_RANDOM_RUN;
+	if (first >= count) return;
+	uint32_t end = (uint32_t)(first + CORESCALE_RANDOM_RUN < count ? first + CORESCALE_RANDOM_RUN : count);
+	pcg_state s = pcg_advance(pcg_state{state_hi, state_lo}, first);
+	uint64_t top = 1ull << (bits - 1);
+	for (uint32_t i = (uint32_t)first; i < end; i++) {
+		s = pcg_step(s);
+		uint64_t n = pcg_output(s) >> (64 - bits) | top | 1;
+		trial_pass(n, i, out, surv_n, surv_i, counts);
 	}
 }

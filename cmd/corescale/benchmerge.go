@@ -173,7 +173,7 @@ func mergeBench(names []string, w io.Writer) error {
 			}
 			workers = res.Workers
 			if res.Backend == corescale.GPU || res.Backend == corescale.GPUEmu {
-				gpus = 1
+				gpus = max(1, res.GPUs)
 			}
 			sum += res.Throughput
 			if i == 0 {

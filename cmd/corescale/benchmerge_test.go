@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corescale/corescale/bench"
 )
 
 // The JSON reports of bench on several nodes merge into one table of 1 to
@@ -64,5 +66,27 @@ func TestBenchReportsMerge(t *testing.T) {
 	// Reports of plain runs merge as nodes in the order given.
 	if stdout, errOut, code := runBin(t, nil, "merge", plain, plain); code != 0 || !strings.Contains(stdout, "2 nodes") {
 		t.Errorf("merge of plain reports: exit %d, %s%s", code, stdout, errOut)
+	}
+}
+
+// TestBenchMergeGPUs: a GPU row of a machine of several GPUs is merged
+// with the devices it used, not as one GPU.
+func TestBenchMergeGPUs(t *testing.T) {
+	dir := t.TempDir()
+	report := `{"schema": "` + bench.SchemaVersion + `", "results": [
+		{"workload": "prime-odd64", "unit": "numbers", "backend": "gpu", "label": "gpu GPUs 0-1", "gpus": 2, "status": "ok", "throughput": 100},
+		{"workload": "prime-odd64", "unit": "numbers", "backend": "gpu", "label": "gpu device 1", "gpus": 1, "status": "ok", "throughput": 50}]}`
+	p := filepath.Join(dir, "r.json")
+	if err := os.WriteFile(p, []byte(report), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, errOut, code := runBin(t, nil, "merge", p, p)
+	if code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"| gpu GPUs 0-1 | 0 | 2 | 100 | 200 | 2.00× |", "| gpu device 1 | 0 | 1 |"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("merged report lacks %q:\n%s", want, stdout)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/cpu/bigprime"
+	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/internal/chunk"
 )
 
@@ -67,7 +68,7 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 		if f.err != nil {
 			return f.err
 		}
-		if err := testBlock(f.b, eng, workers, note); err != nil {
+		if err := testBlock(f.b, src, eng, workers, note); err != nil {
 			return err
 		}
 		if err := w.Write(f.b); err != nil {
@@ -96,6 +97,19 @@ type rangeTester interface {
 	TestRange(first uint64, out []bool) error
 }
 
+// randomTester is an engine that draws --random numbers itself.
+type randomTester interface {
+	TestRandom(run gpu.RandomRun, out []bool) error
+}
+
+// drawnBy says how src drew b's numbers, when it knows.
+func drawnBy(src primeio.Source, b *primeio.Block) (gpu.RandomRun, bool) {
+	if r, ok := src.(*randomPart); ok {
+		return r.randomRun(b)
+	}
+	return gpu.RandomRun{}, false
+}
+
 // consecutive reports whether ns is a run n, n+1, n+2, … (and not empty).
 func consecutive(ns []uint64) bool {
 	if len(ns) == 0 {
@@ -111,13 +125,20 @@ func consecutive(ns []uint64) bool {
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
 // probable ones for the rest (testBig).
-func testBlock(b *primeio.Block, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
+func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
 	// Numbers of 2^64 and above come as text from a Reader: converting
 	// them costs about a third of testing 128-bit ones, too much for the
 	// reading goroutine alone when several workers test.
 	chunk.Run(len(b.Big), 1024, workers, b.ParseBig)
-	if r, ok := eng.(rangeTester); ok && len(b.Big) == 0 && consecutive(b.Nums) {
+	run, drawn := drawnBy(src, b)
+	if r, ok := eng.(randomTester); ok && drawn && len(b.Big) == 0 {
+		// --random numbers: the engine draws them where it tests them
+		// (a GPU: only the generator's state crosses PCIe).
+		if err := r.TestRandom(run, b.Prime); err != nil {
+			return fmt.Errorf("prime engine: %w", err)
+		}
+	} else if r, ok := eng.(rangeTester); ok && len(b.Big) == 0 && consecutive(b.Nums) {
 		// A run of a range: the engine makes the numbers where it tests
 		// them (a GPU: only verdicts cross PCIe).
 		if err := r.TestRange(b.Nums[0], b.Prime); err != nil {

@@ -12,8 +12,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 
 	"github.com/corescale/corescale/cmd/corescale/primeio"
+	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/internal/quote"
 	"github.com/corescale/corescale/internal/shard"
 )
@@ -105,6 +107,11 @@ func (r *primeRun) shardRange(from, to *big.Int) (primeio.Source, error) {
 // drawn after a jump of the generator past the numbers before them.
 func (r *primeRun) randomSource(n, bits int, seed uint64) (primeio.Source, error) {
 	if r.shard == nil {
+		if bits <= 64 && bits >= 2 && n >= 0 {
+			// The same numbers, from a source that can tell an engine
+			// how to draw them itself (a GPU's device, see randomRun).
+			return newRandomPart(bits, seed, 0, int64(n))
+		}
 		return primeio.NewRandom(n, bits, seed)
 	}
 	r.shard.describe("random", strconv.Itoa(n), strconv.Itoa(bits), strconv.FormatUint(seed, 10))
@@ -127,8 +134,15 @@ func (r *primeRun) randomSource(n, bits int, seed uint64) (primeio.Source, error
 // numbers.
 type randomPart struct {
 	bits    int
+	pcg     *rand.PCG
 	rng     *rand.Rand
 	pos, hi int64 // the next number's index in the whole sequence, and the end
+
+	// runs holds, for each block last filled, the generator's state before
+	// its first number. The pipeline fills one block while it tests
+	// another, hence the lock.
+	mu   sync.Mutex
+	runs map[*primeio.Block]gpu.RandomRun
 }
 
 // oddNumbersStream is the PCG's second seed in numbers.NewOddNumbers.
@@ -143,7 +157,7 @@ func newRandomPart(bits int, seed uint64, lo, hi int64) (*randomPart, error) {
 	if err := shard.Skip(pcg, uint64(lo), each); err != nil {
 		return nil, err
 	}
-	return &randomPart{bits: bits, rng: rand.New(pcg), pos: lo, hi: hi}, nil
+	return &randomPart{bits: bits, pcg: pcg, rng: rand.New(pcg), pos: lo, hi: hi, runs: map[*primeio.Block]gpu.RandomRun{}}, nil
 }
 
 // Where implements primeio.Source: pos counts the whole sequence's numbers
@@ -153,9 +167,30 @@ func (p *randomPart) Where(pos int) string { return fmt.Sprintf("random number %
 // maxBigBytes is primeio's bound on the big numbers of one block.
 const maxBigBytes = 8 << 20
 
+// randomRun says how b's numbers were drawn, for an engine that draws
+// them again where it tests them: only when they are the single run's
+// numbers of up to 64 bits.
+func (p *randomPart) randomRun(b *primeio.Block) (gpu.RandomRun, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	run, ok := p.runs[b]
+	return run, ok
+}
+
 // Fill implements primeio.Source.
 func (p *randomPart) Fill(b *primeio.Block) error {
 	b.Reset()
+	if p.bits <= 64 {
+		hi, lo, err := shard.PCGState(p.pcg)
+		p.mu.Lock()
+		if err == nil {
+			p.runs[b] = gpu.RandomRun{Hi: hi, Lo: lo, Bits: p.bits}
+		} else {
+			// Tested on the host from the numbers drawn below.
+			delete(p.runs, b)
+		}
+		p.mu.Unlock()
+	}
 	size, bigBytes := cap(b.Nums), 0
 	for ; p.pos < p.hi && len(b.Nums) < size && bigBytes < maxBigBytes; p.pos++ {
 		if p.bits <= 64 {

@@ -38,6 +38,11 @@ static void launch_prime_trial_range(void **args) {
 	                  *(uint32_t **)args[4], *(uint32_t **)args[5]);
 }
 
+static void launch_prime_trial_random(void **args) {
+	prime_trial_random(*(uint64_t *)args[0], *(uint64_t *)args[1], *(uint32_t *)args[2], *(uint8_t **)args[3],
+	                   *(uint32_t *)args[4], *(uint64_t **)args[5], *(uint32_t **)args[6], *(uint32_t **)args[7]);
+}
+
 static void launch_prime_base2(void **args) {
 	prime_base2(*(const uint64_t **)args[0], *(const uint32_t **)args[1], *(uint64_t **)args[2], *(uint32_t **)args[3],
 	            *(uint32_t **)args[4]);
@@ -83,6 +88,7 @@ static const kernel kernels[] = {
 	{"is_prime_u64", launch_is_prime_u64, 3},
 	{"prime_trial_u64", launch_prime_trial_u64, 6},
 	{"prime_trial_range", launch_prime_trial_range, 6},
+	{"prime_trial_random", launch_prime_trial_random, 8},
 	{"prime_base2", launch_prime_base2, 5},
 	{"prime_lucas", launch_prime_lucas, 4},
 	{"resize_h_u8", launch_resize_h_u8, 11},

@@ -39,6 +39,11 @@ static void run_prime_trial_range(void **a) {
 	                  *(uint32_t **)a[5]);
 }
 
+static void run_prime_trial_random(void **a) {
+	prime_trial_random(*(uint64_t *)a[0], *(uint64_t *)a[1], *(uint32_t *)a[2], *(uint8_t **)a[3], *(uint32_t *)a[4],
+	                   *(uint64_t **)a[5], *(uint32_t **)a[6], *(uint32_t **)a[7]);
+}
+
 static void run_prime_base2(void **a) {
 	prime_base2(*(const uint64_t **)a[0], *(const uint32_t **)a[1], *(uint64_t **)a[2], *(uint32_t **)a[3], *(uint32_t **)a[4]);
 }
@@ -78,6 +83,7 @@ static const fakecuda_kernel table[] = {
 	{"is_prime_u64", run_is_prime_u64, "pp4"},
 	{"prime_trial_u64", run_prime_trial_u64, "pp4ppp"},
 	{"prime_trial_range", run_prime_trial_range, "8p4ppp"},
+	{"prime_trial_random", run_prime_trial_random, "884p4ppp"},
 	{"prime_base2", run_prime_base2, "ppppp"},
 	{"prime_lucas", run_prime_lucas, "pppp"},
 	{"resize_h_u8", run_resize_h_u8, "p4p4444ppp4"},

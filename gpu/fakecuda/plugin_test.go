@@ -284,9 +284,10 @@ func readTrace(t *testing.T, path string) []traceLine {
 // devices of different sizes, from fakecuda's call log: each device's
 // primary context retained once and no context created; no allocation or
 // module load on a device after its first launch; every device used, for
-// many chunks; copies in issued while kernels on another stream of the
-// device are queued and not yet run (they overlap on a GPU); and the count
-// is the CPU's.
+// many chunks; copies issued while kernels on another stream of the
+// device are queued and not yet run (they overlap on a GPU): the random
+// numbers are drawn on the devices, so these are the verdicts' copies out,
+// and no copy in is larger than the counters; and the count is the CPU's.
 func TestPluginTrace(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "trace")
 	args := []string{"prime", "--random", "10000000", "--bits", "64", "--seed", "7", "--print", "count"}
@@ -330,7 +331,11 @@ func TestPluginTrace(t *testing.T) {
 				d.lateSetup = append(d.lateSetup, fmt.Sprintf("%s at line %d", l.fn, l.n))
 			}
 		case "cuMemcpyHtoDAsync_v2":
-			if l.bytes > 8 && l.busy > 0 {
+			if l.bytes > 8 {
+				t.Errorf("line %d: %d bytes copied in for random numbers, which the device draws", l.n, l.bytes)
+			}
+		case "cuMemcpyDtoHAsync_v2":
+			if l.busy > 0 {
 				d.overlapped++
 			}
 		}
@@ -341,7 +346,7 @@ func TestPluginTrace(t *testing.T) {
 			t.Errorf("device %d was not used", dev)
 			continue
 		}
-		t.Logf("device %d: %d launches (%d chunks) on %d streams, %d copies in issued over queued kernels", dev, d.launches, d.launches/3, len(d.streams), d.overlapped)
+		t.Logf("device %d: %d launches (%d chunks) on %d streams, %d copies out issued over queued kernels", dev, d.launches, d.launches/3, len(d.streams), d.overlapped)
 		if d.retained != 1 {
 			t.Errorf("device %d: primary context retained %d times", dev, d.retained)
 		}
@@ -355,7 +360,7 @@ func TestPluginTrace(t *testing.T) {
 			t.Errorf("device %d: launches on %d stream(s)", dev, len(d.streams))
 		}
 		if d.overlapped == 0 {
-			t.Errorf("device %d: no copy in was issued while kernels on another stream were queued", dev)
+			t.Errorf("device %d: no copy was issued while kernels on another stream were queued", dev)
 		}
 	}
 }
@@ -449,5 +454,83 @@ func TestPluginRange(t *testing.T) {
 	}
 	if launches == 0 || copies == 0 {
 		t.Errorf("%d launches, %d copies: the range did not run on the devices", launches, copies)
+	}
+}
+
+// TestPluginRandom: --random numbers of up to 64 bits are drawn on the
+// devices (1 and 2 of them), unsharded and as shards of the batch: the
+// output is the serial path's byte for byte, and the log shows no copy to
+// a device larger than the passes' two counters.
+func TestPluginRandom(t *testing.T) {
+	for _, c := range []struct {
+		devices string
+		args    []string
+	}{
+		{"1", []string{"--random", "30000", "--bits", "64", "--seed", "3"}},
+		{"2", []string{"--random", "30000", "--bits", "64", "--seed", "3"}},
+		{"2", []string{"--random", "20000", "--bits", "37", "--seed", "8", "--shard", "2/3"}},
+		{"2", []string{"--random", "20000", "--bits", "64", "--seed", "8", "--shard", "0/3"}},
+		{"1", []string{"--random", "500", "--bits", "5", "--seed", "1"}},
+	} {
+		t.Run(c.devices+" "+strings.Join(c.args, " "), func(t *testing.T) {
+			trace := filepath.Join(t.TempDir(), "trace")
+			args := append([]string{"prime", "--print", "all"}, c.args...)
+			want, stderr, code := runCLI(t, nil, append(args, "--backend", "serial")...)
+			if code != 0 {
+				t.Fatalf("serial: exit %d: %s", code, stderr)
+			}
+			got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=" + c.devices, "FAKECUDA_MEMORY=8M,16M", "FAKECUDA_TRACE=" + trace}, append(args, "--backend", "gpu")...)
+			if code != 0 || got != want {
+				t.Fatalf("exit %d, the GPU's output differs from serial's: %s", code, stderr)
+			}
+			copies, launches := 0, 0
+			for _, l := range readTrace(t, trace) {
+				switch l.fn {
+				case "cuMemcpyHtoDAsync_v2":
+					copies++
+					if l.bytes > 8 {
+						t.Errorf("line %d: %d bytes copied to device %d for random numbers", l.n, l.bytes, l.dev)
+					}
+				case "cuLaunchKernel":
+					launches++
+				}
+			}
+			if launches == 0 || copies == 0 {
+				t.Errorf("%d launches, %d copies: the numbers were not tested on the devices", launches, copies)
+			}
+		})
+	}
+}
+
+// TestPluginTraceInput: numbers from a file cross PCIe, and each device's
+// copies in are issued while kernels on another of its streams are queued
+// (they overlap on a GPU); the output is the serial path's.
+func TestPluginTraceInput(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "numbers.txt")
+	var b strings.Builder
+	r := rand.New(rand.NewPCG(4, 4))
+	for range 200000 {
+		fmt.Fprintln(&b, r.Uint64()|1)
+	}
+	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trace := filepath.Join(t.TempDir(), "trace")
+	args := []string{"prime", "--input", in, "--print", "count"}
+	want, _, _ := runCLI(t, nil, append(args, "--backend", "serial")...)
+	got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=1M,2M", "FAKECUDA_TRACE=" + trace}, append(args, "--backend", "gpu")...)
+	if code != 0 || got != want {
+		t.Fatalf("exit %d, count %q, want %q: %s", code, got, want, stderr)
+	}
+	overlapped := map[int]int{}
+	for _, l := range readTrace(t, trace) {
+		if l.fn == "cuMemcpyHtoDAsync_v2" && l.bytes > 8 && l.busy > 0 {
+			overlapped[l.dev]++
+		}
+	}
+	for dev := range 2 {
+		if overlapped[dev] == 0 {
+			t.Errorf("device %d: no copy in was issued while kernels on another stream were queued (%v)", dev, overlapped)
+		}
 	}
 }

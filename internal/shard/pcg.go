@@ -90,3 +90,16 @@ func putBE64(b []byte, v uint64) {
 		v >>= 8
 	}
 }
+
+// PCGState returns p's 128-bit state, which a GPU kernel needs to draw the
+// same numbers as p (math/rand/v2 exposes it only through MarshalBinary).
+func PCGState(p *rand.PCG) (hi, lo uint64, err error) {
+	b, err := p.MarshalBinary()
+	if err != nil {
+		return 0, 0, fmt.Errorf("shard: read the PCG state: %w", err)
+	}
+	if len(b) != 20 || string(b[:4]) != "pcg:" {
+		return 0, 0, fmt.Errorf("shard: PCG state %q is not the pcg:hi,lo this was written for", b)
+	}
+	return be64(b[4:]), be64(b[12:]), nil
+}

@@ -283,3 +283,28 @@ func TestJumpComposes(t *testing.T) {
 		t.Errorf("2^127 steps came back to the start")
 	}
 }
+
+// TestPCGState: the state read is the generator's, before and after
+// draws, as Skip's jump sees it.
+func TestPCGState(t *testing.T) {
+	p := rand.NewPCG(11, 0x636f72657363616c)
+	hi, lo, err := PCGState(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hi != 11 || lo != 0x636f72657363616c {
+		t.Fatalf("PCGState of a new PCG(11, …) = %#x:%#x", hi, lo)
+	}
+	q := rand.NewPCG(11, 0x636f72657363616c)
+	for range 1000 {
+		p.Uint64()
+	}
+	if err := Skip(q, 1000, 1); err != nil {
+		t.Fatal(err)
+	}
+	h1, l1, err1 := PCGState(p)
+	h2, l2, err2 := PCGState(q)
+	if err1 != nil || err2 != nil || h1 != h2 || l1 != l2 || h1 == hi {
+		t.Errorf("after 1000 draws %#x:%#x, after a jump of 1000 %#x:%#x (%v, %v)", h1, l1, h2, l2, err1, err2)
+	}
+}
