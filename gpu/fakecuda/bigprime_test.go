@@ -3,9 +3,15 @@
 package fakecuda
 
 import (
+	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/corescale/corescale/kernels"
@@ -238,6 +244,77 @@ func TestBigPrimeLucasSquares(t *testing.T) {
 	for i, v := range r.run(t, true) {
 		if v != 2 {
 			t.Errorf("square %v: Lucas verdict %d, want 2 (undecided)", ns[i], v)
+		}
+	}
+}
+
+// TestPluginBigPrime runs gpu.BigPrimeDevices through the real plugin
+// (gorgonia.org/cu) on fakecuda, one device and two, from a small program
+// (testdata/bigprimeplugin) built beside the plugin, on random numbers of
+// every class below 2048 bits, primes, composite Mersenne numbers and
+// Chernick's Carmichael numbers, and compares with math/big.
+func TestPluginBigPrime(t *testing.T) {
+	bin, lib := buildPlugin(t)
+	prog := filepath.Join(filepath.Dir(bin), "bigprimeplugin")
+	build := exec.Command("go", "build", "-o", prog, "./gpu/fakecuda/testdata/bigprimeplugin")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build bigprimeplugin: %v\n%s", err, out)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	one := big.NewInt(1)
+	var ns []*big.Int
+	prev := 64
+	for _, bits := range kernels.BigPrimeClasses[:6] {
+		for range 12 {
+			ns = append(ns, oddOfBits(rng, bits), oddOfBits(rng, prev+1+rng.IntN(bits-prev)))
+		}
+		for found := 0; found < 2 && bits <= 512; {
+			if p := oddOfBits(rng, bits); p.ProbablyPrime(5) {
+				ns = append(ns, p)
+				found++
+			}
+		}
+		prev = bits
+	}
+	for _, e := range []int{67, 89, 107, 127, 131, 257, 521, 607, 1009} {
+		ns = append(ns, new(big.Int).Sub(new(big.Int).Lsh(one, uint(e)), one))
+	}
+	// Chernick: k = 2^21+… makes (6k+1)(12k+1)(18k+1) about 71 bits.
+	for k, found := int64(1<<21), 0; found < 3; k++ {
+		f1, f2, f3 := big.NewInt(6*k+1), big.NewInt(12*k+1), big.NewInt(18*k+1)
+		if f1.ProbablyPrime(5) && f2.ProbablyPrime(5) && f3.ProbablyPrime(5) {
+			n := new(big.Int).Mul(f1, f2)
+			ns = append(ns, n.Mul(n, f3))
+			found++
+		}
+	}
+	var in, want strings.Builder
+	for _, n := range ns {
+		v := 0
+		if n.ProbablyPrime(0) {
+			v = 1
+		}
+		fmt.Fprintf(&in, "%s\n", n)
+		fmt.Fprintf(&want, "%s %d\n", n, v)
+	}
+	for _, settings := range [][]string{{"FAKECUDA_MEMORY=1M"}, {"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=1M,2M"}} {
+		cmd := exec.Command(prog)
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "FAKECUDA_") && !strings.HasPrefix(kv, "CORESCALE_") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, "CORESCALE_CUDA_LIBRARY="+lib, "FAKECUDA_QUIET=1", "FAKECUDA_STRICT=1")
+		cmd.Env = append(cmd.Env, settings...)
+		cmd.Stdin = strings.NewReader(in.String())
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v\n%s", settings, err, stderr.String())
+		}
+		if stdout.String() != want.String() {
+			t.Errorf("%v: verdicts through the plugin differ from math/big's", settings)
 		}
 	}
 }
