@@ -18,6 +18,11 @@ var PrimePTX string
 //go:embed resize.ptx
 var ResizePTX string
 
+// BigPrimePTX is the PTX of bigprime.cu.
+//
+//go:embed bigprime.ptx
+var BigPrimePTX string
+
 // SievePTX is the PTX of sieve.cu.
 //
 //go:embed sieve.ptx
@@ -77,8 +82,39 @@ var SieveCompact = Kernel{Name: "sieve_compact", Params: []int{8, 4, 8, 8, 8}}
 // long *total).
 var SumU8 = Kernel{Name: "sum_u8", Params: []int{8, 4, 8}}
 
+// BigPrimeClasses are bigprime.cu's size classes in bits, smallest first:
+// a number goes to the smallest class that holds it.
+var BigPrimeClasses = []int{128, 192, 256, 384, 512, 1024, 2048, 4096}
+
+// BigPrimePasses are the passes of bigprime.cu for one size class:
+// bigprime_trial_BITS(ns, out, count, surv1, counts),
+// bigprime_base2_BITS(ns, surv1, surv2, counts) and
+// bigprime_lucas_BITS(ns, surv2, out, counts).
+type BigPrimePasses struct {
+	Trial, Base2, Lucas Kernel
+}
+
+// BigPrime returns the passes of the size class of bits bits (one of
+// BigPrimeClasses).
+func BigPrime(bits int) BigPrimePasses {
+	return BigPrimePasses{
+		Trial: Kernel{Name: fmt.Sprintf("bigprime_trial_%d", bits), Params: []int{8, 8, 4, 8, 8}},
+		Base2: Kernel{Name: fmt.Sprintf("bigprime_base2_%d", bits), Params: []int{8, 8, 8, 8}},
+		Lucas: Kernel{Name: fmt.Sprintf("bigprime_lucas_%d", bits), Params: []int{8, 8, 8, 8}},
+	}
+}
+
 // All lists every kernel, for the drivers that look kernels up by name.
-var All = []Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeTrialRandom, PrimeBase2, PrimeLucas, ResizeH, ResizeV, SieveSegments, SieveScan, SieveCompact, SumU8}
+var All = append([]Kernel{IsPrimeU64, PrimeTrialU64, PrimeTrialRange, PrimeTrialRandom, PrimeBase2, PrimeLucas, ResizeH, ResizeV, SieveSegments, SieveScan, SieveCompact, SumU8}, bigPrimeKernels()...)
+
+func bigPrimeKernels() []Kernel {
+	var ks []Kernel
+	for _, bits := range BigPrimeClasses {
+		p := BigPrime(bits)
+		ks = append(ks, p.Trial, p.Base2, p.Lucas)
+	}
+	return ks
+}
 
 var (
 	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)

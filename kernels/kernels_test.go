@@ -14,7 +14,7 @@ import (
 // cannot be launched by name before it is declared.
 func TestSignatures(t *testing.T) {
 	found := map[string][]int{}
-	for _, ptx := range []string{PrimePTX, ResizePTX, SievePTX} {
+	for _, ptx := range []string{PrimePTX, ResizePTX, SievePTX, BigPrimePTX} {
 		entries, err := Entries(ptx)
 		if err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func TestPTXDeclaresLowestISA(t *testing.T) {
 	// Version" notes).
 	lowest := map[string]string{"sm_70": "6.0", "sm_75": "6.3", "sm_80": "7.0", "sm_86": "7.1", "sm_89": "7.8", "sm_90": "7.8"}
 	targetRE := regexp.MustCompile(`(?m)^\.target\s+(\w+)`)
-	for name, ptx := range map[string]string{"prime.ptx": PrimePTX, "resize.ptx": ResizePTX} {
+	for name, ptx := range map[string]string{"prime.ptx": PrimePTX, "resize.ptx": ResizePTX, "bigprime.ptx": BigPrimePTX} {
 		major, minor, err := PTXVersion(ptx)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -12,6 +12,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # The block sizes gpu/*.go launch with (threads per block).
 declare -A block=([is_prime_u64]=256 [prime_trial_u64]=256 [prime_trial_range]=256 [prime_trial_random]=256 [prime_base2]=256 [prime_lucas]=256 [resize_h_u8]=256 [resize_v_u8]=256 [sieve_segments]=256 [sieve_scan]=256 [sieve_compact]=256 [sum_u8]=256)
+for bits in 128 192 256 384 512 1024 2048 4096; do
+	for pass in trial base2 lucas; do block[bigprime_${pass}_$bits]=128; done
+done
 
 for ptx in *.ptx; do
 	cubin=$tmp/${ptx%.ptx}.cubin

@@ -13,6 +13,7 @@ thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
 #include "prime.cu"
 #include "resize.cu"
 #include "sieve.cu"
+#include "bigprime.cu"
 
 #include "host_grid.h"
 
@@ -78,11 +79,38 @@ static void launch_sieve_compact(void **a) {
 
 static void launch_sum_u8(void **a) { sum_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(unsigned long long **)a[2]); }
 
+// The size classes of bigprime.cu, three passes each.
+#define BIGPRIME_TRAMPOLINES(BITS)                                                                               \
+	static void launch_bigprime_trial_##BITS(void **a) {                                                         \
+		bigprime_trial_##BITS(*(const uint32_t **)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2], *(uint32_t **)a[3], \
+		                      *(uint32_t **)a[4]);                                                                 \
+	}                                                                                                            \
+	static void launch_bigprime_base2_##BITS(void **a) {                                                         \
+		bigprime_base2_##BITS(*(const uint32_t **)a[0], *(const uint32_t **)a[1], *(uint32_t **)a[2], *(uint32_t **)a[3]); \
+	}                                                                                                            \
+	static void launch_bigprime_lucas_##BITS(void **a) {                                                         \
+		bigprime_lucas_##BITS(*(const uint32_t **)a[0], *(const uint32_t **)a[1], *(uint8_t **)a[2],              \
+		                      *(const uint32_t **)a[3]);                                                           \
+	}
+BIGPRIME_TRAMPOLINES(128)
+BIGPRIME_TRAMPOLINES(192)
+BIGPRIME_TRAMPOLINES(256)
+BIGPRIME_TRAMPOLINES(384)
+BIGPRIME_TRAMPOLINES(512)
+BIGPRIME_TRAMPOLINES(1024)
+BIGPRIME_TRAMPOLINES(2048)
+BIGPRIME_TRAMPOLINES(4096)
+
 struct kernel {
 	const char *name;
 	void (*run)(void **args);
 	int nargs;
 };
+
+#define BIGPRIME_ROWS(BITS)                                   \
+	{"bigprime_trial_" #BITS, launch_bigprime_trial_##BITS, 5}, \
+	{"bigprime_base2_" #BITS, launch_bigprime_base2_##BITS, 4}, \
+	{"bigprime_lucas_" #BITS, launch_bigprime_lucas_##BITS, 4},
 
 static const kernel kernels[] = {
 	{"is_prime_u64", launch_is_prime_u64, 3},
@@ -97,6 +125,8 @@ static const kernel kernels[] = {
 	{"sieve_scan", launch_sieve_scan, 3},
 	{"sieve_compact", launch_sieve_compact, 5},
 	{"sum_u8", launch_sum_u8, 3},
+	BIGPRIME_ROWS(128) BIGPRIME_ROWS(192) BIGPRIME_ROWS(256) BIGPRIME_ROWS(384)
+	BIGPRIME_ROWS(512) BIGPRIME_ROWS(1024) BIGPRIME_ROWS(2048) BIGPRIME_ROWS(4096)
 };
 
 // The kernels that use __syncthreads or __shared__, launched cooperatively.

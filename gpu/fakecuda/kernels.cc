@@ -18,6 +18,7 @@ thread_local corescale_dim3 threadIdx, blockIdx, blockDim, gridDim;
 #include "prime.cu"
 #include "resize.cu"
 #include "sieve.cu"
+#include "bigprime.cu"
 
 #include "host_grid.h"
 
@@ -77,8 +78,35 @@ static void run_sieve_compact(void **a) {
 
 static void run_sum_u8(void **a) { sum_u8(*(const uint8_t **)a[0], *(uint32_t *)a[1], *(unsigned long long **)a[2]); }
 
+// The size classes of bigprime.cu, three passes each.
+#define BIGPRIME_TRAMPOLINES(BITS)                                                                               \
+	static void run_bigprime_trial_##BITS(void **a) {                                                         \
+		bigprime_trial_##BITS(*(const uint32_t **)a[0], *(uint8_t **)a[1], *(uint32_t *)a[2], *(uint32_t **)a[3], \
+		                      *(uint32_t **)a[4]);                                                                 \
+	}                                                                                                            \
+	static void run_bigprime_base2_##BITS(void **a) {                                                         \
+		bigprime_base2_##BITS(*(const uint32_t **)a[0], *(const uint32_t **)a[1], *(uint32_t **)a[2], *(uint32_t **)a[3]); \
+	}                                                                                                            \
+	static void run_bigprime_lucas_##BITS(void **a) {                                                         \
+		bigprime_lucas_##BITS(*(const uint32_t **)a[0], *(const uint32_t **)a[1], *(uint8_t **)a[2],              \
+		                      *(const uint32_t **)a[3]);                                                           \
+	}
+BIGPRIME_TRAMPOLINES(128)
+BIGPRIME_TRAMPOLINES(192)
+BIGPRIME_TRAMPOLINES(256)
+BIGPRIME_TRAMPOLINES(384)
+BIGPRIME_TRAMPOLINES(512)
+BIGPRIME_TRAMPOLINES(1024)
+BIGPRIME_TRAMPOLINES(2048)
+BIGPRIME_TRAMPOLINES(4096)
+
 // The parameter letters follow the C signatures in kernels/*.cu; the fake
 // checks them against each PTX .entry when a function is looked up.
+#define BIGPRIME_ROWS(BITS)                                       \
+	{"bigprime_trial_" #BITS, run_bigprime_trial_##BITS, "pp4pp"}, \
+	{"bigprime_base2_" #BITS, run_bigprime_base2_##BITS, "pppp"},  \
+	{"bigprime_lucas_" #BITS, run_bigprime_lucas_##BITS, "pppp"},
+
 static const fakecuda_kernel table[] = {
 	{"is_prime_u64", run_is_prime_u64, "pp4"},
 	{"prime_trial_u64", run_prime_trial_u64, "pp4ppp"},
@@ -92,6 +120,8 @@ static const fakecuda_kernel table[] = {
 	{"sieve_scan", run_sieve_scan, "pp4"},
 	{"sieve_compact", run_sieve_compact, "84ppp"},
 	{"sum_u8", run_sum_u8, "p4p"},
+	BIGPRIME_ROWS(128) BIGPRIME_ROWS(192) BIGPRIME_ROWS(256) BIGPRIME_ROWS(384)
+	BIGPRIME_ROWS(512) BIGPRIME_ROWS(1024) BIGPRIME_ROWS(2048) BIGPRIME_ROWS(4096)
 };
 
 const fakecuda_kernel *fakecuda_kernel_find(const char *name) {

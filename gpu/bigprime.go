@@ -1,0 +1,527 @@
+package gpu
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/bits"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/corescale/corescale/kernels"
+)
+
+// BigPrimeEngine tests batches of numbers from 2^64 to 2^4096 on one GPU
+// with Baillie–PSW, the test math/big's ProbablyPrime(0) and cpu/prime
+// make (kernels/bigprime.cu), so its verdicts are theirs: composites
+// certain, the rest probable primes.
+//
+// As PrimeEngine, it makes everything once and keeps it until Close: the
+// primary context, the module, the slots' streams and buffers. A batch is
+// grouped by size class (128, 192, … 4096 bits: the smallest that holds
+// each number), and each class goes through in chunks that fill a slot's
+// input buffer; a chunk passes through the class's three kernels (trial
+// division, the base-2 test on its survivors, the Lucas test on theirs).
+// Two slots on two streams take chunks in turn, so one chunk's numbers
+// travel while the other's kernels run.
+type BigPrimeEngine struct {
+	ctx    Context
+	device int
+	fns    map[int][3]Function // by class in bits: trial, base 2, Lucas
+	// inBytes is a slot's input buffer; maxCount the most numbers of any
+	// class a chunk holds (the index buffers' length).
+	inBytes, maxCount int
+	strideGrid        uint32
+	slots             [bigPrimeSlots]*bigPrimeSlot
+	failed            error
+	// Undecided counts the numbers the device left to the host (no
+	// Lucas parameter up to the kernel's bound: perfect squares).
+	Undecided int
+	Timings   Timings
+}
+
+const bigPrimeSlots = 2
+
+// bigPrimeBlock is the threads per block of the passes (kernels/sass.sh
+// assumes it): a thread's operands grow with the class, and 128-thread
+// blocks let a multiprocessor mix blocks when registers run short.
+const bigPrimeBlock = 128
+
+// bigPrimeMaxBits is the largest class.
+const bigPrimeMaxBits = 4096
+
+// bigPrimeJob is a chunk: numbers of one class and where each verdict goes.
+type bigPrimeJob struct {
+	bits int
+	ns   []*big.Int
+	out  []bool
+	at   []int // a class's positions in the caller's batch
+}
+
+type bigPrimeSlot struct {
+	stream                                    Stream
+	hostIn, hostOut, hostZero                 HostBuffer
+	devIn, devOut, devSurv1, devSurv2, devCnt DevPtr
+	marks                                     [4]Event
+	job                                       bigPrimeJob
+	busy                                      bool
+	count                                     uint32
+	args                                      struct{ trial, base2, lucas []unsafe.Pointer }
+}
+
+// NewBigPrimeEngine opens device on drv and prepares the kernels.
+// chunkBytes caps a slot's input buffer (zero: 16 MiB, 131,072 numbers of
+// 1024 bits, several waves of threads on the largest GPUs).
+func NewBigPrimeEngine(drv Driver, device, chunkBytes int) (*BigPrimeEngine, error) {
+	devs, err := drv.Devices()
+	if err != nil {
+		return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+	}
+	if device < 0 || device >= len(devs) {
+		return nil, fmt.Errorf("%s has no device %d (it has %d)", drv.Name(), device, len(devs))
+	}
+	ctx, err := drv.Open(device)
+	if err != nil {
+		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
+	}
+	e := &BigPrimeEngine{ctx: ctx, device: device, fns: map[int][3]Function{}}
+	if err := e.init(chunkBytes, devs[device].Multiprocessors); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("device %d: %w", device, err)
+	}
+	return e, nil
+}
+
+func (e *BigPrimeEngine) init(chunkBytes, sms int) error {
+	mod, err := e.ctx.Load(kernels.BigPrimePTX)
+	if err != nil {
+		return fmt.Errorf("load the big prime kernels: %w", err)
+	}
+	for _, b := range kernels.BigPrimeClasses {
+		p := kernels.BigPrime(b)
+		var fs [3]Function
+		for i, k := range []kernels.Kernel{p.Trial, p.Base2, p.Lucas} {
+			if fs[i], err = mod.Function(k.Name); err != nil {
+				return err
+			}
+		}
+		e.fns[b] = fs
+	}
+	free, _, err := e.ctx.MemInfo()
+	if err != nil {
+		return fmt.Errorf("device memory: %w", err)
+	}
+	if chunkBytes <= 0 {
+		chunkBytes = 16 << 20
+	}
+	// Per byte of input, at worst (128-bit numbers, 16 bytes each): the
+	// byte itself, and a verdict and two indices per 16 bytes. A fifth
+	// of the free memory stays for the driver and others.
+	const perByte = 1 + (1+4+4)/16.0
+	e.inBytes = min(chunkBytes, int(float64(free)*4/5/(bigPrimeSlots*perByte)))
+	e.inBytes -= e.inBytes % (bigPrimeMaxBits / 8)
+	if e.inBytes < bigPrimeMaxBits/8 {
+		return fmt.Errorf("device memory: %d bytes free, too little for %d chunks of one %d-bit number", free, bigPrimeSlots, bigPrimeMaxBits)
+	}
+	e.maxCount = e.inBytes / (kernels.BigPrimeClasses[0] / 8)
+	e.strideGrid = uint32(max(1, sms) * 2048 / bigPrimeBlock)
+	for i := range e.slots {
+		s := &bigPrimeSlot{}
+		e.slots[i] = s
+		if s.stream, err = e.ctx.NewStream(); err != nil {
+			return err
+		}
+		for _, h := range []struct {
+			buf   *HostBuffer
+			bytes int
+		}{{&s.hostIn, e.inBytes}, {&s.hostOut, e.maxCount}, {&s.hostZero, 8}} {
+			if *h.buf, err = e.ctx.AllocHost(h.bytes); err != nil {
+				return err
+			}
+		}
+		clear(s.hostZero.Bytes())
+		for _, d := range []struct {
+			ptr   *DevPtr
+			bytes int
+		}{{&s.devIn, e.inBytes}, {&s.devOut, e.maxCount}, {&s.devSurv1, 4 * e.maxCount}, {&s.devSurv2, 4 * e.maxCount}, {&s.devCnt, 8}} {
+			if *d.ptr, err = e.ctx.Alloc(d.bytes); err != nil {
+				return err
+			}
+		}
+		for j := range s.marks {
+			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
+				return err
+			}
+		}
+		s.args.trial = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devSurv1), unsafe.Pointer(&s.devCnt)}
+		s.args.base2 = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devSurv1), unsafe.Pointer(&s.devSurv2), unsafe.Pointer(&s.devCnt)}
+		s.args.lucas = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devSurv2), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.devCnt)}
+	}
+	return nil
+}
+
+// Device returns the device's number.
+func (e *BigPrimeEngine) Device() int { return e.device }
+
+// BigPrimeClass returns the size class in bits of the kernels that test n:
+// the smallest of kernels.BigPrimeClasses that holds it; an error names n
+// when it is below 2^64 (the 64-bit engine's, exact) or above 2^4096.
+func BigPrimeClass(n *big.Int) (int, error) {
+	if n.Sign() < 0 || n.BitLen() <= 64 {
+		return 0, fmt.Errorf("gpu big prime: %s is below 2^64 (the 64-bit engine tests it)", n)
+	}
+	for _, b := range kernels.BigPrimeClasses {
+		if n.BitLen() <= b {
+			return b, nil
+		}
+	}
+	return 0, fmt.Errorf("gpu big prime: a number of %d bits is over the largest class, %d bits", n.BitLen(), bigPrimeMaxBits)
+}
+
+// bigPrimeJobs checks ns and groups them by class, out's entries beside
+// theirs.
+func bigPrimeJobs(ns []*big.Int, out []bool) ([]bigPrimeJob, error) {
+	if len(out) < len(ns) {
+		return nil, fmt.Errorf("gpu big prime: %d verdicts for %d numbers", len(out), len(ns))
+	}
+	byClass := map[int]*bigPrimeJob{}
+	var order []int
+	for i, n := range ns {
+		b, err := BigPrimeClass(n)
+		if err != nil {
+			return nil, fmt.Errorf("number %d: %w", i+1, err)
+		}
+		j := byClass[b]
+		if j == nil {
+			j = &bigPrimeJob{bits: b}
+			byClass[b] = j
+			order = append(order, b)
+		}
+		j.ns = append(j.ns, n)
+		j.at = append(j.at, i)
+	}
+	var jobs []bigPrimeJob
+	for _, b := range order {
+		j := byClass[b]
+		j.out = make([]bool, len(j.ns))
+		jobs = append(jobs, *j)
+	}
+	return jobs, nil
+}
+
+// TestBig sets out[i] to whether ns[i] is a probable prime (Baillie–PSW),
+// for numbers above 2^64 of up to 4096 bits.
+func (e *BigPrimeEngine) TestBig(ns []*big.Int, out []bool) error {
+	return runBigPrime([]*BigPrimeEngine{e}, ns, out, nil)
+}
+
+// runBigPrime tests ns on engines, which take chunks as they free a slot;
+// as runPrime, a device that fails is dropped and its chunks go to the
+// others.
+func runBigPrime(engines []*BigPrimeEngine, ns []*big.Int, out []bool, lost func(int, error)) error {
+	classJobs, err := bigPrimeJobs(ns, out)
+	if err != nil {
+		return err
+	}
+	var live []*BigPrimeEngine
+	for _, e := range engines {
+		if e.failed == nil {
+			live = append(live, e)
+		}
+	}
+	if len(live) == 0 {
+		return bigDeviceErrors(engines)
+	}
+	// The chunks: each class cut to the slot's capacity, and small
+	// classes split so that every slot of every device has work.
+	var queue []bigPrimeJob
+	for _, j := range classJobs {
+		most := min(live[0].inBytes/(j.bits/8), live[0].maxCount)
+		for _, e := range live[1:] {
+			most = min(most, e.inBytes/(j.bits/8))
+		}
+		per := max(1, min(most, (len(j.ns)+bigPrimeSlots*len(live)-1)/(bigPrimeSlots*len(live))))
+		for lo := 0; lo < len(j.ns); lo += per {
+			hi := min(len(j.ns), lo+per)
+			queue = append(queue, bigPrimeJob{bits: j.bits, ns: j.ns[lo:hi], out: j.out[lo:hi]})
+		}
+	}
+	var mu sync.Mutex
+	take := func() (bigPrimeJob, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(queue) == 0 {
+			return bigPrimeJob{}, false
+		}
+		j := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		return j, true
+	}
+	for {
+		var wg sync.WaitGroup
+		for _, e := range live {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				unfinished, err := e.work(take)
+				if err == nil {
+					return
+				}
+				mu.Lock()
+				e.failed = err
+				queue = append(queue, unfinished...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		var dropped []*BigPrimeEngine
+		next := live[:0]
+		for _, e := range live {
+			if e.failed != nil {
+				dropped = append(dropped, e)
+			} else {
+				next = append(next, e)
+			}
+		}
+		live = next
+		if lost != nil && len(live) > 0 {
+			for _, e := range dropped {
+				lost(e.device, e.failed)
+			}
+		}
+		if len(queue) == 0 {
+			break
+		}
+		if len(live) == 0 {
+			return bigDeviceErrors(engines)
+		}
+	}
+	// Back to the caller's order.
+	for _, j := range classJobs {
+		for k, i := range j.at {
+			out[i] = j.out[k]
+		}
+	}
+	return nil
+}
+
+func bigDeviceErrors(engines []*BigPrimeEngine) error {
+	if len(engines) == 1 {
+		return engines[0].failed
+	}
+	var errs []error
+	for _, e := range engines {
+		errs = append(errs, e.failed)
+	}
+	return fmt.Errorf("gpu big prime: every device failed: %w", errors.Join(errs...))
+}
+
+// work queues chunks on the slots in turn, delivering a slot's chunk
+// before the slot takes another; on a failure it returns the error and
+// the chunks not delivered.
+func (e *BigPrimeEngine) work(take func() (bigPrimeJob, bool)) ([]bigPrimeJob, error) {
+	k := 0
+	for ; ; k++ {
+		s := e.slots[k%bigPrimeSlots]
+		if s.busy {
+			if err := e.finish(s); err != nil {
+				return e.unfinished(), err
+			}
+		}
+		j, ok := take()
+		if !ok {
+			break
+		}
+		s.job, s.busy = j, true
+		if err := e.queue(s); err != nil {
+			return e.unfinished(), err
+		}
+	}
+	for i := range bigPrimeSlots {
+		s := e.slots[(k+i)%bigPrimeSlots]
+		if s.busy {
+			if err := e.finish(s); err != nil {
+				return e.unfinished(), err
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (e *BigPrimeEngine) unfinished() []bigPrimeJob {
+	var jobs []bigPrimeJob
+	for _, s := range e.slots {
+		if s.busy {
+			jobs = append(jobs, s.job)
+			s.busy = false
+		}
+	}
+	return jobs
+}
+
+// putLimbs writes n as words little-endian 32-bit limbs into b.
+func putLimbs(b []byte, n *big.Int, words int) {
+	clear(b[:4*words])
+	k := 0
+	for _, w := range n.Bits() {
+		for sh := 0; sh < bits.UintSize; sh += 32 {
+			binary.LittleEndian.PutUint32(b[4*k:], uint32(uint(w)>>sh))
+			k++
+		}
+	}
+}
+
+func (e *BigPrimeEngine) queue(s *bigPrimeSlot) error {
+	j := s.job
+	n := len(j.ns)
+	words := j.bits / 32
+	in := s.hostIn.Bytes()
+	for i, x := range j.ns {
+		putLimbs(in[4*words*i:], x, words)
+	}
+	s.count = uint32(n)
+	fs := e.fns[j.bits]
+	block := Dim3{bigPrimeBlock, 1, 1}
+	grid := Dim3{min(e.strideGrid, gridFor(n, bigPrimeBlock, MaxGridX)), 1, 1}
+	err := s.stream.Record(s.marks[0])
+	if err == nil {
+		err = s.stream.CopyToDevice(s.devCnt, s.hostZero, 0, 8)
+	}
+	if err == nil {
+		err = s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 4*words*n)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[1])
+	}
+	if err == nil {
+		err = launch(s.stream, fs[0], grid, block, s.args.trial)
+	}
+	if err == nil {
+		err = launch(s.stream, fs[1], grid, block, s.args.base2)
+	}
+	if err == nil {
+		err = launch(s.stream, fs[2], grid, block, s.args.lucas)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[2])
+	}
+	if err == nil {
+		err = s.stream.CopyToHost(s.hostOut, 0, s.devOut, n)
+	}
+	if err == nil {
+		err = s.stream.Record(s.marks[3])
+	}
+	if err != nil {
+		return fmt.Errorf("gpu big prime: device %d: %w", e.device, err)
+	}
+	return nil
+}
+
+func (e *BigPrimeEngine) finish(s *bigPrimeSlot) error {
+	if err := s.stream.Synchronize(); err != nil {
+		return fmt.Errorf("gpu big prime: device %d: %w", e.device, err)
+	}
+	for i, v := range s.hostOut.Bytes()[:len(s.job.ns)] {
+		switch v {
+		case 0, 1:
+			s.job.out[i] = v == 1
+		default:
+			// No Lucas parameter found on the device: math/big
+			// checks for a square, the only way that happens.
+			s.job.out[i] = s.job.ns[i].ProbablyPrime(0)
+			e.Undecided++
+		}
+	}
+	s.busy = false
+	s.job = bigPrimeJob{}
+	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
+	for i, d := range phases {
+		t, err := s.marks[i+1].Since(s.marks[i])
+		if err != nil {
+			return fmt.Errorf("gpu big prime: device %d: timing: %w", e.device, err)
+		}
+		*d += t
+	}
+	e.Timings.Chunks++
+	return nil
+}
+
+// Close releases the buffers, streams and context.
+func (e *BigPrimeEngine) Close() error {
+	for _, s := range e.slots {
+		if s == nil {
+			continue
+		}
+		if s.stream != nil {
+			s.stream.Synchronize()
+			s.stream.Close()
+		}
+		for _, b := range []HostBuffer{s.hostIn, s.hostOut, s.hostZero} {
+			if b != nil {
+				b.Free()
+			}
+		}
+		for _, p := range []DevPtr{s.devIn, s.devOut, s.devSurv1, s.devSurv2, s.devCnt} {
+			if p != 0 {
+				e.ctx.Free(p)
+			}
+		}
+		for _, m := range s.marks {
+			if m != nil {
+				m.Close()
+			}
+		}
+	}
+	return e.ctx.Close()
+}
+
+// BigPrimeDevices tests batches of big numbers on several GPUs, each
+// device's engine taking chunks as it frees a slot, as PrimeDevices.
+type BigPrimeDevices struct {
+	Engines []*BigPrimeEngine
+	Lost    func(device int, err error)
+}
+
+// NewBigPrimeDevices opens an engine on each of devices (all when empty).
+func NewBigPrimeDevices(drv Driver, devices []int, chunkBytes int) (*BigPrimeDevices, error) {
+	if len(devices) == 0 {
+		devs, err := drv.Devices()
+		if err != nil {
+			return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+		}
+		for i := range devs {
+			devices = append(devices, i)
+		}
+	}
+	p := &BigPrimeDevices{}
+	for _, d := range devices {
+		e, err := NewBigPrimeEngine(drv, d, chunkBytes)
+		if err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.Engines = append(p.Engines, e)
+	}
+	if len(p.Engines) == 0 {
+		return nil, fmt.Errorf("%s: no device to use", drv.Name())
+	}
+	return p, nil
+}
+
+// TestBig sets out[i] to whether ns[i] is a probable prime.
+func (p *BigPrimeDevices) TestBig(ns []*big.Int, out []bool) error {
+	return runBigPrime(p.Engines, ns, out, p.Lost)
+}
+
+// Close closes every engine.
+func (p *BigPrimeDevices) Close() error {
+	var first error
+	for _, e := range p.Engines {
+		if err := e.Close(); err != nil && e.failed == nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
