@@ -203,17 +203,20 @@ __device__ __forceinline__ uint32_t mod_small(const uint32_t *a, uint32_t m) {
 
 // Products of the odd primes below 256, each below 2^32: one remainder of
 // n per product, then the primes' remainders from that 32-bit value.
-__device__ const uint32_t trial_products[] = {
+// Not const: a const table has internal linkage, which nvcc names with a
+// hash of the compilation (the output's path), so make ptx-check could
+// never reproduce the committed PTX.
+__device__ uint32_t trial_products[] = {
 	111546435u, 58642669u, 8965109u, 27433619u,
 	72370439u, 135745657u, 316818391u, 575771909u,
 	936039509u, 1445140189u, 2445956099u, 3368562317u,
 };
-__device__ const uint8_t trial_primes[] = {3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,  47,
-                                           53,  59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103, 107, 109,
-                                           113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191,
-                                           193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251};
+__device__ uint8_t trial_primes[] = {3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,  47,
+                                     53,  59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103, 107, 109,
+                                     113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191,
+                                     193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251};
 // How many primes each product holds, in order.
-__device__ const uint8_t trial_group[] = {8, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
+__device__ uint8_t trial_group[] = {8, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
 
 // has_small_factor says whether n (above 2^64, so never one of the primes)
 // is even or divisible by an odd prime below 256.
