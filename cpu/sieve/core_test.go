@@ -51,11 +51,11 @@ func TestCrossSorted(t *testing.T) {
 	ps = append(ps, 1000003, 16777213)
 	for _, n := range []int{0, 1, 7, 4096, 100000, 1 << 20} {
 		j0 := rng.Uint64N(1 << 30)
-		var cur, next [64][]sprime
+		var cur, next [64][]mprime
 		want := make([]sprime, len(ps))
 		for i, p := range ps {
 			want[i] = start(p, j0, 3*n+5)
-			cur[want[i].wi] = append(cur[want[i].wi], want[i])
+			cur[want[i].wi] = append(cur[want[i].wi], mprime{k: want[i].k, idx: want[i].idx})
 		}
 		for area := range 3 {
 			got := make([]byte, n, n+3)
@@ -70,9 +70,9 @@ func TestCrossSorted(t *testing.T) {
 				t.Fatalf("area %d of %d bytes from %d: crossSorted and cross differ", area, n, j0)
 			}
 			have := map[sprime]int{}
-			for _, l := range cur {
+			for wi, l := range cur {
 				for _, s := range l {
-					have[s]++
+					have[sprime{k: s.k, idx: s.idx, wi: uint8(wi)}]++
 				}
 			}
 			for _, s := range want {

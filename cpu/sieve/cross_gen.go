@@ -68,7 +68,7 @@ func crossClasses(s []byte, ps *[8][]sprime) {
 // in order of wheel index, that jump goes where the previous one went and
 // is predicted (primesieve's EratMedium sorts its primes the same way).
 // next's lists are emptied first; cur's are left as they were.
-func crossSorted(s []byte, cur, next *[64][]sprime) {
+func crossSorted(s []byte, cur, next *[64][]mprime) {
 	n := uint(len(s))
 	for wi := range next {
 		next[wi] = next[wi][:0]
@@ -99,7 +99,7 @@ func crossSorted(s []byte, cur, next *[64][]sprime) {
 
 // crossList0 is cross0 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList0(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList0(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -189,13 +189,13 @@ func crossList0(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList1 is cross1 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList1(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList1(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -285,13 +285,13 @@ func crossList1(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList2 is cross2 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList2(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList2(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -381,13 +381,13 @@ func crossList2(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList3 is cross3 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList3(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList3(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -477,13 +477,13 @@ func crossList3(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList4 is cross4 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList4(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList4(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -573,13 +573,13 @@ func crossList4(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList5 is cross5 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList5(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList5(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -669,13 +669,13 @@ func crossList5(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList6 is cross6 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList6(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList6(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -765,13 +765,13 @@ func crossList6(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList7 is cross7 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList7(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList7(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -861,7 +861,7 @@ func crossList7(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 

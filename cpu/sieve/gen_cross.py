@@ -34,7 +34,7 @@ o("""// crossSorted crosses off the multiples of the primes of cur in s, where
 // in order of wheel index, that jump goes where the previous one went and
 // is predicted (primesieve's EratMedium sorts its primes the same way).
 // next's lists are emptied first; cur's are left as they were.
-func crossSorted(s []byte, cur, next *[64][]sprime) {
+func crossSorted(s []byte, cur, next *[64][]mprime) {
 	n := uint(len(s))
 	for wi := range next {
 		next[wi] = next[wi][:0]
@@ -54,7 +54,7 @@ for i in range(8):
     steps = [(w[t+1]-w[t], rp*w[t+1]//30 - rp*w[t]//30) for t in range(8)]
     o(f"// crossList{i} is cross{i} for each prime of ps, all at wheel index t, with")
     o(f"// the loop inside: no call, and no registers spilled around one, per prime.")
-    o(f"func crossList{i}(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {{")
+    o(f"func crossList{i}(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {{")
     o("\tfor _, sp := range ps {")
     o("\t\tk, idx := uint(sp.k), uint(sp.idx)")
     o("\t\tvar wi uint8")
@@ -81,7 +81,7 @@ for i in range(8):
         o(f"\t\tidx += k*{a_} + {b_}")
     o("\t\tgoto l0")
     o("\tdone:")
-    o("\t\tnext[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})")
+    o("\t\tnext[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})")
     o("\t}")
     o("}\n")
 for i in range(8):
