@@ -93,3 +93,28 @@ func isPrimeSmall(n uint64) bool {
 	}
 	return n >= 2
 }
+
+// popcount against a bit-by-bit count on every length across its 32- and
+// 8-byte loops and their tails, from offsets that leave b unaligned.
+func TestPopcount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	buf := make([]byte, 200)
+	for i := range buf {
+		buf[i] = byte(rng.Uint32())
+	}
+	buf[0], buf[199] = 0xff, 0xff
+	for off := range 9 {
+		for n := 0; off+n <= len(buf); n++ {
+			b := buf[off : off+n]
+			var want uint64
+			for _, x := range b {
+				for ; x != 0; x &= x - 1 {
+					want++
+				}
+			}
+			if got := popcount(b); got != want {
+				t.Fatalf("popcount of %d bytes from %d = %d, want %d", n, off, got, want)
+			}
+		}
+	}
+}
