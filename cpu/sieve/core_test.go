@@ -118,3 +118,60 @@ func TestPopcount(t *testing.T) {
 		}
 	}
 }
+
+// crossClasses against cross, the plain loop, on primes of every residue
+// class started anywhere in their cycle, over areas shorter than one cycle
+// of eight multiples, exactly one (the unrolled loop's bound) and many: the
+// bytes crossed and the states left.
+func TestCrossClasses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var ps []uint64
+	for p := uint64(181); p < smallMax; p += 2 {
+		if isPrimeSmall(p) && (p < 400 || rng.IntN(8) == 0) {
+			ps = append(ps, p)
+		}
+	}
+	for _, n := range []int{0, 1, 29, 181, 182, 197, 1000, segBytes} {
+		var classes [8][]sprime
+		var want []sprime
+		for _, p := range ps {
+			// Every wheel index, at the ends of the area and where the
+			// last whole cycle of eight multiples (p bytes) ends at, just
+			// before or just past the end.
+			for wi := range 8 {
+				for _, x := range []int{0, 1, n - int(p) - 1, n - int(p), n - int(p) + 1, n - 1, n, int(rng.Uint64N(uint64(n + 1)))} {
+					if x < 0 || x > n {
+						continue
+					}
+					st := sprime{k: uint32(p / 30), idx: uint32(x), wi: 8*bitOf[p%30] + uint8(wi)}
+					want = append(want, st)
+					classes[bitOf[p%30]] = append(classes[bitOf[p%30]], st)
+				}
+			}
+		}
+		for area := range 3 {
+			got := make([]byte, n, n+3)
+			exp := make([]byte, n)
+			for i := range got {
+				got[i], exp[i] = 0xff, 0xff
+			}
+			crossClasses(got, &classes)
+			cross(exp, want)
+			if string(got) != string(exp) {
+				t.Fatalf("area %d of %d bytes: crossClasses and cross differ", area, n)
+			}
+			have := map[sprime]int{}
+			for _, l := range classes {
+				for _, s := range l {
+					have[s]++
+				}
+			}
+			for _, s := range want {
+				if have[s] == 0 {
+					t.Fatalf("area %d of %d bytes: state %+v lost", area, n, s)
+				}
+				have[s]--
+			}
+		}
+	}
+}
