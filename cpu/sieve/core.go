@@ -18,8 +18,8 @@ const (
 	// segment at least once. Larger ones cross a whole task at once.
 	smallMax = segBytes / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
-	// 295,000 primes, 4 bytes each, and a 12-byte state per worker (two
-	// up to sortedMax). Larger ones are generated again for each task, so
+	// 295,000 primes, 4 bytes each, and a state per worker (12 bytes; up
+	// to sortedMax two of 8, mprime). Larger ones are generated again for each task, so
 	// that no range needs the 203 M primes below 2^32 in memory. At 2^24,
 	// two workers sieving at 10^15 peaked at 65 MB (68 with two states).
 	mediumMax = 1 << 22
