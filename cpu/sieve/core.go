@@ -18,8 +18,8 @@ const (
 	// segment at least once. Larger ones cross a whole task at once.
 	smallMax = segBytes / 8
 	// mediumMax bounds the sieving primes generated once per run and kept:
-	// 295,000 primes, 4 bytes each, and a 12-byte state per worker (two
-	// up to sortedMax). Larger ones are generated again for each task, so
+	// 295,000 primes, 4 bytes each, and a state per worker (12 bytes; up
+	// to sortedMax two of 8, mprime). Larger ones are generated again for each task, so
 	// that no range needs the 203 M primes below 2^32 in memory. At 2^24,
 	// two workers sieving at 10^15 peaked at 65 MB (68 with two states).
 	mediumMax = 1 << 22
@@ -177,6 +177,13 @@ type sprime struct {
 	wi  uint8
 }
 
+// mprime is a medium sieving prime's state in crossSorted's lists: the list
+// it is in holds the wheel index, so that each crossing area reads and
+// writes 8 bytes a prime rather than sprime's 12.
+type mprime struct {
+	k, idx uint32
+}
+
 // start returns the state of sieving prime p over an area of n bytes from
 // byte j0: its first multiple p·q ≥ max(p², 30·j0) with q coprime to 30. A
 // multiple past the area gets idx n (or more), which no crossing reaches.
@@ -265,7 +272,7 @@ type worker struct {
 	// medium holds the primes above smallMax by the wheel index of their
 	// next multiple (see crossSorted), mediumNext their states after an
 	// area; upper those above sortedMax, by residue class.
-	medium, mediumNext [64][]sprime
+	medium, mediumNext [64][]mprime
 	upper              [8][]sprime
 	gen                *worker // generates the primes above mediumMax
 	nums               []uint64
@@ -317,7 +324,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
 			// Each wheel index holds about a 64th, as above.
 			m := sorted/64 + sorted/512 + 64
-			w.medium[wi], w.mediumNext[wi] = make([]sprime, 0, m), make([]sprime, 0, m)
+			w.medium[wi], w.mediumNext[wi] = make([]mprime, 0, m), make([]mprime, 0, m)
 		}
 	}
 	for _, p := range pl.primes {
@@ -333,7 +340,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		case p <= smallMax:
 			w.small[c] = append(w.small[c], st)
 		case p <= sortedMax:
-			w.medium[st.wi] = append(w.medium[st.wi], st)
+			w.medium[st.wi] = append(w.medium[st.wi], mprime{k: st.k, idx: st.idx})
 		default:
 			w.upper[c] = append(w.upper[c], st)
 		}

@@ -51,11 +51,11 @@ func TestCrossSorted(t *testing.T) {
 	ps = append(ps, 1000003, 16777213)
 	for _, n := range []int{0, 1, 7, 4096, 100000, 1 << 20} {
 		j0 := rng.Uint64N(1 << 30)
-		var cur, next [64][]sprime
+		var cur, next [64][]mprime
 		want := make([]sprime, len(ps))
 		for i, p := range ps {
 			want[i] = start(p, j0, 3*n+5)
-			cur[want[i].wi] = append(cur[want[i].wi], want[i])
+			cur[want[i].wi] = append(cur[want[i].wi], mprime{k: want[i].k, idx: want[i].idx})
 		}
 		for area := range 3 {
 			got := make([]byte, n, n+3)
@@ -70,9 +70,9 @@ func TestCrossSorted(t *testing.T) {
 				t.Fatalf("area %d of %d bytes from %d: crossSorted and cross differ", area, n, j0)
 			}
 			have := map[sprime]int{}
-			for _, l := range cur {
+			for wi, l := range cur {
 				for _, s := range l {
-					have[s]++
+					have[sprime{k: s.k, idx: s.idx, wi: uint8(wi)}]++
 				}
 			}
 			for _, s := range want {
@@ -92,4 +92,86 @@ func isPrimeSmall(n uint64) bool {
 		}
 	}
 	return n >= 2
+}
+
+// popcount against a bit-by-bit count on every length across its 32- and
+// 8-byte loops and their tails, from offsets that leave b unaligned.
+func TestPopcount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	buf := make([]byte, 200)
+	for i := range buf {
+		buf[i] = byte(rng.Uint32())
+	}
+	buf[0], buf[199] = 0xff, 0xff
+	for off := range 9 {
+		for n := 0; off+n <= len(buf); n++ {
+			b := buf[off : off+n]
+			var want uint64
+			for _, x := range b {
+				for ; x != 0; x &= x - 1 {
+					want++
+				}
+			}
+			if got := popcount(b); got != want {
+				t.Fatalf("popcount of %d bytes from %d = %d, want %d", n, off, got, want)
+			}
+		}
+	}
+}
+
+// crossClasses against cross, the plain loop, on primes of every residue
+// class started anywhere in their cycle, over areas shorter than one cycle
+// of eight multiples, exactly one (the unrolled loop's bound) and many: the
+// bytes crossed and the states left.
+func TestCrossClasses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var ps []uint64
+	for p := uint64(181); p < smallMax; p += 2 {
+		if isPrimeSmall(p) && (p < 400 || rng.IntN(8) == 0) {
+			ps = append(ps, p)
+		}
+	}
+	for _, n := range []int{0, 1, 29, 181, 182, 197, 1000, segBytes} {
+		var classes [8][]sprime
+		var want []sprime
+		for _, p := range ps {
+			// Every wheel index, at the ends of the area and where the
+			// last whole cycle of eight multiples (p bytes) ends at, just
+			// before or just past the end.
+			for wi := range 8 {
+				for _, x := range []int{0, 1, n - int(p) - 1, n - int(p), n - int(p) + 1, n - 1, n, int(rng.Uint64N(uint64(n + 1)))} {
+					if x < 0 || x > n {
+						continue
+					}
+					st := sprime{k: uint32(p / 30), idx: uint32(x), wi: 8*bitOf[p%30] + uint8(wi)}
+					want = append(want, st)
+					classes[bitOf[p%30]] = append(classes[bitOf[p%30]], st)
+				}
+			}
+		}
+		for area := range 3 {
+			got := make([]byte, n, n+3)
+			exp := make([]byte, n)
+			for i := range got {
+				got[i], exp[i] = 0xff, 0xff
+			}
+			crossClasses(got, &classes)
+			cross(exp, want)
+			if string(got) != string(exp) {
+				t.Fatalf("area %d of %d bytes: crossClasses and cross differ", area, n)
+			}
+			have := map[sprime]int{}
+			for _, l := range classes {
+				for _, s := range l {
+					have[s]++
+				}
+			}
+			for _, s := range want {
+				if have[s] == 0 {
+					t.Fatalf("area %d of %d bytes: state %+v lost", area, n, s)
+				}
+				have[s]--
+			}
+		}
+	}
 }

@@ -68,7 +68,7 @@ func crossClasses(s []byte, ps *[8][]sprime) {
 // in order of wheel index, that jump goes where the previous one went and
 // is predicted (primesieve's EratMedium sorts its primes the same way).
 // next's lists are emptied first; cur's are left as they were.
-func crossSorted(s []byte, cur, next *[64][]sprime) {
+func crossSorted(s []byte, cur, next *[64][]mprime) {
 	n := uint(len(s))
 	for wi := range next {
 		next[wi] = next[wi][:0]
@@ -99,7 +99,7 @@ func crossSorted(s []byte, cur, next *[64][]sprime) {
 
 // crossList0 is cross0 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList0(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList0(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -189,13 +189,13 @@ func crossList0(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList1 is cross1 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList1(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList1(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -285,13 +285,13 @@ func crossList1(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList2 is cross2 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList2(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList2(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -381,13 +381,13 @@ func crossList2(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList3 is cross3 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList3(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList3(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -477,13 +477,13 @@ func crossList3(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList4 is cross4 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList4(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList4(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -573,13 +573,13 @@ func crossList4(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList5 is cross5 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList5(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList5(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -669,13 +669,13 @@ func crossList5(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList6 is cross6 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList6(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList6(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -765,13 +765,13 @@ func crossList6(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
 // crossList7 is cross7 for each prime of ps, all at wheel index t, with
 // the loop inside: no call, and no registers spilled around one, per prime.
-func crossList7(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]sprime) {
+func crossList7(base unsafe.Pointer, n uint, ps []mprime, t uint8, next *[64][]mprime) {
 	for _, sp := range ps {
 		k, idx := uint(sp.k), uint(sp.idx)
 		var wi uint8
@@ -861,7 +861,7 @@ func crossList7(base unsafe.Pointer, n uint, ps []sprime, t uint8, next *[64][]s
 		idx += k*2 + 1
 		goto l0
 	done:
-		next[wi] = append(next[wi], sprime{k: uint32(k), idx: uint32(idx - n), wi: wi})
+		next[wi] = append(next[wi], mprime{k: uint32(k), idx: uint32(idx - n)})
 	}
 }
 
@@ -884,17 +884,26 @@ func cross0(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+0 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*6+0)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*10+0)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*12+0)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*16+0)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*18+0)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*22+0)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*28+0)) &= 0xffffff7f
-		idx += k*30 + 1
+	if c := k*28 + 0; c < n {
+		lim, step := n-c, k*30+1
+		o1 := k*6 + 0
+		o2 := k*10 + 0
+		o3 := k*12 + 0
+		o4 := k*16 + 0
+		o5 := k*18 + 0
+		o6 := k*22 + 0
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, c)) &= 0xffffff7f
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 0
@@ -965,17 +974,26 @@ func cross1(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+6 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*6+1)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*10+2)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*12+3)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*16+3)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*18+4)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*22+5)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*28+6)) &= 0xffffffbf
-		idx += k*30 + 7
+	if c := k*28 + 6; c < n {
+		lim, step := n-c, k*30+7
+		o1 := k*6 + 1
+		o2 := k*10 + 2
+		o3 := k*12 + 3
+		o4 := k*16 + 3
+		o5 := k*18 + 4
+		o6 := k*22 + 5
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, c)) &= 0xffffffbf
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 8
@@ -1046,17 +1064,26 @@ func cross2(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+10 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*6+2)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*10+4)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*12+4)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*16+6)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*18+6)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*22+8)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*28+10)) &= 0xffffffdf
-		idx += k*30 + 11
+	if c := k*28 + 10; c < n {
+		lim, step := n-c, k*30+11
+		o1 := k*6 + 2
+		o2 := k*10 + 4
+		o3 := k*12 + 4
+		o4 := k*16 + 6
+		o5 := k*18 + 6
+		o6 := k*22 + 8
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, c)) &= 0xffffffdf
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 16
@@ -1127,17 +1154,26 @@ func cross3(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+12 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*6+3)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*10+4)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*12+5)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*16+7)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*18+8)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*22+9)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*28+12)) &= 0xffffffef
-		idx += k*30 + 13
+	if c := k*28 + 12; c < n {
+		lim, step := n-c, k*30+13
+		o1 := k*6 + 3
+		o2 := k*10 + 4
+		o3 := k*12 + 5
+		o4 := k*16 + 7
+		o5 := k*18 + 8
+		o6 := k*22 + 9
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, c)) &= 0xffffffef
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 24
@@ -1208,17 +1244,26 @@ func cross4(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+16 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*6+3)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*10+6)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*12+7)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*16+9)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*18+10)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*22+13)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*28+16)) &= 0xfffffff7
-		idx += k*30 + 17
+	if c := k*28 + 16; c < n {
+		lim, step := n-c, k*30+17
+		o1 := k*6 + 3
+		o2 := k*10 + 6
+		o3 := k*12 + 7
+		o4 := k*16 + 9
+		o5 := k*18 + 10
+		o6 := k*22 + 13
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, c)) &= 0xfffffff7
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 32
@@ -1289,17 +1334,26 @@ func cross5(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+18 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*6+4)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*10+6)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*12+8)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*16+10)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*18+12)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*22+14)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*28+18)) &= 0xfffffffb
-		idx += k*30 + 19
+	if c := k*28 + 18; c < n {
+		lim, step := n-c, k*30+19
+		o1 := k*6 + 4
+		o2 := k*10 + 6
+		o3 := k*12 + 8
+		o4 := k*16 + 10
+		o5 := k*18 + 12
+		o6 := k*22 + 14
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, c)) &= 0xfffffffb
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 40
@@ -1370,17 +1424,26 @@ func cross6(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+22 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*6+5)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*10+8)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*12+9)) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*16+13)) &= 0xfffffffe
-		*(*uint32)(unsafe.Add(q, k*18+14)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*22+17)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*28+22)) &= 0xfffffffd
-		idx += k*30 + 23
+	if c := k*28 + 22; c < n {
+		lim, step := n-c, k*30+23
+		o1 := k*6 + 5
+		o2 := k*10 + 8
+		o3 := k*12 + 9
+		o4 := k*16 + 13
+		o5 := k*18 + 14
+		o6 := k*22 + 17
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xfffffffe
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, c)) &= 0xfffffffd
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 48
@@ -1451,17 +1514,26 @@ func cross7(base unsafe.Pointer, n, k, idx uint, t uint8) (uint, uint8) {
 		goto l7
 	}
 l0:
-	for idx+k*28+28 < n {
-		q := unsafe.Add(base, idx)
-		*(*uint32)(q) &= 0xffffff7f
-		*(*uint32)(unsafe.Add(q, k*6+6)) &= 0xffffffbf
-		*(*uint32)(unsafe.Add(q, k*10+10)) &= 0xffffffdf
-		*(*uint32)(unsafe.Add(q, k*12+12)) &= 0xffffffef
-		*(*uint32)(unsafe.Add(q, k*16+16)) &= 0xfffffff7
-		*(*uint32)(unsafe.Add(q, k*18+18)) &= 0xfffffffb
-		*(*uint32)(unsafe.Add(q, k*22+22)) &= 0xfffffffd
-		*(*uint32)(unsafe.Add(q, k*28+28)) &= 0xfffffffe
-		idx += k*30 + 29
+	if c := k*28 + 28; c < n {
+		lim, step := n-c, k*30+29
+		o1 := k*6 + 6
+		o2 := k*10 + 10
+		o3 := k*12 + 12
+		o4 := k*16 + 16
+		o5 := k*18 + 18
+		o6 := k*22 + 22
+		for idx < lim {
+			q := unsafe.Add(base, idx)
+			*(*uint32)(q) &= 0xffffff7f
+			*(*uint32)(unsafe.Add(q, o1)) &= 0xffffffbf
+			*(*uint32)(unsafe.Add(q, o2)) &= 0xffffffdf
+			*(*uint32)(unsafe.Add(q, o3)) &= 0xffffffef
+			*(*uint32)(unsafe.Add(q, o4)) &= 0xfffffff7
+			*(*uint32)(unsafe.Add(q, o5)) &= 0xfffffffb
+			*(*uint32)(unsafe.Add(q, o6)) &= 0xfffffffd
+			*(*uint32)(unsafe.Add(q, c)) &= 0xfffffffe
+			idx += step
+		}
 	}
 	if idx >= n {
 		return idx, 56

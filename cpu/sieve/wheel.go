@@ -73,15 +73,26 @@ func isqrt(n uint64) uint64 {
 	return r
 }
 
-// popcount counts the set bits of b.
+// popcount counts the set bits of b. Counting is a pass over every byte of
+// the range: four words a turn, in four sums, keep the POPCNTs independent
+// and take a sixth off its instructions (cachegrind on [1e12, +3e8]: 17.5M
+// to 14.7M of the run's 369M).
 func popcount(b []byte) uint64 {
-	var n int
+	var n0, n1, n2, n3 int
+	for len(b) >= 32 {
+		w := b[:32:32]
+		n0 += bits.OnesCount64(le64(w[0:]))
+		n1 += bits.OnesCount64(le64(w[8:]))
+		n2 += bits.OnesCount64(le64(w[16:]))
+		n3 += bits.OnesCount64(le64(w[24:]))
+		b = b[32:]
+	}
 	for len(b) >= 8 {
-		n += bits.OnesCount64(le64(b))
+		n0 += bits.OnesCount64(le64(b))
 		b = b[8:]
 	}
 	for _, x := range b {
-		n += bits.OnesCount8(x)
+		n0 += bits.OnesCount8(x)
 	}
-	return uint64(n)
+	return uint64(n0 + n1 + n2 + n3)
 }
