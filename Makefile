@@ -190,7 +190,7 @@ sass:
 # it, which checks every signature fakecuda.h writes out.
 FAKECUDA     := build/fakecuda/libcuda.so.1
 FAKECUDA_DIR := gpu/fakecuda
-FAKECUDA_SRC := $(addprefix $(FAKECUDA_DIR)/,driver.c ptx.c stubs.c kernels.cc fakecuda.h ptx.h kernels.h results.inc) kernels/host.h kernels/host_grid.h $(KERNELS)
+FAKECUDA_SRC := $(addprefix $(FAKECUDA_DIR)/,driver.c ptx.c stubs.c kernels.cc fakecuda.h ptx.h kernels.h results.inc) kernels/host.h kernels/host_grid.h kernels/host_kernels.h $(KERNELS)
 CUDA_H       := $(firstword $(wildcard $(CUDA_PATH)/include/cuda.h $(CUDA_HOME)/include/cuda.h /usr/local/cuda/include/cuda.h /usr/include/cuda.h))
 FAKECUDA_CFLAGS := -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Werror
 
