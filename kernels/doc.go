@@ -5,7 +5,8 @@
 // compiler; the driver compiles it for the GPU it finds), and host.h, which
 // lets the emulated driver compile the same sources for the host, with
 // host_grid.h, its cooperative launch for kernels with barriers and shared
-// memory.
+// memory, and host_kernels.h, the table of host-compiled kernels that both
+// host drivers (gpu/emu, gpu/fakecuda) launch by name.
 //
 // Each kernel's parameter list is declared here once, for the engines that
 // marshal arguments, and checked against the PTX's .entry signature by the
