@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/big"
 	"os"
 
 	"github.com/corescale/corescale"
@@ -36,6 +37,34 @@ func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
 		return c.PrimeTester()
 	}
 	return nil, fmt.Errorf("%s prime engine: %w", c.Backend, err)
+}
+
+// BigPrimeTester tests numbers of 65 to 4096 bits in batches.
+type BigPrimeTester interface {
+	TestBig(ns []*big.Int, out []bool) error
+}
+
+// BigPrimeTester returns the GPU big-number engine of a GPU choice, over
+// the same devices as PrimeTester's; nil, nil for a CPU choice, whose big
+// numbers go to cpu/bigprime. An auto choice whose engine fails to start
+// returns nil and the reason in fellBack, so the caller tests on the CPU
+// and says why; gpu and gpu-emu return the error. The choice itself is
+// left as it is: the 64-bit engine may already be running on it.
+func (c *Choice) BigPrimeTester() (e BigPrimeTester, fellBack string, err error) {
+	if c.CPU() {
+		return nil, "", nil
+	}
+	p, err := gpu.NewBigPrimeDevices(c.Driver, c.Devices, 0)
+	if err != nil {
+		if c.auto {
+			return nil, fmt.Sprintf("the GPU big-number engine failed to start: %v", err), nil
+		}
+		return nil, "", fmt.Errorf("%s big prime engine: %w", c.Backend, err)
+	}
+	p.Lost = func(device int, err error) {
+		fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others test its big numbers: %v\n", device, err)
+	}
+	return p, "", nil
 }
 
 // firstDevice is the device of the engines that use one: the first of
