@@ -350,3 +350,24 @@ func TestBigPrimeTester(t *testing.T) {
 		t.Errorf("explicit gpu: %v", err)
 	}
 }
+
+// TestBigPrimeTesterSkipsLost: the big-number engine, made after the
+// 64-bit one has dropped a device, opens only the others; with none left
+// it says so.
+func TestBigPrimeTesterSkipsLost(t *testing.T) {
+	c := Choice{Backend: corescale.GPUEmu, Workers: 2, Driver: &emu.Driver{Memories: []int64{1 << 30, 1 << 30}}}
+	c.lostDevices().add(0)
+	e, _, err := c.BigPrimeTester()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.(*gpu.BigPrimeDevices)
+	if len(p.Engines) != 1 || p.Engines[0].Device() != 1 {
+		t.Errorf("%d engines, want device 1's alone", len(p.Engines))
+	}
+	p.Close()
+	c.lostDevices().add(1)
+	if _, _, err := c.BigPrimeTester(); err == nil || !strings.Contains(err.Error(), "every device was lost") {
+		t.Errorf("all lost: %v", err)
+	}
+}
