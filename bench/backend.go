@@ -31,6 +31,9 @@ type Backend struct {
 	GPUs int
 
 	NewPrimeTester func() (corescale.PrimeTester, error)
+	// NewBigPrimeTester makes a GPU backend's engine for numbers of 65 to
+	// 4096 bits; nil on the CPU, whose backends run cpu/bigprime.
+	NewBigPrimeTester func() (backend.BigPrimeTester, error)
 	// NewResizer gets the options of the workload (Filter, Fast); Workers
 	// is the backend's to set.
 	NewResizer func(opt resize.Options) (corescale.Resizer, error)
@@ -97,6 +100,15 @@ func FromChoice(c backend.Choice) Backend {
 		return err
 	}
 	b.NewPrimeTester = func() (corescale.PrimeTester, error) { return c.PrimeTester() }
+	if !c.CPU() {
+		b.NewBigPrimeTester = func() (backend.BigPrimeTester, error) {
+			e, fellBack, err := c.BigPrimeTester()
+			if err == nil && e == nil {
+				return nil, fmt.Errorf("%w: %s", ErrUnsupported, fellBack)
+			}
+			return e, err
+		}
+	}
 	b.NewResizer = func(opt resize.Options) (corescale.Resizer, error) {
 		r, err := c.Resizer(opt)
 		return r, unsupported(err)

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"io"
 	"math/big"
 	"math/rand/v2"
 
@@ -10,8 +11,8 @@ import (
 
 // bigPrimeWork tests random odd numbers of one size above 2^64, with the
 // top bit set, as prime --input does with a file of them: the batch
-// engine of cpu/bigprime, the workload of the GMP anchor
-// (bench/anchors/gmp).
+// engine of cpu/bigprime (the workload of the GMP anchor,
+// bench/anchors/gmp) or a GPU backend's big-number engine.
 type bigPrimeWork struct {
 	id   string
 	bits int
@@ -46,15 +47,25 @@ func (w *bigPrimeWork) prepare(sz Sizes, seed uint64, _ string) (string, float64
 }
 
 func (w *bigPrimeWork) task(b Backend) (*task, error) {
-	if b.Workers == 0 {
-		// The multi-limb GPU kernel is not written yet.
-		return nil, ErrUnsupported
-	}
 	t := newTask()
 	got := make([]bool, len(w.ns))
-	t.run = func() error {
-		bigprime.Test(w.ns, got, b.Workers)
-		return nil
+	if b.Workers == 0 {
+		if b.NewBigPrimeTester == nil {
+			return nil, ErrUnsupported
+		}
+		e, err := b.NewBigPrimeTester()
+		if err != nil {
+			return nil, err
+		}
+		t.run = func() error { return e.TestBig(w.ns, got) }
+		if c, ok := e.(io.Closer); ok {
+			t.close = func() { c.Close() }
+		}
+	} else {
+		t.run = func() error {
+			bigprime.Test(w.ns, got, b.Workers)
+			return nil
+		}
 	}
 	t.check = func() error {
 		if err := t.run(); err != nil {

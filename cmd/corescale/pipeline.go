@@ -31,7 +31,7 @@ type filled struct {
 // writes the current one, so reading overlaps testing.
 // note, when not nil, is called before each number of 2^64 and above is
 // tested.
-func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio.Writer, note func(primeio.Big)) error {
+func pump(src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, w *primeio.Writer, note func(primeio.Big)) error {
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
 		b := primeio.NewBlock(blockSize(eng))
@@ -68,7 +68,7 @@ func pump(src primeio.Source, eng corescale.PrimeTester, workers int, w *primeio
 		if f.err != nil {
 			return f.err
 		}
-		if err := testBlock(f.b, src, eng, workers, note); err != nil {
+		if err := testBlock(f.b, src, eng, bigs, note); err != nil {
 			return err
 		}
 		if err := w.Write(f.b); err != nil {
@@ -125,12 +125,12 @@ func consecutive(ns []uint64) bool {
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
 // probable ones for the rest (testBig).
-func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, workers int, note func(primeio.Big)) error {
+func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
 	// Numbers of 2^64 and above come as text from a Reader: converting
 	// them costs about a third of testing 128-bit ones, too much for the
 	// reading goroutine alone when several workers test.
-	chunk.Run(len(b.Big), 1024, workers, b.ParseBig)
+	chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
 	run, drawn := drawnBy(src, b)
 	if r, ok := eng.(randomTester); ok && drawn && len(b.Big) == 0 {
 		// --random numbers: the engine draws them where it tests them
@@ -147,14 +147,14 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 	} else if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
-	testBig(b.Big, workers, note)
-	return nil
+	return testBig(b.Big, bigs, note)
 }
 
-// testBig tests the numbers of 2^64 and above on workers goroutines: up
-// to bigprime.MaxBits with the batch engine, larger ones with math/big's
-// Baillie–PSW test, one number per chunk: one costs seconds to hours.
-func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
+// testBig tests the numbers of 2^64 and above: up to bigprime.MaxBits
+// with bigs' batch engine (a GPU's or the CPU's), larger ones with
+// math/big's Baillie–PSW test on bigs.workers goroutines, one number per
+// chunk: one costs seconds to hours.
+func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 	var batch []*big.Int
 	var huge []int
 	for i := range bs {
@@ -166,7 +166,9 @@ func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
 	}
 	if len(batch) > 0 {
 		verdicts := make([]bool, len(batch))
-		bigprime.Test(batch, verdicts, workers)
+		if err := bigs.test(batch, verdicts); err != nil {
+			return err
+		}
 		j := 0
 		for i := range bs {
 			if bs[i].N.BitLen() <= bigprime.MaxBits {
@@ -175,7 +177,7 @@ func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
 			}
 		}
 	}
-	chunk.Run(len(huge), 1, workers, func(lo, hi int) {
+	chunk.Run(len(huge), 1, bigs.workers, func(lo, hi int) {
 		for _, i := range huge[lo:hi] {
 			if note != nil {
 				note(bs[i])
@@ -183,6 +185,13 @@ func testBig(bs []primeio.Big, workers int, note func(primeio.Big)) {
 			bs[i].Prime = bs[i].N.ProbablyPrime(0)
 		}
 	})
+	return nil
+}
+
+// testBigCPU tests ns, of up to bigprime.MaxBits bits, with the CPU batch
+// engine on workers goroutines.
+func testBigCPU(ns []*big.Int, out []bool, workers int) {
+	bigprime.Test(ns, out, workers)
 }
 
 // Which numbers are announced before they are tested. With --verbose,

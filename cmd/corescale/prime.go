@@ -28,8 +28,8 @@ import (
 const primeDescription = `Tests integers for primality and prints the primes, every verdict, or a count.
 
 Every number below 2^64 gets an exact verdict. Larger numbers, of any size,
-get the same Baillie-PSW test in multi-precision (math/big's above 4096
-bits): no number is known to fool it, but it is not a proof, so a prime
+get the same Baillie-PSW test in multi-precision (on the GPU backends the
+GPU's up to 4096 bits, math/big's above): no number is known to fool it, but it is not a proof, so a prime
 among them is marked probable with a "?": "N?" with
 --print primes, "N prime?" with --print all, "N,true?" in csv and
 "probable":true in json. Composites are always certain.
@@ -164,8 +164,10 @@ func runPrime(c *cli.Context) error {
 			return err
 		}
 	}
+	bigs := &bigEngine{choice: &choice, workers: choice.Workers}
 	if c.Bool("verbose") {
-		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; numbers of 2^64 to 4096 bits go to the multi-precision engine, larger ones to math/big\n", choice.Why)
+		bigs.verbose = c.App.ErrWriter
+		fmt.Fprintf(c.App.ErrWriter, "corescale: %s; %s\n", choice.Why, bigs.where())
 		if choice.CPU() {
 			fmt.Fprintf(c.App.ErrWriter, "corescale: CPU loops: %s\n", prime.Loops())
 		}
@@ -178,7 +180,7 @@ func runPrime(c *cli.Context) error {
 	defer stop()
 	direct := !toStdout && atomicfile.Direct(outPath)
 	r := &primeRun{
-		c: c, eng: eng, workers: choice.Workers, mode: mode, format: format, method: method,
+		c: c, eng: eng, bigs: bigs, workers: choice.Workers, mode: mode, format: format, method: method,
 		outPath: outPath, toStdout: toStdout,
 		// On stdout, a device or a pipe nothing can be taken back, so an
 		// input that may hold a bad line is read twice: once to check
@@ -205,6 +207,7 @@ func runPrime(c *cli.Context) error {
 		if closer, ok := eng.(io.Closer); ok {
 			closer.Close()
 		}
+		bigs.close()
 		if err != nil {
 			return r.explain(err)
 		}
@@ -229,6 +232,7 @@ var betweenPasses func()
 type primeRun struct {
 	c        *cli.Context
 	eng      corescale.PrimeTester
+	bigs     *bigEngine // the numbers of 2^64 to 4096 bits
 	workers  int
 	mode     primeio.Mode
 	format   primeio.Format
@@ -285,7 +289,7 @@ func (r *primeRun) work() error {
 	} else if r.from != nil && r.sieveWorkers > 0 && r.method != sieve.Test {
 		err = r.sieveRange(w)
 	} else {
-		err = pump(src, r.eng, r.workers, w, r.notes.before)
+		err = pump(src, r.eng, r.bigs, w, r.notes.before)
 	}
 	if err != nil {
 		return err

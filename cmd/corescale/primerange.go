@@ -139,7 +139,9 @@ func (r *primeRun) bigRange(w *primeio.Writer, lo, hi *big.Int) error {
 				survivors = append(survivors, blk.Big[j])
 			}
 		}
-		testBig(survivors, r.workers, r.notes.before)
+		if err := testBig(survivors, r.bigs, r.notes.before); err != nil {
+			return err
+		}
 		for _, s := range survivors {
 			blk.Big[s.At].Prime = s.Prime
 		}

@@ -12,7 +12,7 @@ import (
 
 // gpuRange is the GPU backend of --from/--to: the range's numbers below
 // 2^64 sieved on the device (gpu.SieveEngine), those above on the CPU as
-// on every path.
+// on every path, their survivors tested by the run's bigEngine.
 type gpuRange struct {
 	drv  gpu.Driver
 	opts gpu.SieveOptions
@@ -57,7 +57,7 @@ func (g *gpuRange) run(r *primeRun, w *primeio.Writer) error {
 	}
 	if r.to.Cmp(twoTo64) >= 0 {
 		if r.c.Bool("verbose") {
-			fmt.Fprintf(r.c.App.ErrWriter, "corescale: the numbers of 2^64 and above go to the CPU: the GPU sieve stops below 2^64\n")
+			fmt.Fprintf(r.c.App.ErrWriter, "corescale: the numbers of 2^64 and above are sieved on the CPU (the GPU sieve stops below 2^64); their survivors of up to 4096 bits go to the GPU big-number engine\n")
 		}
 		return r.bigRange(w, bigMax(r.from, twoTo64), r.to)
 	}

@@ -42,14 +42,15 @@ func TestGPURangeAgrees(t *testing.T) {
 }
 
 // TestGPURangeVerbose: --verbose says the range is sieved on the GPU, and
-// how, and that the numbers above 2^64 go to the CPU.
+// how, and that the numbers above 2^64 are sieved on the CPU and their
+// survivors tested on the GPU.
 func TestGPURangeVerbose(t *testing.T) {
 	_, errOut, code := runCLI("", "prime", "--from", "1000000", "--to", "2000000", "--print", "count", "--backend", "gpu-emu", "--verbose")
 	if code != 0 || !strings.Contains(errOut, "1000000 to 2000000 on the GPU: GPU sieve by every prime up to the square root 1414") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 	_, errOut, code = runCLI("", "prime", "--from", "18446744073709551000", "--to", "18446744073709552000", "--print", "count", "--backend", "gpu-emu", "--verbose")
-	if code != 0 || !strings.Contains(errOut, "on the GPU: GPU hybrid") || !strings.Contains(errOut, "2^64 and above go to the CPU") {
+	if code != 0 || !strings.Contains(errOut, "on the GPU: GPU hybrid") || !strings.Contains(errOut, "2^64 and above are sieved on the CPU") || !strings.Contains(errOut, "GPU big-number engine started") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 	// --range-method test keeps the per-number path.

@@ -10,6 +10,12 @@
 #     byte, on the pseudoprime and Carmichael lists, products of primes near
 #     2^32, k·2^m+1, both ends of the range, random numbers, on a small
 #     device that takes many chunks, eagerly;
+#   - prime --backend gpu sends numbers of 2^64 to 4096 bits to the GPU
+#     big-number engine and prints what --backend serial prints: mixed
+#     with 64-bit ones, every size class and the hard cases
+#     (cmd/corescale/testdata/bigmix.txt), --random of 128, 256 and 1000
+#     bits, a range above 2^64, two devices, one lost mid-batch; a big
+#     engine that cannot start exits 1;
 #   - prime --from/--to --backend gpu (the GPU sieve, kernels/sieve.cu)
 #     prints what --backend serial prints, counts, primes and verdicts, at
 #     0, 10^6, 10^12, 10^18, up to and across 2^64, on a small device that
@@ -18,7 +24,7 @@
 #     write, for every filter, gray, gray+alpha, RGB, RGBA and JPEG inputs
 #     of odd sizes, on a small device that forces many bands, and an image
 #     taller than a grid's 65,535 blocks;
-#   - bench --backends gpu runs;
+#   - bench --backends gpu runs, the big-number workloads too;
 #   - each injected fault: --backend gpu exits 1 with a message that names
 #     the CUresult and leaves no output file, half-written or whole;
 #     --backend auto gives the CPU's result when the fault is at start-up;
@@ -236,6 +242,50 @@ if ! $real; then
 fi
 range_same range-eager FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=256K -- --from 999999000000 --to 1000000500000 --print count
 
+echo "== prime: numbers of 2^64 to 4096 bits on the GPU big-number engine"
+# big_same NAME [VAR=value…] -- ARG…: as prime_same, and the big-number
+# kernels ran.
+big_same() {
+	prime_same "$@"
+	if ! $real && ! grep -q ' bigprime_lucas_' "$work/$1.log"; then
+		bad "prime $1: the GPU big-number engine did not run" "$(grep -m3 ' launch ' "$work/$1.log")"
+	fi
+}
+bigmix=cmd/corescale/testdata/bigmix.txt
+awk 'length($0) > 20' "$bigmix" >"$work/bigonly.txt"
+big_same big-mixed -- --input "$bigmix"
+big_same big-mixed-json FAKECUDA_STREAMS=eager FAKECUDA_MEMORY=1M -- --input "$bigmix" --format json
+big_same big-two-devices FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1M,2M -- --input "$bigmix"
+big_same big-random-128 -- --random 2000 --bits 128 --seed 3
+big_same big-random-256 -- --random 1000 --bits 256 --seed 4
+big_same big-random-1000 -- --random 100 --bits 1000 --seed 5
+big_same big-range-2^100 -- --from 1267650600228229401496703205376 --to 1267650600228229401496703215376
+if ! $real; then
+	# Device 1's first three launches test the file's 64-bit
+	# placeholders, from its sixth big numbers: it is lost mid-batch and
+	# its chunks finish on device 0 (fakecuda says so on stderr, so not
+	# prime_same).
+	cpu big-device-lost-serial prime --backend serial --print all --input "$work/bigonly.txt"
+	on big-device-lost FAKECUDA_DEVICES=2 FAKECUDA_MEMORY=1M,1M FAKECUDA_LOSE_DEVICE=6@1 -- \
+		prime --backend gpu --print all --input "$work/bigonly.txt"
+	if [ "$status" = 0 ] && cmp -s "$work/big-device-lost.out" "$work/big-device-lost-serial.out" &&
+		grep -q 'GPU 1 failed and is no longer used; the others test its big numbers' "$work/big-device-lost.err"; then
+		ok "prime big-device-lost: device 1 lost in the big-number engine, said so, serial's output"
+	else
+		bad "prime big-device-lost" "exit $status" "$(message big-device-lost)" \
+			"$(cmp "$work/big-device-lost.out" "$work/big-device-lost-serial.out")"
+	fi
+	# A range above 2^64 makes no 64-bit engine and no sieve: the first
+	# allocation is the big engine's.
+	on big-cannot-start FAKECUDA_FAIL_ALLOC=1 -- prime --backend gpu --output "$work/big-cannot-start.txt" \
+		--from 1267650600228229401496703205376 --to 1267650600228229401496703206376
+	if [ "$status" = 1 ] && names_result big-cannot-start && [ ! -e "$work/big-cannot-start.txt" ]; then
+		ok "prime --backend gpu: a big-number engine that cannot start exits 1, names the CUresult, writes nothing"
+	else
+		bad "prime --backend gpu, big engine failing to start" "exit $status" "$(message big-cannot-start)"
+	fi
+fi
+
 echo "== resize: --backend gpu against --backend serial"
 # resize_same NAME [VAR=value…] -- INPUT FLAG…: the plugin on fakecuda
 # writes the files the emulated driver writes (the same engine on another
@@ -314,6 +364,19 @@ if ! $real; then
 	else
 		bad "bench reports fakecuda's row as a GPU's speed, unlabelled (the plugin's Emulated() is false)" "$row"
 	fi
+fi
+
+on bench-big -- bench --backends gpu --size small --workload prime-128,prime-256,prime-512,prime-2048 --repeat 1 --min-time 10ms
+missing=
+for w in prime-128 prime-256 prime-512 prime-2048; do
+	pattern="^$w +gpu.*(fake|emulated)"
+	$real && pattern="^$w +gpu"
+	grep -qE "$pattern" "$work/bench-big.out" || missing+=" $w"
+done
+if [ "$status" = 0 ] && [ -z "$missing" ] && [ -z "$(leaks bench-big)" ]; then
+	ok "bench --backends gpu runs prime-128/256/512/2048 on the big-number engine$($real || echo ', labelled fake')"
+else
+	bad "bench --backends gpu, big-number workloads" "exit $status" "missing or unlabelled:$missing" "$(message bench-big)" "$(leaks bench-big)"
 fi
 
 big=$work/numbers.txt

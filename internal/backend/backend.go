@@ -99,6 +99,8 @@ type Choice struct {
 	// auto is set when auto chose, so that a GPU engine that fails to
 	// start falls back to the parallel path rather than failing.
 	auto bool
+	// lost are the devices its engines dropped.
+	lost *lostSet
 }
 
 // Emulated reports whether the choice runs kernels on the host, which

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -316,4 +318,56 @@ func describe(m image.Image) string {
 		return y.SubsampleRatio.String()
 	}
 	return ""
+}
+
+// TestBigPrimeTester: a GPU choice makes the big-number engine on its
+// driver, a CPU choice none; a GPU that auto chose but whose big engine
+// fails says why and leaves the choice as it is (its 64-bit engine may be
+// running); an explicit gpu fails.
+func TestBigPrimeTester(t *testing.T) {
+	c := Choice{Backend: corescale.GPUEmu, Workers: 2, Driver: &emu.Driver{}}
+	e, why, err := c.BigPrimeTester()
+	if err != nil || e == nil || why != "" {
+		t.Fatalf("gpu-emu: %T %q %v", e, why, err)
+	}
+	n := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 127), big.NewInt(1))
+	ns := []*big.Int{n, new(big.Int).Add(n, big.NewInt(2))}
+	got := make([]bool, 2)
+	if err := e.TestBig(ns, got); err != nil || !got[0] || got[1] {
+		t.Errorf("gpu-emu: %v %v, want [true false]", got, err)
+	}
+	e.(io.Closer).Close()
+	c = Choice{Backend: corescale.Parallel, Workers: 2}
+	if e, why, err := c.BigPrimeTester(); e != nil || why != "" || err != nil {
+		t.Errorf("parallel: %T %q %v", e, why, err)
+	}
+	c = Choice{Backend: corescale.GPU, Workers: 2, Driver: brokenDriver{&emu.Driver{}}, auto: true}
+	if e, why, err := c.BigPrimeTester(); e != nil || err != nil || !strings.Contains(why, "out of memory") || c.Backend != corescale.GPU {
+		t.Errorf("auto: %T %q %v, choice %+v", e, why, err, c)
+	}
+	c = Choice{Backend: corescale.GPU, Workers: 2, Driver: brokenDriver{&emu.Driver{}}}
+	if _, _, err := c.BigPrimeTester(); err == nil || !strings.Contains(err.Error(), "out of memory") {
+		t.Errorf("explicit gpu: %v", err)
+	}
+}
+
+// TestBigPrimeTesterSkipsLost: the big-number engine, made after the
+// 64-bit one has dropped a device, opens only the others; with none left
+// it says so.
+func TestBigPrimeTesterSkipsLost(t *testing.T) {
+	c := Choice{Backend: corescale.GPUEmu, Workers: 2, Driver: &emu.Driver{Memories: []int64{1 << 30, 1 << 30}}}
+	c.lostDevices().add(0)
+	e, _, err := c.BigPrimeTester()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.(*gpu.BigPrimeDevices)
+	if len(p.Engines) != 1 || p.Engines[0].Device() != 1 {
+		t.Errorf("%d engines, want device 1's alone", len(p.Engines))
+	}
+	p.Close()
+	c.lostDevices().add(1)
+	if _, _, err := c.BigPrimeTester(); err == nil || !strings.Contains(err.Error(), "every device was lost") {
+		t.Errorf("all lost: %v", err)
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/big"
 	"os"
+	"sync"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cpu/prime"
@@ -27,7 +29,9 @@ func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
 	}
 	e, err := gpu.NewPrimeDevices(c.Driver, c.Devices, 0)
 	if err == nil {
+		lost := c.lostDevices()
 		e.Lost = func(device int, err error) {
+			lost.add(device)
 			fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others test its numbers: %v\n", device, err)
 		}
 		return e, nil
@@ -36,6 +40,94 @@ func (c *Choice) PrimeTester() (corescale.PrimeTester, error) {
 		return c.PrimeTester()
 	}
 	return nil, fmt.Errorf("%s prime engine: %w", c.Backend, err)
+}
+
+// BigPrimeTester tests numbers of 65 to 4096 bits in batches.
+type BigPrimeTester interface {
+	TestBig(ns []*big.Int, out []bool) error
+}
+
+// BigPrimeTester returns the GPU big-number engine of a GPU choice, over
+// the same devices as PrimeTester's; nil, nil for a CPU choice, whose big
+// numbers go to cpu/bigprime. An auto choice whose engine fails to start
+// returns nil and the reason in fellBack, so the caller tests on the CPU
+// and says why; gpu and gpu-emu return the error. The choice itself is
+// left as it is: the 64-bit engine may already be running on it.
+func (c *Choice) BigPrimeTester() (e BigPrimeTester, fellBack string, err error) {
+	if c.CPU() {
+		return nil, "", nil
+	}
+	devices, err := c.liveDevices()
+	var p *gpu.BigPrimeDevices
+	if err == nil {
+		p, err = gpu.NewBigPrimeDevices(c.Driver, devices, 0)
+	}
+	if err != nil {
+		if c.auto {
+			return nil, fmt.Sprintf("the GPU big-number engine failed to start: %v", err), nil
+		}
+		return nil, "", fmt.Errorf("%s big prime engine: %w", c.Backend, err)
+	}
+	lost := c.lostDevices()
+	p.Lost = func(device int, err error) {
+		lost.add(device)
+		fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others test its big numbers: %v\n", device, err)
+	}
+	return p, "", nil
+}
+
+// lostSet holds the devices an engine of the choice dropped, so that an
+// engine made later (the big-number one, when the first big number comes)
+// does not open a device already lost: opening it would fail, and fail
+// the run.
+type lostSet struct {
+	mu      sync.Mutex
+	devices map[int]bool
+}
+
+func (l *lostSet) add(device int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.devices[device] = true
+}
+
+func (l *lostSet) has(device int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.devices[device]
+}
+
+func (c *Choice) lostDevices() *lostSet {
+	if c.lost == nil {
+		c.lost = &lostSet{devices: map[int]bool{}}
+	}
+	return c.lost
+}
+
+// liveDevices returns the choice's devices (all of the driver's when
+// --devices named none) but those lost.
+func (c *Choice) liveDevices() ([]int, error) {
+	devices := c.Devices
+	if len(devices) == 0 {
+		devs, err := c.Driver.Devices()
+		if err != nil {
+			return nil, fmt.Errorf("%s devices: %w", c.Driver.Name(), err)
+		}
+		for i := range devs {
+			devices = append(devices, i)
+		}
+	}
+	lost := c.lostDevices()
+	var live []int
+	for _, d := range devices {
+		if !lost.has(d) {
+			live = append(live, d)
+		}
+	}
+	if len(live) == 0 {
+		return nil, fmt.Errorf("every device was lost (%v)", devices)
+	}
+	return live, nil
 }
 
 // firstDevice is the device of the engines that use one: the first of
