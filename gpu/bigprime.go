@@ -2,11 +2,9 @@ package gpu
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math/big"
 	"math/bits"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -35,6 +33,7 @@ type BigPrimeEngine struct {
 	inBytes, maxCount int
 	strideGrid        uint32
 	slots             [bigPrimeSlots]*bigPrimeSlot
+	ring              slotRing[bigPrimeJob]
 	failed            error
 	// Undecided counts the numbers the device left to the host (no
 	// Lucas parameter up to the kernel's bound: perfect squares).
@@ -65,8 +64,6 @@ type bigPrimeSlot struct {
 	hostIn, hostOut, hostZero                 HostBuffer
 	devIn, devOut, devSurv1, devSurv2, devCnt DevPtr
 	marks                                     [4]Event
-	job                                       bigPrimeJob
-	busy                                      bool
 	count                                     uint32
 	args                                      struct{ trial, base2, lucas []unsafe.Pointer }
 }
@@ -86,7 +83,7 @@ func NewBigPrimeEngine(drv Driver, device, chunkBytes int) (*BigPrimeEngine, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
 	}
-	e := &BigPrimeEngine{ctx: ctx, device: device, fns: map[int][3]Function{}}
+	e := &BigPrimeEngine{ctx: ctx, device: device, fns: map[int][3]Function{}, ring: newSlotRing[bigPrimeJob](bigPrimeSlots)}
 	if err := e.init(chunkBytes, devs[device].Multiprocessors); err != nil {
 		e.Close()
 		return nil, fmt.Errorf("device %d: %w", device, err)
@@ -217,86 +214,33 @@ func (e *BigPrimeEngine) TestBig(ns []*big.Int, out []bool) error {
 	return runBigPrime([]*BigPrimeEngine{e}, ns, out, nil)
 }
 
-// runBigPrime tests ns on engines, which take chunks as they free a slot;
-// as runPrime, a device that fails is dropped and its chunks go to the
-// others.
+// runBigPrime tests ns on engines, which take chunks as they free a slot
+// (runOnDevices, as runPrime).
 func runBigPrime(engines []*BigPrimeEngine, ns []*big.Int, out []bool, lost func(int, error)) error {
 	classJobs, err := bigPrimeJobs(ns, out)
 	if err != nil {
 		return err
 	}
-	var live []*BigPrimeEngine
-	for _, e := range engines {
-		if e.failed == nil {
-			live = append(live, e)
-		}
-	}
-	if len(live) == 0 {
-		return bigDeviceErrors(engines)
-	}
-	// The chunks: each class cut to the slot's capacity, and small
-	// classes split so that every slot of every device has work.
-	var queue []bigPrimeJob
-	for _, j := range classJobs {
-		most := min(live[0].inBytes/(j.bits/8), live[0].maxCount)
-		for _, e := range live[1:] {
-			most = min(most, e.inBytes/(j.bits/8))
-		}
-		per := max(1, min(most, (len(j.ns)+bigPrimeSlots*len(live)-1)/(bigPrimeSlots*len(live))))
-		for lo := 0; lo < len(j.ns); lo += per {
-			hi := min(len(j.ns), lo+per)
-			queue = append(queue, bigPrimeJob{bits: j.bits, ns: j.ns[lo:hi], out: j.out[lo:hi]})
-		}
-	}
-	var mu sync.Mutex
-	take := func() (bigPrimeJob, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(queue) == 0 {
-			return bigPrimeJob{}, false
-		}
-		j := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		return j, true
-	}
-	for {
-		var wg sync.WaitGroup
-		for _, e := range live {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				unfinished, err := e.work(take)
-				if err == nil {
-					return
-				}
-				mu.Lock()
-				e.failed = err
-				queue = append(queue, unfinished...)
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		var dropped []*BigPrimeEngine
-		next := live[:0]
-		for _, e := range live {
-			if e.failed != nil {
-				dropped = append(dropped, e)
-			} else {
-				next = append(next, e)
+	// The chunks: each class cut to the smallest slot's capacity, so that
+	// any device can take any chunk, and small classes split so that
+	// every slot of every device has work.
+	plan := func(live []*BigPrimeEngine) *bigPrimeChunks {
+		var q bigPrimeChunks
+		for _, j := range classJobs {
+			most := min(live[0].inBytes/(j.bits/8), live[0].maxCount)
+			for _, e := range live[1:] {
+				most = min(most, e.inBytes/(j.bits/8))
+			}
+			per := max(1, min(most, (len(j.ns)+bigPrimeSlots*len(live)-1)/(bigPrimeSlots*len(live))))
+			for lo := 0; lo < len(j.ns); lo += per {
+				hi := min(len(j.ns), lo+per)
+				q = append(q, bigPrimeJob{bits: j.bits, ns: j.ns[lo:hi], out: j.out[lo:hi]})
 			}
 		}
-		live = next
-		if lost != nil && len(live) > 0 {
-			for _, e := range dropped {
-				lost(e.device, e.failed)
-			}
-		}
-		if len(queue) == 0 {
-			break
-		}
-		if len(live) == 0 {
-			return bigDeviceErrors(engines)
-		}
+		return &q
+	}
+	if err := runOnDevices(engines, plan, lost, "gpu big prime"); err != nil {
+		return err
 	}
 	// Back to the caller's order.
 	for _, j := range classJobs {
@@ -307,59 +251,30 @@ func runBigPrime(engines []*BigPrimeEngine, ns []*big.Int, out []bool, lost func
 	return nil
 }
 
-func bigDeviceErrors(engines []*BigPrimeEngine) error {
-	if len(engines) == 1 {
-		return engines[0].failed
+// bigPrimeChunks is a batch's chunks, cut before any is taken: every
+// chunk fits every device.
+type bigPrimeChunks []bigPrimeJob
+
+func (q *bigPrimeChunks) take(*BigPrimeEngine) (bigPrimeJob, bool) {
+	if len(*q) == 0 {
+		return bigPrimeJob{}, false
 	}
-	var errs []error
-	for _, e := range engines {
-		errs = append(errs, e.failed)
-	}
-	return fmt.Errorf("gpu big prime: every device failed: %w", errors.Join(errs...))
+	j := (*q)[len(*q)-1]
+	*q = (*q)[:len(*q)-1]
+	return j, true
 }
 
-// work queues chunks on the slots in turn, delivering a slot's chunk
-// before the slot takes another; on a failure it returns the error and
-// the chunks not delivered.
+func (q *bigPrimeChunks) putBack(jobs []bigPrimeJob) { *q = append(*q, jobs...) }
+
+func (q *bigPrimeChunks) done() bool { return len(*q) == 0 }
+
 func (e *BigPrimeEngine) work(take func() (bigPrimeJob, bool)) ([]bigPrimeJob, error) {
-	k := 0
-	for ; ; k++ {
-		s := e.slots[k%bigPrimeSlots]
-		if s.busy {
-			if err := e.finish(s); err != nil {
-				return e.unfinished(), err
-			}
-		}
-		j, ok := take()
-		if !ok {
-			break
-		}
-		s.job, s.busy = j, true
-		if err := e.queue(s); err != nil {
-			return e.unfinished(), err
-		}
-	}
-	for i := range bigPrimeSlots {
-		s := e.slots[(k+i)%bigPrimeSlots]
-		if s.busy {
-			if err := e.finish(s); err != nil {
-				return e.unfinished(), err
-			}
-		}
-	}
-	return nil, nil
+	return e.ring.work(e, take)
 }
 
-func (e *BigPrimeEngine) unfinished() []bigPrimeJob {
-	var jobs []bigPrimeJob
-	for _, s := range e.slots {
-		if s.busy {
-			jobs = append(jobs, s.job)
-			s.busy = false
-		}
-	}
-	return jobs
-}
+func (e *BigPrimeEngine) failure() error { return e.failed }
+
+func (e *BigPrimeEngine) fail(err error) { e.failed = err }
 
 // putLimbs writes n as words little-endian 32-bit limbs into b.
 func putLimbs(b []byte, n *big.Int, words int) {
@@ -373,8 +288,8 @@ func putLimbs(b []byte, n *big.Int, words int) {
 	}
 }
 
-func (e *BigPrimeEngine) queue(s *bigPrimeSlot) error {
-	j := s.job
+func (e *BigPrimeEngine) queue(slot int, j bigPrimeJob) error {
+	s := e.slots[slot]
 	n := len(j.ns)
 	words := j.bits / 32
 	in := s.hostIn.Bytes()
@@ -419,23 +334,26 @@ func (e *BigPrimeEngine) queue(s *bigPrimeSlot) error {
 	return nil
 }
 
-func (e *BigPrimeEngine) finish(s *bigPrimeSlot) error {
-	if err := s.stream.Synchronize(); err != nil {
+func (e *BigPrimeEngine) wait(slot int) error {
+	if err := e.slots[slot].stream.Synchronize(); err != nil {
 		return fmt.Errorf("gpu big prime: device %d: %w", e.device, err)
 	}
-	for i, v := range s.hostOut.Bytes()[:len(s.job.ns)] {
+	return nil
+}
+
+func (e *BigPrimeEngine) deliver(slot int, j bigPrimeJob) error {
+	s := e.slots[slot]
+	for i, v := range s.hostOut.Bytes()[:len(j.ns)] {
 		switch v {
 		case 0, 1:
-			s.job.out[i] = v == 1
+			j.out[i] = v == 1
 		default:
 			// No Lucas parameter found on the device: math/big
 			// checks for a square, the only way that happens.
-			s.job.out[i] = s.job.ns[i].ProbablyPrime(0)
+			j.out[i] = j.ns[i].ProbablyPrime(0)
 			e.Undecided++
 		}
 	}
-	s.busy = false
-	s.job = bigPrimeJob{}
 	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
 	for i, d := range phases {
 		t, err := s.marks[i+1].Since(s.marks[i])
@@ -478,7 +396,10 @@ func (e *BigPrimeEngine) Close() error {
 }
 
 // BigPrimeDevices tests batches of big numbers on several GPUs, each
-// device's engine taking chunks as it frees a slot, as PrimeDevices.
+// device's engine taking chunks as it frees a slot, as PrimeDevices: a
+// device that fails is dropped for the engine's life and its undelivered
+// chunks are tested by the others; a batch fails, naming each device's
+// error, only when every device has failed.
 type BigPrimeDevices struct {
 	Engines []*BigPrimeEngine
 	Lost    func(device int, err error)

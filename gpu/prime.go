@@ -1,10 +1,8 @@
 package gpu
 
 import (
-	"errors"
 	"fmt"
 	"math/bits"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -34,7 +32,8 @@ type PrimeEngine struct {
 	// only the device knows: enough blocks to fill every multiprocessor.
 	strideGrid uint32
 	slots      [primeSlots]*primeSlot
-	failed     error // set when the device failed; the engine is unusable
+	ring       slotRing[primeJob] // which slots hold which chunk
+	failed     error              // set when the device failed; the engine is unusable
 	// Timings add up the phases of every chunk, from the device's events.
 	Timings Timings
 }
@@ -166,8 +165,6 @@ type primeSlot struct {
 	devN2    DevPtr // the base-2 test's
 	devI2    DevPtr
 	marks    [4]Event // before and after each phase
-	job      primeJob
-	busy     bool // job is queued and not yet delivered
 	// The launches' argument values, which the argument lists point at.
 	count uint32
 	first uint64
@@ -192,7 +189,7 @@ func NewPrimeEngine(drv Driver, device, maxChunk int) (*PrimeEngine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
 	}
-	e := &PrimeEngine{ctx: ctx, device: device}
+	e := &PrimeEngine{ctx: ctx, device: device, ring: newSlotRing[primeJob](primeSlots)}
 	if err := e.init(maxChunk, devs[device].Multiprocessors); err != nil {
 		// Close releases what init made before it failed, then the
 		// context: a driver reports what a context is released with.
@@ -312,159 +309,65 @@ func checkRange(first uint64, n int) error {
 }
 
 // runPrime tests job on engines, which take its chunks as they free a
-// slot: a faster device takes more. An engine whose device fails is
-// dropped, its unfinished chunks go back for the others to take, and
-// lost hears of it while others remain; the batch fails only when no
-// device is left.
+// slot (runOnDevices): a faster device takes more.
 func runPrime(engines []*PrimeEngine, job primeJob, lost func(device int, err error)) error {
-	n := len(job.out)
-	var live []*PrimeEngine
-	for _, e := range engines {
-		if e.failed == nil {
-			live = append(live, e)
-		}
+	plan := func(live []*PrimeEngine) *primeChunks {
+		n := len(job.out)
+		// Split small batches too, so that every slot of every device
+		// has a chunk and copies overlap kernels.
+		split := max(primeMinSplit, (n+primeSlots*len(live)-1)/(primeSlots*len(live)))
+		return &primeChunks{job: job, split: split}
 	}
-	if len(live) == 0 {
-		return deviceErrors(engines)
-	}
-	if n == 0 {
-		return nil
-	}
-	// Split small batches too, so that every slot of every device has a
-	// chunk and copies overlap kernels.
-	split := max(primeMinSplit, (n+primeSlots*len(live)-1)/(primeSlots*len(live)))
-	var (
-		mu    sync.Mutex
-		next  int
-		retry []primeJob
-	)
-	take := func(most int) (primeJob, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if k := len(retry); k > 0 {
-			j := retry[k-1]
-			retry = retry[:k-1]
-			if len(j.out) > most {
-				retry = append(retry, j.slice(most, len(j.out)))
-				j = j.slice(0, most)
-			}
-			return j, true
-		}
-		if next >= n {
-			return primeJob{}, false
-		}
-		lo := next
-		next = min(n, lo+min(most, split))
-		return job.slice(lo, next), true
-	}
-	for {
-		var wg sync.WaitGroup
-		for _, e := range live {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				unfinished, err := e.work(take)
-				if err == nil {
-					return
-				}
-				mu.Lock()
-				e.failed = err
-				retry = append(retry, unfinished...)
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		var dropped []*PrimeEngine
-		for _, e := range live {
-			if e.failed != nil {
-				dropped = append(dropped, e)
-			}
-		}
-		live = live[:0]
-		for _, e := range engines {
-			if e.failed == nil {
-				live = append(live, e)
-			}
-		}
-		// With no device left, the batch's error says it all.
-		if lost != nil && len(live) > 0 {
-			for _, e := range dropped {
-				lost(e.device, e.failed)
-			}
-		}
-		if len(retry) == 0 && next >= n {
-			return nil
-		}
-		if len(live) == 0 {
-			return deviceErrors(engines)
-		}
-	}
+	return runOnDevices(engines, plan, lost, "gpu prime")
 }
 
-// deviceErrors reports why every device failed.
-func deviceErrors(engines []*PrimeEngine) error {
-	if len(engines) == 1 {
-		return engines[0].failed
-	}
-	var errs []error
-	for _, e := range engines {
-		errs = append(errs, e.failed)
-	}
-	return fmt.Errorf("gpu prime: every device failed: %w", errors.Join(errs...))
+// primeChunks cuts a batch into chunks only as engines take them, each to
+// the taker's chunk size, since the devices' memory may differ.
+type primeChunks struct {
+	job   primeJob
+	split int // the most numbers a chunk of job holds
+	next  int // job's first number not yet taken
+	// retry holds chunks a failed device gave back; they may be larger
+	// than another device's chunk, so they are cut again when taken.
+	retry []primeJob
 }
 
-// work queues the chunks take gives it on its slots in turn, delivering
-// each slot's chunk before the slot takes another, until take has no
-// more. On a failure it returns the error and the chunks it had not
-// delivered.
-func (e *PrimeEngine) work(take func(most int) (primeJob, bool)) ([]primeJob, error) {
-	k := 0
-	for ; ; k++ {
-		s := e.slots[k%primeSlots]
-		if s.busy {
-			if err := e.finish(s); err != nil {
-				return e.unfinished(), err
-			}
+func (q *primeChunks) take(e *PrimeEngine) (primeJob, bool) {
+	most := e.chunk
+	if k := len(q.retry); k > 0 {
+		j := q.retry[k-1]
+		q.retry = q.retry[:k-1]
+		if len(j.out) > most {
+			q.retry = append(q.retry, j.slice(most, len(j.out)))
+			j = j.slice(0, most)
 		}
-		j, ok := take(e.chunk)
-		if !ok {
-			break
-		}
-		s.job, s.busy = j, true
-		if err := e.queue(s); err != nil {
-			return e.unfinished(), err
-		}
+		return j, true
 	}
-	// Deliver in the order queued.
-	for i := range primeSlots {
-		s := e.slots[(k+i)%primeSlots]
-		if s.busy {
-			if err := e.finish(s); err != nil {
-				return e.unfinished(), err
-			}
-		}
+	if q.next >= len(q.job.out) {
+		return primeJob{}, false
 	}
-	return nil, nil
+	lo := q.next
+	q.next = min(len(q.job.out), lo+min(most, q.split))
+	return q.job.slice(lo, q.next), true
 }
 
-// unfinished returns the chunks of the slots still busy, which are then
-// free: the device failed, and another must test them.
-func (e *PrimeEngine) unfinished() []primeJob {
-	var jobs []primeJob
-	for _, s := range e.slots {
-		if s.busy {
-			jobs = append(jobs, s.job)
-			s.busy = false
-		}
-	}
-	return jobs
+func (q *primeChunks) putBack(jobs []primeJob) { q.retry = append(q.retry, jobs...) }
+
+func (q *primeChunks) done() bool { return len(q.retry) == 0 && q.next >= len(q.job.out) }
+
+func (e *PrimeEngine) work(take func() (primeJob, bool)) ([]primeJob, error) {
+	return e.ring.work(e, take)
 }
 
-// queue sends s's chunk through the device: counters zeroed and numbers
+func (e *PrimeEngine) failure() error { return e.failed }
+
+func (e *PrimeEngine) fail(err error) { e.failed = err }
+
+// queue sends j through slot's stream: counters zeroed and numbers
 // copied in, the three passes, verdicts copied out, each phase between
 // two events.
-func (e *PrimeEngine) queue(s *primeSlot) error {
-	j := s.job
+func (e *PrimeEngine) queue(slot int, j primeJob) error {
+	s := e.slots[slot]
 	n := len(j.out)
 	s.count = uint32(n)
 	s.first = j.first
@@ -517,17 +420,21 @@ func (e *PrimeEngine) queue(s *primeSlot) error {
 	return nil
 }
 
-// finish waits for s's chunk and delivers its verdicts and timings.
-func (e *PrimeEngine) finish(s *primeSlot) error {
-	if err := s.stream.Synchronize(); err != nil {
+// wait waits for slot's chunk to come back.
+func (e *PrimeEngine) wait(slot int) error {
+	if err := e.slots[slot].stream.Synchronize(); err != nil {
 		return fmt.Errorf("gpu prime: device %d: %w", e.device, err)
 	}
-	for i, v := range s.hostOut.Bytes()[:len(s.job.out)] {
-		s.job.out[i] = v != 0
+	return nil
+}
+
+// deliver writes slot's verdicts into j and adds its timings.
+func (e *PrimeEngine) deliver(slot int, j primeJob) error {
+	s := e.slots[slot]
+	for i, v := range s.hostOut.Bytes()[:len(j.out)] {
+		j.out[i] = v != 0
 	}
-	items := len(s.job.out)
-	s.busy = false
-	s.job = primeJob{}
+	items := len(j.out)
 	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
 	for i, d := range phases {
 		t, err := s.marks[i+1].Since(s.marks[i])
