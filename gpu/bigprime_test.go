@@ -191,7 +191,9 @@ func TestBigPrimeEngineEmulated(t *testing.T) {
 // TestBigPrimeDevicesEmulated: two emulated devices share a batch.
 func TestBigPrimeDevicesEmulated(t *testing.T) {
 	cs := append(bigHardCases(512), bigRandom(20, 512)...)
-	p, err := gpu.NewBigPrimeDevices(&emu.Driver{Memories: []int64{256 << 10, 256 << 10}}, nil, 4<<10)
+	drv := newPerDevice(t, 256<<10, 256<<10)
+	drv.meetAtFirstLaunch(0, 1)
+	p, err := gpu.NewBigPrimeDevices(drv, nil, 4<<10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/corescale/corescale/cpu/prime"
@@ -24,6 +25,48 @@ type perDevice struct {
 
 	mu       sync.Mutex
 	launches map[int]int
+
+	// With meet set, each device of it waits at its first launch until
+	// all have reached theirs (a minute at most), so that a test that
+	// every device takes chunks does not hang on the scheduler of a loaded
+	// machine, where one device could drain the queue before another
+	// starts.
+	meet    map[int]bool
+	arrived map[int]bool
+	met     chan struct{}
+}
+
+func allDevices(k int) []int {
+	ds := make([]int, k)
+	for i := range ds {
+		ds[i] = i
+	}
+	return ds
+}
+
+// meetAtFirstLaunch makes devices wait for each other at their first launch.
+func (d *perDevice) meetAtFirstLaunch(devices ...int) {
+	d.meet, d.arrived, d.met = map[int]bool{}, map[int]bool{}, make(chan struct{})
+	for _, dev := range devices {
+		d.meet[dev] = true
+	}
+}
+
+func (d *perDevice) meetAt(device int) {
+	d.mu.Lock()
+	if !d.meet[device] || d.arrived[device] {
+		d.mu.Unlock()
+		return
+	}
+	d.arrived[device] = true
+	if len(d.arrived) == len(d.meet) {
+		close(d.met)
+	}
+	d.mu.Unlock()
+	select {
+	case <-d.met:
+	case <-time.After(time.Minute):
+	}
 }
 
 func newPerDevice(t *testing.T, memories ...int64) *perDevice {
@@ -73,6 +116,7 @@ type deviceStream struct {
 }
 
 func (s deviceStream) Launch(f gpu.Function, grid, block gpu.Dim3, args []unsafe.Pointer) error {
+	s.d.meetAt(s.device)
 	if s.d.lost(s.device, true) {
 		return errLost
 	}
@@ -123,6 +167,7 @@ func TestPrimeDevicesEmulated(t *testing.T) {
 	for _, k := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("%d devices", k), func(t *testing.T) {
 			drv := newPerDevice(t, sizes[:k]...)
+			drv.meetAtFirstLaunch(allDevices(k)...)
 			p, err := gpu.NewPrimeDevices(drv, nil, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -223,13 +268,12 @@ func TestPrimeDevicesLoseOne(t *testing.T) {
 
 func TestPrimeDevicesChoice(t *testing.T) {
 	drv := newPerDevice(t, 64<<10, 128<<10, 48<<10)
+	drv.meetAtFirstLaunch(0, 2)
 	p, err := gpu.NewPrimeDevices(drv, []int{2, 0}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Enough chunks that neither device can take them all before the
-	// other starts, on a loaded machine under the race detector too.
-	ns := numbers.Odd64(300000, 3)
+	ns := numbers.Odd64(100000, 3)
 	got := make([]bool, len(ns))
 	if err := p.TestPrimes(ns, got); err != nil {
 		t.Fatal(err)

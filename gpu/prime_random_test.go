@@ -73,6 +73,7 @@ func TestPrimeDevicesRandom(t *testing.T) {
 	for _, k := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("%d devices", k), func(t *testing.T) {
 			drv := newPerDevice(t, sizes[:k]...)
+			drv.meetAtFirstLaunch(allDevices(k)...)
 			p, err := gpu.NewPrimeDevices(drv, nil, 0)
 			if err != nil {
 				t.Fatal(err)
