@@ -25,3 +25,4 @@
 package bigprime
 
 //go:generate go run gen.go
+//go:generate go run gen_amd64.go

@@ -14,7 +14,7 @@ type mod2 struct {
 }
 
 // mul sets z = x·y·R⁻¹ mod n (CIOS: multiply and reduce word by word).
-func (m *mod2) mul(z, x, y *nat2) {
+func (m *mod2) mulGo(z, x, y *nat2) {
 	var c, mq uint64
 	var t0 uint64
 	var t1 uint64
@@ -83,7 +83,7 @@ func (m *mod2) mul(z, x, y *nat2) {
 }
 
 // sqr sets z = x²·R⁻¹ mod n: the cross products once, doubled, then the squares, then reduction.
-func (m *mod2) sqr(z, x *nat2) {
+func (m *mod2) sqrGo(z, x *nat2) {
 	var c, c2, mq, top uint64
 	var t0 uint64
 	var t1 uint64
@@ -447,7 +447,7 @@ type mod4 struct {
 }
 
 // mul sets z = x·y·R⁻¹ mod n (CIOS: multiply and reduce word by word).
-func (m *mod4) mul(z, x, y *nat4) {
+func (m *mod4) mulGo(z, x, y *nat4) {
 	var c, mq uint64
 	var t0 uint64
 	var t1 uint64
@@ -628,7 +628,7 @@ func (m *mod4) mul(z, x, y *nat4) {
 }
 
 // sqr sets z = x²·R⁻¹ mod n: the cross products once, doubled, then the squares, then reduction.
-func (m *mod4) sqr(z, x *nat4) {
+func (m *mod4) sqrGo(z, x *nat4) {
 	var c, c2, mq, top uint64
 	var t0 uint64
 	var t1 uint64
