@@ -224,6 +224,10 @@ func arith(b *bytes.Buffer, k int) {
 	}
 	p("}\n\n")
 	p("func (m *mod%d) setK(int) {}\n\n", k)
+	if !asmSizes[k] {
+		p("// base2Ladder reports false: %d limbs have no assembly loop.\n", k)
+		p("func (m *mod%d) base2Ladder(*nat%d, int, int) bool { return false }\n\n", k, k)
+	}
 }
 
 // finalSub writes z = t − n when t (k words t0…, with the word above them in
@@ -282,10 +286,12 @@ func (m *mod{{.S}}) init(n []uint64) {
 func (m *mod{{.S}}) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat{{.S}}

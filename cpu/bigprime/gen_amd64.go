@@ -29,6 +29,7 @@ func main() {
 	for _, k := range sizes {
 		mul(&b, k, false)
 		mul(&b, k, true)
+		ladder(&b, k)
 	}
 	if err := os.WriteFile("mont_amd64.s", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -39,9 +40,6 @@ func main() {
 // multiplies x by itself.
 func mul(b *bytes.Buffer, k int, sqr bool) {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
-	// t[j] of the current round lives in tregs[(j+shift)%(k+2)].
-	shift := 0
-	t := func(j int) string { return tregs[(j+shift)%(k+2)] }
 	if sqr {
 		p("\n// func montSqr%d(z, x *nat%d, m *mod%d)", k, k, k)
 		p("TEXT ·montSqr%d(SB), NOSPLIT, $0-24", k)
@@ -55,6 +53,22 @@ func mul(b *bytes.Buffer, k int, sqr bool) {
 		p("\tMOVQ y+16(FP), DI")
 		p("\tMOVQ m+24(FP), R8")
 	}
+	res := montBody(b, k)
+	p("\tMOVQ z+0(FP), R8")
+	for j := 0; j < k; j++ {
+		p("\tMOVQ %s, %d(R8)", res[j], 8*j)
+	}
+	p("\tRET")
+}
+
+// montBody writes the CIOS product of the k words at SI and DI modulo the
+// modulus at R8, fully reduced, and returns the registers holding it; t[k]
+// and t[k+1] are then free, at res[k] and res[k+1].
+func montBody(b *bytes.Buffer, k int) (res []string) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
+	// t[j] of the current round lives in tregs[(j+shift)%(k+2)].
+	shift := 0
+	t := func(j int) string { return tregs[(j+shift)%(k+2)] }
 	for j := 0; j < k+2; j++ {
 		p("\tXORL %s, %s", t(j), t(j))
 	}
@@ -104,9 +118,69 @@ func mul(b *bytes.Buffer, k int, sqr bool) {
 	for j := 0; j < k; j++ {
 		p("\tCMOVQCC %s, %s", free[j], t(j))
 	}
-	p("\tMOVQ z+0(FP), R8")
-	for j := 0; j < k; j++ {
-		p("\tMOVQ %s, %d(R8)", t(j), 8*j)
+	for j := 0; j < k+2; j++ {
+		res = append(res, t(j))
 	}
+	return res
+}
+
+// ladder writes base2LadderK(x, m, top, s): for i from top down to s,
+// x = x² and then, when bit i of n is set, x = 2x, all modulo n; the
+// exponentiation of strongBase2 in one call, with the doubling masked
+// rather than branched on, since n's bits are coin tosses. R15 counts i.
+func ladder(b *bytes.Buffer, k int) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
+	p("\n// func base2Ladder%d(x *nat%d, m *mod%d, top, s int)", k, k, k)
+	p("TEXT ·base2Ladder%d(SB), NOSPLIT, $0-32", k)
+	p("\tMOVQ m+8(FP), R8")
+	p("\tMOVQ top+16(FP), R15")
+	p("\tJMP check%d", k)
+	p("loop%d:", k)
+	p("\tMOVQ x+0(FP), SI")
+	p("\tMOVQ SI, DI")
+	res := montBody(b, k)
+	// Bit i of n as a mask in CX.
+	p("\t// x += x when bit i of n is set: add x AND the bit's mask")
+	p("\tMOVQ R15, AX")
+	p("\tSHRQ $6, AX")
+	p("\tMOVQ (R8)(AX*8), AX")
+	p("\tMOVQ R15, CX")
+	p("\tSHRQ CX, AX")
+	p("\tANDQ $1, AX")
+	p("\tNEGQ AX")
+	p("\tMOVQ AX, CX")
+	tmp := []string{"AX", "BX", "DX", res[k]}
+	carry := res[k+1]
+	for j := 0; j < k; j++ {
+		p("\tMOVQ %s, %s", res[j], tmp[j])
+		p("\tANDQ CX, %s", tmp[j])
+	}
+	p("\tXORL %s, %s", carry, carry)
+	for j := 0; j < k; j++ {
+		op := "ADCQ"
+		if j == 0 {
+			op = "ADDQ"
+		}
+		p("\t%s %s, %s", op, tmp[j], res[j])
+	}
+	p("\tADCQ $0, %s", carry)
+	for j := 0; j < k; j++ {
+		p("\tMOVQ %s, %s", res[j], tmp[j])
+		op := "SBBQ"
+		if j == 0 {
+			op = "SUBQ"
+		}
+		p("\t%s %d(R8), %s", op, 8*j, tmp[j])
+	}
+	p("\tSBBQ $0, %s", carry)
+	p("\tMOVQ x+0(FP), SI")
+	for j := 0; j < k; j++ {
+		p("\tCMOVQCC %s, %s", tmp[j], res[j])
+		p("\tMOVQ %s, %d(SI)", res[j], 8*j)
+	}
+	p("\tDECQ R15")
+	p("check%d:", k)
+	p("\tCMPQ R15, s+24(FP)")
+	p("\tJGE loop%d", k)
 	p("\tRET")
 }

@@ -22,6 +22,32 @@ func montMul4(z, x, y *nat4, m *mod4)
 //go:noescape
 func montSqr4(z, x *nat4, m *mod4)
 
+//go:noescape
+func base2Ladder2(x *nat2, m *mod2, top, s int)
+
+//go:noescape
+func base2Ladder4(x *nat4, m *mod4, top, s int)
+
+// base2Ladder runs strongBase2's exponentiation, bits top down to s of n,
+// in one assembly loop, and reports whether it did.
+func (m *mod2) base2Ladder(x *nat2, top, s int) bool {
+	if !haveMULX {
+		return false
+	}
+	base2Ladder2(x, m, top, s)
+	return true
+}
+
+// base2Ladder runs strongBase2's exponentiation, bits top down to s of n,
+// in one assembly loop, and reports whether it did.
+func (m *mod4) base2Ladder(x *nat4, top, s int) bool {
+	if !haveMULX {
+		return false
+	}
+	base2Ladder4(x, m, top, s)
+	return true
+}
+
 // mul sets z = x·y·R⁻¹ mod n.
 func (m *mod2) mul(z, x, y *nat2) {
 	if haveMULX {

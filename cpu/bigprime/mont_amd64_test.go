@@ -138,3 +138,52 @@ func equalLimbs(a, b []uint64) bool {
 	}
 	return true
 }
+
+// TestBase2LadderAgainstGo holds the assembly exponentiation loop to the
+// Go loop it replaces, on the moduli of TestMontAsmAgainstGo and on
+// ranges of bits that start and end anywhere, including empty ones.
+func TestBase2LadderAgainstGo(t *testing.T) {
+	if !haveMULX {
+		t.Skip("the CPU lacks BMI2 or ADX: the assembly cannot run")
+	}
+	r := rand.New(rand.NewPCG(16, 3))
+	for _, k := range []int{2, 4} {
+		mods, _ := montOperands(r, k)
+		for _, n := range mods {
+			nl := limbsOf(n, k)
+			top := n.BitLen() - 1
+			for _, s := range []int{0, 1, r.IntN(top + 1), top, top + 1} {
+				var got, want []uint64
+				switch k {
+				case 2:
+					var m mod2
+					m.init(nl)
+					x, y := m.one, m.one
+					base2Ladder2(&x, &m, top, s)
+					for i := top; i >= s; i-- {
+						m.sqrGo(&y, &y)
+						if bit(nl, i) {
+							m.add(&y, &y, &y)
+						}
+					}
+					got, want = x[:], y[:]
+				case 4:
+					var m mod4
+					m.init(nl)
+					x, y := m.one, m.one
+					base2Ladder4(&x, &m, top, s)
+					for i := top; i >= s; i-- {
+						m.sqrGo(&y, &y)
+						if bit(nl, i) {
+							m.add(&y, &y, &y)
+						}
+					}
+					got, want = x[:], y[:]
+				}
+				if !equalLimbs(got, want) {
+					t.Fatalf("k=%d n=%x bits %d..%d: asm %x, Go %x", k, n, top, s, got, want)
+				}
+			}
+		}
+	}
+}
