@@ -12,7 +12,11 @@
 // straight-line multiplication, squaring, addition and subtraction for
 // each size and the test over them, with no loops, slices or bounds checks
 // between the multiplications; above, modG runs the same template over
-// loops of up to 64 limbs. Trial division packs the small primes into
+// loops of up to 64 limbs. On amd64 with BMI2 and ADX (checked at run
+// time), 2 and 4 limbs multiply and square in assembly that gen_amd64.go
+// writes (MULX with the two carry chains of ADCX/ADOX), and the base-2
+// exponentiation runs as one assembly loop; the purego tag keeps the Go
+// code, which the tests also hold the assembly to. Trial division packs the small primes into
 // word-sized products and reduces n against each with GMP's exact-division
 // remainder, two multiplications per limb and no division; the bound
 // grows with the size, where an exponentiation costs more.
@@ -25,3 +29,4 @@
 package bigprime
 
 //go:generate go run gen.go
+//go:generate go run gen_amd64.go

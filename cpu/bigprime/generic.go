@@ -22,6 +22,9 @@ type modG struct {
 
 func (m *modG) setK(k int) { m.k = k }
 
+// base2Ladder reports false: modG has no assembly loop.
+func (m *modG) base2Ladder(*natG, int, int) bool { return false }
+
 // mulAddWord adds x·y to t (len(t) ≥ len(x)) and returns the carry out of
 // t[len(x)−1].
 func mulAddWord(t, x []uint64, y uint64) uint64 {

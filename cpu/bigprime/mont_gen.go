@@ -14,7 +14,7 @@ type mod2 struct {
 }
 
 // mul sets z = x·y·R⁻¹ mod n (CIOS: multiply and reduce word by word).
-func (m *mod2) mul(z, x, y *nat2) {
+func (m *mod2) mulGo(z, x, y *nat2) {
 	var c, mq uint64
 	var t0 uint64
 	var t1 uint64
@@ -83,7 +83,7 @@ func (m *mod2) mul(z, x, y *nat2) {
 }
 
 // sqr sets z = x²·R⁻¹ mod n: the cross products once, doubled, then the squares, then reduction.
-func (m *mod2) sqr(z, x *nat2) {
+func (m *mod2) sqrGo(z, x *nat2) {
 	var c, c2, mq, top uint64
 	var t0 uint64
 	var t1 uint64
@@ -437,6 +437,9 @@ func (m *mod3) sub(z, x, y *nat3) {
 
 func (m *mod3) setK(int) {}
 
+// base2Ladder reports false: 3 limbs have no assembly loop.
+func (m *mod3) base2Ladder(*nat3, int, int) bool { return false }
+
 type nat4 [4]uint64
 
 // mod4 is arithmetic modulo an odd n of 4 limbs in Montgomery form, R = 2^256.
@@ -447,7 +450,7 @@ type mod4 struct {
 }
 
 // mul sets z = x·y·R⁻¹ mod n (CIOS: multiply and reduce word by word).
-func (m *mod4) mul(z, x, y *nat4) {
+func (m *mod4) mulGo(z, x, y *nat4) {
 	var c, mq uint64
 	var t0 uint64
 	var t1 uint64
@@ -628,7 +631,7 @@ func (m *mod4) mul(z, x, y *nat4) {
 }
 
 // sqr sets z = x²·R⁻¹ mod n: the cross products once, doubled, then the squares, then reduction.
-func (m *mod4) sqr(z, x *nat4) {
+func (m *mod4) sqrGo(z, x *nat4) {
 	var c, c2, mq, top uint64
 	var t0 uint64
 	var t1 uint64
@@ -1334,6 +1337,9 @@ func (m *mod5) sub(z, x, y *nat5) {
 
 func (m *mod5) setK(int) {}
 
+// base2Ladder reports false: 5 limbs have no assembly loop.
+func (m *mod5) base2Ladder(*nat5, int, int) bool { return false }
+
 type nat6 [6]uint64
 
 // mod6 is arithmetic modulo an odd n of 6 limbs in Montgomery form, R = 2^384.
@@ -2013,6 +2019,9 @@ func (m *mod6) sub(z, x, y *nat6) {
 }
 
 func (m *mod6) setK(int) {}
+
+// base2Ladder reports false: 6 limbs have no assembly loop.
+func (m *mod6) base2Ladder(*nat6, int, int) bool { return false }
 
 type nat7 [7]uint64
 
@@ -2878,6 +2887,9 @@ func (m *mod7) sub(z, x, y *nat7) {
 }
 
 func (m *mod7) setK(int) {}
+
+// base2Ladder reports false: 7 limbs have no assembly loop.
+func (m *mod7) base2Ladder(*nat7, int, int) bool { return false }
 
 type nat8 [8]uint64
 
@@ -3952,6 +3964,9 @@ func (m *mod8) sub(z, x, y *nat8) {
 
 func (m *mod8) setK(int) {}
 
+// base2Ladder reports false: 8 limbs have no assembly loop.
+func (m *mod8) base2Ladder(*nat8, int, int) bool { return false }
+
 // bpsw2 is Baillie–PSW on odd n (len(n) limbs, top limb nonzero, no
 // factor below the trial division bound): a strong test to base 2, then the
 // extra strong Lucas test with the parameter lp finds.
@@ -3982,10 +3997,12 @@ func (m *mod2) init(n []uint64) {
 func (m *mod2) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat2
@@ -4084,10 +4101,12 @@ func (m *mod3) init(n []uint64) {
 func (m *mod3) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat3
@@ -4186,10 +4205,12 @@ func (m *mod4) init(n []uint64) {
 func (m *mod4) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat4
@@ -4288,10 +4309,12 @@ func (m *mod5) init(n []uint64) {
 func (m *mod5) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat5
@@ -4390,10 +4413,12 @@ func (m *mod6) init(n []uint64) {
 func (m *mod6) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat6
@@ -4492,10 +4517,12 @@ func (m *mod7) init(n []uint64) {
 func (m *mod7) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat7
@@ -4594,10 +4621,12 @@ func (m *mod8) init(n []uint64) {
 func (m *mod8) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne nat8
@@ -4680,10 +4709,12 @@ func (m *modG) init(n []uint64) {
 func (m *modG) strongBase2(n []uint64) bool {
 	s := trailingZerosMinusOne(n)
 	x := m.one
-	for i := bitLen(n) - 1; i >= s; i-- {
-		m.sqr(&x, &x)
-		if bit(n, i) {
-			m.add(&x, &x, &x)
+	if !m.base2Ladder(&x, bitLen(n)-1, s) {
+		for i := bitLen(n) - 1; i >= s; i-- {
+			m.sqr(&x, &x)
+			if bit(n, i) {
+				m.add(&x, &x, &x)
+			}
 		}
 	}
 	var minusOne natG
