@@ -31,6 +31,7 @@ import (
 // images only.
 type ResizeEngine struct {
 	ctx    Context
+	device int
 	fnH    Function
 	fnV    Function
 	filter corescale.Filter
@@ -44,8 +45,11 @@ type ResizeEngine struct {
 	// the lane's share, or on a small device all that is free).
 	Budget int64
 
-	mu     sync.Mutex
-	freed  *sync.Cond // a lane went back: memory may be free
+	mu    sync.Mutex
+	freed *sync.Cond // a lane went back: memory may be free
+	// alone is the lane whose image has the device to itself (a device
+	// too small for the lanes' shares), nil when none has.
+	alone  *resizeLane
 	tables map[tableKey]devTable
 	tableS Stream // uploads tables
 	// Timings add up the phases of every band, from the device's events.
@@ -69,16 +73,7 @@ type tableKey struct {
 type resizeLane struct {
 	streams [2]Stream
 	slots   [2]resizeSlot
-	busy    bool // an image is using it (e.mu)
-}
-
-// held is the device memory the lane's buffers take.
-func (l *resizeLane) held() int64 {
-	var n int64
-	for _, s := range l.slots {
-		n += int64(s.sizeIn + s.sizeMid + s.sizeO)
-	}
-	return n
+	busy    bool // an image has work on the device through it (e.mu)
 }
 
 type resizeSlot struct {
@@ -93,7 +88,7 @@ type resizeSlot struct {
 // NewResizeEngine opens device on drv and prepares the resize kernels for
 // filter.
 func NewResizeEngine(drv Driver, device int, filter corescale.Filter) (*ResizeEngine, error) {
-	e := &ResizeEngine{filter: filter, tables: map[tableKey]devTable{}}
+	e := &ResizeEngine{device: device, filter: filter, tables: map[tableKey]devTable{}}
 	e.freed = sync.NewCond(&e.mu)
 	if filter != corescale.Nearest {
 		k, err := resample.KernelOf(filter)
@@ -152,6 +147,9 @@ func (e *ResizeEngine) init() error {
 	return nil
 }
 
+// Device is the engine's device number.
+func (e *ResizeEngine) Device() int { return e.device }
+
 // table returns the taps that resize the span [in0, in1) of an axis of in
 // samples to out; nearest is a table of single taps of weight one.
 func (e *ResizeEngine) table(in int, in0, in1 float64, out int) *resample.Table {
@@ -198,6 +196,11 @@ func (e *ResizeEngine) deviceTable(key tableKey) (devTable, func(), error) {
 		// leave; on a small device the lanes may hold it all: free the
 		// idle ones', or wait for the images in flight.
 		for {
+			// An image that has the device alone planned its bands with
+			// what was free: a table waits for it.
+			for e.alone != nil {
+				e.freed.Wait()
+			}
 			free, _, err := e.ctx.MemInfo()
 			if err != nil {
 				release()
@@ -207,8 +210,16 @@ func (e *ResizeEngine) deviceTable(key tableKey) (devTable, func(), error) {
 				break
 			}
 			e.releaseIdle(nil)
-			if free, _, _ = e.ctx.MemInfo(); free >= int64(n)+4096 || !e.busyOthers(nil) {
+			if free, _, err = e.ctx.MemInfo(); err != nil {
+				release()
+				return d, nil, err
+			} else if free >= int64(n)+4096 {
 				break
+			}
+			if !e.busyOthers(nil) {
+				// Nothing in flight will give memory back.
+				release()
+				return d, nil, &bandTooLarge{"a tap table", int64(n), free - 4096}
 			}
 			e.freed.Wait()
 		}
@@ -266,21 +277,10 @@ func (e *ResizeEngine) Resize(dst, src *corescale.Raster) error {
 // resize.YCbCrPlanes): the tables are the CPU's for that span, so the
 // bytes are too. Taps outside src are left out, as at its edges.
 func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) error {
-	if dst.Channels != src.Channels || src.Channels < 1 || src.Channels > 4 {
-		return fmt.Errorf("gpu resize: %d channels into %d", src.Channels, dst.Channels)
-	}
-	if src.Width <= 0 || src.Height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
-		return fmt.Errorf("gpu resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
+	if err := checkResize(dst, src, span); err != nil {
+		return err
 	}
 	ch := src.Channels
-	// The kernels take sizes, strides and row numbers as uint32 and step
-	// through them by the grid's extent; below 2^31 neither overflows.
-	if src.Width*ch >= 1<<31 || dst.Width*ch >= 1<<31 || src.Height >= 1<<31 || dst.Height >= 1<<31 {
-		return fmt.Errorf("gpu resize: %d×%d to %d×%d: a side too large for the kernels", src.Width, src.Height, dst.Width, dst.Height)
-	}
-	if !(span[0] < span[2] && span[1] < span[3]) {
-		return fmt.Errorf("gpu resize: span %v of %d×%d is empty", span, src.Width, src.Height)
-	}
 	// Only the vertical table's row ranges are needed on the host, to
 	// plan the bands; the device keeps both tables.
 	tv := e.table(src.Height, span[1], span[3], dst.Height)
@@ -296,9 +296,6 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 		return fmt.Errorf("gpu resize: %w", err)
 	}
 	l := <-e.lanes
-	e.mu.Lock()
-	l.busy = true
-	e.mu.Unlock()
 	defer func() {
 		// On an error, work queued before it may still be reading or
 		// writing the lane's buffers and these tables: wait for both
@@ -317,6 +314,9 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 		}
 		e.mu.Lock()
 		l.busy = false
+		if e.alone == l {
+			e.alone = nil
+		}
 		e.freed.Broadcast()
 		e.mu.Unlock()
 		e.lanes <- l
@@ -408,6 +408,26 @@ func (e *ResizeEngine) ResizeSpan(dst, src *corescale.Raster, span [4]float64) e
 	return nil
 }
 
+// checkResize refuses what every device would refuse: a resize that is
+// the input's fault, not a device's.
+func checkResize(dst, src *corescale.Raster, span [4]float64) error {
+	if dst.Channels != src.Channels || src.Channels < 1 || src.Channels > 4 {
+		return fmt.Errorf("gpu resize: %d channels into %d", src.Channels, dst.Channels)
+	}
+	if src.Width <= 0 || src.Height <= 0 || dst.Width <= 0 || dst.Height <= 0 {
+		return fmt.Errorf("gpu resize: %d×%d to %d×%d: sizes must be positive", src.Width, src.Height, dst.Width, dst.Height)
+	}
+	// The kernels take sizes, strides and row numbers as uint32 and step
+	// through them by the grid's extent; below 2^31 neither overflows.
+	if src.Width*src.Channels >= 1<<31 || dst.Width*src.Channels >= 1<<31 || src.Height >= 1<<31 || dst.Height >= 1<<31 {
+		return fmt.Errorf("gpu resize: %d×%d to %d×%d: a side too large for the kernels", src.Width, src.Height, dst.Width, dst.Height)
+	}
+	if !(span[0] < span[2] && span[1] < span[3]) {
+		return fmt.Errorf("gpu resize: span %v of %d×%d is empty", span, src.Width, src.Height)
+	}
+	return nil
+}
+
 // reserve plans the bands of an image on lane l and grows the lane's
 // buffers for them. Each lane may take its share of four fifths of the
 // memory free at the start, so that images in flight never compete for
@@ -441,6 +461,7 @@ func (e *ResizeEngine) reserve(l *resizeLane, tv *resample.Table, srcRow, midRow
 				return nil, err
 			}
 		}
+		l.busy = true
 		return plan, nil
 	}
 	e.mu.Lock()
@@ -448,31 +469,46 @@ func (e *ResizeEngine) reserve(l *resizeLane, tv *resample.Table, srcRow, midRow
 	if e.Budget > 0 {
 		plan, ok := planFor(e.Budget)
 		if !ok {
-			return nil, fmt.Errorf("a band of one output row needs %d bytes, over the %d of device memory available", need(plan), e.Budget)
+			return nil, &bandTooLarge{"a band of one output row", need(plan), e.Budget}
 		}
 		return grow(plan)
 	}
-	// Memory the lane can have: what is free and what it holds, less
-	// room for the allocations' rounding.
-	avail := func() (int64, error) {
+	// Whether plan's buffers fit: grow keeps a buffer already larger than
+	// asked, so what it needs is each buffer's growth, not the plan's
+	// total less what the lane holds; less room for the allocations'
+	// rounding.
+	fits := func(plan []band) (bool, error) {
 		free, _, err := e.ctx.MemInfo()
-		return free + l.held() - 4096, err
+		maxIn, maxRows := 0, 0
+		for _, b := range plan {
+			maxIn, maxRows = max(maxIn, b.last-b.first), max(maxRows, b.y1-b.y0)
+		}
+		var growth int64
+		for _, s := range l.slots {
+			growth += int64(max(0, maxIn*srcRow-s.sizeIn) + max(0, maxIn*midRow-s.sizeMid) + max(0, maxRows*dstRow-s.sizeO))
+		}
+		return free-4096 >= growth, err
 	}
 	for {
+		// An image that has the device alone planned with what was
+		// free: nothing may grow until it is done.
+		for e.alone != nil {
+			e.freed.Wait()
+		}
 		plan, ok := planFor(e.share)
 		if !ok {
 			break
 		}
 		// A lane that took the device alone may still hold it.
-		if a, err := avail(); err != nil {
+		if ok, err := fits(plan); err != nil {
 			return nil, fmt.Errorf("device memory: %w", err)
-		} else if a >= need(plan) {
+		} else if ok {
 			return grow(plan)
 		}
 		e.releaseIdle(l)
-		if a, err := avail(); err != nil {
+		if ok, err := fits(plan); err != nil {
 			return nil, fmt.Errorf("device memory: %w", err)
-		} else if a >= need(plan) {
+		} else if ok {
 			return grow(plan)
 		}
 		if !e.busyOthers(l) {
@@ -480,20 +516,44 @@ func (e *ResizeEngine) reserve(l *resizeLane, tv *resample.Table, srcRow, midRow
 		}
 		e.freed.Wait()
 	}
+	// One image at a time takes the device alone; the lanes waiting for
+	// memory or for their turn have nothing in flight (busy is set only
+	// once a lane's buffers are planned), so they never wait for each
+	// other, and their buffers may be freed under them.
+	for e.alone != nil {
+		e.freed.Wait()
+	}
+	e.alone = l
 	for e.busyOthers(l) {
 		e.freed.Wait()
 	}
 	e.releaseIdle(l)
+	// Its own buffers too: kept, one larger than the plan asks would
+	// take memory the plan counts on.
+	for i := range l.slots {
+		e.release(&l.slots[i])
+	}
 	free, _, err := e.ctx.MemInfo()
 	if err != nil {
 		return nil, fmt.Errorf("device memory: %w", err)
 	}
-	budget := free*4/5 + l.held()
+	budget := free * 4 / 5
 	plan, ok := planFor(budget)
 	if !ok {
-		return nil, fmt.Errorf("a band of one output row needs %d bytes, over the %d of device memory available", need(plan), budget)
+		return nil, &bandTooLarge{"a band of one output row", need(plan), budget}
 	}
 	return grow(plan)
+}
+
+// bandTooLarge is an image too wide for the memory a device can give
+// it: the device is fine, and a larger one may take the image.
+type bandTooLarge struct {
+	what        string
+	need, avail int64
+}
+
+func (b *bandTooLarge) Error() string {
+	return fmt.Sprintf("%s needs %d bytes, over the %d of device memory available", b.what, b.need, b.avail)
 }
 
 // busyOthers reports whether another lane than l has an image in flight

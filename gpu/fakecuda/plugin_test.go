@@ -534,3 +534,184 @@ func TestPluginTraceInput(t *testing.T) {
 		}
 	}
 }
+
+// resizeInputs writes n PNGs into a new folder: of a few sizes and kinds
+// (gray, RGB, RGBA) when varied, else all RGBA of one size.
+func resizeInputs(t *testing.T, n int, varied bool) string {
+	t.Helper()
+	in := t.TempDir()
+	sizes := [][2]int{{96, 64}, {157, 121}, {301, 257}, {64, 200}}
+	for i := range n {
+		r := image.Rect(0, 0, sizes[i%len(sizes)][0], sizes[i%len(sizes)][1])
+		kind := i % 3
+		if !varied {
+			r, kind = image.Rect(0, 0, 157, 121), 2
+		}
+		var img image.Image
+		switch kind {
+		case 0:
+			g := image.NewGray(r)
+			for j := range g.Pix {
+				g.Pix[j] = uint8((j*13 + i*7) % 251)
+			}
+			img = g
+		case 1:
+			m := image.NewNRGBA(r)
+			for j := range m.Pix {
+				m.Pix[j] = uint8((j*13 + i*7) % 251)
+				if j%4 == 3 {
+					m.Pix[j] = 255
+				}
+			}
+			img = m
+		default:
+			m := image.NewNRGBA(r)
+			for j := range m.Pix {
+				m.Pix[j] = uint8((j*11 + i*3) % 251)
+			}
+			img = m
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("img%03d.png", i)), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return in
+}
+
+// sameFiles reports the files of got that differ from want's, and
+// whether every file of want is in got.
+func sameFiles(t *testing.T, want, got string) (differ []string, all bool) {
+	t.Helper()
+	entries, err := os.ReadDir(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = true
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(got, e.Name()))
+		if err != nil {
+			all = false
+			continue
+		}
+		a, _ := os.ReadFile(filepath.Join(want, e.Name()))
+		if !bytes.Equal(a, b) {
+			differ = append(differ, e.Name())
+		}
+	}
+	if gotEntries, _ := os.ReadDir(got); len(gotEntries) > len(entries) {
+		differ = append(differ, fmt.Sprintf("%d files where serial wrote %d", len(gotEntries), len(entries)))
+	}
+	return differ, all
+}
+
+// TestPluginResizeDevices: through the real plugin on fakecuda, with 1, 2
+// and 4 devices of different sizes (so different bands), resize --backend
+// gpu writes serial's files byte for byte; with one device lost
+// mid-batch, whose images are redone on the other, too. The only device
+// lost: exit 1, the CUresult named, and every file written whole.
+func TestPluginResizeDevices(t *testing.T) {
+	in := resizeInputs(t, 30, true)
+	args := []string{"resize", "--size", "97x61", "--fit", "fill", "--quiet", "--workers", "8"}
+	want := filepath.Join(t.TempDir(), "serial")
+	if _, stderr, code := runCLI(t, nil, append(args, "--backend", "serial", "--out", want, in)...); code != 0 {
+		t.Fatalf("serial: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		name     string
+		settings []string
+		stderr   string
+	}{
+		{"1 device", []string{"FAKECUDA_MEMORY=256K"}, ""},
+		{"2 devices", []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=256K,4M"}, ""},
+		{"4 devices", []string{"FAKECUDA_DEVICES=4", "FAKECUDA_MEMORY=1M,256K,2M,4M"}, ""},
+		{"device 1 lost", []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=1M,512K", "FAKECUDA_LOSE_DEVICE=3@1"},
+			"GPU 1 failed and is no longer used; the others resize its images"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "gpu")
+			_, stderr, code := runCLI(t, c.settings, append(args, "--backend", "gpu", "--out", out, in)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if differ, all := sameFiles(t, want, out); len(differ) > 0 || !all {
+				t.Errorf("the GPU's files differ from serial's: %v (all written: %v)", differ, all)
+			}
+			if !strings.Contains(stderr, c.stderr) {
+				t.Errorf("stderr %q, want %q", stderr, c.stderr)
+			}
+		})
+	}
+	t.Run("the only device lost", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "gpu")
+		_, stderr, code := runCLI(t, []string{"FAKECUDA_MEMORY=1M", "FAKECUDA_LOSE_DEVICE=5"}, append(args, "--backend", "gpu", "--out", out, in)...)
+		if code != 1 || !strings.Contains(stderr, "CUDA_ERROR_UNKNOWN (999)") {
+			t.Errorf("exit %d, stderr %q: want 1 and the CUresult", code, stderr)
+		}
+		if differ, _ := sameFiles(t, want, out); len(differ) > 0 {
+			t.Errorf("files not whole: %v", differ)
+		}
+	})
+}
+
+// TestPluginResizeDevicesTrace: a 100-image batch of like images on four
+// devices of different sizes, from fakecuda's call log: every device
+// resized images, and none allocates after its first images (each lane's
+// buffers and the tables: at most 12 launches in), nor more than its lanes
+// and tables need, whatever the number of images.
+func TestPluginResizeDevicesTrace(t *testing.T) {
+	in := resizeInputs(t, 100, false)
+	trace := filepath.Join(t.TempDir(), "trace")
+	args := []string{"resize", "--size", "97x61", "--fit", "fill", "--quiet", "--workers", "8"}
+	want := filepath.Join(t.TempDir(), "serial")
+	if _, stderr, code := runCLI(t, nil, append(args, "--backend", "serial", "--out", want, in)...); code != 0 {
+		t.Fatalf("serial: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "gpu")
+	_, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=4", "FAKECUDA_MEMORY=16M,32M,8M,64M", "FAKECUDA_TRACE=" + trace},
+		append(args, "--backend", "gpu", "--out", out, in)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if differ, all := sameFiles(t, want, out); len(differ) > 0 || !all {
+		t.Fatalf("the GPU's files differ from serial's: %v (all written: %v)", differ, all)
+	}
+	type perDev struct{ allocs, launches, lastAlloc int }
+	devs := map[int]*perDev{}
+	for _, l := range readTrace(t, trace) {
+		if l.dev < 0 {
+			continue
+		}
+		d := devs[l.dev]
+		if d == nil {
+			d = &perDev{}
+			devs[l.dev] = d
+		}
+		switch l.fn {
+		case "cuMemAlloc_v2", "cuMemAllocHost_v2":
+			d.allocs++
+			d.lastAlloc = d.launches
+		case "cuLaunchKernel":
+			d.launches++
+		}
+	}
+	for dev := range 4 {
+		d := devs[dev]
+		if d == nil || d.launches == 0 {
+			t.Errorf("device %d resized no image", dev)
+			continue
+		}
+		t.Logf("device %d: %d launches (%d images), %d allocations, the last after %d launches", dev, d.launches, d.launches/2, d.allocs, d.lastAlloc)
+		// Three lanes of two slots (5 buffers each) and two tables of
+		// three arrays, each staged through a pinned buffer: 42.
+		if d.allocs > 3*2*5+2*3*2 {
+			t.Errorf("device %d: %d allocations for its images: some are per image", dev, d.allocs)
+		}
+		if d.lastAlloc > 2*3*2 {
+			t.Errorf("device %d: an allocation after %d of its launches: after its first images, none should be needed", dev, d.lastAlloc)
+		}
+	}
+}

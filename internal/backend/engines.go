@@ -130,15 +130,6 @@ func (c *Choice) liveDevices() ([]int, error) {
 	return live, nil
 }
 
-// firstDevice is the device of the engines that use one: the first of
-// --devices.
-func (c *Choice) firstDevice() int {
-	if len(c.Devices) > 0 {
-		return c.Devices[0]
-	}
-	return 0
-}
-
 // Resizer returns the choice's raster resize engine with opt's filter and
 // modes (its Workers are the choice's).
 func (c *Choice) Resizer(opt resize.Options) (corescale.Resizer, error) {
@@ -160,13 +151,16 @@ func (c *Choice) Resizer(opt resize.Options) (corescale.Resizer, error) {
 	return e, nil
 }
 
-func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeEngine, error) {
+func (c *Choice) gpuResizer(opt resize.Options) (*gpu.ResizeDevices, error) {
 	if why := cpuOnly(opt); why != "" {
 		return nil, &cpuOnlyError{why}
 	}
-	e, err := gpu.NewResizeEngine(c.Driver, c.firstDevice(), opt.Filter)
+	e, err := gpu.NewResizeDevices(c.Driver, c.Devices, opt.Filter)
 	if err != nil {
 		return nil, fmt.Errorf("%s resize engine: %w", c.Backend, err)
+	}
+	e.Lost = func(device int, err error) {
+		fmt.Fprintf(os.Stderr, "corescale: GPU %d failed and is no longer used; the others resize its images: %v\n", device, err)
 	}
 	return e, nil
 }
@@ -195,12 +189,12 @@ func (c *Choice) Thumbnails(opt resize.Options, b *thumbnail.Batch) (thumbnail.R
 	return &deviceImages{engine: e}, c.Workers, nil
 }
 
-// deviceImages resizes decoded images on a GPU engine, several at a time
-// (the engine keeps some in flight), as 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
+// deviceImages resizes decoded images on the GPUs, several at a time
+// (the engine keeps some in flight on each device), as 8-bit rasters: JPEG's YCbCr plane by plane to 4:4:4 as the CPU engine
 // does (the same spans, so the same bytes); 16-bit images are converted to
 // RGB at 8 bits first, which the CPU engine avoids.
 type deviceImages struct {
-	engine *gpu.ResizeEngine
+	engine *gpu.ResizeDevices
 }
 
 // ResizeImage implements thumbnail.Resizer.
@@ -281,5 +275,12 @@ func (d *deviceImages) planes(planes [3]resize.Plane) error {
 // Close releases the engine's device context.
 func (d *deviceImages) Close() error { return d.engine.Close() }
 
-// DeviceTimings returns the device's per-phase timings.
-func (d *deviceImages) DeviceTimings() *gpu.Timings { return &d.engine.Timings }
+// DeviceTimings returns the devices' per-phase timings.
+func (d *deviceImages) DeviceTimings() *gpu.Timings { return d.engine.DeviceTimings() }
+
+// EachDevice returns the devices and each one's timings, for bench's GPU
+// rows.
+func (d *deviceImages) EachDevice() ([]int, []gpu.Timings) { return d.engine.EachDevice() }
+
+// ClearTimings zeroes the devices' timings.
+func (d *deviceImages) ClearTimings() { d.engine.ClearTimings() }
