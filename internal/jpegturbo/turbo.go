@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"runtime"
 	"unsafe"
 )
 
@@ -54,7 +55,13 @@ func Version() string { return "libjpeg-turbo " + C.GoString(C.jt_version()) + "
 // JPEG.
 type handle struct{ h C.tjhandle }
 
+// getHandle pins the goroutine to its OS thread until put: TurboJPEG 2.1
+// keeps a warning's text in a thread-local buffer, which the next cgo call
+// reads on whatever thread the goroutine then runs on, so a moved goroutine
+// read "No error" for "Premature end of JPEG file" (the golden test did, on
+// a loaded machine).
 func getHandle(decomp bool) (*handle, error) {
+	runtime.LockOSThread()
 	var h C.tjhandle
 	if decomp {
 		h = C.tjInitDecompress()
@@ -62,12 +69,16 @@ func getHandle(decomp bool) (*handle, error) {
 		h = C.tjInitCompress()
 	}
 	if h == nil {
+		defer runtime.UnlockOSThread()
 		return nil, fmt.Errorf("libjpeg-turbo: %s", C.GoString(C.tjGetErrorStr2(nil)))
 	}
 	return &handle{h: h}, nil
 }
 
-func (h *handle) put() { C.tjDestroy(h.h) }
+func (h *handle) put() {
+	C.tjDestroy(h.h)
+	runtime.UnlockOSThread()
+}
 
 // failure turns a -1 from TurboJPEG into a *Warning or a fatal error. It
 // must be called before the handle is used again.

@@ -12,8 +12,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -420,5 +422,40 @@ func TestNoFrame(t *testing.T) {
 		if img, _, err := Decode(file[:n], 1); err == nil {
 			t.Errorf("%d bytes: decoded as %v", n, img.Bounds())
 		}
+	}
+}
+
+// TestWarningOnEveryThread: libjpeg-turbo 2.1 keeps a warning's text in a
+// thread-local buffer, so it must be read on the OS thread that decoded;
+// a goroutine moved to another thread between the two cgo calls read that
+// thread's "No error" (seen in the golden test on a loaded machine). Many
+// goroutines that yield between decodes make such moves likely.
+func TestWarningOnEveryThread(t *testing.T) {
+	file, err := Encode(photo(64, 64, 1), EncodeOptions{Quality: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := file[:len(file)*2/3]
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var wrong []string
+	for range 4 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				_, warn, err := Decode(truncated, 1)
+				runtime.Gosched()
+				if err != nil || warn == nil || warn.Error() != "libjpeg-turbo: Premature end of JPEG file" {
+					mu.Lock()
+					wrong = append(wrong, fmt.Sprintf("%v, %v", warn, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(wrong) > 0 {
+		t.Errorf("%d of the decodes gave another warning, first %s", len(wrong), wrong[0])
 	}
 }
