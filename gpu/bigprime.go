@@ -407,14 +407,9 @@ type BigPrimeDevices struct {
 
 // NewBigPrimeDevices opens an engine on each of devices (all when empty).
 func NewBigPrimeDevices(drv Driver, devices []int, chunkBytes int) (*BigPrimeDevices, error) {
-	if len(devices) == 0 {
-		devs, err := drv.Devices()
-		if err != nil {
-			return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
-		}
-		for i := range devs {
-			devices = append(devices, i)
-		}
+	devices, err := DeviceList(drv, devices)
+	if err != nil {
+		return nil, err
 	}
 	p := &BigPrimeDevices{}
 	for _, d := range devices {

@@ -206,3 +206,20 @@ func deviceErrors[E deviceEngine[J], J any](engines []E, what string) error {
 	}
 	return fmt.Errorf("%s: every device failed: %w", what, errors.Join(errs...))
 }
+
+// DeviceList returns devices, or every device of drv when it is empty (no
+// --devices, or --devices all).
+func DeviceList(drv Driver, devices []int) ([]int, error) {
+	if len(devices) > 0 {
+		return devices, nil
+	}
+	devs, err := drv.Devices()
+	if err != nil {
+		return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+	}
+	all := make([]int, len(devs))
+	for i := range all {
+		all[i] = i
+	}
+	return all, nil
+}

@@ -503,14 +503,9 @@ type PrimeDevices struct {
 // NewPrimeDevices opens an engine on each of devices (all of drv's when
 // empty).
 func NewPrimeDevices(drv Driver, devices []int, maxChunk int) (*PrimeDevices, error) {
-	if len(devices) == 0 {
-		devs, err := drv.Devices()
-		if err != nil {
-			return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
-		}
-		for i := range devs {
-			devices = append(devices, i)
-		}
+	devices, err := DeviceList(drv, devices)
+	if err != nil {
+		return nil, err
 	}
 	p := &PrimeDevices{}
 	for _, d := range devices {

@@ -47,14 +47,9 @@ type ResizeDevices struct {
 // NewResizeDevices opens a resize engine for filter on each of devices
 // (all of drv's when empty).
 func NewResizeDevices(drv Driver, devices []int, filter corescale.Filter) (*ResizeDevices, error) {
-	if len(devices) == 0 {
-		devs, err := drv.Devices()
-		if err != nil {
-			return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
-		}
-		for i := range devs {
-			devices = append(devices, i)
-		}
+	devices, err := DeviceList(drv, devices)
+	if err != nil {
+		return nil, err
 	}
 	if len(devices) == 0 {
 		return nil, fmt.Errorf("%s: no device to use", drv.Name())

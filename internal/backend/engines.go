@@ -107,15 +107,9 @@ func (c *Choice) lostDevices() *lostSet {
 // liveDevices returns the choice's devices (all of the driver's when
 // --devices named none) but those lost.
 func (c *Choice) liveDevices() ([]int, error) {
-	devices := c.Devices
-	if len(devices) == 0 {
-		devs, err := c.Driver.Devices()
-		if err != nil {
-			return nil, fmt.Errorf("%s devices: %w", c.Driver.Name(), err)
-		}
-		for i := range devs {
-			devices = append(devices, i)
-		}
+	devices, err := gpu.DeviceList(c.Driver, c.Devices)
+	if err != nil {
+		return nil, err
 	}
 	lost := c.lostDevices()
 	var live []int
