@@ -655,6 +655,23 @@ func tiffSetTag(t *testing.T, file []byte, tag uint16, v uint16) []byte {
 	return nil
 }
 
+// tiffSetCount rewrites the value count of a tag of the first IFD.
+func tiffSetCount(t *testing.T, file []byte, tag uint16, n uint32) []byte {
+	t.Helper()
+	b := bytes.Clone(file)
+	le := binary.LittleEndian
+	off := int(le.Uint32(b[4:]))
+	for i := range int(le.Uint16(b[off:])) {
+		e := off + 2 + 12*i
+		if le.Uint16(b[e:]) == tag {
+			le.PutUint32(b[e+4:], n)
+			return b
+		}
+	}
+	t.Fatalf("no tag %d", tag)
+	return nil
+}
+
 // TestTIFFRefusals: variants the decoder does not read are refused, from
 // the header, with the tag and value named, never decoded into a guess.
 func TestTIFFRefusals(t *testing.T) {
@@ -696,6 +713,9 @@ func TestTIFFRefusals(t *testing.T) {
 		{"palette 16-bit", palette16.file(false, 0), "more than 256 colours"},
 		{"extra sample kind", tiffSpec{bps: 8, spp: 4, photometric: tiffRGB, extra: []uint16{3}}.file(false, 0), "ExtraSamples (tag 338) 3"},
 		{"no photometric", tiffWithoutTag(t, rgb8.file(false, 0), tagPhotometric), "PhotometricInterpretation (tag 262) missing"},
+		{"no BitsPerSample values", tiffSetCount(t, gray8.file(false, 0), tagBitsPerSample, 0), "tag 258 has no values"},
+		{"no SampleFormat values", tiffSetCount(t, with(gray8, map[uint16]uint16{tagSampleFormat: 1}).file(false, 0), tagSampleFormat, 0),
+			"tag 339 has no values"},
 		{"too few samples", set(rgb8.file(false, 0), tagSamplesPerPixel, 2), "SamplesPerPixel (tag 277) 2: RGB needs 3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

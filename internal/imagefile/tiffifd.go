@@ -131,6 +131,11 @@ func (d *tiffDir) uints(tag uint16, max int) ([]uint32, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every caller reads at least the first value; a tag that is present
+	// with none is malformed, not a default.
+	if e.count == 0 {
+		return nil, fmt.Errorf("TIFF tag %d has no values", tag)
+	}
 	out := make([]uint32, e.count)
 	switch e.typ {
 	case tiffByte:
