@@ -26,6 +26,7 @@ var layers = map[string][]string{
 	"internal/jpegturbo":  nil,
 	"internal/icc":        nil,
 	"internal/numbers":    nil,
+	"internal/primecases": nil,
 	"internal/shard":      nil,
 	"internal/quote":      nil,
 	"kernels":             nil,

@@ -9,105 +9,17 @@ import (
 
 	"github.com/corescale/corescale/gpu"
 	"github.com/corescale/corescale/gpu/emu"
+	"github.com/corescale/corescale/internal/primecases"
 	"github.com/corescale/corescale/kernels"
 )
 
-func pow2(e int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(e)) }
+type bigCase = primecases.Case
 
-// randomBits returns an odd number of exactly bits bits.
-func randomBits(r *rand.Rand, bits int) *big.Int {
-	n := new(big.Int)
-	for n.BitLen() < bits {
-		n.Lsh(n, 32).Or(n, big.NewInt(int64(r.Uint32())))
-	}
-	n.Rsh(n, uint(n.BitLen()-bits))
-	n.SetBit(n, bits-1, 1)
-	return n.SetBit(n, 0, 1)
-}
-
-func randomPrime(r *rand.Rand, bits int) *big.Int {
-	for {
-		if p := randomBits(r, bits); p.ProbablyPrime(20) {
-			return p
-		}
-	}
-}
-
-type bigCase struct {
-	what string
-	n    *big.Int
-}
-
-// bigHardCases are numbers above 2^64 that reach the later passes or sit
-// where the limb arithmetic changes size, up to maxBits bits:
-// composite Mersenne numbers of prime exponent and Fermat numbers (strong
-// base-2 pseudoprimes, which only the Lucas test rejects), Mersenne
-// primes, k·2^m ± 1, Chernick's Carmichael numbers (6k+1)(12k+1)(18k+1),
-// the strong pseudoprimes to the first 12 and 13 prime bases ψ12 and ψ13,
-// products of two primes of equal size, squares of primes (no Lucas
-// parameter at all), and both ends of every size class.
+// bigHardCases are primecases.Hard up to maxBits bits, with the numbers
+// around 2^64 and each size class's top, where the kernels change limb
+// counts.
 func bigHardCases(maxBits int) []bigCase {
-	var cs []bigCase
-	add := func(what string, n *big.Int) {
-		if n.BitLen() > 64 && n.BitLen() <= maxBits {
-			cs = append(cs, bigCase{what, n})
-		}
-	}
-	one := big.NewInt(1)
-	for p := 65; p <= 620; p++ {
-		if big.NewInt(int64(p)).ProbablyPrime(0) {
-			add(fmt.Sprintf("2^%d-1", p), new(big.Int).Sub(pow2(p), one))
-		}
-	}
-	for _, p := range []int{1279, 2203, 2281, 3217, 4093} {
-		add(fmt.Sprintf("2^%d-1", p), new(big.Int).Sub(pow2(p), one))
-	}
-	for m := 7; m <= 12; m++ {
-		add(fmt.Sprintf("F%d", m), new(big.Int).Add(pow2(1<<m), one))
-	}
-	for _, m := range []int{64, 65, 127, 128, 191, 192, 255, 256, 383, 384, 511, 512, 1023, 1024} {
-		for k := 1; k < 40; k += 2 {
-			km := new(big.Int).Mul(big.NewInt(int64(k)), pow2(m))
-			add(fmt.Sprintf("%d*2^%d+1", k, m), new(big.Int).Add(km, one))
-			add(fmt.Sprintf("%d*2^%d-1", k, m), new(big.Int).Sub(km, one))
-		}
-	}
-	for _, kbits := range []int{22, 32, 48, 64, 100} {
-		k := pow2(kbits - 1)
-		for found := 0; found < 3; {
-			k.Add(k, one)
-			f1 := new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(6)), one)
-			f2 := new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(12)), one)
-			f3 := new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(18)), one)
-			if !f1.ProbablyPrime(10) || !f2.ProbablyPrime(10) || !f3.ProbablyPrime(10) {
-				continue
-			}
-			n := new(big.Int).Mul(f1, f2)
-			add(fmt.Sprintf("Chernick k=%d", k), n.Mul(n, f3))
-			found++
-		}
-	}
-	for _, s := range []string{"318665857834031151167461", "3317044064679887385961981"} {
-		n, _ := new(big.Int).SetString(s, 10)
-		add("spsp to many bases "+s, n)
-	}
-	r := rand.New(rand.NewPCG(16, 64))
-	for _, bits := range []int{66, 128, 130, 192, 256, 384, 512, 1024, 2048} {
-		for range 2 {
-			p := randomPrime(r, bits/2)
-			add(fmt.Sprintf("p*q, %d bits", bits), new(big.Int).Mul(p, randomPrime(r, bits/2)))
-			add(fmt.Sprintf("p^2, %d bits", bits), new(big.Int).Mul(p, p))
-		}
-	}
-	prev := 64
-	for _, b := range kernels.BigPrimeClasses {
-		for j := int64(1); j < 60; j += 2 {
-			add(fmt.Sprintf("2^%d+%d", prev, j), new(big.Int).Add(pow2(prev), big.NewInt(j)))
-			add(fmt.Sprintf("2^%d-%d", b, j), new(big.Int).Sub(pow2(b), big.NewInt(j)))
-		}
-		prev = b
-	}
-	return cs
+	return primecases.Hard(maxBits, append([]int{64}, kernels.BigPrimeClasses...))
 }
 
 // bigRandom returns per random odd numbers of each size class's top size
@@ -122,12 +34,12 @@ func bigRandom(per, maxBits int) []bigCase {
 		}
 		for range per {
 			for _, bits := range []int{b, prev + r.IntN(b-prev+1)} {
-				cs = append(cs, bigCase{fmt.Sprintf("random %d bits", bits), randomBits(r, bits)})
+				cs = append(cs, bigCase{What: fmt.Sprintf("random %d bits", bits), N: primecases.RandomOdd(r, bits)})
 			}
 		}
 		if b <= 512 {
 			for range 3 {
-				cs = append(cs, bigCase{fmt.Sprintf("prime of %d bits", b), randomPrime(r, b)})
+				cs = append(cs, bigCase{What: fmt.Sprintf("prime of %d bits", b), N: primecases.RandomPrime(r, b)})
 			}
 		}
 		prev = b + 1
@@ -139,7 +51,7 @@ func checkBig(t *testing.T, test func([]*big.Int, []bool) error, cs []bigCase) {
 	t.Helper()
 	ns := make([]*big.Int, len(cs))
 	for i, c := range cs {
-		ns[i] = c.n
+		ns[i] = c.N
 	}
 	got := make([]bool, len(ns))
 	if err := test(ns, got); err != nil {
@@ -147,9 +59,9 @@ func checkBig(t *testing.T, test func([]*big.Int, []bool) error, cs []bigCase) {
 	}
 	bad := 0
 	for i, c := range cs {
-		if want := c.n.ProbablyPrime(0); got[i] != want {
+		if want := c.N.ProbablyPrime(0); got[i] != want {
 			if bad++; bad <= 10 {
-				t.Errorf("%s (%d bits): GPU says %v, math/big %v", c.what, c.n.BitLen(), got[i], want)
+				t.Errorf("%s (%d bits): GPU says %v, math/big %v", c.What, c.N.BitLen(), got[i], want)
 			}
 		}
 	}
@@ -216,16 +128,16 @@ func TestBigPrimeEngineRefuses(t *testing.T) {
 		n    *big.Int
 		want string
 	}{
-		{new(big.Int).Sub(pow2(64), big.NewInt(1)), "below 2^64"},
+		{new(big.Int).Sub(primecases.Pow2(64), big.NewInt(1)), "below 2^64"},
 		{big.NewInt(-5), "below 2^64"},
-		{new(big.Int).Add(pow2(4096), big.NewInt(1)), "4097 bits"},
+		{new(big.Int).Add(primecases.Pow2(4096), big.NewInt(1)), "4097 bits"},
 	} {
-		err := e.TestBig([]*big.Int{pow2(70), c.n}, make([]bool, 2))
+		err := e.TestBig([]*big.Int{primecases.Pow2(70), c.n}, make([]bool, 2))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "number 2") {
 			t.Errorf("%v: error %v, want one naming number 2 and %q", c.n, err, c.want)
 		}
 	}
-	if err := e.TestBig([]*big.Int{pow2(70)}, nil); err == nil {
+	if err := e.TestBig([]*big.Int{primecases.Pow2(70)}, nil); err == nil {
 		t.Error("no room for verdicts: no error")
 	}
 	if err := e.TestBig(nil, nil); err != nil {

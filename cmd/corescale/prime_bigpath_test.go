@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corescale/corescale/internal/primecases"
 )
 
 // bigMixPath holds mixed 64-bit and big numbers, every GPU size class and
@@ -21,8 +23,9 @@ func pow2(e int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(e)) }
 // numbers of 65 to 4096 bits (both ends of each of the GPU's size classes
 // 128, 192, 256, 384, 512, 1024, 2048 and 4096 bits, Mersenne primes and
 // composites, k·2^m±1, Chernick's Carmichael numbers (6k+1)(12k+1)(18k+1),
-// squares and products of primes, random odd numbers) and a few over 4096
-// bits, which math/big tests.
+// Arnault's strong pseudoprimes to many bases, squares and products of
+// primes, random odd numbers) and a few over 4096 bits, which math/big
+// tests.
 func bigMix() []string {
 	var lines []string
 	r := rand.New(rand.NewPCG(16, 2026))
@@ -95,6 +98,16 @@ func bigMix() []string {
 	for range 4 {
 		add(randomPrime(128))
 		add(randomPrime(256))
+	}
+	// Strong pseudoprimes to every prime base to 31, 61 and 101, which
+	// only the Lucas test rejects.
+	ra := rand.New(rand.NewPCG(1995, 30))
+	for _, bound := range []int64{31, 61, 101} {
+		n, _, err := primecases.Arnault(ra, bound)
+		if err != nil {
+			panic(err)
+		}
+		add(n)
 	}
 	// Over 4096 bits: math/big on every backend.
 	add(new(big.Int).Add(pow2(4096), one))

@@ -127,7 +127,7 @@ func TestAgreesWithGMPHardCases(t *testing.T) {
 	cases := hardCases(t)
 	var ns []*big.Int
 	for _, c := range cases {
-		ns = append(ns, c.n)
+		ns = append(ns, c.N)
 	}
 	agreeWithGMP(t, "hard cases", ns)
 }

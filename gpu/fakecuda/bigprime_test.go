@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corescale/corescale/internal/primecases"
 	"github.com/corescale/corescale/kernels"
 )
 
@@ -251,8 +252,8 @@ func TestBigPrimeLucasSquares(t *testing.T) {
 // TestPluginBigPrime runs gpu.BigPrimeDevices through the real plugin
 // (gorgonia.org/cu) on fakecuda, one device and two, from a small program
 // (testdata/bigprimeplugin) built beside the plugin, on random numbers of
-// every class below 2048 bits, primes, composite Mersenne numbers and
-// Chernick's Carmichael numbers, and compares with math/big.
+// every class below 2048 bits, primes, and primecases.Hard to 512 bits,
+// and compares with math/big.
 func TestPluginBigPrime(t *testing.T) {
 	bin, lib := buildPlugin(t)
 	prog := filepath.Join(filepath.Dir(bin), "bigprimeplugin")
@@ -262,7 +263,6 @@ func TestPluginBigPrime(t *testing.T) {
 		t.Fatalf("build bigprimeplugin: %v\n%s", err, out)
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	one := big.NewInt(1)
 	var ns []*big.Int
 	prev := 64
 	for _, bits := range kernels.BigPrimeClasses[:6] {
@@ -277,17 +277,10 @@ func TestPluginBigPrime(t *testing.T) {
 		}
 		prev = bits
 	}
-	for _, e := range []int{67, 89, 107, 127, 131, 257, 521, 607, 1009} {
-		ns = append(ns, new(big.Int).Sub(new(big.Int).Lsh(one, uint(e)), one))
-	}
-	// Chernick: k = 2^21+… makes (6k+1)(12k+1)(18k+1) about 71 bits.
-	for k, found := int64(1<<21), 0; found < 3; k++ {
-		f1, f2, f3 := big.NewInt(6*k+1), big.NewInt(12*k+1), big.NewInt(18*k+1)
-		if f1.ProbablyPrime(5) && f2.ProbablyPrime(5) && f3.ProbablyPrime(5) {
-			n := new(big.Int).Mul(f1, f2)
-			ns = append(ns, n.Mul(n, f3))
-			found++
-		}
+	// The hard cases every engine's tests share, to 512 bits: Mersenne,
+	// Fermat, Chernick, Arnault, ψ12, ψ13, squares, class ends.
+	for _, c := range primecases.Hard(512, []int{64, 128, 192, 256, 384, 512}) {
+		ns = append(ns, c.N)
 	}
 	var in, want strings.Builder
 	for _, n := range ns {
