@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
-	"time"
 	"unsafe"
 
 	"github.com/corescale/corescale/kernels"
@@ -60,10 +59,9 @@ type bigPrimeJob struct {
 }
 
 type bigPrimeSlot struct {
-	stream                                    Stream
+	streamSlot
 	hostIn, hostOut, hostZero                 HostBuffer
 	devIn, devOut, devSurv1, devSurv2, devCnt DevPtr
-	marks                                     [4]Event
 	count                                     uint32
 	args                                      struct{ trial, base2, lucas []unsafe.Pointer }
 }
@@ -72,19 +70,12 @@ type bigPrimeSlot struct {
 // chunkBytes caps a slot's input buffer (zero: 16 MiB, 131,072 numbers of
 // 1024 bits, several waves of threads on the largest GPUs).
 func NewBigPrimeEngine(drv Driver, device, chunkBytes int) (*BigPrimeEngine, error) {
-	devs, err := drv.Devices()
+	ctx, sms, err := openDevice(drv, device)
 	if err != nil {
-		return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
-	}
-	if device < 0 || device >= len(devs) {
-		return nil, fmt.Errorf("%s has no device %d (it has %d)", drv.Name(), device, len(devs))
-	}
-	ctx, err := drv.Open(device)
-	if err != nil {
-		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
+		return nil, err
 	}
 	e := &BigPrimeEngine{ctx: ctx, device: device, fns: map[int][3]Function{}, ring: newSlotRing[bigPrimeJob](bigPrimeSlots)}
-	if err := e.init(chunkBytes, devs[device].Multiprocessors); err != nil {
+	if err := e.init(chunkBytes, sms); err != nil {
 		e.Close()
 		return nil, fmt.Errorf("device %d: %w", device, err)
 	}
@@ -127,31 +118,13 @@ func (e *BigPrimeEngine) init(chunkBytes, sms int) error {
 	for i := range e.slots {
 		s := &bigPrimeSlot{}
 		e.slots[i] = s
-		if s.stream, err = e.ctx.NewStream(); err != nil {
+		if err := s.open(e.ctx,
+			[]hostBuffer{{&s.hostIn, e.inBytes}, {&s.hostOut, e.maxCount}, {&s.hostZero, 8}},
+			[]devBuffer{{&s.devIn, e.inBytes}, {&s.devOut, e.maxCount}, {&s.devSurv1, 4 * e.maxCount}, {&s.devSurv2, 4 * e.maxCount}, {&s.devCnt, 8}},
+		); err != nil {
 			return err
 		}
-		for _, h := range []struct {
-			buf   *HostBuffer
-			bytes int
-		}{{&s.hostIn, e.inBytes}, {&s.hostOut, e.maxCount}, {&s.hostZero, 8}} {
-			if *h.buf, err = e.ctx.AllocHost(h.bytes); err != nil {
-				return err
-			}
-		}
 		clear(s.hostZero.Bytes())
-		for _, d := range []struct {
-			ptr   *DevPtr
-			bytes int
-		}{{&s.devIn, e.inBytes}, {&s.devOut, e.maxCount}, {&s.devSurv1, 4 * e.maxCount}, {&s.devSurv2, 4 * e.maxCount}, {&s.devCnt, 8}} {
-			if *d.ptr, err = e.ctx.Alloc(d.bytes); err != nil {
-				return err
-			}
-		}
-		for j := range s.marks {
-			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
-				return err
-			}
-		}
 		s.args.trial = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devSurv1), unsafe.Pointer(&s.devCnt)}
 		s.args.base2 = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devSurv1), unsafe.Pointer(&s.devSurv2), unsafe.Pointer(&s.devCnt)}
 		s.args.lucas = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devSurv2), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.devCnt)}
@@ -300,35 +273,13 @@ func (e *BigPrimeEngine) queue(slot int, j bigPrimeJob) error {
 	fs := e.fns[j.bits]
 	block := Dim3{bigPrimeBlock, 1, 1}
 	grid := Dim3{min(e.strideGrid, gridFor(n, bigPrimeBlock, MaxGridX)), 1, 1}
-	err := s.stream.Record(s.marks[0])
-	if err == nil {
-		err = s.stream.CopyToDevice(s.devCnt, s.hostZero, 0, 8)
+	copies := []toDevice{{s.devCnt, s.hostZero, 8}, {s.devIn, s.hostIn, 4 * words * n}}
+	passes := []pass{
+		{fs[0], grid, block, s.args.trial},
+		{fs[1], grid, block, s.args.base2},
+		{fs[2], grid, block, s.args.lucas},
 	}
-	if err == nil {
-		err = s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 4*words*n)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[1])
-	}
-	if err == nil {
-		err = launch(s.stream, fs[0], grid, block, s.args.trial)
-	}
-	if err == nil {
-		err = launch(s.stream, fs[1], grid, block, s.args.base2)
-	}
-	if err == nil {
-		err = launch(s.stream, fs[2], grid, block, s.args.lucas)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[2])
-	}
-	if err == nil {
-		err = s.stream.CopyToHost(s.hostOut, 0, s.devOut, n)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[3])
-	}
-	if err != nil {
+	if err := s.queue(copies, passes, s.hostOut, s.devOut, n); err != nil {
 		return fmt.Errorf("gpu big prime: device %d: %w", e.device, err)
 	}
 	return nil
@@ -354,42 +305,17 @@ func (e *BigPrimeEngine) deliver(slot int, j bigPrimeJob) error {
 			e.Undecided++
 		}
 	}
-	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
-	for i, d := range phases {
-		t, err := s.marks[i+1].Since(s.marks[i])
-		if err != nil {
-			return fmt.Errorf("gpu big prime: device %d: timing: %w", e.device, err)
-		}
-		*d += t
+	if err := s.addTimes(&e.Timings); err != nil {
+		return fmt.Errorf("gpu big prime: device %d: %w", e.device, err)
 	}
-	e.Timings.Chunks++
 	return nil
 }
 
 // Close releases the buffers, streams and context.
 func (e *BigPrimeEngine) Close() error {
 	for _, s := range e.slots {
-		if s == nil {
-			continue
-		}
-		if s.stream != nil {
-			s.stream.Synchronize()
-			s.stream.Close()
-		}
-		for _, b := range []HostBuffer{s.hostIn, s.hostOut, s.hostZero} {
-			if b != nil {
-				b.Free()
-			}
-		}
-		for _, p := range []DevPtr{s.devIn, s.devOut, s.devSurv1, s.devSurv2, s.devCnt} {
-			if p != 0 {
-				e.ctx.Free(p)
-			}
-		}
-		for _, m := range s.marks {
-			if m != nil {
-				m.Close()
-			}
+		if s != nil {
+			s.close(e.ctx)
 		}
 	}
 	return e.ctx.Close()

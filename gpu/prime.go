@@ -153,7 +153,7 @@ func (j primeJob) slice(lo, hi int) primeJob {
 }
 
 type primeSlot struct {
-	stream   Stream
+	streamSlot
 	hostIn   HostBuffer // the chunk's numbers, 8 bytes each
 	hostOut  HostBuffer // its verdicts, a byte each
 	hostZero HostBuffer // the passes' two counters as they start: zero
@@ -164,7 +164,6 @@ type primeSlot struct {
 	devI1    DevPtr
 	devN2    DevPtr // the base-2 test's
 	devI2    DevPtr
-	marks    [4]Event // before and after each phase
 	// The launches' argument values, which the argument lists point at.
 	count uint32
 	first uint64
@@ -178,19 +177,12 @@ type primeSlot struct {
 // maxChunk caps the numbers per chunk (zero: a million, which fills the
 // largest GPUs with several waves of threads).
 func NewPrimeEngine(drv Driver, device, maxChunk int) (*PrimeEngine, error) {
-	devs, err := drv.Devices()
+	ctx, sms, err := openDevice(drv, device)
 	if err != nil {
-		return nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
-	}
-	if device < 0 || device >= len(devs) {
-		return nil, fmt.Errorf("%s has no device %d (it has %d)", drv.Name(), device, len(devs))
-	}
-	ctx, err := drv.Open(device)
-	if err != nil {
-		return nil, fmt.Errorf("open %s device %d: %w", drv.Name(), device, err)
+		return nil, err
 	}
 	e := &PrimeEngine{ctx: ctx, device: device, ring: newSlotRing[primeJob](primeSlots)}
-	if err := e.init(maxChunk, devs[device].Multiprocessors); err != nil {
+	if err := e.init(maxChunk, sms); err != nil {
 		// Close releases what init made before it failed, then the
 		// context: a driver reports what a context is released with.
 		e.Close()
@@ -227,31 +219,13 @@ func (e *PrimeEngine) init(maxChunk, sms int) error {
 	for i := range e.slots {
 		s := &primeSlot{}
 		e.slots[i] = s
-		if s.stream, err = e.ctx.NewStream(); err != nil {
+		if err := s.open(e.ctx,
+			[]hostBuffer{{&s.hostIn, 8 * e.chunk}, {&s.hostOut, e.chunk}, {&s.hostZero, 8}},
+			[]devBuffer{{&s.devIn, 8 * e.chunk}, {&s.devOut, e.chunk}, {&s.devCount, 8}, {&s.devN1, 8 * e.chunk}, {&s.devI1, 4 * e.chunk}, {&s.devN2, 8 * e.chunk}, {&s.devI2, 4 * e.chunk}},
+		); err != nil {
 			return err
 		}
-		for _, h := range []struct {
-			buf   *HostBuffer
-			bytes int
-		}{{&s.hostIn, 8 * e.chunk}, {&s.hostOut, e.chunk}, {&s.hostZero, 8}} {
-			if *h.buf, err = e.ctx.AllocHost(h.bytes); err != nil {
-				return err
-			}
-		}
 		clear(s.hostZero.Bytes())
-		for _, d := range []struct {
-			ptr   *DevPtr
-			bytes int
-		}{{&s.devIn, 8 * e.chunk}, {&s.devOut, e.chunk}, {&s.devCount, 8}, {&s.devN1, 8 * e.chunk}, {&s.devI1, 4 * e.chunk}, {&s.devN2, 8 * e.chunk}, {&s.devI2, 4 * e.chunk}} {
-			if *d.ptr, err = e.ctx.Alloc(d.bytes); err != nil {
-				return err
-			}
-		}
-		for j := range s.marks {
-			if s.marks[j], err = e.ctx.NewEvent(); err != nil {
-				return err
-			}
-		}
 		s.args.trial = []unsafe.Pointer{unsafe.Pointer(&s.devIn), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
 		s.args.trialRange = []unsafe.Pointer{unsafe.Pointer(&s.first), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
 		s.args.trialRandom = []unsafe.Pointer{unsafe.Pointer(&s.stateHi), unsafe.Pointer(&s.stateLo), unsafe.Pointer(&s.bits), unsafe.Pointer(&s.devOut), unsafe.Pointer(&s.count), unsafe.Pointer(&s.devN1), unsafe.Pointer(&s.devI1), unsafe.Pointer(&s.devCount)}
@@ -382,39 +356,20 @@ func (e *PrimeEngine) queue(slot int, j primeJob) error {
 		trial, args = e.fns[1], s.args.trialRange
 	}
 	block := Dim3{primeBlock, 1, 1}
-	err := s.stream.Record(s.marks[0])
-	if err == nil {
-		err = s.stream.CopyToDevice(s.devCount, s.hostZero, 0, 8)
-	}
-	if err == nil && j.ns != nil {
+	in := []toDevice{{s.devCount, s.hostZero, 8}}
+	if j.ns != nil {
 		copy(s.hostIn.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(&j.ns[0])), 8*n))
-		err = s.stream.CopyToDevice(s.devIn, s.hostIn, 0, 8*n)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[1])
-	}
-	if err == nil {
-		err = launch(s.stream, trial, Dim3{trialGrid, 1, 1}, block, args)
+		in = append(in, toDevice{s.devIn, s.hostIn, 8 * n})
 	}
 	// The later passes stride over survivors whose count is on the
 	// device: a grid that fills it, or covers the chunk if that is less.
 	grid := Dim3{min(e.strideGrid, gridFor(n, primeBlock, MaxGridX)), 1, 1}
-	if err == nil {
-		err = launch(s.stream, e.fns[2], grid, block, s.args.base2)
+	passes := []pass{
+		{trial, Dim3{trialGrid, 1, 1}, block, args},
+		{e.fns[2], grid, block, s.args.base2},
+		{e.fns[3], grid, block, s.args.lucas},
 	}
-	if err == nil {
-		err = launch(s.stream, e.fns[3], grid, block, s.args.lucas)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[2])
-	}
-	if err == nil {
-		err = s.stream.CopyToHost(s.hostOut, 0, s.devOut, n)
-	}
-	if err == nil {
-		err = s.stream.Record(s.marks[3])
-	}
-	if err != nil {
+	if err := s.queue(in, passes, s.hostOut, s.devOut, n); err != nil {
 		return fmt.Errorf("gpu prime: device %d: %w", e.device, err)
 	}
 	return nil
@@ -434,46 +389,18 @@ func (e *PrimeEngine) deliver(slot int, j primeJob) error {
 	for i, v := range s.hostOut.Bytes()[:len(j.out)] {
 		j.out[i] = v != 0
 	}
-	items := len(j.out)
-	phases := []*time.Duration{&e.Timings.HostToDevice, &e.Timings.Kernel, &e.Timings.DeviceToHost}
-	for i, d := range phases {
-		t, err := s.marks[i+1].Since(s.marks[i])
-		if err != nil {
-			return fmt.Errorf("gpu prime: device %d: timing: %w", e.device, err)
-		}
-		*d += t
+	if err := s.addTimes(&e.Timings); err != nil {
+		return fmt.Errorf("gpu prime: device %d: %w", e.device, err)
 	}
-	e.Timings.Chunks++
-	e.Timings.Items += items
+	e.Timings.Items += len(j.out)
 	return nil
 }
 
 // Close releases the device buffers, streams and context.
 func (e *PrimeEngine) Close() error {
 	for _, s := range e.slots {
-		if s == nil {
-			continue
-		}
-		if s.stream != nil {
-			// A failed call can leave work queued that still uses the
-			// buffers freed below.
-			s.stream.Synchronize()
-			s.stream.Close()
-		}
-		for _, b := range []HostBuffer{s.hostIn, s.hostOut, s.hostZero} {
-			if b != nil {
-				b.Free()
-			}
-		}
-		for _, p := range []DevPtr{s.devIn, s.devOut, s.devCount, s.devN1, s.devI1, s.devN2, s.devI2} {
-			if p != 0 {
-				e.ctx.Free(p)
-			}
-		}
-		for _, m := range s.marks {
-			if m != nil {
-				m.Close()
-			}
+		if s != nil {
+			s.close(e.ctx)
 		}
 	}
 	return e.ctx.Close()
