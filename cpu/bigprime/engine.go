@@ -140,8 +140,6 @@ func Test(ns []*big.Int, isPrime []bool, workers int) {
 	}
 	chunk.Run(len(ns), size, workers, func(lo, hi int) {
 		var t Tester
-		for _, i := range order[lo:hi] {
-			isPrime[i] = t.ProbablyPrime(ns[i])
-		}
+		t.testBatch(ns, order[lo:hi], isPrime)
 	})
 }

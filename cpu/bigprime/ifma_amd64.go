@@ -1,0 +1,333 @@
+//go:build amd64 && !purego
+
+package bigprime
+
+import (
+	"math/big"
+	"math/bits"
+
+	"golang.org/x/sys/cpu"
+)
+
+// The IFMA path runs the base-2 strong test of eight numbers at once, one
+// per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs,
+// as the multi-buffer exponentiation of cryptographic libraries does: 3
+// limbs (R = 2^156) for numbers of 65 to 128 bits, 5 (R = 2^260) for 129 to
+// 256. The ladder is ifma_amd64.s, which gen_ifma.go writes; the few
+// numbers that pass it, mostly primes, go on to the scalar Lucas test.
+
+// haveIFMA reports whether the CPU has AVX-512 F and IFMA, which
+// ifma_amd64.s needs. (The tests run the scalar path on every CPU.)
+var haveIFMA = cpu.X86.HasAVX512F && cpu.X86.HasAVX512IFMA
+
+const (
+	laneCount = 8
+	limb52    = 1<<52 - 1
+	// maxLimbs52 is the largest 52-bit limb count of the lanes.
+	maxLimbs52 = 5
+	// maxLaneBits is the largest size the lanes take.
+	maxLaneBits = 256
+)
+
+// laneState is the assembly's state for k limbs: rows of eight lanes, x
+// (k rows: the ladder's value, in Montgomery form), n (k rows), −n⁻¹ mod
+// 2^52 (one row) and y (k rows: x/R, written after the ladder).
+type laneState [(3*maxLimbs52 + 1) * laneCount]uint64
+
+//go:noescape
+func base2LanesIFMA3(s *laneState, e *uint64, steps int)
+
+//go:noescape
+func base2LanesIFMA5(s *laneState, e *uint64, steps int)
+
+//go:generate go run gen_ifma.go
+
+// limbs52 returns the 52-bit limb count of the lanes for a number of w
+// 64-bit limbs, or 0 when the lanes do not take it. 16n ≤ R keeps the
+// lazily reduced values below R (see ifma_amd64.s).
+func limbs52(w int) int {
+	switch w {
+	case 2:
+		return 3
+	case 3, 4:
+		return 5
+	}
+	return 0
+}
+
+// laneBatch is the strong base-2 test of up to eight numbers of one limb
+// class in the lanes.
+type laneBatch struct {
+	k     int
+	st    laneState
+	e     [(maxLaneBits/64 + 1) * laneCount]uint64 // the exponents' bits, word 0 first
+	zero  [laneCount]uint64
+	s     [laneCount]int
+	limbs [maxLimbs52]uint64 // scratch
+}
+
+func (b *laneBatch) row(r int) []uint64 { return b.st[r*laneCount : (r+1)*laneCount] }
+
+// run runs the ladder steps steps, from the exponent bits in e.
+func (b *laneBatch) run(e *uint64, steps int) {
+	if b.k == 3 {
+		base2LanesIFMA3(&b.st, e, steps)
+	} else {
+		base2LanesIFMA5(&b.st, e, steps)
+	}
+}
+
+// strongBase2 sets pass[i] to whether ns[i] (odd, of one class, at most
+// eight) is a strong probable prime to base 2. Lanes beyond len(ns)
+// repeat ns[0], and their results are not read.
+func (b *laneBatch) strongBase2(ns [][]uint64, pass []bool) {
+	b.run(&b.e[0], b.load(ns))
+	b.verdicts(ns, pass)
+}
+
+// load sets the lanes to ns (lanes beyond len(ns) repeat ns[0]): the
+// moduli, x = R mod n, and the exponents' bits; it returns the ladder's
+// step count.
+func (b *laneBatch) load(ns [][]uint64) (steps int) {
+	k := limbs52(len(ns[0]))
+	b.k = k
+	steps = 0
+	for l := range laneCount {
+		n := ns[0]
+		if l < len(ns) {
+			n = ns[l]
+		}
+		to52(b.limbs[:k], n)
+		for j := range k {
+			b.row(k + j)[l] = b.limbs[j]
+		}
+		b.row(2 * k)[l] = -inverse(n[0]) & limb52
+		var one [maxLimbs]uint64
+		pow2ModN(one[:len(n)], n, 52*k)
+		to52(b.limbs[:k], one[:len(n)])
+		for j := range k {
+			b.row(j)[l] = b.limbs[j]
+		}
+		b.s[l] = trailingZerosMinusOne(n)
+		steps = max(steps, bitLen(n)-b.s[l])
+	}
+	// The exponent of lane l, d = n >> s, goes right-aligned into steps
+	// bits, so that every lane's last bit is the last step and a shorter
+	// exponent starts with squarings of 1; the steps bits go
+	// left-aligned into words, the first step at the top bit of word 0.
+	words := (steps + 63) / 64
+	shift := 64*words - steps
+	for l := range laneCount {
+		n := ns[0]
+		if l < len(ns) {
+			n = ns[l]
+		}
+		for w := range words {
+			pos := b.s[l] - shift + 64*(words-1-w)
+			v := bitsAt(n, pos)
+			if w == words-1 {
+				v &^= 1<<shift - 1 // n's bits below s are not d's
+			}
+			b.e[w*laneCount+l] = v
+		}
+	}
+	return steps
+}
+
+// verdicts finishes the strong test from y = 2^d mod n in every lane:
+// further squarings, in the lanes, for as long as a lane is undecided.
+func (b *laneBatch) verdicts(ns [][]uint64, pass []bool) {
+	var decided [laneCount]bool
+	longest := 0
+	for l := range ns {
+		switch {
+		case b.isOne(l):
+			pass[l], decided[l] = true, true
+		case b.isMinusOne(l):
+			pass[l], decided[l] = true, true
+		default:
+			longest = max(longest, b.s[l])
+		}
+	}
+	for r := 1; r < longest; r++ {
+		b.run(&b.zero[0], 1) // a square: the exponent bits are 0
+		for l := range ns {
+			if decided[l] || r >= b.s[l] {
+				continue
+			}
+			if b.isMinusOne(l) {
+				pass[l], decided[l] = true, true
+			} else if b.isOne(l) {
+				pass[l], decided[l] = false, true // 1 without −1 before it
+			}
+		}
+	}
+	for l := range ns {
+		if !decided[l] {
+			pass[l] = false
+		}
+	}
+}
+
+// isOne reports whether lane l's y is 1.
+func (b *laneBatch) isOne(l int) bool {
+	y := 2*b.k + 1
+	if b.st[y*laneCount+l] != 1 {
+		return false
+	}
+	for j := 1; j < b.k; j++ {
+		if b.st[(y+j)*laneCount+l] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isMinusOne reports whether lane l's y is n−1: n is odd, so n−1 is n with
+// its lowest limb one less.
+func (b *laneBatch) isMinusOne(l int) bool {
+	y, n := 2*b.k+1, b.k
+	if b.st[y*laneCount+l] != b.st[n*laneCount+l]-1 {
+		return false
+	}
+	for j := 1; j < b.k; j++ {
+		if b.st[(y+j)*laneCount+l] != b.st[(n+j)*laneCount+l] {
+			return false
+		}
+	}
+	return true
+}
+
+// to52 sets dst to the 52-bit limbs of the number whose 64-bit limbs are
+// src.
+func to52(dst, src []uint64) {
+	for j := range dst {
+		dst[j] = bitsAt(src, 52*j) & limb52
+	}
+}
+
+// bitsAt returns the 64 bits of n from bit pos up, zeros beyond its limbs;
+// pos may be as low as −63, with zeros below bit 0.
+func bitsAt(n []uint64, pos int) uint64 {
+	if pos < 0 {
+		return bitsAt(n, 0) << -pos
+	}
+	w, b := pos/64, pos%64
+	if w >= len(n) {
+		return 0
+	}
+	v := n[w] >> b
+	if b > 0 && w+1 < len(n) {
+		v |= n[w+1] << (64 - b)
+	}
+	return v
+}
+
+// pow2ModN sets r = 2^e mod n for n with its top limb nonzero and e at
+// least bitLen(n)−1: from 2^(bitLen(n)−1), below n, by doublings modulo
+// n, as rModN.
+func pow2ModN(r, n []uint64, e int) {
+	clear(r)
+	top := bitLen(n) - 1
+	r[top/64] = 1 << (top % 64)
+	for range e - top {
+		var c uint64
+		for j := range r {
+			next := r[j] >> 63
+			r[j] = r[j]<<1 | c
+			c = next
+		}
+		var b uint64
+		var s [maxLimbs]uint64
+		for j := range r {
+			s[j], b = bits.Sub64(r[j], n[j], b)
+		}
+		if c == 1 || b == 0 {
+			copy(r, s[:len(r)])
+		}
+	}
+}
+
+// lucasFixed is the Lucas half of bpsw2…bpsw4, for numbers that passed the
+// base-2 test in the lanes.
+func lucasFixed(n []uint64, lp *lucasSearch) bool {
+	p, ok := lp.parameter(n)
+	if !ok {
+		return false
+	}
+	switch len(n) {
+	case 2:
+		var m mod2
+		m.init(n)
+		return m.extraStrongLucas(n, p)
+	case 3:
+		var m mod3
+		m.init(n)
+		return m.extraStrongLucas(n, p)
+	case 4:
+		var m mod4
+		m.init(n)
+		return m.extraStrongLucas(n, p)
+	}
+	panic("bigprime: lucasFixed: unsupported size")
+}
+
+// laneGroup collects the numbers of one class that passed trial division
+// until eight fill the lanes.
+type laneGroup struct {
+	count int
+	limbs [laneCount][maxLimbs]uint64
+	ns    [laneCount][]uint64
+	index [laneCount]int32
+}
+
+// testBatch sets isPrime[i] for the numbers ns[i], i in idx, as
+// ProbablyPrime would, with the base-2 test of numbers of 65 to 256 bits
+// in the lanes when the CPU has IFMA.
+func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
+	if !haveIFMA {
+		for _, i := range idx {
+			isPrime[i] = t.ProbablyPrime(ns[i])
+		}
+		return
+	}
+	var groups [2]laneGroup // 2 limbs; 3 and 4 limbs
+	var b laneBatch
+	for _, i := range idx {
+		n := ns[i]
+		if n.Sign() <= 0 || n.IsUint64() || n.BitLen() > maxLaneBits {
+			isPrime[i] = t.ProbablyPrime(n)
+			continue
+		}
+		limbs := toLimbs(t.limbs[:0], n)
+		if limbs[0]&1 == 0 || tablesFor(len(limbs)).hasSmallFactor(limbs) {
+			isPrime[i] = false
+			continue
+		}
+		g := &groups[min(len(limbs)-2, 1)]
+		// The class of 3 and 4 limbs shares the lanes, but each number's
+		// limbs stay at its own length for trailingZeros and the Lucas test.
+		copy(g.limbs[g.count][:], limbs)
+		g.ns[g.count] = g.limbs[g.count][:len(limbs)]
+		g.index[g.count] = i
+		g.count++
+		if g.count == laneCount {
+			t.flush(&b, g, isPrime)
+		}
+	}
+	for g := range groups {
+		if groups[g].count > 0 {
+			t.flush(&b, &groups[g], isPrime)
+		}
+	}
+}
+
+// flush tests the numbers of g and empties it.
+func (t *Tester) flush(b *laneBatch, g *laneGroup, isPrime []bool) {
+	var pass [laneCount]bool
+	b.strongBase2(g.ns[:g.count], pass[:])
+	for l := range g.count {
+		isPrime[g.index[l]] = pass[l] && lucasFixed(g.ns[l], &t.lp)
+	}
+	g.count = 0
+}
