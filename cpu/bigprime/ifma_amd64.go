@@ -223,29 +223,75 @@ func bitsAt(n []uint64, pos int) uint64 {
 	return v
 }
 
-// pow2ModN sets r = 2^e mod n for n with its top limb nonzero and e at
-// least bitLen(n)−1: from 2^(bitLen(n)−1), below n, by doublings modulo
-// n, as rModN.
+// pow2ModN sets r = 2^e mod n for n of 2 to 4 limbs, its top limb nonzero,
+// and e at least bitLen(n)−1: from 2^(bitLen(n)−1), below n, up to 32
+// doublings at a time, each batch reduced by a quotient estimated from the
+// top 64 bits of x and of n (short by at most 2, see below), then
+// corrected by subtractions. A doubling at a time, as rModN, costs more than
+// the whole base-2 ladder's share of a lane when R is 2^28 or 2^68 above n.
 func pow2ModN(r, n []uint64, e int) {
-	clear(r)
+	w := len(n)
+	var x [maxLimbs52]uint64 // w+1 limbs
 	top := bitLen(n) - 1
-	r[top/64] = 1 << (top % 64)
-	for range e - top {
-		var c uint64
-		for j := range r {
-			next := r[j] >> 63
-			r[j] = r[j]<<1 | c
-			c = next
+	x[top/64] = 1 << (top % 64)
+	lo := top + 1 - 64 // the top 64 bits of n and x start here
+	nTop := bitsAt(n, lo)
+	for left := e - top; left > 0; {
+		c := min(left, 32)
+		left -= c
+		// q = ⌊xTop·2^c/(nTop+1)⌋ ≤ ⌊x·2^c/n⌋, and short of it by at most
+		// 2: the truncations of x and n each cost less than one.
+		xTop := bitsAt(x[:w], lo)
+		var q uint64
+		if nTop == ^uint64(0) {
+			q = xTop >> (64 - c)
+		} else {
+			q, _ = bits.Div64(xTop>>(64-c), xTop<<c, nTop+1)
 		}
-		var b uint64
-		var s [maxLimbs]uint64
-		for j := range r {
-			s[j], b = bits.Sub64(r[j], n[j], b)
+		// x = x·2^c − q·n, in w+1 limbs.
+		var shifted [maxLimbs52]uint64
+		for j := w; j >= 0; j-- {
+			v := x[j] << c
+			if j > 0 {
+				v |= x[j-1] >> (64 - c)
+			}
+			shifted[j] = v
 		}
-		if c == 1 || b == 0 {
-			copy(r, s[:len(r)])
+		var carry, borrow uint64
+		for j := range w + 1 {
+			var hi, lo uint64
+			if j < w {
+				hi, lo = bits.Mul64(q, n[j])
+			}
+			lo, cc := bits.Add64(lo, carry, 0)
+			carry = hi + cc
+			x[j], borrow = bits.Sub64(shifted[j], lo, borrow)
+		}
+		for !less(x[:w+1], n) {
+			var b uint64
+			for j := range w + 1 {
+				var nj uint64
+				if j < w {
+					nj = n[j]
+				}
+				x[j], b = bits.Sub64(x[j], nj, b)
+			}
 		}
 	}
+	copy(r, x[:w])
+}
+
+// less reports whether x < n, x having one limb more than n.
+func less(x, n []uint64) bool {
+	if x[len(n)] != 0 {
+		return false
+	}
+	for j := len(n) - 1; j >= 0; j-- {
+		if x[j] != n[j] {
+			return x[j] < n[j]
+		}
+	}
+	return false
 }
 
 // lucasFixed is the Lucas half of bpsw2…bpsw4, for numbers that passed the

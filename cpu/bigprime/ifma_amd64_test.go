@@ -206,14 +206,14 @@ func bytesOf(v byte, n int) []byte {
 	return b
 }
 
-// BenchmarkLanes is testBatch on 4096 random odd numbers and on 4096
+// BenchmarkLanes is testBatch on 4096 random odd numbers and on 512
 // primes of 128 and 256 bits, on the scalar path and in the IFMA lanes, in
 // one run: ns/number is per number.
 func BenchmarkLanes(b *testing.B) {
 	skipWithoutIFMA(b)
 	for _, bits := range []int{128, 256} {
 		r := rand.New(rand.NewPCG(uint64(bits), 9))
-		primes := make([]*big.Int, 4096)
+		primes := make([]*big.Int, 512)
 		for i := range primes {
 			primes[i] = randomPrime(r, bits)
 		}
@@ -242,3 +242,37 @@ func BenchmarkLanes(b *testing.B) {
 }
 
 func itoa(i int) string { return big.NewInt(int64(i)).String() }
+
+// TestPow2ModN holds pow2ModN to math/big on the lanes' sizes and powers,
+// with n's top 64 bits all ones, all zeros below the top bit, and random.
+func TestPow2ModN(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 52))
+	one := big.NewInt(1)
+	var ns []*big.Int
+	for _, bits := range []int{65, 100, 127, 128, 129, 191, 192, 193, 255, 256} {
+		ns = append(ns, randomOdd(r, bits), randomOdd(r, bits), new(big.Int).Sub(pow2(bits), one), new(big.Int).Add(pow2(bits-1), one))
+	}
+	for _, n := range ns {
+		limbs := toLimbs(nil, n)
+		for _, e := range []int{n.BitLen() - 1, n.BitLen(), n.BitLen() + 31, n.BitLen() + 32, n.BitLen() + 33, 156, 260, 300} {
+			if e < n.BitLen()-1 {
+				continue
+			}
+			got := make([]uint64, len(limbs))
+			pow2ModN(got, limbs, e)
+			want := new(big.Int).Exp(bigTwo, big.NewInt(int64(e)), n)
+			if fromLimbs(got).Cmp(want) != 0 {
+				t.Errorf("2^%d mod %#x = %x, want %#x", e, n, got, want)
+			}
+		}
+	}
+}
+
+func fromLimbs(x []uint64) *big.Int {
+	z := new(big.Int)
+	for j := len(x) - 1; j >= 0; j-- {
+		z.Lsh(z, 64)
+		z.Or(z, new(big.Int).SetUint64(x[j]))
+	}
+	return z
+}
