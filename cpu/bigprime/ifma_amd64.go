@@ -102,7 +102,7 @@ func (b *laneBatch) load(ns [][]uint64) (steps int) {
 			b.row(k + j)[l] = b.limbs[j]
 		}
 		b.row(2 * k)[l] = -inverse(n[0]) & limb52
-		var one [maxLimbs]uint64
+		var one [maxLimbs52]uint64
 		pow2ModN(one[:len(n)], n, 52*k)
 		to52(b.limbs[:k], one[:len(n)])
 		for j := range k {
@@ -111,27 +111,33 @@ func (b *laneBatch) load(ns [][]uint64) (steps int) {
 		b.s[l] = trailingZerosMinusOne(n)
 		steps = max(steps, bitLen(n)-b.s[l])
 	}
-	// The exponent of lane l, d = n >> s, goes right-aligned into steps
-	// bits, so that every lane's last bit is the last step and a shorter
-	// exponent starts with squarings of 1; the steps bits go
-	// left-aligned into words, the first step at the top bit of word 0.
+	packExponents(&b.e, steps, func(l int) ([]uint64, int) {
+		if l < len(ns) {
+			return ns[l], b.s[l]
+		}
+		return ns[0], b.s[0]
+	})
+	return steps
+}
+
+// packExponents writes the exponents of the lanes into e: lane l's is
+// x >> s for the x and s that lane returns. It goes right-aligned into
+// steps bits, so that every lane's last bit is the last step and a shorter
+// exponent starts with steps that keep the start value; the steps bits go
+// left-aligned into words, the first step at the top bit of word 0.
+func packExponents(e *[(maxLaneBits/64 + 1) * laneCount]uint64, steps int, lane func(l int) (x []uint64, s int)) {
 	words := (steps + 63) / 64
 	shift := 64*words - steps
 	for l := range laneCount {
-		n := ns[0]
-		if l < len(ns) {
-			n = ns[l]
-		}
+		x, s := lane(l)
 		for w := range words {
-			pos := b.s[l] - shift + 64*(words-1-w)
-			v := bitsAt(n, pos)
+			v := bitsAt(x, s-shift+64*(words-1-w))
 			if w == words-1 {
-				v &^= 1<<shift - 1 // n's bits below s are not d's
+				v &^= 1<<shift - 1 // x's bits below s are not the exponent's
 			}
-			b.e[w*laneCount+l] = v
+			e[w*laneCount+l] = v
 		}
 	}
-	return steps
 }
 
 // verdicts finishes the strong test from y = 2^d mod n in every lane:
@@ -294,13 +300,9 @@ func less(x, n []uint64) bool {
 	return false
 }
 
-// lucasFixed is the Lucas half of bpsw2…bpsw4, for numbers that passed the
-// base-2 test in the lanes.
-func lucasFixed(n []uint64, lp *lucasSearch) bool {
-	p, ok := lp.parameter(n)
-	if !ok {
-		return false
-	}
+// lucasFixed is the Lucas half of bpsw2…bpsw4, with parameter p, for
+// numbers that passed the base-2 test in the lanes.
+func lucasFixed(n []uint64, p uint64) bool {
 	switch len(n) {
 	case 2:
 		var m mod2
@@ -318,18 +320,36 @@ func lucasFixed(n []uint64, lp *lucasSearch) bool {
 	panic("bigprime: lucasFixed: unsupported size")
 }
 
-// laneGroup collects the numbers of one class that passed trial division
-// until eight fill the lanes.
+// laneGroup collects numbers of one class until eight fill the lanes:
+// those that passed trial division for the base-2 test, or those that
+// passed it, with their parameters, for the Lucas test.
 type laneGroup struct {
 	count int
-	limbs [laneCount][maxLimbs]uint64
+	limbs [laneCount][maxLimbs52]uint64
 	ns    [laneCount][]uint64
+	ps    [laneCount]uint64
 	index [laneCount]int32
 }
 
+func (g *laneGroup) add(n []uint64, p uint64, i int32) {
+	copy(g.limbs[g.count][:], n)
+	g.ns[g.count] = g.limbs[g.count][:len(n)]
+	g.ps[g.count] = p
+	g.index[g.count] = i
+	g.count++
+}
+
+// laneTester is the state of testBatch: per class (2 limbs; 3 and 4), the
+// numbers waiting for the base-2 lanes and for the Lucas lanes.
+type laneTester struct {
+	base2, lucas [2]laneGroup
+	b2           laneBatch
+	lu           lucasBatch
+}
+
 // testBatch sets isPrime[i] for the numbers ns[i], i in idx, as
-// ProbablyPrime would, with the base-2 test of numbers of 65 to 256 bits
-// in the lanes when the CPU has IFMA.
+// ProbablyPrime would, with the probable-prime tests of numbers of 65 to
+// 256 bits in the lanes when the CPU has IFMA.
 func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 	if !haveIFMA {
 		for _, i := range idx {
@@ -337,8 +357,7 @@ func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 		}
 		return
 	}
-	var groups [2]laneGroup // 2 limbs; 3 and 4 limbs
-	var b laneBatch
+	var lt laneTester
 	for _, i := range idx {
 		n := ns[i]
 		if n.Sign() <= 0 || n.IsUint64() || n.BitLen() > maxLaneBits {
@@ -350,30 +369,61 @@ func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 			isPrime[i] = false
 			continue
 		}
-		g := &groups[min(len(limbs)-2, 1)]
-		// The class of 3 and 4 limbs shares the lanes, but each number's
-		// limbs stay at its own length for trailingZeros and the Lucas test.
-		copy(g.limbs[g.count][:], limbs)
-		g.ns[g.count] = g.limbs[g.count][:len(limbs)]
-		g.index[g.count] = i
-		g.count++
-		if g.count == laneCount {
-			t.flush(&b, g, isPrime)
+		// 3 and 4 limbs share the lanes, but each number keeps its own
+		// length for the scalar steps.
+		c := min(len(limbs)-2, 1)
+		lt.base2[c].add(limbs, 0, i)
+		if lt.base2[c].count == laneCount {
+			t.flushBase2(&lt, c, isPrime)
 		}
 	}
-	for g := range groups {
-		if groups[g].count > 0 {
-			t.flush(&b, &groups[g], isPrime)
+	for c := range lt.base2 {
+		if lt.base2[c].count > 0 {
+			t.flushBase2(&lt, c, isPrime)
+		}
+		if lt.lucas[c].count > 0 {
+			flushLucas(&lt, c, isPrime)
 		}
 	}
 }
 
-// flush tests the numbers of g and empties it.
-func (t *Tester) flush(b *laneBatch, g *laneGroup, isPrime []bool) {
+// flushBase2 runs the base-2 test on class c's waiting numbers and passes
+// those that pass it, with their Lucas parameters, to the Lucas group.
+func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
+	g := &lt.base2[c]
 	var pass [laneCount]bool
-	b.strongBase2(g.ns[:g.count], pass[:])
+	lt.b2.strongBase2(g.ns[:g.count], pass[:])
 	for l := range g.count {
-		isPrime[g.index[l]] = pass[l] && lucasFixed(g.ns[l], &t.lp)
+		isPrime[g.index[l]] = false
+		if !pass[l] {
+			continue
+		}
+		p, ok := t.lp.parameter(g.ns[l])
+		if !ok {
+			continue // a square
+		}
+		lt.lucas[c].add(g.ns[l], p, g.index[l])
+		if lt.lucas[c].count == laneCount {
+			flushLucas(lt, c, isPrime)
+		}
+	}
+	g.count = 0
+}
+
+// flushLucas runs the Lucas test on class c's waiting numbers: in the
+// lanes, or one by one when they are too few to be worth a pass.
+func flushLucas(lt *laneTester, c int, isPrime []bool) {
+	g := &lt.lucas[c]
+	if g.count < lucasLaneFill {
+		for l := range g.count {
+			isPrime[g.index[l]] = lucasFixed(g.ns[l], g.ps[l])
+		}
+	} else {
+		var pass [laneCount]bool
+		lt.lu.extraStrongLucas(g.ns[:g.count], g.ps[:g.count], pass[:])
+		for l := range g.count {
+			isPrime[g.index[l]] = pass[l]
+		}
 	}
 	g.count = 0
 }

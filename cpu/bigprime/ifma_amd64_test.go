@@ -105,8 +105,68 @@ func checkLanes(t *testing.T, group []*big.Int) {
 	}
 }
 
-// TestLanesAgainstMathBig holds the IFMA ladder and the strong test in the
-// lanes to math/big on laneOperands, every number in every lane position,
+// lucasWant returns V_d and V_(d+1) mod n for P = p, Q = 1, n+1 = d·2^s,
+// by math/big.
+func lucasWant(n *big.Int, p uint64) (vd, vd1 *big.Int) {
+	d := new(big.Int).Add(n, bigOne)
+	d.Rsh(d, d.TrailingZeroBits())
+	P := new(big.Int).SetUint64(p)
+	step := func(x, y, c *big.Int) *big.Int {
+		z := new(big.Int).Mul(x, y)
+		z.Sub(z, c)
+		return z.Mod(z, n)
+	}
+	vd, vd1 = big.NewInt(2), new(big.Int).Set(P)
+	for i := d.BitLen() - 1; i >= 0; i-- {
+		if d.Bit(i) == 1 {
+			vd, vd1 = step(vd, vd1, P), step(vd1, vd1, bigTwo)
+		} else {
+			vd, vd1 = step(vd, vd, bigTwo), step(vd, vd1, P)
+		}
+	}
+	return vd, vd1
+}
+
+// checkLucasLanes holds one group's Lucas ladder, (V_d, V_(d+1)), to
+// math/big and its verdicts to the scalar test's, for the numbers of the
+// group that have a Lucas parameter.
+func checkLucasLanes(t *testing.T, group []*big.Int) {
+	t.Helper()
+	var lp lucasSearch
+	var ls [][]uint64
+	var ps []uint64
+	var kept []*big.Int
+	for _, n := range group {
+		limbs := toLimbs(nil, n)
+		if p, ok := lp.parameter(limbs); ok {
+			ls, ps, kept = append(ls, limbs), append(ps, p), append(kept, n)
+		}
+	}
+	if len(ls) == 0 {
+		return
+	}
+	var b lucasBatch
+	b.run(&b.e[0], b.load(ls, ps))
+	for l, n := range kept {
+		wd, wd1 := lucasWant(n, ps[l])
+		vd, vd1 := make([]uint64, len(ls[l])), make([]uint64, len(ls[l]))
+		b.plain(vd, 5*b.k+1, l, ls[l])
+		b.plain(vd1, 6*b.k+1, l, ls[l])
+		if fromLimbs(vd).Cmp(wd) != 0 || fromLimbs(vd1).Cmp(wd1) != 0 {
+			t.Errorf("lane %d of %d: n = %#x, P = %d: (V_d, V_d+1) = (%#x, %#x), want (%#x, %#x)", l, len(kept), n, ps[l], fromLimbs(vd), fromLimbs(vd1), wd, wd1)
+		}
+	}
+	pass := make([]bool, len(ls))
+	b.extraStrongLucas(ls, ps, pass)
+	for l, n := range kept {
+		if want := lucasFixed(ls[l], ps[l]); pass[l] != want {
+			t.Errorf("lane %d of %d: n = %#x: Lucas test %v in the lanes, %v in the scalar test", l, len(kept), n, pass[l], want)
+		}
+	}
+}
+
+// TestLanesAgainstMathBig holds the IFMA ladders and the strong and Lucas
+// tests in the lanes to math/big and the scalar tests on laneOperands, every number in every lane position,
 // in full groups and in a short one.
 func TestLanesAgainstMathBig(t *testing.T) {
 	skipWithoutIFMA(t)
@@ -114,8 +174,10 @@ func TestLanesAgainstMathBig(t *testing.T) {
 	ns := laneOperands(r)
 	for _, g := range groupsOf(ns) {
 		checkLanes(t, g)
+		checkLucasLanes(t, g)
 	}
 	checkLanes(t, ns[:3])
+	checkLucasLanes(t, ns[:3])
 }
 
 // TestLanesHardCases runs Test, whose chunks go through the lanes, on the
@@ -165,7 +227,8 @@ func TestBatchOutsideLanes(t *testing.T) {
 	}
 }
 
-// FuzzLanesAgainstScalar holds the lanes to math/big on up to eight
+// FuzzLanesAgainstScalar holds the lanes to math/big and the scalar Lucas
+// test on up to eight
 // numbers the fuzzer makes of its bytes: the first byte picks the class and
 // the count, each number takes 16 or 32 bytes (big-endian), made odd with
 // above half its bytes' bits (2 limbs; 3 or 4).
@@ -195,6 +258,7 @@ func FuzzLanesAgainstScalar(f *testing.F) {
 			group = append(group, n)
 		}
 		checkLanes(t, group)
+		checkLucasLanes(t, group)
 	})
 }
 
