@@ -347,6 +347,18 @@ type laneTester struct {
 	lu           lucasBatch
 }
 
+// laneChunk returns Test's chunk size for numbers of avg words: with
+// IFMA and numbers the lanes take, large enough that a chunk's survivors
+// of trial division fill the lanes (about one number in ten survives, and
+// one in five of those is prime, at 256 bits), where Test's 64 numbers a
+// chunk left most lanes of the Lucas test empty.
+func laneChunk(size, avg int) int {
+	if haveIFMA && avg <= maxLaneBits/64 {
+		return max(size, 512)
+	}
+	return size
+}
+
 // testBatch sets isPrime[i] for the numbers ns[i], i in idx, as
 // ProbablyPrime would, with the probable-prime tests of numbers of 65 to
 // 256 bits in the lanes when the CPU has IFMA.

@@ -340,3 +340,32 @@ func fromLimbs(x []uint64) *big.Int {
 	}
 	return z
 }
+
+// BenchmarkLaneKernels runs each kernel for 256 steps on eight random
+// moduli: ns/op over 256 is a step of eight lanes.
+func BenchmarkLaneKernels(b *testing.B) {
+	skipWithoutIFMA(b)
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, bits := range []int{128, 256} {
+		ns := make([][]uint64, laneCount)
+		ps := make([]uint64, laneCount)
+		for l := range ns {
+			ns[l] = toLimbs(nil, randomOdd(r, bits))
+			ps[l] = 3
+		}
+		b.Run("base2/bits="+itoa(bits), func(b *testing.B) {
+			var lb laneBatch
+			lb.load(ns)
+			for b.Loop() {
+				lb.run(&lb.e[0], 256)
+			}
+		})
+		b.Run("lucas/bits="+itoa(bits), func(b *testing.B) {
+			var lb lucasBatch
+			lb.load(ns, ps)
+			for b.Loop() {
+				lb.run(&lb.e[0], 256)
+			}
+		})
+	}
+}
