@@ -70,7 +70,7 @@ func row(r int) string { return fmt.Sprintf("%d(DI)", 64*r) }
 // P returns column i of the product.
 func P(i int) string { return fmt.Sprintf("Z%d", 8+i) }
 
-const M, T, E = "Z19", "Z20", "Z21"
+const M, T, E, H = "Z19", "Z20", "Z21", "Z28"
 
 // square sets P0…P(2k−1) to the columns of x²: the cross products once,
 // doubled, then the squares.
@@ -121,12 +121,17 @@ func (g *gen) reduce() {
 		g.p("VPADDQ Z31, %s, %s", P(i), T)
 		g.p("VPSRLQ $52, %s, %s", T, T)
 		g.p("VPADDQ %s, %s, %s", T, P(i+1), P(i+1))
+		// hi(m·n0) goes to P(i+1) through H, beside lo(m·n1): the next
+		// round's m waits for one multiply-add after this one's, not two.
+		g.p("VPXORQ %s, %s, %s", H, H, H)
+		g.p("VPMADD52HUQ %s, %s, %s", row(g.n), M, H)
 		for j := range k {
 			if j > 0 {
 				g.p("VPMADD52LUQ %s, %s, %s", row(g.n+j), M, P(i+j))
+				g.p("VPMADD52HUQ %s, %s, %s", row(g.n+j), M, P(i+j+1))
 			}
-			g.p("VPMADD52HUQ %s, %s, %s", row(g.n+j), M, P(i+j+1))
 		}
+		g.p("VPADDQ %s, %s, %s", H, P(i+1), P(i+1))
 	}
 }
 
