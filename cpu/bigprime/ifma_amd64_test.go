@@ -5,6 +5,7 @@ package bigprime
 import (
 	"math/big"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -272,7 +273,8 @@ func bytesOf(v byte, n int) []byte {
 
 // BenchmarkLanes is testBatch on 4096 random odd numbers and on 512
 // primes of 128 and 256 bits, on the scalar path and in the IFMA lanes, in
-// one run: ns/number is per number.
+// one run: ns/number is wall time per number, cpu-ns/number the thread's
+// CPU time (on Linux), steadier on a shared machine.
 func BenchmarkLanes(b *testing.B) {
 	skipWithoutIFMA(b)
 	for _, bits := range []int{128, 256} {
@@ -295,10 +297,17 @@ func BenchmarkLanes(b *testing.B) {
 					defer func(saved bool) { haveIFMA = saved }(haveIFMA)
 					haveIFMA = path == "ifma"
 					var t Tester
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					cpu0 := threadCPU()
 					for b.Loop() {
 						t.testBatch(set.ns, idx, out)
 					}
-					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set.ns)), "ns/number")
+					numbers := float64(b.N * len(set.ns))
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/numbers, "ns/number")
+					if cpu := threadCPU() - cpu0; cpu > 0 {
+						b.ReportMetric(float64(cpu.Nanoseconds())/numbers, "cpu-ns/number")
+					}
 				})
 			}
 		}
