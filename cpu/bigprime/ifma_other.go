@@ -4,9 +4,6 @@ package bigprime
 
 import "math/big"
 
-// haveIFMA is false: there is no assembly on this build.
-const haveIFMA = false
-
 // testBatch sets isPrime[i] to ProbablyPrime's verdict on ns[i], i in idx.
 func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 	for _, i := range idx {
