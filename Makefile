@@ -66,6 +66,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzIsPrime$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzBatch$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzAgainstMathBig$$' -fuzztime $(FUZZTIME) ./cpu/bigprime
+	$(GO) test -run '^$$' -fuzz '^FuzzLanesAgainstScalar$$' -fuzztime $(FUZZTIME) ./cpu/bigprime
 	$(GO) test -run '^$$' -fuzz '^FuzzIFMAStages$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/imagefile

@@ -21,6 +21,17 @@
 // remainder, two multiplications per limb and no division; the bound
 // grows with the size, where an exponentiation costs more.
 //
+// On amd64 with AVX-512 IFMA (checked at run time), Test runs both
+// probable-prime tests of numbers of 65 to 256 bits eight at a time, one
+// per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs
+// (3 up to 128 bits, 5 up to 256), as the multi-buffer exponentiation of
+// cryptographic libraries does: the survivors of trial division of each
+// size class are gathered eight at a time, lanes with shorter exponents
+// start with steps that keep their value, and lanes decided early ride
+// along unread. gen_ifma.go writes the kernels (ifma_amd64.s); the purego
+// tag, a CPU without IFMA and ProbablyPrime on one number keep the scalar
+// code, which the tests hold the lanes to.
+//
 // Numbers above 4096 bits stay with math/big, whose Karatsuba
 // multiplication pays there.
 //

@@ -136,12 +136,10 @@ func Test(ns []*big.Int, isPrime []bool, workers int) {
 	size := 1
 	if len(ns) > 0 {
 		avg := max(words/len(ns), 1)
-		size = max(1, 1024/(avg*avg))
+		size = laneChunk(max(1, 1024/(avg*avg)), avg)
 	}
 	chunk.Run(len(ns), size, workers, func(lo, hi int) {
 		var t Tester
-		for _, i := range order[lo:hi] {
-			isPrime[i] = t.ProbablyPrime(ns[i])
-		}
+		t.testBatch(ns, order[lo:hi], isPrime)
 	})
 }

@@ -1,0 +1,380 @@
+//go:build amd64 && !purego
+
+package bigprime
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+func skipWithoutIFMA(t testing.TB) {
+	t.Helper()
+	if !haveIFMA {
+		t.Skip("the CPU has no AVX-512 IFMA")
+	}
+}
+
+// laneOperands returns odd numbers of the lanes' classes: random ones at
+// both ends and in the middle of each class, numbers whose 64- and 52-bit
+// limbs are all ones, numbers just above 2^64·k and 2^52·k, primes, and
+// base-2 pseudoprimes with n−1 = d·2^s for large s (2^e + 1).
+func laneOperands(r *rand.Rand) []*big.Int {
+	one := big.NewInt(1)
+	var ns []*big.Int
+	for _, bits := range []int{65, 66, 100, 104, 105, 127, 128, 129, 130, 156, 157, 191, 192, 193, 194, 208, 209, 240, 255, 256} {
+		for range 6 {
+			ns = append(ns, randomOdd(r, bits))
+		}
+		ns = append(ns, randomPrime(r, bits))
+		ns = append(ns, new(big.Int).Sub(pow2(bits), one)) // all ones
+	}
+	for _, e := range []int{64, 104, 128, 156, 192, 208} {
+		ns = append(ns, new(big.Int).Add(pow2(e), one), new(big.Int).Add(pow2(e), big.NewInt(3)))
+	}
+	for _, e := range []int{65, 96, 127, 129, 160, 192, 255} {
+		ns = append(ns, new(big.Int).Add(pow2(e), one))
+	}
+	for _, p := range []int{67, 71, 127, 131, 251} {
+		ns = append(ns, new(big.Int).Sub(pow2(p), one)) // 2^p−1: base-2 pseudoprimes
+	}
+	return ns
+}
+
+// groupsOf returns ns in groups of at most eight of one lane class, each
+// number at every lane position across the groups: each group of a class
+// is the class's list rotated by one more.
+func groupsOf(ns []*big.Int) [][]*big.Int {
+	var classes [2][]*big.Int
+	for _, n := range ns {
+		c := min(len(toLimbs(nil, n))-2, 1)
+		classes[c] = append(classes[c], n)
+	}
+	var groups [][]*big.Int
+	for _, c := range classes {
+		for rot := range laneCount {
+			rotated := append(append([]*big.Int(nil), c[rot:]...), c[:rot]...)
+			for i := 0; i < len(rotated); i += laneCount {
+				groups = append(groups, rotated[i:min(i+laneCount, len(rotated))])
+			}
+		}
+	}
+	return groups
+}
+
+func limbsOfAll(ns []*big.Int) [][]uint64 {
+	ls := make([][]uint64, len(ns))
+	for i, n := range ns {
+		ls[i] = toLimbs(nil, n)
+	}
+	return ls
+}
+
+// laneY returns lane l's y, x/R, as a number.
+func (b *laneBatch) laneY(l int) *big.Int {
+	y := new(big.Int)
+	for j := b.k - 1; j >= 0; j-- {
+		y.Lsh(y, 52)
+		y.Or(y, new(big.Int).SetUint64(b.st[(2*b.k+1+j)*laneCount+l]))
+	}
+	return y
+}
+
+// checkLanes holds one group's ladder, 2^d mod n, to math/big's Exp and its
+// verdicts to strongBase2Big's.
+func checkLanes(t *testing.T, group []*big.Int) {
+	t.Helper()
+	ls := limbsOfAll(group)
+	var b laneBatch
+	b.run(&b.e[0], b.load(ls))
+	for l, n := range group {
+		nm1 := new(big.Int).Sub(n, bigOne)
+		d := new(big.Int).Rsh(nm1, nm1.TrailingZeroBits())
+		want := new(big.Int).Exp(bigTwo, d, n)
+		if got := b.laneY(l); got.Cmp(want) != 0 {
+			t.Errorf("lane %d of %d: n = %#x: 2^d mod n = %#x, want %#x", l, len(group), n, got, want)
+		}
+	}
+	pass := make([]bool, len(group))
+	b.strongBase2(ls, pass)
+	var tt Tester
+	for l, n := range group {
+		if want := tt.strongBase2Big(ls[l]); pass[l] != want {
+			t.Errorf("lane %d of %d: n = %#x: strong base-2 test %v in the lanes, %v by math/big", l, len(group), n, pass[l], want)
+		}
+	}
+}
+
+// lucasWant returns V_d and V_(d+1) mod n for P = p, Q = 1, n+1 = d·2^s,
+// by math/big.
+func lucasWant(n *big.Int, p uint64) (vd, vd1 *big.Int) {
+	d := new(big.Int).Add(n, bigOne)
+	d.Rsh(d, d.TrailingZeroBits())
+	P := new(big.Int).SetUint64(p)
+	step := func(x, y, c *big.Int) *big.Int {
+		z := new(big.Int).Mul(x, y)
+		z.Sub(z, c)
+		return z.Mod(z, n)
+	}
+	vd, vd1 = big.NewInt(2), new(big.Int).Set(P)
+	for i := d.BitLen() - 1; i >= 0; i-- {
+		if d.Bit(i) == 1 {
+			vd, vd1 = step(vd, vd1, P), step(vd1, vd1, bigTwo)
+		} else {
+			vd, vd1 = step(vd, vd, bigTwo), step(vd, vd1, P)
+		}
+	}
+	return vd, vd1
+}
+
+// checkLucasLanes holds one group's Lucas ladder, (V_d, V_(d+1)), to
+// math/big and its verdicts to the scalar test's, for the numbers of the
+// group that have a Lucas parameter.
+func checkLucasLanes(t *testing.T, group []*big.Int) {
+	t.Helper()
+	var lp lucasSearch
+	var ls [][]uint64
+	var ps []uint64
+	var kept []*big.Int
+	for _, n := range group {
+		limbs := toLimbs(nil, n)
+		if p, ok := lp.parameter(limbs); ok {
+			ls, ps, kept = append(ls, limbs), append(ps, p), append(kept, n)
+		}
+	}
+	if len(ls) == 0 {
+		return
+	}
+	var b lucasBatch
+	b.run(&b.e[0], b.load(ls, ps))
+	for l, n := range kept {
+		wd, wd1 := lucasWant(n, ps[l])
+		vd, vd1 := make([]uint64, len(ls[l])), make([]uint64, len(ls[l]))
+		b.plain(vd, 5*b.k+1, l, ls[l])
+		b.plain(vd1, 6*b.k+1, l, ls[l])
+		if fromLimbs(vd).Cmp(wd) != 0 || fromLimbs(vd1).Cmp(wd1) != 0 {
+			t.Errorf("lane %d of %d: n = %#x, P = %d: (V_d, V_d+1) = (%#x, %#x), want (%#x, %#x)", l, len(kept), n, ps[l], fromLimbs(vd), fromLimbs(vd1), wd, wd1)
+		}
+	}
+	pass := make([]bool, len(ls))
+	b.extraStrongLucas(ls, ps, pass)
+	for l, n := range kept {
+		if want := lucasFixed(ls[l], ps[l]); pass[l] != want {
+			t.Errorf("lane %d of %d: n = %#x: Lucas test %v in the lanes, %v in the scalar test", l, len(kept), n, pass[l], want)
+		}
+	}
+}
+
+// TestLanesAgainstMathBig holds the IFMA ladders and the strong and Lucas
+// tests in the lanes to math/big and the scalar tests on laneOperands, every number in every lane position,
+// in full groups and in a short one.
+func TestLanesAgainstMathBig(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(16, 52))
+	ns := laneOperands(r)
+	for _, g := range groupsOf(ns) {
+		checkLanes(t, g)
+		checkLucasLanes(t, g)
+	}
+	checkLanes(t, ns[:3])
+	checkLucasLanes(t, ns[:3])
+}
+
+// TestLanesHardCases runs Test, whose chunks go through the lanes, on the
+// hard cases of up to 256 bits against math/big.
+func TestLanesHardCases(t *testing.T) {
+	skipWithoutIFMA(t)
+	var ns []*big.Int
+	for _, c := range hardCases(t) {
+		if c.n.BitLen() <= maxLaneBits {
+			ns = append(ns, c.n)
+		}
+	}
+	got := make([]bool, len(ns))
+	Test(ns, got, 1)
+	primes := 0
+	for i, n := range ns {
+		if want := n.ProbablyPrime(0); got[i] != want {
+			t.Errorf("%d bits: %#x: Test says %v, math/big %v", n.BitLen(), n, got[i], want)
+		}
+		if got[i] {
+			primes++
+		}
+	}
+	if primes < 40 {
+		t.Errorf("only %d primes: the hard cases hold more", primes)
+	}
+}
+
+// TestBatchOutsideLanes checks that testBatch leaves the numbers
+// the lanes do not take to ProbablyPrime: below 2^64, above 256 bits, even,
+// zero and negative.
+func TestBatchOutsideLanes(t *testing.T) {
+	ns := []*big.Int{big.NewInt(0), big.NewInt(-7), big.NewInt(97), big.NewInt(91), pow2(100),
+		new(big.Int).Sub(pow2(257), big.NewInt(1)), new(big.Int).Sub(pow2(521), big.NewInt(1)),
+		new(big.Int).Sub(pow2(127), big.NewInt(1))}
+	idx := make([]int32, len(ns))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	got := make([]bool, len(ns))
+	var tt Tester
+	tt.testBatch(ns, idx, got)
+	for i, n := range ns {
+		if want := n.ProbablyPrime(0); got[i] != want {
+			t.Errorf("%d: testBatch says %v, math/big %v", n, got[i], want)
+		}
+	}
+}
+
+// FuzzLanesAgainstScalar holds the lanes to math/big and the scalar Lucas
+// test on up to eight
+// numbers the fuzzer makes of its bytes: the first byte picks the class and
+// the count, each number takes 16 or 32 bytes (big-endian), made odd with
+// above half its bytes' bits (2 limbs; 3 or 4).
+func FuzzLanesAgainstScalar(f *testing.F) {
+	f.Add(append([]byte{0x07}, make([]byte, 128)...))
+	f.Add(append([]byte{0x82}, bytesOf(0xff, 96)...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 1 || !haveIFMA {
+			return
+		}
+		size := 16
+		if b[0]&0x80 != 0 {
+			size = 32
+		}
+		count := int(b[0]&7) + 1
+		b = b[1:]
+		var group []*big.Int
+		for range count {
+			chunk := make([]byte, size)
+			copy(chunk, b)
+			b = b[min(size, len(b)):]
+			n := new(big.Int).SetBytes(chunk)
+			n.SetBit(n, 0, 1)
+			if half := 4 * size; n.BitLen() <= half {
+				n.SetBit(n, half+int(chunk[len(chunk)-1])%half, 1) // into the class, at a length of the bytes' choosing
+			}
+			group = append(group, n)
+		}
+		checkLanes(t, group)
+		checkLucasLanes(t, group)
+	})
+}
+
+func bytesOf(v byte, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = v
+	}
+	return b
+}
+
+// BenchmarkLanes is testBatch on 4096 random odd numbers and on 512
+// primes of 128 and 256 bits, on the scalar path and in the IFMA lanes, in
+// one run: ns/number is wall time per number, cpu-ns/number the thread's
+// CPU time (on Linux), steadier on a shared machine.
+func BenchmarkLanes(b *testing.B) {
+	skipWithoutIFMA(b)
+	for _, bits := range []int{128, 256} {
+		r := rand.New(rand.NewPCG(uint64(bits), 9))
+		primes := make([]*big.Int, 512)
+		for i := range primes {
+			primes[i] = randomPrime(r, bits)
+		}
+		for _, set := range []struct {
+			name string
+			ns   []*big.Int
+		}{{"random", randomBatch(bits, 4096)}, {"primes", primes}} {
+			idx := make([]int32, len(set.ns))
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			out := make([]bool, len(set.ns))
+			for _, path := range []string{"scalar", "ifma"} {
+				b.Run("bits="+itoa(bits)+"/"+set.name+"/path="+path, func(b *testing.B) {
+					defer func(saved bool) { haveIFMA = saved }(haveIFMA)
+					haveIFMA = path == "ifma"
+					var t Tester
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					cpu0 := threadCPU()
+					for b.Loop() {
+						t.testBatch(set.ns, idx, out)
+					}
+					numbers := float64(b.N * len(set.ns))
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/numbers, "ns/number")
+					if cpu := threadCPU() - cpu0; cpu > 0 {
+						b.ReportMetric(float64(cpu.Nanoseconds())/numbers, "cpu-ns/number")
+					}
+				})
+			}
+		}
+	}
+}
+
+func itoa(i int) string { return big.NewInt(int64(i)).String() }
+
+// TestPow2ModN holds pow2ModN to math/big on the lanes' sizes and powers,
+// with n's top 64 bits all ones, all zeros below the top bit, and random.
+func TestPow2ModN(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 52))
+	one := big.NewInt(1)
+	var ns []*big.Int
+	for _, bits := range []int{65, 100, 127, 128, 129, 191, 192, 193, 255, 256} {
+		ns = append(ns, randomOdd(r, bits), randomOdd(r, bits), new(big.Int).Sub(pow2(bits), one), new(big.Int).Add(pow2(bits-1), one))
+	}
+	for _, n := range ns {
+		limbs := toLimbs(nil, n)
+		for _, e := range []int{n.BitLen() - 1, n.BitLen(), n.BitLen() + 31, n.BitLen() + 32, n.BitLen() + 33, 156, 260, 300} {
+			if e < n.BitLen()-1 {
+				continue
+			}
+			got := make([]uint64, len(limbs))
+			pow2ModN(got, limbs, e)
+			want := new(big.Int).Exp(bigTwo, big.NewInt(int64(e)), n)
+			if fromLimbs(got).Cmp(want) != 0 {
+				t.Errorf("2^%d mod %#x = %x, want %#x", e, n, got, want)
+			}
+		}
+	}
+}
+
+func fromLimbs(x []uint64) *big.Int {
+	z := new(big.Int)
+	for j := len(x) - 1; j >= 0; j-- {
+		z.Lsh(z, 64)
+		z.Or(z, new(big.Int).SetUint64(x[j]))
+	}
+	return z
+}
+
+// BenchmarkLaneKernels runs each kernel for 256 steps on eight random
+// moduli: ns/op over 256 is a step of eight lanes.
+func BenchmarkLaneKernels(b *testing.B) {
+	skipWithoutIFMA(b)
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, bits := range []int{128, 256} {
+		ns := make([][]uint64, laneCount)
+		ps := make([]uint64, laneCount)
+		for l := range ns {
+			ns[l] = toLimbs(nil, randomOdd(r, bits))
+			ps[l] = 3
+		}
+		b.Run("base2/bits="+itoa(bits), func(b *testing.B) {
+			var lb laneBatch
+			lb.load(ns)
+			for b.Loop() {
+				lb.run(&lb.e[0], 256)
+			}
+		})
+		b.Run("lucas/bits="+itoa(bits), func(b *testing.B) {
+			var lb lucasBatch
+			lb.load(ns, ps)
+			for b.Loop() {
+				lb.run(&lb.e[0], 256)
+			}
+		})
+	}
+}

@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package bigprime
+
+import "math/big"
+
+// testBatch sets isPrime[i] to ProbablyPrime's verdict on ns[i], i in idx.
+func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
+	for _, i := range idx {
+		isPrime[i] = t.ProbablyPrime(ns[i])
+	}
+}
+
+// laneChunk returns size: there are no lanes to fill.
+func laneChunk(size, _ int) int { return size }
