@@ -187,8 +187,8 @@ func TestLanesHardCases(t *testing.T) {
 	skipWithoutIFMA(t)
 	var ns []*big.Int
 	for _, c := range hardCases(t) {
-		if c.n.BitLen() <= maxLaneBits {
-			ns = append(ns, c.n)
+		if c.N.BitLen() <= maxLaneBits {
+			ns = append(ns, c.N)
 		}
 	}
 	got := make([]bool, len(ns))
