@@ -394,7 +394,7 @@ func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 			t.flushBase2(&lt, c, isPrime)
 		}
 		if lt.lucas[c].count > 0 {
-			flushLucas(&lt, c, isPrime)
+			t.flushLucas(&lt, c, isPrime)
 		}
 	}
 }
@@ -405,6 +405,7 @@ func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
 	g := &lt.base2[c]
 	var pass [laneCount]bool
 	lt.b2.strongBase2(g.ns[:g.count], pass[:])
+	t.laneGroups[0]++
 	for l := range g.count {
 		isPrime[g.index[l]] = false
 		if !pass[l] {
@@ -416,7 +417,7 @@ func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
 		}
 		lt.lucas[c].add(g.ns[l], p, g.index[l])
 		if lt.lucas[c].count == laneCount {
-			flushLucas(lt, c, isPrime)
+			t.flushLucas(lt, c, isPrime)
 		}
 	}
 	g.count = 0
@@ -424,7 +425,7 @@ func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
 
 // flushLucas runs the Lucas test on class c's waiting numbers: in the
 // lanes, or one by one when they are too few to be worth a pass.
-func flushLucas(lt *laneTester, c int, isPrime []bool) {
+func (t *Tester) flushLucas(lt *laneTester, c int, isPrime []bool) {
 	g := &lt.lucas[c]
 	if g.count < lucasLaneFill {
 		for l := range g.count {
@@ -433,6 +434,7 @@ func flushLucas(lt *laneTester, c int, isPrime []bool) {
 	} else {
 		var pass [laneCount]bool
 		lt.lu.extraStrongLucas(g.ns[:g.count], g.ps[:g.count], pass[:])
+		t.laneGroups[1]++
 		for l := range g.count {
 			isPrime[g.index[l]] = pass[l]
 		}

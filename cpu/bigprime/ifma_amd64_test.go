@@ -378,3 +378,31 @@ func BenchmarkLaneKernels(b *testing.B) {
 		})
 	}
 }
+
+// TestBatchUsesLanes: with IFMA, testBatch gives the numbers of 128 and
+// 256 bits to the lanes, both tests, and still agrees with math/big.
+func TestBatchUsesLanes(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(3, 9))
+	for _, bits := range []int{100, 128, 200, 256} {
+		var ns []*big.Int
+		for range 64 {
+			ns = append(ns, randomOdd(r, bits), randomPrime(r, bits))
+		}
+		idx := make([]int32, len(ns))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		var tt Tester
+		got := make([]bool, len(ns))
+		tt.testBatch(ns, idx, got)
+		if tt.laneGroups[0] == 0 || tt.laneGroups[1] == 0 {
+			t.Errorf("%d bits: %d base-2 and %d Lucas groups in the lanes, want both", bits, tt.laneGroups[0], tt.laneGroups[1])
+		}
+		for i, n := range ns {
+			if want := n.ProbablyPrime(0); got[i] != want {
+				t.Errorf("%d bits: %v: %v, math/big %v", bits, n, got[i], want)
+			}
+		}
+	}
+}

@@ -79,7 +79,12 @@ func Hard(maxBits int, ends []int) []Case {
 		add(fmt.Sprintf("2^%d+1", e), new(big.Int).Add(Pow2(e), one))
 	}
 	for _, m := range []int{64, 65, 100, 126, 127, 128, 190, 191, 192, 255, 256, 383, 384, 511, 512, 1023, 1024, 2047} {
-		for k := 1; k < 64; k += 2 {
+		// More k where numbers are cheap to test, fewer where not.
+		maxK := 120
+		if m > 256 {
+			maxK = 64
+		}
+		for k := 1; k < maxK; k += 2 {
 			km := new(big.Int).Mul(big.NewInt(int64(k)), Pow2(m))
 			add(fmt.Sprintf("%d*2^%d+1", k, m), new(big.Int).Add(km, one))
 			add(fmt.Sprintf("%d*2^%d-1", k, m), new(big.Int).Sub(km, one))
