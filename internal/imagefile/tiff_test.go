@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -829,5 +830,66 @@ func TestTIFFLZWLarge(t *testing.T) {
 		if worst, _ := maxDiff(t, d.Image, src); worst != 0 {
 			t.Errorf("tiffcp %v: differs from the pixels written by up to %d", args, worst)
 		}
+	}
+}
+
+// tiffRewriteEntry rewrites the whole entry of tag in the first IFD: its
+// tag, field type, count and value (or value offset).
+func tiffRewriteEntry(t *testing.T, file []byte, tag, newTag, typ uint16, count, value uint32) []byte {
+	t.Helper()
+	b := bytes.Clone(file)
+	le := binary.LittleEndian
+	off := int(le.Uint32(b[4:]))
+	for i := range int(le.Uint16(b[off:])) {
+		e := off + 2 + 12*i
+		if le.Uint16(b[e:]) == tag {
+			le.PutUint16(b[e:], newTag)
+			le.PutUint16(b[e+2:], typ)
+			le.PutUint32(b[e+4:], count)
+			le.PutUint32(b[e+8:], value)
+			return b
+		}
+	}
+	t.Fatalf("no tag %d", tag)
+	return nil
+}
+
+// TestTIFFValuesPastTheEnd: a tag whose values would lie past the end of
+// the file is an error naming the tag, found before the values are
+// allocated: a file of a few hundred bytes must not make the decoder
+// allocate what its counts claim (4 bytes for each of billions of strips).
+func TestTIFFValuesPastTheEnd(t *testing.T) {
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}.file(false, 0)
+	// 50 million one-row strips of one pixel: 200 MB of StripOffsets.
+	manyStrips := tiffSetCount(t, tiffSetTag(t, tiffWithSize(t, gray8, 1, 50_000_000), tagRowsPerStrip, 1), tagStripOffsets, 50_000_000)
+	// A 30 MB profile at offset 8.
+	bigICC := tiffRewriteEntry(t, gray8, tagCompression, tagICC, tiffUndefined, 30<<20, 8)
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"StripOffsets", manyStrips, "TIFF tag 273: 200000000 bytes at offset 8: unexpected EOF"},
+		{"InterColorProfile", bigICC, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			d, err := decodeBytes(tc.file, "claims.tif", Limits{})
+			runtime.ReadMemStats(&after)
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "claims.tif: ")) {
+				t.Errorf("error %v, want it to name the file and say %q", err, tc.want)
+			}
+			if tc.want == "" && err != nil {
+				t.Errorf("error %v, want the pixels without a profile", err)
+			}
+			if tc.want == "" && err == nil && d.ICC != nil {
+				t.Errorf("a profile of %d bytes, want none", len(d.ICC))
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+				t.Errorf("allocated %d bytes for a file of %d", n, len(tc.file))
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // TIFF field types.
@@ -116,12 +117,35 @@ func (d *tiffDir) raw(tag uint16, max int) (tiffEntry, []byte, error) {
 	if size <= 4 {
 		return e, e.value[:size], nil
 	}
-	b := make([]byte, size)
 	off := int64(d.bo.Uint32(e.value[:]))
-	if _, err := d.ra.ReadAt(b, off); err != nil {
+	b, err := readAtGrowing(d.ra, off, size)
+	if err != nil {
 		return e, nil, fmt.Errorf("TIFF tag %d: %d bytes at offset %d: %w", tag, size, off, noEOF(err))
 	}
 	return e, b, nil
+}
+
+// readAtGrowing reads size bytes at off, growing its buffer as the data
+// turns out to be there rather than allocating size at once: size comes
+// from the file, and a few bytes claiming gigabytes must cost no more
+// than the file holds. It reads in increasing offsets only, which
+// forwardReaderAt needs.
+func readAtGrowing(ra io.ReaderAt, off int64, size int) ([]byte, error) {
+	const first = 64 << 10
+	b := make([]byte, 0, min(size, first))
+	for len(b) < size {
+		k := min(size-len(b), max(len(b), first))
+		b = slices.Grow(b, k)
+		n, err := ra.ReadAt(b[len(b):len(b)+k], off+int64(len(b)))
+		b = b[:len(b)+n]
+		if n < k {
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // uints returns tag's values, which must be unsigned integers (BYTE, SHORT
