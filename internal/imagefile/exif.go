@@ -177,8 +177,8 @@ func pngOrientation(ra io.ReaderAt) Orientation {
 			if n > maxEXIF {
 				return Upright
 			}
-			b := make([]byte, n)
-			if _, err := ra.ReadAt(b, off+8); err != nil {
+			b, err := readAtGrowing(ra, off+8, int(n))
+			if err != nil {
 				return Upright
 			}
 			return exifOrientation(exifPayload(b))
@@ -209,8 +209,8 @@ func webpOrientation(ra io.ReaderAt) Orientation {
 			if n > maxEXIF {
 				return Upright
 			}
-			b := make([]byte, n)
-			if _, err := ra.ReadAt(b, off+8); err != nil {
+			b, err := readAtGrowing(ra, off+8, int(n))
+			if err != nil {
 				return Upright
 			}
 			return exifOrientation(exifPayload(b))
