@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -891,5 +892,26 @@ func TestTIFFValuesPastTheEnd(t *testing.T) {
 				t.Errorf("allocated %d bytes for a file of %d", n, len(tc.file))
 			}
 		})
+	}
+}
+
+// TestTIFFEmptyDirectory: a first directory of no entries is refused as
+// such, whatever the reader: a zero-length read at the end of the file
+// is io.EOF from a bytes.Reader and success from an *os.File, which made
+// the same file a truncation through one and a missing tag through the
+// other.
+func TestTIFFEmptyDirectory(t *testing.T) {
+	for name, file := range map[string][]byte{
+		"at the end":    []byte("II*\x00\x08\x00\x00\x00\x00\x00"),
+		"before more":   []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
+		"big-endian":    []byte("MM\x00*\x00\x00\x00\x08\x00\x00"),
+		"fuzzer's find": append(append([]byte("II*\x00\xc8\x00\x00\x00"), bytes.Repeat([]byte("0"), 192)...), 0, 0),
+	} {
+		for _, r := range []io.ReadSeeker{bytes.NewReader(file), onlyReadSeeker{bytes.NewReader(file)}} {
+			_, err := Decode(r, "empty.tif", Limits{})
+			if err == nil || !strings.Contains(err.Error(), "has no entries") || !strings.HasPrefix(err.Error(), "empty.tif: ") {
+				t.Errorf("%s, %T: error %v, want one naming the file and saying the directory has no entries", name, r, err)
+			}
+		}
 	}
 }

@@ -69,6 +69,11 @@ func readTIFFDir(ra io.ReaderAt) (*tiffDir, error) {
 		return nil, fmt.Errorf("TIFF directory at offset %d: %w", off, noEOF(err))
 	}
 	n := int(d.bo.Uint16(nb[:]))
+	if n == 0 {
+		// Said outright: reading its zero bytes would succeed or fail
+		// by the kind of reader.
+		return nil, fmt.Errorf("TIFF directory at offset %d has no entries", off)
+	}
 	raw := make([]byte, 12*n)
 	if _, err := ra.ReadAt(raw, off+2); err != nil {
 		return nil, fmt.Errorf("TIFF directory of %d entries at offset %d: %w", n, off, noEOF(err))
