@@ -72,6 +72,11 @@ func TestExifOrientation(t *testing.T) {
 		{"value 9", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 9)))), Upright},
 		{"long value past 16 bits", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffLong, 1, long(le, 0x10006)))), Upright},
 		{"count 0", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 0, short(le, 6)))), Upright},
+		// Orientation has one value; with more the entry holds an offset
+		// (or two values), and which to take is a guess.
+		{"count 3 shorts at offset 6", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 3, long(le, 6)))), Upright},
+		{"count 2 longs at offset 6", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffLong, 2, long(le, 6)))), Upright},
+		{"count 2 shorts in place", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 2, append(short(le, 6), short(le, 6)...)))), Upright},
 		{"type ASCII", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, 2, 1, short(le, 6)))), Upright},
 		{"wrong byte order for the data", tiffIFD("MM", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 6)))), Upright},
 		{"bad byte order mark", append([]byte("IM"), tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 6))))[2:]...), Upright},

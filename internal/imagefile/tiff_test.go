@@ -915,3 +915,27 @@ func TestTIFFEmptyDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestTIFFOrientationCount: an Orientation tag of other than one value
+// holds an offset, or two values, in its entry: upright, as a corrupt tag
+// is, never a turn read from the offset's bytes.
+func TestTIFFOrientationCount(t *testing.T) {
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}.file(false, 0)
+	for _, tc := range []struct {
+		name  string
+		typ   uint16
+		count uint32
+		want  Orientation
+	}{
+		{"one SHORT", tiffShort, 1, Rotate90},
+		{"one LONG", tiffLong, 1, Rotate90},
+		{"three SHORTs at offset 6", tiffShort, 3, Upright},
+		{"two SHORTs in place", tiffShort, 2, Upright},
+		{"two LONGs at offset 6", tiffLong, 2, Upright},
+	} {
+		file := tiffRewriteEntry(t, gray8, tagCompression, tagOrientation, tc.typ, tc.count, 6)
+		if o := tiffOrientation(bytes.NewReader(file)); o != tc.want {
+			t.Errorf("%s: orientation %d, want %d", tc.name, o, tc.want)
+		}
+	}
+}

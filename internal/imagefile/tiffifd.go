@@ -216,7 +216,7 @@ func (d *tiffDir) orientation() Orientation {
 		return Upright
 	}
 	e := d.entries[tagOrientation]
-	if e.count < 1 {
+	if e.count != 1 { // as for EXIF: see exifOrientation
 		return Upright
 	}
 	var v uint32
