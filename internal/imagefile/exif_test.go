@@ -246,6 +246,9 @@ func TestOrientationImageMagick(t *testing.T) {
 	}
 }
 
+// FuzzExifOrientation: whatever the EXIF block, an orientation of the
+// eight, through the JPEG segment scan too; and where the block is a whole
+// TIFF directory, the TIFF decoder's own reading of tag 274 agrees.
 func FuzzExifOrientation(f *testing.F) {
 	for o := Upright; o <= Rotate270; o++ {
 		f.Add(exifSegment(o, binary.LittleEndian)[4+len(exifHeader):])
@@ -253,8 +256,14 @@ func FuzzExifOrientation(f *testing.F) {
 	}
 	f.Add([]byte("II*\x00\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if o := exifOrientation(b); o < Upright || o > Rotate270 {
+		o := exifOrientation(b)
+		if o < Upright || o > Rotate270 {
 			t.Fatalf("orientation %d", o)
+		}
+		// readTIFFDir refuses what exifOrientation reads around (a cut
+		// directory, a repeated tag); past it, they read the same entry.
+		if d, err := readTIFFDir(bytes.NewReader(b)); err == nil && d.orientation() != o {
+			t.Fatalf("EXIF scan says %d, the TIFF directory %d", o, d.orientation())
 		}
 		// The scan over a JPEG-ish wrapper must not fail either.
 		seg := append([]byte{0xff, 0xd8, 0xff, markerAPP1, 0, 0}, exifHeader...)
