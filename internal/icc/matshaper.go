@@ -87,7 +87,15 @@ func newMatShaper(p *Profile) *matShaper {
 	ms := &matShaper{}
 	for c := range 3 {
 		for i := range 256 {
-			ms.lin[c][i] = float32(lin[c*256+i])
+			// A curve may give anything, infinity included (a pure gamma
+			// of −32768 at level 0); Little CMS clamps to [0, 1] in its
+			// pipeline, and an infinity here would become NaN in the
+			// matrix product and then a wild table index.
+			v := float32(lin[c*256+i])
+			if v != v {
+				return nil
+			}
+			ms.lin[c][i] = min(max(v, 0), 1)
 		}
 	}
 	for r := range 3 {

@@ -120,7 +120,11 @@ func exifOrientation(b []byte) Orientation {
 		if bo.Uint16(b[e:]) != tagOrientation {
 			continue
 		}
-		if bo.Uint32(b[e+4:]) < 1 { // count
+		// One value, as the tag is defined: with more, the entry holds
+		// an offset or two values, and reading either as the
+		// orientation would be a guess (libtiff ignores such a tag;
+		// Pillow gets a tuple and does not turn).
+		if bo.Uint32(b[e+4:]) != 1 { // count
 			return Upright
 		}
 		var v uint32
@@ -177,8 +181,8 @@ func pngOrientation(ra io.ReaderAt) Orientation {
 			if n > maxEXIF {
 				return Upright
 			}
-			b := make([]byte, n)
-			if _, err := ra.ReadAt(b, off+8); err != nil {
+			b, err := readAtGrowing(ra, off+8, int(n))
+			if err != nil {
 				return Upright
 			}
 			return exifOrientation(exifPayload(b))
@@ -209,8 +213,8 @@ func webpOrientation(ra io.ReaderAt) Orientation {
 			if n > maxEXIF {
 				return Upright
 			}
-			b := make([]byte, n)
-			if _, err := ra.ReadAt(b, off+8); err != nil {
+			b, err := readAtGrowing(ra, off+8, int(n))
+			if err != nil {
 				return Upright
 			}
 			return exifOrientation(exifPayload(b))

@@ -72,6 +72,11 @@ func TestExifOrientation(t *testing.T) {
 		{"value 9", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 9)))), Upright},
 		{"long value past 16 bits", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffLong, 1, long(le, 0x10006)))), Upright},
 		{"count 0", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 0, short(le, 6)))), Upright},
+		// Orientation has one value; with more the entry holds an offset
+		// (or two values), and which to take is a guess.
+		{"count 3 shorts at offset 6", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 3, long(le, 6)))), Upright},
+		{"count 2 longs at offset 6", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffLong, 2, long(le, 6)))), Upright},
+		{"count 2 shorts in place", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 2, append(short(le, 6), short(le, 6)...)))), Upright},
 		{"type ASCII", tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, 2, 1, short(le, 6)))), Upright},
 		{"wrong byte order for the data", tiffIFD("MM", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 6)))), Upright},
 		{"bad byte order mark", append([]byte("IM"), tiffIFD("II", 8, ifd(le, entry(le, tagOrientation, tiffShort, 1, short(le, 6))))[2:]...), Upright},
@@ -241,6 +246,9 @@ func TestOrientationImageMagick(t *testing.T) {
 	}
 }
 
+// FuzzExifOrientation: whatever the EXIF block, an orientation of the
+// eight, through the JPEG segment scan too; and where the block is a whole
+// TIFF directory, the TIFF decoder's own reading of tag 274 agrees.
 func FuzzExifOrientation(f *testing.F) {
 	for o := Upright; o <= Rotate270; o++ {
 		f.Add(exifSegment(o, binary.LittleEndian)[4+len(exifHeader):])
@@ -248,8 +256,14 @@ func FuzzExifOrientation(f *testing.F) {
 	}
 	f.Add([]byte("II*\x00\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if o := exifOrientation(b); o < Upright || o > Rotate270 {
+		o := exifOrientation(b)
+		if o < Upright || o > Rotate270 {
 			t.Fatalf("orientation %d", o)
+		}
+		// readTIFFDir refuses what exifOrientation reads around (a cut
+		// directory, a repeated tag); past it, they read the same entry.
+		if d, err := readTIFFDir(bytes.NewReader(b)); err == nil && d.orientation() != o {
+			t.Fatalf("EXIF scan says %d, the TIFF directory %d", o, d.orientation())
 		}
 		// The scan over a JPEG-ish wrapper must not fail either.
 		seg := append([]byte{0xff, 0xd8, 0xff, markerAPP1, 0, 0}, exifHeader...)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -49,6 +50,9 @@ func FuzzDecode(f *testing.F) {
 	for _, b := range brokenJPEGs(f) {
 		f.Add(b)
 	}
+	for _, b := range withProfilesAndEXIF(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		// The last byte asks for a scaled decode, so that libjpeg-turbo's
@@ -81,7 +85,8 @@ func FuzzDecode(f *testing.F) {
 		if int64(d.Width)*int64(d.Height) > fuzzMaxPixels || d.Width <= 0 || d.Height <= 0 {
 			t.Fatalf("%d×%d passed the limit", d.Width, d.Height)
 		}
-		if d.Orientation < Upright || d.Orientation > Rotate270 || d.Format != JPEG && d.Orientation != Upright {
+		// JPEG, PNG, TIFF and WebP carry an orientation; GIF and BMP none.
+		if d.Orientation < Upright || d.Orientation > Rotate270 || (d.Format == GIF || d.Format == BMP) && d.Orientation != Upright {
 			t.Fatalf("orientation %d for %s", d.Orientation, d.Format)
 		}
 		if typ := typeOf(d.Image); !fastTypes[typ] {
@@ -89,6 +94,11 @@ func FuzzDecode(f *testing.F) {
 		}
 		if f, ok := sniff(data[:min(len(data), sniffLen)]); !ok || f != d.Format {
 			t.Fatalf("format %q, sniffed %q", d.Format, f)
+		}
+		// A profile comes back only when it could be one (checkICC), and
+		// byte for byte, so no longer than the file.
+		if d.ICC != nil && (checkICC(d.ICC) != nil || len(d.ICC) > len(data)) {
+			t.Fatalf("a profile of %d bytes from a file of %d: %v", len(d.ICC), len(data), checkICC(d.ICC))
 		}
 		info, err := ProbeReader(bytes.NewReader(data), "fuzz.img", Limits{MaxPixels: fuzzMaxPixels})
 		if err != nil || info != d.Info {
@@ -104,6 +114,54 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// withProfilesAndEXIF are files that carry an ICC profile in each format's
+// own way (JPEG APP2 segments, PNG iCCP, WebP ICCP, TIFF tag 34675, a BMP
+// V5 header's offset) and an orientation outside JPEG (PNG eXIf, TIFF tag
+// 274), so that the fuzzer starts from the code that reads them rather
+// than having to invent their structure.
+func withProfilesAndEXIF(t testing.TB) [][]byte {
+	prof := fakeICC(300)
+	var pngFile bytes.Buffer
+	if err := png.Encode(&pngFile, photo(9, 7, 2)); err != nil {
+		t.Fatal(err)
+	}
+	exif := exifSegment(Rotate90, binary.LittleEndian)[4+len(exifHeader):]
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}.file(false, 0)
+	withTag := func(file []byte, tag, typ uint16, count, value uint32) []byte {
+		b := bytes.Clone(file)
+		le := binary.LittleEndian
+		off := int(le.Uint32(b[4:]))
+		for i := range int(le.Uint16(b[off:])) {
+			e := off + 2 + 12*i
+			if le.Uint16(b[e:]) == tagCompression { // absent means none, as it is
+				le.PutUint16(b[e:], tag)
+				le.PutUint16(b[e+2:], typ)
+				le.PutUint32(b[e+4:], count)
+				le.PutUint32(b[e+8:], value)
+			}
+		}
+		return b
+	}
+	tiffProfile := append(bytes.Clone(gray8), prof...)
+	// An extended WebP: VP8X with the ICC flag and the 64×32 canvas, ICCP,
+	// then the lossless image's own chunk.
+	lossless := readTestdata(t, "lossless.webp")
+	vp8x := []byte{webpICCFlag, 0, 0, 0, 63, 0, 0, 31, 0, 0}
+	webpFile := riff("VP8X", vp8x)
+	webpFile = append(webpFile, riff("ICCP", prof)[12:]...)
+	webpFile = append(webpFile, lossless[12:]...)
+	binary.LittleEndian.PutUint32(webpFile[4:], uint32(len(webpFile)-8))
+	return [][]byte{
+		withSegment(encodeJPEG(t, photo(16, 8, 1), 90), jpegICCSegments(prof, 200, 2, []int{2, 1})),
+		pngWithChunk(pngFile.Bytes(), pngChunk("iCCP", iccpData(prof))),
+		pngWithChunk(pngFile.Bytes(), pngChunk("eXIf", exif)),
+		bmpWithICC(prof, uint32(len(prof))),
+		withTag(tiffProfile, tagICC, tiffUndefined, uint32(len(prof)), uint32(len(gray8))),
+		withTag(gray8, tagOrientation, tiffShort, 1, 6),
+		webpFile,
+	}
 }
 
 // brokenJPEGs are JPEGs of every kind libjpeg-turbo decodes differently

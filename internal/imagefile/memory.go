@@ -236,7 +236,7 @@ func turnsExactly(w, h int, hd header, o Orientation) bool {
 		return false
 	}
 	h0, v0, h1, v1 := int(hd.comps[0].h), int(hd.comps[0].v), int(hd.comps[1].h), int(hd.comps[1].v)
-	if h1 == 0 || v1 == 0 || h0%h1 != 0 || v0%v1 != 0 {
+	if h0 == 0 || v0 == 0 || h1 == 0 || v1 == 0 || h0%h1 != 0 || v0%v1 != 0 {
 		return false
 	}
 	sx, sy := h0/h1, v0/v1

@@ -167,3 +167,27 @@ func cBytes(t *testing.T, file []byte, f Format) int64 {
 	hd := readHeader(bufio.NewReader(bytes.NewReader(file)), JPEG)
 	return int64(turboCoefficients(cfg.Width, cfg.Height, hd))
 }
+
+// TestTurnsExactlySamplingFactors: the sampling factors come from the
+// file's frame header; zero ones (which image/jpeg refuses first, but
+// jpegHeader reads on its own) mean "not exactly", never a division by
+// zero.
+func TestTurnsExactlySamplingFactors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		comps []jpegComp
+		want  bool
+	}{
+		{"4:2:0", []jpegComp{{1, 2, 2}, {2, 1, 1}, {3, 1, 1}}, true},
+		{"4:2:2, which turns into 4:4:0", []jpegComp{{1, 2, 1}, {2, 1, 1}, {3, 1, 1}}, true},
+		{"luma h 0", []jpegComp{{1, 0, 2}, {2, 1, 1}, {3, 1, 1}}, false},
+		{"luma v 0", []jpegComp{{1, 2, 0}, {2, 1, 1}, {3, 1, 1}}, false},
+		{"chroma h 0", []jpegComp{{1, 2, 2}, {2, 0, 1}, {3, 1, 1}}, false},
+		{"all 0", []jpegComp{{1, 0, 0}, {2, 0, 0}, {3, 0, 0}}, false},
+	} {
+		hd := header{ok: true, comps: tc.comps}
+		if got := turnsExactly(16, 16, hd, Rotate90); got != tc.want {
+			t.Errorf("%s: turnsExactly = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

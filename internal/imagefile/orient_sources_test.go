@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -182,5 +184,46 @@ func TestPNGOrientationAssembled(t *testing.T) {
 	}
 	if d.Orientation != Upright {
 		t.Fatalf("corrupt eXIf: orientation %d; want upright", d.Orientation)
+	}
+}
+
+// TestOrientationClaimsPastTheEnd: an EXIF chunk whose length runs past
+// the end of the file gives Upright, having allocated no more than the
+// file holds (the orientation is read while probing, before any decoder
+// would notice the truncation).
+func TestOrientationClaimsPastTheEnd(t *testing.T) {
+	exif := exifSegment(Rotate90, binary.BigEndian)[4+len(exifHeader):]
+	pngFile := []byte(pngMagic)
+	pngFile = binary.BigEndian.AppendUint32(pngFile, maxEXIF)
+	pngFile = append(append(pngFile, "eXIf"...), exif...)
+	webpFile := []byte("RIFF")
+	webpFile = binary.LittleEndian.AppendUint32(webpFile, maxEXIF+100)
+	webpFile = append(webpFile, "WEBPVP8X"...)
+	webpFile = binary.LittleEndian.AppendUint32(webpFile, 10)
+	webpFile = append(webpFile, make([]byte, 10)...)
+	webpFile = append(webpFile, "EXIF"...)
+	webpFile = binary.LittleEndian.AppendUint32(webpFile, maxEXIF)
+	webpFile = append(webpFile, exif...)
+	for _, tc := range []struct {
+		name   string
+		file   []byte
+		orient func(io.ReaderAt) Orientation
+	}{
+		{"PNG eXIf", pngFile, pngOrientation},
+		{"WebP EXIF", webpFile, webpOrientation},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			o := tc.orient(bytes.NewReader(tc.file))
+			runtime.ReadMemStats(&after)
+			if o != Upright {
+				t.Errorf("orientation %d from a truncated chunk, want upright", o)
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+				t.Errorf("allocated %d bytes for a file of %d", n, len(tc.file))
+			}
+		})
 	}
 }

@@ -396,8 +396,8 @@ func bmpICC(ra io.ReaderAt) ([]byte, error) {
 	if size > maxICC {
 		return nil, fmt.Errorf("BMP embedded profile of %d bytes", size)
 	}
-	p := make([]byte, size)
-	if _, err := ra.ReadAt(p, bmpFileHeaderLen+int64(off)); err != nil {
+	p, err := readAtGrowing(ra, bmpFileHeaderLen+int64(off), int(size))
+	if err != nil {
 		return nil, fmt.Errorf("BMP embedded profile: %w", err)
 	}
 	if err := checkICC(p); err != nil {

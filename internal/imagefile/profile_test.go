@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -132,8 +133,18 @@ func TestICCFromAssembledPNG(t *testing.T) {
 
 func TestICCFromAssembledBMP(t *testing.T) {
 	prof := fakeICC(400)
-	// A 2×1 24-bit BMP with a BITMAPV5HEADER and the profile after the
-	// pixels, where writers put it.
+	d, err := decodeBytes(bmpWithICC(prof, uint32(len(prof))), "icc.bmp", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(d.ICC, prof) {
+		t.Fatalf("ICC is %d bytes, want the %d embedded", len(d.ICC), len(prof))
+	}
+}
+
+// bmpWithICC is a 2×1 24-bit BMP with a BITMAPV5HEADER and prof after the
+// pixels, where writers put it, the header giving its size as size.
+func bmpWithICC(prof []byte, size uint32) []byte {
 	const pixOff = 14 + 124
 	pix := []byte{0, 0, 255, 0, 255, 0, 0, 0} // two pixels, row padded to 8
 	b := []byte("BM")
@@ -150,16 +161,38 @@ func TestICCFromAssembledBMP(t *testing.T) {
 	le.PutUint32(h[20:], uint32(len(pix)))
 	le.PutUint32(h[56:], bmpProfileEmbed)
 	le.PutUint32(h[112:], uint32(124+len(pix))) // from the header's start
-	le.PutUint32(h[116:], uint32(len(prof)))
+	le.PutUint32(h[116:], size)
 	b = append(b, h...)
 	b = append(b, pix...)
-	b = append(b, prof...)
-	d, err := decodeBytes(b, "icc.bmp", Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(d.ICC, prof) {
-		t.Fatalf("ICC is %d bytes, want the %d embedded", len(d.ICC), len(prof))
+	return append(b, prof...)
+}
+
+// TestICCClaimsPastTheEnd: a profile whose header claims more bytes than
+// the file holds is no profile, and costs no more memory than the file:
+// the pixels decode, without one.
+func TestICCClaimsPastTheEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file []byte
+	}{
+		{"BMP profile of 30 MB", bmpWithICC(fakeICC(400), 30<<20)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			d, err := decodeBytes(tc.file, "claims", Limits{})
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.ICC != nil {
+				t.Errorf("a profile of %d bytes, want none", len(d.ICC))
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+				t.Errorf("allocated %d bytes for a file of %d", n, len(tc.file))
+			}
+		})
 	}
 }
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -828,6 +830,112 @@ func TestTIFFLZWLarge(t *testing.T) {
 		}
 		if worst, _ := maxDiff(t, d.Image, src); worst != 0 {
 			t.Errorf("tiffcp %v: differs from the pixels written by up to %d", args, worst)
+		}
+	}
+}
+
+// tiffRewriteEntry rewrites the whole entry of tag in the first IFD: its
+// tag, field type, count and value (or value offset).
+func tiffRewriteEntry(t *testing.T, file []byte, tag, newTag, typ uint16, count, value uint32) []byte {
+	t.Helper()
+	b := bytes.Clone(file)
+	le := binary.LittleEndian
+	off := int(le.Uint32(b[4:]))
+	for i := range int(le.Uint16(b[off:])) {
+		e := off + 2 + 12*i
+		if le.Uint16(b[e:]) == tag {
+			le.PutUint16(b[e:], newTag)
+			le.PutUint16(b[e+2:], typ)
+			le.PutUint32(b[e+4:], count)
+			le.PutUint32(b[e+8:], value)
+			return b
+		}
+	}
+	t.Fatalf("no tag %d", tag)
+	return nil
+}
+
+// TestTIFFValuesPastTheEnd: a tag whose values would lie past the end of
+// the file is an error naming the tag, found before the values are
+// allocated: a file of a few hundred bytes must not make the decoder
+// allocate what its counts claim (4 bytes for each of billions of strips).
+func TestTIFFValuesPastTheEnd(t *testing.T) {
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}.file(false, 0)
+	// 50 million one-row strips of one pixel: 200 MB of StripOffsets.
+	manyStrips := tiffSetCount(t, tiffSetTag(t, tiffWithSize(t, gray8, 1, 50_000_000), tagRowsPerStrip, 1), tagStripOffsets, 50_000_000)
+	// A 30 MB profile at offset 8.
+	bigICC := tiffRewriteEntry(t, gray8, tagCompression, tagICC, tiffUndefined, 30<<20, 8)
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"StripOffsets", manyStrips, "TIFF tag 273: 200000000 bytes at offset 8: unexpected EOF"},
+		{"InterColorProfile", bigICC, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			d, err := decodeBytes(tc.file, "claims.tif", Limits{})
+			runtime.ReadMemStats(&after)
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "claims.tif: ")) {
+				t.Errorf("error %v, want it to name the file and say %q", err, tc.want)
+			}
+			if tc.want == "" && err != nil {
+				t.Errorf("error %v, want the pixels without a profile", err)
+			}
+			if tc.want == "" && err == nil && d.ICC != nil {
+				t.Errorf("a profile of %d bytes, want none", len(d.ICC))
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+				t.Errorf("allocated %d bytes for a file of %d", n, len(tc.file))
+			}
+		})
+	}
+}
+
+// TestTIFFEmptyDirectory: a first directory of no entries is refused as
+// such, whatever the reader: a zero-length read at the end of the file
+// is io.EOF from a bytes.Reader and success from an *os.File, which made
+// the same file a truncation through one and a missing tag through the
+// other.
+func TestTIFFEmptyDirectory(t *testing.T) {
+	for name, file := range map[string][]byte{
+		"at the end":    []byte("II*\x00\x08\x00\x00\x00\x00\x00"),
+		"before more":   []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
+		"big-endian":    []byte("MM\x00*\x00\x00\x00\x08\x00\x00"),
+		"fuzzer's find": append(append([]byte("II*\x00\xc8\x00\x00\x00"), bytes.Repeat([]byte("0"), 192)...), 0, 0),
+	} {
+		for _, r := range []io.ReadSeeker{bytes.NewReader(file), onlyReadSeeker{bytes.NewReader(file)}} {
+			_, err := Decode(r, "empty.tif", Limits{})
+			if err == nil || !strings.Contains(err.Error(), "has no entries") || !strings.HasPrefix(err.Error(), "empty.tif: ") {
+				t.Errorf("%s, %T: error %v, want one naming the file and saying the directory has no entries", name, r, err)
+			}
+		}
+	}
+}
+
+// TestTIFFOrientationCount: an Orientation tag of other than one value
+// holds an offset, or two values, in its entry: upright, as a corrupt tag
+// is, never a turn read from the offset's bytes.
+func TestTIFFOrientationCount(t *testing.T) {
+	gray8 := tiffSpec{name: "gray8", bps: 8, spp: 1, photometric: tiffBlackIsZero}.file(false, 0)
+	for _, tc := range []struct {
+		name  string
+		typ   uint16
+		count uint32
+		want  Orientation
+	}{
+		{"one SHORT", tiffShort, 1, Rotate90},
+		{"one LONG", tiffLong, 1, Rotate90},
+		{"three SHORTs at offset 6", tiffShort, 3, Upright},
+		{"two SHORTs in place", tiffShort, 2, Upright},
+		{"two LONGs at offset 6", tiffLong, 2, Upright},
+	} {
+		file := tiffRewriteEntry(t, gray8, tagCompression, tagOrientation, tc.typ, tc.count, 6)
+		if o := tiffOrientation(bytes.NewReader(file)); o != tc.want {
+			t.Errorf("%s: orientation %d, want %d", tc.name, o, tc.want)
 		}
 	}
 }

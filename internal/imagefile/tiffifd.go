@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // TIFF field types.
@@ -68,6 +69,11 @@ func readTIFFDir(ra io.ReaderAt) (*tiffDir, error) {
 		return nil, fmt.Errorf("TIFF directory at offset %d: %w", off, noEOF(err))
 	}
 	n := int(d.bo.Uint16(nb[:]))
+	if n == 0 {
+		// Said outright: reading its zero bytes would succeed or fail
+		// by the kind of reader.
+		return nil, fmt.Errorf("TIFF directory at offset %d has no entries", off)
+	}
 	raw := make([]byte, 12*n)
 	if _, err := ra.ReadAt(raw, off+2); err != nil {
 		return nil, fmt.Errorf("TIFF directory of %d entries at offset %d: %w", n, off, noEOF(err))
@@ -116,12 +122,35 @@ func (d *tiffDir) raw(tag uint16, max int) (tiffEntry, []byte, error) {
 	if size <= 4 {
 		return e, e.value[:size], nil
 	}
-	b := make([]byte, size)
 	off := int64(d.bo.Uint32(e.value[:]))
-	if _, err := d.ra.ReadAt(b, off); err != nil {
+	b, err := readAtGrowing(d.ra, off, size)
+	if err != nil {
 		return e, nil, fmt.Errorf("TIFF tag %d: %d bytes at offset %d: %w", tag, size, off, noEOF(err))
 	}
 	return e, b, nil
+}
+
+// readAtGrowing reads size bytes at off, growing its buffer as the data
+// turns out to be there rather than allocating size at once: size comes
+// from the file, and a few bytes claiming gigabytes must cost no more
+// than the file holds. It reads in increasing offsets only, which
+// forwardReaderAt needs.
+func readAtGrowing(ra io.ReaderAt, off int64, size int) ([]byte, error) {
+	const first = 64 << 10
+	b := make([]byte, 0, min(size, first))
+	for len(b) < size {
+		k := min(size-len(b), max(len(b), first))
+		b = slices.Grow(b, k)
+		n, err := ra.ReadAt(b[len(b):len(b)+k], off+int64(len(b)))
+		b = b[:len(b)+n]
+		if n < k {
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // uints returns tag's values, which must be unsigned integers (BYTE, SHORT
@@ -187,7 +216,7 @@ func (d *tiffDir) orientation() Orientation {
 		return Upright
 	}
 	e := d.entries[tagOrientation]
-	if e.count < 1 {
+	if e.count != 1 { // as for EXIF: see exifOrientation
 		return Upright
 	}
 	var v uint32

@@ -47,5 +47,14 @@ func FuzzDecode(f *testing.F) {
 		if b.Min != (image.Point{}) || b.Dx() != scaled(hd.Width, shrink) || b.Dy() != scaled(hd.Height, shrink) {
 			t.Fatalf("%v for a %d×%d header at 1/%d", b, hd.Width, hd.Height, shrink)
 		}
+		// The RGB decode reads the same data: what decodes as planes
+		// decodes as pixels, to the same size.
+		rgb, _, err := DecodeRGB(data, shrink)
+		if err != nil {
+			t.Fatalf("decoded as %T, DecodeRGB: %v", img, err)
+		}
+		if rgb.Bounds() != b {
+			t.Fatalf("DecodeRGB gave %v, Decode %v", rgb.Bounds(), b)
+		}
 	})
 }

@@ -3,8 +3,10 @@ package primeio
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math/big"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,6 +61,12 @@ func FuzzParse(f *testing.F) {
 		if (err == nil) != (checkErr == nil) || err != nil && err.Error() != checkErr.Error() {
 			t.Fatalf("Fill and Check disagree: %v, %v", err, checkErr)
 		}
+		// The CLI reads files with the big numbers' parsing deferred to
+		// the workers (DeferBig, ParseBig): the same numbers and error.
+		deferred, deferredErr := collectDeferred(NewReader(bytes.NewReader(data), "fuzz"))
+		if strings.Join(deferred, ",") != strings.Join(got, ",") || (err == nil) != (deferredErr == nil) || err != nil && err.Error() != deferredErr.Error() {
+			t.Fatalf("deferred parsing gave %q, %v; eager %q, %v", deferred, deferredErr, got, err)
+		}
 		for _, line := range bytes.Split(data, []byte("\n")) {
 			if len(line) > MaxLine {
 				return // the oracle has no line limit
@@ -78,4 +86,33 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error on line %d token %q, want line %d token %q", syn.Line, syn.Token, badLine, badToken)
 		}
 	})
+}
+
+// collectDeferred is collect with the block's big numbers kept as text
+// until ParseBig, in two halves, as the workers take them.
+func collectDeferred(src Source) ([]string, error) {
+	var out []string
+	b := NewBlock(3)
+	b.DeferBig()
+	for {
+		err := src.Fill(b)
+		if err == io.EOF {
+			return out, nil
+		}
+		half := len(b.Big) / 2
+		b.ParseBig(half, len(b.Big))
+		b.ParseBig(0, half)
+		bigs := b.Big
+		for i, n := range b.Nums {
+			if len(bigs) > 0 && bigs[0].At == i {
+				out = append(out, "B"+bigs[0].N.String())
+				bigs = bigs[1:]
+				continue
+			}
+			out = append(out, strconv.FormatUint(n, 10))
+		}
+		if err != nil {
+			return out, err
+		}
+	}
 }
