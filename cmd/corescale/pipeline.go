@@ -127,10 +127,6 @@ func consecutive(ns []uint64) bool {
 // probable ones for the rest (testBig).
 func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
-	// Numbers of 2^64 and above come as text from a Reader: converting
-	// them costs about a third of testing 128-bit ones, too much for the
-	// reading goroutine alone when several workers test.
-	chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
 	run, drawn := drawnBy(src, b)
 	if r, ok := eng.(randomTester); ok && drawn && len(b.Big) == 0 {
 		// --random numbers: the engine draws them where it tests them
@@ -147,13 +143,63 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 	} else if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
-	return testBig(b.Big, bigs, note)
+	return testBlockBig(b, bigs, note)
 }
 
-// testBig tests the numbers of 2^64 and above: up to bigprime.MaxBits
-// with bigs' batch engine (a GPU's or the CPU's), larger ones with
-// math/big's Baillie–PSW test on bigs.workers goroutines, one number per
-// chunk: one costs seconds to hours.
+// testBlockBig sets the verdicts of b's numbers of 2^64 and above. They
+// come as text from a Reader, and converting them costs about as much as
+// testing 128-bit ones: too much for the reading goroutine alone when
+// several workers test, so the workers convert them. For the CPU engine,
+// those of up to bigprime.MaxBits go from text straight into limbs, with
+// no *big.Int to allocate, copy and collect; the GPU engine and math/big
+// (above MaxBits) take *big.Int.
+func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) error {
+	if len(b.Big) == 0 {
+		return nil
+	}
+	e, err := bigs.engine()
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
+		return testBig(b.Big, bigs, note)
+	}
+	ns := make([][]uint64, len(b.Big))
+	chunk.Run(len(b.Big), 1024, bigs.workers, func(lo, hi int) {
+		// One buffer for the chunk's limbs, sized so it never grows.
+		bound := 0
+		for i := lo; i < hi; i++ {
+			bound += min(b.BigLimbBound(i), bigprime.MaxLimbs+1)
+		}
+		buf := make([]uint64, 0, bound)
+		for i := lo; i < hi; i++ {
+			start := len(buf)
+			var ok bool
+			if buf, ok = b.BigLimbs(buf, i, bigprime.MaxLimbs); ok {
+				ns[i] = buf[start:len(buf):len(buf)]
+			} else {
+				b.ParseBig(i, i+1)
+			}
+		}
+	})
+	verdicts := make([]bool, len(ns))
+	bigprime.TestLimbs(ns, verdicts, bigs.workers)
+	var huge []int
+	for i := range b.Big {
+		if ns[i] == nil {
+			huge = append(huge, i)
+		} else {
+			b.Big[i].Prime = verdicts[i]
+		}
+	}
+	testHuge(b.Big, huge, bigs.workers, note)
+	return nil
+}
+
+// testBig tests the numbers of 2^64 and above, as *big.Int: up to
+// bigprime.MaxBits with bigs' batch engine (a GPU's or the CPU's), larger
+// ones with testHuge.
 func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 	var batch []*big.Int
 	var huge []int
@@ -177,7 +223,15 @@ func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 			}
 		}
 	}
-	chunk.Run(len(huge), 1, bigs.workers, func(lo, hi int) {
+	testHuge(bs, huge, bigs.workers, note)
+	return nil
+}
+
+// testHuge tests bs[i] for each i of huge, numbers above bigprime.MaxBits,
+// with math/big's Baillie–PSW test on workers goroutines, one number per
+// chunk: one costs seconds to hours.
+func testHuge(bs []primeio.Big, huge []int, workers int, note func(primeio.Big)) {
+	chunk.Run(len(huge), 1, workers, func(lo, hi int) {
 		for _, i := range huge[lo:hi] {
 			if note != nil {
 				note(bs[i])
@@ -185,7 +239,6 @@ func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 			bs[i].Prime = bs[i].N.ProbablyPrime(0)
 		}
 	})
-	return nil
 }
 
 // testBigCPU tests ns, of up to bigprime.MaxBits bits, with the CPU batch
