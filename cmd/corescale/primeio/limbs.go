@@ -1,6 +1,7 @@
 package primeio
 
 import (
+	"encoding/binary"
 	"math/big"
 	"math/bits"
 )
@@ -63,6 +64,35 @@ func trimZeros(digits []byte) []byte {
 		digits = digits[1:]
 	}
 	return digits
+}
+
+// wideDecimal reports whether line is a plain decimal number of 2^64 and
+// above: more than 20 digits, nothing else, no leading zero (which could
+// leave it small). It is the Reader's one pass over each line of a file of
+// such numbers, where field and parse took three, and the Reader is the one
+// goroutine of the run that does not scale with the workers.
+func wideDecimal(line []byte) bool {
+	if len(line) <= 20 || line[0] == '0' {
+		return false
+	}
+	// Eight bytes at a time: each byte minus '0' must be below 10, with no
+	// borrow out of any byte, which a byte below '0' would cause.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		// A byte c is a digit when c−'0' < 10: both c−'0' and c+(0x80−'0'−10)
+		// (0x46 added) keep their high bit clear exactly then, for c < 0x80.
+		if (w|(w-'0'*ones)|(w+0x46*ones))&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i]-'0' > 9 {
+			return false
+		}
+	}
+	return true
 }
 
 // limbBound returns a number of limbs that tok's value does not exceed:

@@ -179,3 +179,32 @@ func TestWriteDeferred(t *testing.T) {
 		}
 	}
 }
+
+// TestWideDecimal holds the Reader's fast path to the obvious test on
+// every byte value at every place of lines of 20 to 40 bytes, so that the
+// eight-bytes-at-a-time check admits exactly the decimal digits.
+func TestWideDecimal(t *testing.T) {
+	naive := func(line []byte) bool {
+		if len(line) <= 20 || line[0] == '0' {
+			return false
+		}
+		for _, c := range line {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 20; n <= 40; n++ {
+		line := []byte(strings.Repeat("9", n))
+		for i := range line {
+			for c := range 256 {
+				line[i] = byte(c)
+				if got, want := wideDecimal(line), naive(line); got != want {
+					t.Fatalf("wideDecimal(%q) = %v, want %v", line, got, want)
+				}
+			}
+			line[i] = '5'
+		}
+	}
+}
