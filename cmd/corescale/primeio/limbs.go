@@ -30,7 +30,7 @@ func appendLimbs(dst []uint64, tok []byte) []uint64 {
 		dst = append(dst, v)
 	}
 	for digits = digits[first:]; len(digits) > 0; digits = digits[19:] {
-		c := decimalWord(digits[:19])
+		c := nineteenDigits(digits[:19])
 		limbs := dst[start:]
 		for i, w := range limbs {
 			hi, lo := bits.Mul64(w, 1e19)
@@ -43,6 +43,26 @@ func appendLimbs(dst []uint64, tok []byte) []uint64 {
 		}
 	}
 	return dst
+}
+
+// nineteenDigits returns the value of 19 decimal digits: two runs of eight
+// read as words and combined in three multiplications each (SWAR), then
+// three digits, where decimalWord's chain of 19 dependent multiply-adds
+// was most of appendLimbs.
+func nineteenDigits(s []byte) uint64 {
+	_ = s[18]
+	v := uint64(s[16]-'0')*100 + uint64(s[17]-'0')*10 + uint64(s[18]-'0')
+	return eightDigitsValue(s[0:8])*1e11 + eightDigitsValue(s[8:16])*1e3 + v
+}
+
+// eightDigitsValue returns the value of eight decimal digits, the first
+// the most significant: the word's bytes, less '0', are combined in pairs,
+// then fours, then eight, each step one multiplication and a mask.
+func eightDigitsValue(s []byte) uint64 {
+	v := binary.LittleEndian.Uint64(s) - 0x3030303030303030
+	v = (v*10 + v>>8) & 0x00ff00ff00ff00ff
+	v = (v*100 + v>>16) & 0x0000ffff0000ffff
+	return (v*10000 + v>>32) & 0xffffffff
 }
 
 // appendHexLimbs appends the limbs of hex digits with no leading zero, 16

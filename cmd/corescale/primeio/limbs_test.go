@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -206,5 +207,41 @@ func TestWideDecimal(t *testing.T) {
 			}
 			line[i] = '5'
 		}
+	}
+}
+
+// TestNineteenDigits holds the word-at-a-time digit parser to decimalWord
+// on each digit at each place and on random runs.
+func TestNineteenDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 19))
+	s := []byte(strings.Repeat("0", 19))
+	check := func() {
+		if got, want := nineteenDigits(s), decimalWord(s); got != want {
+			t.Fatalf("nineteenDigits(%s) = %d, want %d", s, got, want)
+		}
+	}
+	for i := range s {
+		for c := byte('0'); c <= '9'; c++ {
+			s[i] = c
+			check()
+		}
+	}
+	for range 10000 {
+		for i := range s {
+			s[i] = byte('0' + r.IntN(10))
+		}
+		check()
+	}
+}
+
+// BenchmarkAppendLimbs parses 128- and 1024-bit decimal tokens into limbs.
+func BenchmarkAppendLimbs(b *testing.B) {
+	for _, tok := range []string{"340282366920938463463374607431768211507", strings.Repeat("1234567890", 30) + "7"} {
+		b.Run(strconv.Itoa(len(tok))+"digits", func(b *testing.B) {
+			buf := make([]uint64, 0, 32)
+			for b.Loop() {
+				buf = appendLimbs(buf[:0], []byte(tok))
+			}
+		})
 	}
 }
