@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -165,25 +166,29 @@ func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) err
 		chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
 		return testBig(b.Big, bigs, note)
 	}
-	ns := make([][]uint64, len(b.Big))
+	// The limbs of number i go to limbs[at[i]:at[i+1]], room for the most
+	// it can take, so that the workers parse into one buffer at once.
+	sc := &bigs.scratch
+	sc.at = append(sc.at[:0], 0)
+	for i := range b.Big {
+		sc.at = append(sc.at, sc.at[i]+min(b.BigLimbBound(i), bigprime.MaxLimbs+1))
+	}
+	sc.limbs = slices.Grow(sc.limbs[:0], sc.at[len(b.Big)])[:sc.at[len(b.Big)]]
+	ns := slices.Grow(sc.ns[:0], len(b.Big))[:len(b.Big)]
+	sc.ns = ns
 	chunk.Run(len(b.Big), 1024, bigs.workers, func(lo, hi int) {
-		// One buffer for the chunk's limbs, sized so it never grows.
-		bound := 0
 		for i := lo; i < hi; i++ {
-			bound += min(b.BigLimbBound(i), bigprime.MaxLimbs+1)
-		}
-		buf := make([]uint64, 0, bound)
-		for i := lo; i < hi; i++ {
-			start := len(buf)
-			var ok bool
-			if buf, ok = b.BigLimbs(buf, i, bigprime.MaxLimbs); ok {
-				ns[i] = buf[start:len(buf):len(buf)]
+			lim, ok := b.BigLimbs(sc.limbs[sc.at[i]:sc.at[i]], i, bigprime.MaxLimbs)
+			if ok {
+				ns[i] = lim[:len(lim):len(lim)]
 			} else {
+				ns[i] = nil
 				b.ParseBig(i, i+1)
 			}
 		}
 	})
-	verdicts := make([]bool, len(ns))
+	verdicts := slices.Grow(sc.verdicts[:0], len(ns))[:len(ns)]
+	sc.verdicts = verdicts
 	bigprime.TestLimbs(ns, verdicts, bigs.workers)
 	var huge []int
 	for i := range b.Big {
