@@ -150,21 +150,14 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 // testBlockBig sets the verdicts of b's numbers of 2^64 and above. They
 // come as text from a Reader, and converting them costs about as much as
 // testing 128-bit ones: too much for the reading goroutine alone when
-// several workers test, so the workers convert them. For the CPU engine,
-// those of up to bigprime.MaxBits go from text straight into limbs, with
-// no *big.Int to allocate, copy and collect; the GPU engine and math/big
-// (above MaxBits) take *big.Int.
+// several workers test, so the workers convert them. Those of up to
+// bigprime.MaxBits go from text straight into limbs, which the CPU engine
+// tests with no *big.Int to allocate, copy and collect; a GPU engine
+// (they are converted again for it) and math/big (above MaxBits) take
+// *big.Int.
 func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) error {
 	if len(b.Big) == 0 {
 		return nil
-	}
-	e, err := bigs.engine()
-	if err != nil {
-		return err
-	}
-	if e != nil {
-		chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
-		return testBig(b.Big, bigs, note)
 	}
 	// The limbs of number i go to limbs[at[i]:at[i+1]], room for the most
 	// it can take, so that the workers parse into one buffer at once.
@@ -187,15 +180,30 @@ func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) err
 			}
 		}
 	})
-	verdicts := slices.Grow(sc.verdicts[:0], len(ns))[:len(ns)]
-	sc.verdicts = verdicts
-	bigprime.TestLimbs(ns, verdicts, bigs.workers)
 	var huge []int
 	for i := range b.Big {
 		if ns[i] == nil {
 			huge = append(huge, i)
-		} else {
-			b.Big[i].Prime = verdicts[i]
+		}
+	}
+	if len(huge) < len(b.Big) {
+		// The engine starts with the first number it takes, as testBig
+		// starts it: a GPU's, which takes *big.Int, or the CPU's.
+		e, err := bigs.engine()
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
+			return testBig(b.Big, bigs, note)
+		}
+		verdicts := slices.Grow(sc.verdicts[:0], len(ns))[:len(ns)]
+		sc.verdicts = verdicts
+		bigprime.TestLimbs(ns, verdicts, bigs.workers)
+		for i := range b.Big {
+			if ns[i] != nil {
+				b.Big[i].Prime = verdicts[i]
+			}
 		}
 	}
 	testHuge(b.Big, huge, bigs.workers, note)

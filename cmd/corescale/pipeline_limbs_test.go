@@ -82,3 +82,19 @@ func TestBigBlocksAgreeWithMathBig(t *testing.T) {
 		}
 	}
 }
+
+// TestBigEngineNotStartedForHugeOnly checks that numbers above 4096 bits
+// alone, which math/big tests, do not start the GPU big-number engine
+// (made when the first number it takes comes), now that the limb path
+// sorts the numbers before it asks for the engine.
+func TestBigEngineNotStartedForHugeOnly(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "huge.txt")
+	m := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 4253), big.NewInt(1)) // a Mersenne prime
+	if err := os.WriteFile(in, []byte("7\n"+m.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI("", "prime", "--input", in, "--backend", "gpu-emu", "--verbose")
+	if code != 0 || strings.Contains(errOut, "big-number engine started") || out != "7\n"+m.String()+"?\n" {
+		t.Errorf("exit %d, stdout %.40q…, stderr:\n%s", code, out, errOut)
+	}
+}
