@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLanesAgainstScalar$$' -fuzztime $(FUZZTIME) ./cpu/bigprime
 	$(GO) test -run '^$$' -fuzz '^FuzzIFMAStages$$' -fuzztime $(FUZZTIME) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
+	$(GO) test -run '^$$' -fuzz '^FuzzLimbs$$' -fuzztime $(FUZZTIME) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzExifOrientation$$' -fuzztime $(FUZZTIME) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBMP$$' -fuzztime $(FUZZTIME) ./internal/imagefile

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -127,10 +128,6 @@ func consecutive(ns []uint64) bool {
 // probable ones for the rest (testBig).
 func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
-	// Numbers of 2^64 and above come as text from a Reader: converting
-	// them costs about a third of testing 128-bit ones, too much for the
-	// reading goroutine alone when several workers test.
-	chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
 	run, drawn := drawnBy(src, b)
 	if r, ok := eng.(randomTester); ok && drawn && len(b.Big) == 0 {
 		// --random numbers: the engine draws them where it tests them
@@ -147,13 +144,75 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 	} else if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
-	return testBig(b.Big, bigs, note)
+	return testBlockBig(b, bigs, note)
 }
 
-// testBig tests the numbers of 2^64 and above: up to bigprime.MaxBits
-// with bigs' batch engine (a GPU's or the CPU's), larger ones with
-// math/big's Baillie–PSW test on bigs.workers goroutines, one number per
-// chunk: one costs seconds to hours.
+// testBlockBig sets the verdicts of b's numbers of 2^64 and above. They
+// come as text from a Reader, and converting them costs about as much as
+// testing 128-bit ones: too much for the reading goroutine alone when
+// several workers test, so the workers convert them. Those of up to
+// bigprime.MaxBits go from text straight into limbs, which the CPU engine
+// tests with no *big.Int to allocate, copy and collect; a GPU engine
+// (they are converted again for it) and math/big (above MaxBits) take
+// *big.Int.
+func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) error {
+	if len(b.Big) == 0 {
+		return nil
+	}
+	// The limbs of number i go to limbs[at[i]:at[i+1]], room for the most
+	// it can take, so that the workers parse into one buffer at once.
+	sc := &bigs.scratch
+	sc.at = append(sc.at[:0], 0)
+	for i := range b.Big {
+		sc.at = append(sc.at, sc.at[i]+min(b.BigLimbBound(i), bigprime.MaxLimbs+1))
+	}
+	sc.limbs = slices.Grow(sc.limbs[:0], sc.at[len(b.Big)])[:sc.at[len(b.Big)]]
+	ns := slices.Grow(sc.ns[:0], len(b.Big))[:len(b.Big)]
+	sc.ns = ns
+	chunk.Run(len(b.Big), 1024, bigs.workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			lim, ok := b.BigLimbs(sc.limbs[sc.at[i]:sc.at[i]], i, bigprime.MaxLimbs)
+			if ok {
+				ns[i] = lim[:len(lim):len(lim)]
+			} else {
+				ns[i] = nil
+				b.ParseBig(i, i+1)
+			}
+		}
+	})
+	var huge []int
+	for i := range b.Big {
+		if ns[i] == nil {
+			huge = append(huge, i)
+		}
+	}
+	if len(huge) < len(b.Big) {
+		// The engine starts with the first number it takes, as testBig
+		// starts it: a GPU's, which takes *big.Int, or the CPU's.
+		e, err := bigs.engine()
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			chunk.Run(len(b.Big), 1024, bigs.workers, b.ParseBig)
+			return testBig(b.Big, bigs, note)
+		}
+		verdicts := slices.Grow(sc.verdicts[:0], len(ns))[:len(ns)]
+		sc.verdicts = verdicts
+		bigprime.TestLimbs(ns, verdicts, bigs.workers)
+		for i := range b.Big {
+			if ns[i] != nil {
+				b.Big[i].Prime = verdicts[i]
+			}
+		}
+	}
+	testHuge(b.Big, huge, bigs.workers, note)
+	return nil
+}
+
+// testBig tests the numbers of 2^64 and above, as *big.Int: up to
+// bigprime.MaxBits with bigs' batch engine (a GPU's or the CPU's), larger
+// ones with testHuge.
 func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 	var batch []*big.Int
 	var huge []int
@@ -177,7 +236,15 @@ func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 			}
 		}
 	}
-	chunk.Run(len(huge), 1, bigs.workers, func(lo, hi int) {
+	testHuge(bs, huge, bigs.workers, note)
+	return nil
+}
+
+// testHuge tests bs[i] for each i of huge, numbers above bigprime.MaxBits,
+// with math/big's Baillie–PSW test on workers goroutines, one number per
+// chunk: one costs seconds to hours.
+func testHuge(bs []primeio.Big, huge []int, workers int, note func(primeio.Big)) {
+	chunk.Run(len(huge), 1, workers, func(lo, hi int) {
 		for _, i := range huge[lo:hi] {
 			if note != nil {
 				note(bs[i])
@@ -185,7 +252,6 @@ func testBig(bs []primeio.Big, bigs *bigEngine, note func(primeio.Big)) error {
 			bs[i].Prime = bs[i].N.ProbablyPrime(0)
 		}
 	})
-	return nil
 }
 
 // testBigCPU tests ns, of up to bigprime.MaxBits bits, with the CPU batch

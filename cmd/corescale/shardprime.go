@@ -261,7 +261,7 @@ func (r *primeRun) shardInput(path string) (primeio.Source, func(), error) {
 	if !r.check {
 		return primeio.NewReader(io.NewSectionReader(f, lo, hi-lo), name), closeFile, nil
 	}
-	first := &summer{r: io.NewSectionReader(f, lo, hi-lo), h: crc32.New(castagnoli)}
+	first := &summer{r: io.NewSectionReader(f, lo, hi-lo), h: crc32.New(castagnoli())}
 	err = primeio.Check(first, name)
 	if err == nil {
 		if now, serr := f.Stat(); serr == nil && fileChanged(fi, now) {
@@ -272,7 +272,7 @@ func (r *primeRun) shardInput(path string) (primeio.Source, func(), error) {
 		closeFile()
 		return nil, nil, err
 	}
-	second := &summer{r: io.NewSectionReader(f, lo, hi-lo), h: crc32.New(castagnoli), verify: true, want: first.n, sum: first.h.Sum32()}
+	second := &summer{r: io.NewSectionReader(f, lo, hi-lo), h: crc32.New(castagnoli()), verify: true, want: first.n, sum: first.h.Sum32()}
 	return secondPass{primeio.NewReader(second, name), name}, closeFile, nil
 }
 

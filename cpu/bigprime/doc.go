@@ -32,6 +32,11 @@
 // tag, a CPU without IFMA and ProbablyPrime on one number keep the scalar
 // code, which the tests hold the lanes to.
 //
+// Test takes a batch of *big.Int; TestLimbs takes the same batch as
+// 64-bit limbs, the form a caller that reads numbers from text parses them
+// into without math/big (at 128 bits a *big.Int per number cost as much as
+// the test, in allocation, copying and garbage collection).
+//
 // Numbers above 4096 bits stay with math/big, whose Karatsuba
 // multiplication pays there.
 //

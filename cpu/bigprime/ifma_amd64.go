@@ -369,14 +369,46 @@ func (t *Tester) testBatch(ns []*big.Int, idx []int32, isPrime []bool) {
 		}
 		return
 	}
-	var lt laneTester
-	for _, i := range idx {
+	t.testLanes(idx, isPrime, func(i int32) ([]uint64, bool) {
 		n := ns[i]
 		if n.Sign() <= 0 || n.IsUint64() || n.BitLen() > maxLaneBits {
 			isPrime[i] = t.ProbablyPrime(n)
+			return nil, false
+		}
+		return toLimbs(t.limbs[:0], n), true
+	})
+}
+
+// testBatchLimbs is testBatch on numbers given as limbs, as
+// ProbablyPrimeLimbs takes them.
+func (t *Tester) testBatchLimbs(ns [][]uint64, idx []int32, isPrime []bool) {
+	if !haveIFMA {
+		for _, i := range idx {
+			isPrime[i] = t.ProbablyPrimeLimbs(ns[i])
+		}
+		return
+	}
+	t.testLanes(idx, isPrime, func(i int32) ([]uint64, bool) {
+		n := ns[i]
+		if len(n) < 2 || len(n) > maxLaneBits/64 {
+			isPrime[i] = t.ProbablyPrimeLimbs(n)
+			return nil, false
+		}
+		return n, true
+	})
+}
+
+// testLanes runs the numbers i of idx that number(i) gives (those it
+// decides itself it reports false for) through trial division and the
+// lanes. A number's limbs are copied into a lane group, so number may
+// reuse its buffer.
+func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]uint64, bool)) {
+	var lt laneTester
+	for _, i := range idx {
+		limbs, ok := number(i)
+		if !ok {
 			continue
 		}
-		limbs := toLimbs(t.limbs[:0], n)
 		if limbs[0]&1 == 0 || tablesFor(len(limbs)).hasSmallFactor(limbs) {
 			isPrime[i] = false
 			continue

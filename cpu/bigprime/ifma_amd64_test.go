@@ -379,7 +379,7 @@ func BenchmarkLaneKernels(b *testing.B) {
 	}
 }
 
-// TestBatchUsesLanes: with IFMA, testBatch gives the numbers of 128 and
+// TestBatchUsesLanes: with IFMA, testBatch and testBatchLimbs give the numbers of 128 and
 // 256 bits to the lanes, both tests, and still agrees with math/big.
 func TestBatchUsesLanes(t *testing.T) {
 	skipWithoutIFMA(t)
@@ -399,9 +399,20 @@ func TestBatchUsesLanes(t *testing.T) {
 		if tt.laneGroups[0] == 0 || tt.laneGroups[1] == 0 {
 			t.Errorf("%d bits: %d base-2 and %d Lucas groups in the lanes, want both", bits, tt.laneGroups[0], tt.laneGroups[1])
 		}
+		// The same through the limb entry the CLI uses.
+		var tl Tester
+		limbs := make([][]uint64, len(ns))
 		for i, n := range ns {
-			if want := n.ProbablyPrime(0); got[i] != want {
-				t.Errorf("%d bits: %v: %v, math/big %v", bits, n, got[i], want)
+			limbs[i] = toLimbs(nil, n)
+		}
+		gotLimbs := make([]bool, len(ns))
+		tl.testBatchLimbs(limbs, idx, gotLimbs)
+		if tl.laneGroups[0] == 0 || tl.laneGroups[1] == 0 {
+			t.Errorf("%d bits, limbs: %d base-2 and %d Lucas groups in the lanes, want both", bits, tl.laneGroups[0], tl.laneGroups[1])
+		}
+		for i, n := range ns {
+			if want := n.ProbablyPrime(0); got[i] != want || gotLimbs[i] != want {
+				t.Errorf("%d bits: %v: %v (limbs %v), math/big %v", bits, n, got[i], gotLimbs[i], want)
 			}
 		}
 	}

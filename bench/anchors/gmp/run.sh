@@ -8,18 +8,27 @@
 #   bench/anchors/gmp/run.sh
 #
 # Environment: RUNS (runs per command, default 7), COUNT (numbers per
-# file, default 20000), SIZES (default "128 256 512 2048"),
-# CORESCALE_BIN (default ./corescale), RESULTS (also write the RESULT lines
-# to this file), QUICK=1 (2,000 numbers, 3 runs, for a smoke test).
+# file, every size; default per size, below), SIZES (default "128 256 512
+# 2048"), CORESCALE_BIN (default ./corescale), RESULTS (also write the
+# RESULT lines to this file), QUICK=1 (2,000 numbers, 3 runs, for a smoke
+# test).
 #
-# Each file holds COUNT random odd numbers with the top bit set, one per
+# The default count per size gives each run about 0.3 s or more of work on
+# one core (GMP's): 300,000 numbers at 128 bits, 150,000 at 256, 40,000 at
+# 512, 20,000 at 2048 and above. With 20,000 at 128 bits GMP's whole run
+# took 21 ms, and the start of a Go process of 26 MB (8 ms of CPU) and the
+# GPU probe hid both the engine and its scaling over 2 workers. The
+# figures are per CPU-second either way, so a longer run is fair to GMP:
+# its own start costs it less than a millisecond.
+#
+# Each file holds the count of random odd numbers with the top bit set, one per
 # line in decimal (seeded: the same file every run). GMP's side is
 # gmpprime.c (one core: it has no threads) printing the count of primes;
 # corescale's is `prime --input FILE --print count`, with --workers 1
 # against GMP, and --workers 2 against --workers 1 for the scaling. The
 # counts must agree. Figures are medians over RUNS of user+system CPU
 # seconds (wait4, microseconds) and wall seconds; numbers per CPU-second =
-# COUNT / CPU seconds; ratio = GMP's CPU seconds / corescale's (above 1:
+# count / CPU seconds; ratio = GMP's CPU seconds / corescale's (above 1:
 # corescale does more per CPU-second). For 2 workers, speedup = the wall
 # time of 1 worker / that of 2.
 set -uo pipefail
@@ -27,7 +36,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 RUNS=${RUNS:-7}
-COUNT=${COUNT:-20000}
+COUNT=${COUNT:-}
 SIZES=${SIZES:-128 256 512 2048}
 BIN=${CORESCALE_BIN:-$root/corescale}
 PY=/usr/bin/python3
@@ -50,6 +59,7 @@ trap 'rm -rf "$work"' EXIT
 results=$work/results
 : >"$results"
 gcc -O2 -o "$work/gmpprime" "$here/gmpprime.c" -lgmp || exit 1
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # median FILE COLUMN
 median() {
@@ -80,7 +90,23 @@ pair() {
 	fi
 }
 
+# count BITS: the numbers per file at that size.
+count() {
+	if [ -n "$COUNT" ]; then
+		echo "$COUNT"
+	elif [ "$1" -le 128 ]; then
+		echo 300000
+	elif [ "$1" -le 256 ]; then
+		echo 150000
+	elif [ "$1" -le 512 ]; then
+		echo 40000
+	else
+		echo 20000
+	fi
+}
+
 for bits in $SIZES; do
+	n=$(count "$bits")
 	f=$work/n$bits.txt
 	"$PY" -c '
 import random, sys
@@ -88,16 +114,16 @@ bits, count = int(sys.argv[1]), int(sys.argv[2])
 r = random.Random(bits)
 for _ in range(count):
     print(r.getrandbits(bits - 2) << 1 | 1 << (bits - 1) | 1)
-' "$bits" "$COUNT" >"$f"
+' "$bits" "$n" >"$f"
 	pair "gmp-$bits" gmp corescale-w1 -- "$work/gmpprime" "$f" -- "$BIN" prime --input "$f" --print count --workers 1
 	g=$(median "$work/gmp-$bits.a" 2)
 	c=$(median "$work/gmp-$bits.b" 2)
-	echo "RESULT job=prime-$bits tool=gmp runs=$RUNS cpu_s=$g wall_s=$(median "$work/gmp-$bits.a" 1) per_cpu_s=$(awk -v n="$COUNT" -v t="$g" 'BEGIN { printf "%.0f", n / t }')" | tee -a "$results"
-	echo "RESULT job=prime-$bits tool=corescale-w1 runs=$RUNS cpu_s=$c wall_s=$(median "$work/gmp-$bits.b" 1) per_cpu_s=$(awk -v n="$COUNT" -v t="$c" 'BEGIN { printf "%.0f", n / t }') ratio=$(awk -v a="$g" -v b="$c" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
+	echo "RESULT job=prime-$bits tool=gmp runs=$RUNS cpu_s=$g wall_s=$(median "$work/gmp-$bits.a" 1) count=$n per_cpu_s=$(awk -v n="$n" -v t="$g" 'BEGIN { printf "%.0f", n / t }')" | tee -a "$results"
+	echo "RESULT job=prime-$bits tool=corescale-w1 runs=$RUNS cpu_s=$c wall_s=$(median "$work/gmp-$bits.b" 1) count=$n per_cpu_s=$(awk -v n="$n" -v t="$c" 'BEGIN { printf "%.0f", n / t }') ratio=$(awk -v a="$g" -v b="$c" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
 	pair "w2-$bits" corescale-w1 corescale-w2 -- "$BIN" prime --input "$f" --print count --workers 1 -- "$BIN" prime --input "$f" --print count --workers 2
 	w1=$(median "$work/w2-$bits.a" 1)
 	w2=$(median "$work/w2-$bits.b" 1)
-	echo "RESULT job=prime-$bits tool=corescale-w2 runs=$RUNS cpu_s=$(median "$work/w2-$bits.b" 2) wall_s=$w2 speedup=$(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
+	echo "RESULT job=prime-$bits tool=corescale-w2 runs=$RUNS count=$n load=$(cut -d" " -f1 /proc/loadavg) cpu_s=$(median "$work/w2-$bits.b" 2) wall_s=$w2 speedup=$(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
 done
 
 if [ -n "${RESULTS:-}" ]; then
@@ -105,13 +131,13 @@ if [ -n "${RESULTS:-}" ]; then
 fi
 
 echo
-echo "GMP anchors ($(nproc) cores; $COUNT numbers per size; medians of $RUNS interleaved runs; ratio = GMP CPU s / corescale CPU s; speedup = wall 1 worker / wall 2)"
+echo "GMP anchors ($(nproc) cores; numbers per size in the count column; load average before: $load; medians of $RUNS interleaved runs; ratio = GMP CPU s / corescale CPU s; speedup = wall 1 worker / wall 2)"
 awk '
-	BEGIN { printf "%-12s %-14s %9s %9s %10s %7s %8s\n", "job", "tool", "cpu s", "wall s", "n/cpu-s", "ratio", "speedup" }
+	BEGIN { printf "%-12s %-14s %8s %9s %9s %10s %7s %8s\n", "job", "tool", "count", "cpu s", "wall s", "n/cpu-s", "ratio", "speedup" }
 	/status=/ { print; next }
 	{
 		delete kv
 		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
-		printf "%-12s %-14s %9s %9s %10s %7s %8s\n", kv["job"], kv["tool"], kv["cpu_s"], kv["wall_s"], kv["per_cpu_s"], kv["ratio"], kv["speedup"]
+		printf "%-12s %-14s %8s %9s %9s %10s %7s %8s\n", kv["job"], kv["tool"], kv["count"], kv["cpu_s"], kv["wall_s"], kv["per_cpu_s"], kv["ratio"], kv["speedup"]
 	}
 ' "$results"

@@ -12,8 +12,12 @@
 // lines, surrounding spaces and tabs, CRLF line ends, # comments and a UTF-8
 // byte order mark at the start of the file are allowed. Arguments and flag
 // values are trimmed of spaces as lines are. Numbers below 2^64 are parsed by hand into uint64, because that is
-// most of the cost of reading a large file; larger ones, of any size, become
-// math/big values and keep their place in the block.
+// most of the cost of reading a large file; larger ones, of any size, keep
+// their place in the block, as math/big values or, in a block set to
+// DeferBig, as their text, which the caller's workers convert: into 64-bit
+// limbs (BigLimbs, 19 digits at a time, for a batch engine; no math/big),
+// or into math/big values (ParseBig). The Writer prints such a number from
+// its text when it is already plain decimal.
 //
 // It knows numbers and text, not engines: it must not import cpu/, gpu/,
 // bench/ or internal/backend (the seeded --random numbers come from

@@ -125,6 +125,9 @@ func (r *Reader) next() (tok []byte, v uint64, wide bool, err error) {
 		if v, ok := plainDecimal(line); ok {
 			return line, v, false, nil
 		}
+		if wideDecimal(line) {
+			return line, 0, true, nil
+		}
 		tok, ok := field(line)
 		if ok && len(tok) == 0 {
 			continue

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math/big"
 	"strconv"
 )
 
@@ -65,6 +64,7 @@ type Writer struct {
 	count  uint64 // primes seen, for Count
 	err    error
 	lines  decimalLines // WritePrimes's formatter
+	digits []byte       // a number of 2^64 and above in decimal, for row
 }
 
 // NewWriter returns a Writer to w. Close must be called to finish the
@@ -91,7 +91,10 @@ func (w *Writer) Write(b *Block) error {
 	bigs := b.Big
 	for i, n := range b.Nums {
 		if len(bigs) > 0 && bigs[0].At == i {
-			w.row(0, bigs[0].N, bigs[0].Prime)
+			if w.mode != Primes || bigs[0].Prime {
+				w.digits = b.appendDecimal(w.digits[:0], &bigs[0])
+				w.row(0, w.digits, bigs[0].Prime)
+			}
 			bigs = bigs[1:]
 		} else {
 			w.row(n, nil, b.Prime[i])
@@ -104,13 +107,13 @@ func (w *Writer) Write(b *Block) error {
 	return w.err
 }
 
-// row appends one verdict to w.buf: the number is n, or z when z is not nil,
-// in which case the verdict is probable.
-func (w *Writer) row(n uint64, z *big.Int, prime bool) {
+// row appends one verdict to w.buf: the number is n, or the decimal digits
+// when they are not nil, in which case the verdict is probable.
+func (w *Writer) row(n uint64, digits []byte, prime bool) {
 	if w.mode == Primes && !prime {
 		return
 	}
-	probable := prime && z != nil
+	probable := prime && digits != nil
 	b := w.buf
 	switch {
 	case w.format == CSV && w.rows == 0:
@@ -123,8 +126,8 @@ func (w *Writer) row(n uint64, z *big.Int, prime bool) {
 	if w.format == JSON {
 		b = append(b, `{"n":"`...)
 	}
-	if z != nil {
-		b = z.Append(b, 10)
+	if digits != nil {
+		b = append(b, digits...)
 	} else {
 		b = strconv.AppendUint(b, n, 10)
 	}
