@@ -169,7 +169,8 @@ func BenchmarkStages(b *testing.B) {
 // its sieve leaves: primes (base-2 test, parameter search and Lucas test,
 // all in full) and composites with no prime factor below 2^22 (which the
 // base-2 test stops), at 10^18 and just below 2^64, through the serial
-// engine as the hybrid calls it, 4,096 at a time.
+// engine's batch entry and through TestSurvivors, which the hybrid calls,
+// 4,096 at a time.
 func BenchmarkSurvivors(b *testing.B) {
 	const n = 4096
 	for _, at := range []struct {
@@ -201,12 +202,17 @@ func BenchmarkSurvivors(b *testing.B) {
 			name string
 			ns   []uint64
 		}{{"primes", ps}, {"composites", cs}} {
-			b.Run(at.name+"/"+c.name, func(b *testing.B) {
-				for b.Loop() {
-					Serial{}.TestPrimes(c.ns, out)
-				}
-				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*n), "ns/number")
-			})
+			for _, e := range []struct {
+				name string
+				test func([]uint64, []bool) error
+			}{{"TestPrimes", Serial{}.TestPrimes}, {"TestSurvivors", TestSurvivors}} {
+				b.Run(at.name+"/"+c.name+"/"+e.name, func(b *testing.B) {
+					for b.Loop() {
+						e.test(c.ns, out)
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*n), "ns/number")
+				})
+			}
 		}
 	}
 }

@@ -3,13 +3,8 @@
 package prime
 
 import (
-	"bufio"
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"unsafe"
 )
@@ -174,34 +169,6 @@ func checkStages(t *testing.T, ns []uint64, strong func([]uint64, []bool), lucas
 	t.Logf("%d numbers, %d with a Lucas parameter", len(ns), len(lucasNs))
 }
 
-// testdataNumbers returns the numbers below 2^64 that open the lines of the
-// testdata lists: base-2 strong pseudoprimes and Carmichael numbers.
-func testdataNumbers(t *testing.T) []uint64 {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("testdata lists: %v (%d files)", err, len(files))
-	}
-	var ns []uint64
-	for _, f := range files {
-		file, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(file)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
-				continue
-			}
-			if n, err := strconv.ParseUint(fields[0], 10, 64); err == nil && n > trialBound {
-				ns = append(ns, n)
-			}
-		}
-		file.Close()
-	}
-	return ns
-}
-
 // TestScreen8 checks screen8 against screen on every kind of number.
 func TestScreen8(t *testing.T) {
 	if !haveIFMA {
@@ -307,5 +274,44 @@ func FuzzIFMAStages(f *testing.F) {
 				t.Errorf("Lucas: %d (P = %d): IFMA %v, scalar %v", n, ps[l], got[l], want[0])
 			}
 		}
+	})
+}
+
+// BenchmarkIFMALoops measures the two-limb exponent loops alone, without
+// their set-up and tails, in ns per lane and step: one step is one
+// Montgomery squaring (base 2) or one squaring and one product (Lucas) of
+// each of the 24 lanes. Cycles per lane-step are this times the clock.
+func BenchmarkIFMALoops(b *testing.B) {
+	if !haveIFMA {
+		b.Skip("no AVX-512 IFMA")
+	}
+	const steps = 64
+	ns := benchWorkloads()[1].ns[:ifmaLanes]
+	b.Run("base2", func(b *testing.B) {
+		var st base2Lanes
+		for l, n := range ns {
+			st.set(l, n)
+		}
+		for b.Loop() {
+			for l, n := range ns {
+				one := r104(n)
+				st.x0[l], st.x1[l], st.e[l] = one&limb, one>>52, n
+			}
+			base2LoopIFMA(&st, steps)
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*steps*ifmaLanes), "ns/lane-step")
+	})
+	b.Run("lucas", func(b *testing.B) {
+		var st lucasLanes
+		for l, n := range ns {
+			st.set(l, n)
+		}
+		for b.Loop() {
+			for l, n := range ns {
+				st.a0[l], st.a1[l], st.b0[l], st.b1[l], st.g[l] = 2, 0, 3, 0, n
+			}
+			lucasLoopIFMA(&st, steps)
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*steps*ifmaLanes), "ns/lane-step")
 	})
 }

@@ -393,30 +393,32 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 }
 
 // verify clears the composites among the set bits of blk: numbers with no
-// prime factor up to the limit, which Baillie–PSW decides exactly.
+// prime factor up to the limit, which Baillie–PSW decides exactly. They go
+// to prime.TestSurvivors, which skips the trial division they cannot fail;
+// a composite's bit is found again from the number, so that nothing but the
+// numbers is gathered.
 func (pl *plan) verify(w *worker, blk *Block) {
 	const batch = 4096
+	if cap(w.nums) < batch {
+		w.nums, w.verd = make([]uint64, 0, batch), make([]bool, batch)
+	}
 	w.nums = w.nums[:0]
-	var at []int32
 	flush := func() {
-		if cap(w.verd) < len(w.nums) {
-			w.verd = make([]bool, batch)
-		}
 		verd := w.verd[:len(w.nums)]
-		prime.Serial{}.TestPrimes(w.nums, verd)
+		prime.TestSurvivors(w.nums, verd)
 		for i, ok := range verd {
 			if !ok {
-				blk.bits[at[i]>>3] &^= 1 << (at[i] & 7)
+				n := w.nums[i]
+				blk.bits[n/30-blk.j0] &^= 1 << bitOf[n%30]
 			}
 		}
-		w.nums, at = w.nums[:0], at[:0]
+		w.nums = w.nums[:0]
 	}
 	for j, x := range blk.bits {
 		for x != 0 {
 			t := trailing8(x)
 			x &= x - 1
 			w.nums = append(w.nums, 30*(blk.j0+uint64(j))+wheel[t])
-			at = append(at, int32(j<<3|t))
 			if len(w.nums) == batch {
 				flush()
 			}
