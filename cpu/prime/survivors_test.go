@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -227,5 +228,52 @@ func TestSurvivorsAnyInput(t *testing.T) {
 	checkSurvivors(t, ns)
 	if err := TestSurvivors(ns, make([]bool, len(ns)-1)); err == nil {
 		t.Errorf("TestSurvivors with a short output: no error")
+	}
+}
+
+// TestLucasParameter checks lucasParameter, with its table of the first
+// symbols, against the search written out with math/big's Jacobi: every
+// odd number below 300000 (every residue of the table many times over),
+// random odd 64-bit numbers, the top of 2^64 and odd squares.
+func TestLucasParameter(t *testing.T) {
+	t.Parallel()
+	reference := func(n uint64) (uint64, bool) {
+		if r := isqrt(n); r*r == n {
+			return 0, false
+		}
+		var d, m big.Int
+		m.SetUint64(n)
+		for p := uint64(3); ; p++ {
+			switch big.Jacobi(d.SetUint64(p*p-4), &m) {
+			case -1:
+				return p, true
+			case 0:
+				return 0, false
+			}
+		}
+	}
+	var ns []uint64
+	for n := uint64(5); n < 300000; n += 2 {
+		ns = append(ns, n)
+	}
+	r := rand.New(rand.NewPCG(13, 13))
+	for range 200000 {
+		ns = append(ns, r.Uint64()|1)
+	}
+	for n := uint64(math.MaxUint64); n > math.MaxUint64-20000; n -= 2 {
+		ns = append(ns, n)
+	}
+	for range 2000 {
+		q := r.Uint64N(1<<32) | 1
+		ns = append(ns, q*q)
+	}
+	bad := 0
+	for _, n := range ns {
+		p, ok := lucasParameter(n)
+		if wp, wok := reference(n); p != wp || ok != wok {
+			if bad++; bad <= 10 {
+				t.Errorf("lucasParameter(%d) = %d, %v; the search with math/big gives %d, %v", n, p, ok, wp, wok)
+			}
+		}
 	}
 }
