@@ -5,6 +5,8 @@ package prime
 import (
 	"encoding/binary"
 	"math"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 	"unsafe"
 )
@@ -314,4 +316,35 @@ func BenchmarkIFMALoops(b *testing.B) {
 		}
 		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*steps*ifmaLanes), "ns/lane-step")
 	})
+}
+
+// TestR104 checks r104, the Montgomery form of 1 every IFMA lane starts
+// from, against math/big: around 2^40 (where 2^40 mod n stops being
+// 2^40), 2^52, 2^63 and 2^64, at powers of two and their neighbours, and
+// at random odd moduli.
+func TestR104(t *testing.T) {
+	var ns []uint64
+	for _, edge := range []uint64{1 << 40, 1 << 52, 1 << 53, 1 << 63} {
+		for n := edge - 2001; n < edge+2000; n += 2 {
+			ns = append(ns, n)
+		}
+	}
+	for n := uint64(math.MaxUint64); n > math.MaxUint64-4000; n -= 2 {
+		ns = append(ns, n)
+	}
+	for k := 40; k < 64; k++ {
+		ns = append(ns, 1<<k-1, 1<<k+1, 1<<k+1<<(k-20)+1, 1<<k-1<<(k-30)-1)
+	}
+	r := rand.New(rand.NewPCG(104, 104))
+	for range 100000 {
+		ns = append(ns, r.Uint64()>>r.IntN(24)|1)
+	}
+	var p104, x, m big.Int
+	p104.Lsh(big.NewInt(1), 104)
+	for _, n := range ns {
+		m.SetUint64(n)
+		if want := x.Mod(&p104, &m).Uint64(); r104(n) != want {
+			t.Errorf("r104(%d) = %d, want %d", n, r104(n), want)
+		}
+	}
 }
