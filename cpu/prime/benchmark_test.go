@@ -2,6 +2,7 @@ package prime
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/corescale/corescale/internal/numbers"
@@ -169,7 +170,9 @@ func BenchmarkStages(b *testing.B) {
 // its sieve leaves: primes (base-2 test, parameter search and Lucas test,
 // all in full) and composites with no prime factor below 2^22 (which the
 // base-2 test stops), at 10^18 and just below 2^64, through the serial
-// engine as the hybrid calls it, 4,096 at a time.
+// engine's batch entry and through TestSurvivors, which the hybrid calls,
+// 4,096 at a time. cpu-ns/number is the benchmark thread's CPU time, the
+// steadier figure on a shared machine.
 func BenchmarkSurvivors(b *testing.B) {
 	const n = 4096
 	for _, at := range []struct {
@@ -201,12 +204,23 @@ func BenchmarkSurvivors(b *testing.B) {
 			name string
 			ns   []uint64
 		}{{"primes", ps}, {"composites", cs}} {
-			b.Run(at.name+"/"+c.name, func(b *testing.B) {
-				for b.Loop() {
-					Serial{}.TestPrimes(c.ns, out)
-				}
-				b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*n), "ns/number")
-			})
+			for _, e := range []struct {
+				name string
+				test func([]uint64, []bool) error
+			}{{"TestPrimes", Serial{}.TestPrimes}, {"TestSurvivors", TestSurvivors}} {
+				b.Run(at.name+"/"+c.name+"/"+e.name, func(b *testing.B) {
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					cpu0, ok := threadCPU()
+					for b.Loop() {
+						e.test(c.ns, out)
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*n), "ns/number")
+					if cpu1, ok1 := threadCPU(); ok && ok1 {
+						b.ReportMetric(float64(cpu1-cpu0)/float64(b.N*n), "cpu-ns/number")
+					}
+				})
+			}
 		}
 	}
 }

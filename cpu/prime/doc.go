@@ -22,7 +22,9 @@
 // the scalar loops remain for the last few numbers of a stage and for other
 // CPUs.
 //
-// Serial and Parallel implement corescale.PrimeTester. Numbers of 2^64 and
+// Serial and Parallel implement corescale.PrimeTester. TestSurvivors is the
+// entry for numbers a sieve has already cleared of small factors (the range
+// hybrid of cpu/sieve): no trial division, straight to the base-2 stage. Numbers of 2^64 and
 // above are outside this package: math/big's ProbablyPrime(0) is the
 // Baillie–PSW test for them, and its verdict is probable, not proven.
 //

@@ -44,11 +44,11 @@ func FuzzIsPrime(f *testing.F) {
 }
 
 // FuzzBatch decodes the bytes as a batch of little-endian uint64s (a trailing
-// partial word is dropped) and compares Serial, Parallel{Workers: 2} and
-// IsPrime element by element, and IsPrime with math/big. When the byte count
-// is not a multiple of 8, the batch is repeated until it spans three chunks
-// of the parallel engine, so the split and the order of its output are
-// fuzzed too.
+// partial word is dropped) and compares Serial, Parallel{Workers: 2},
+// TestSurvivors (exact on any input too) and IsPrime element by element,
+// and IsPrime with math/big. When the byte count is not a multiple of 8,
+// the batch is repeated until it spans three chunks of the parallel engine,
+// so the split and the order of its output are fuzzed too.
 func FuzzBatch(f *testing.F) {
 	seeds := fuzzSeeds(f)
 	for i := 0; i < len(seeds); i += 7 {
@@ -86,11 +86,15 @@ func FuzzBatch(f *testing.F) {
 		if err := (prime.Parallel{Workers: 2}).TestPrimes(batch, parallel); err != nil {
 			t.Fatal(err)
 		}
+		survivors := make([]bool, len(batch))
+		if err := prime.TestSurvivors(batch, survivors); err != nil {
+			t.Fatal(err)
+		}
 		for i, n := range batch {
 			w := want[i%max(len(ns), 1)]
-			if serial[i] != w || parallel[i] != w {
-				t.Fatalf("batch of %d, element %d = %d: Serial %v, Parallel{2} %v, IsPrime %v",
-					len(batch), i, n, serial[i], parallel[i], w)
+			if serial[i] != w || parallel[i] != w || survivors[i] != w {
+				t.Fatalf("batch of %d, element %d = %d: Serial %v, Parallel{2} %v, TestSurvivors %v, IsPrime %v",
+					len(batch), i, n, serial[i], parallel[i], survivors[i], w)
 			}
 		}
 	})

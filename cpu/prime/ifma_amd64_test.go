@@ -3,13 +3,10 @@
 package prime
 
 import (
-	"bufio"
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 	"unsafe"
 )
@@ -174,34 +171,6 @@ func checkStages(t *testing.T, ns []uint64, strong func([]uint64, []bool), lucas
 	t.Logf("%d numbers, %d with a Lucas parameter", len(ns), len(lucasNs))
 }
 
-// testdataNumbers returns the numbers below 2^64 that open the lines of the
-// testdata lists: base-2 strong pseudoprimes and Carmichael numbers.
-func testdataNumbers(t *testing.T) []uint64 {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("testdata lists: %v (%d files)", err, len(files))
-	}
-	var ns []uint64
-	for _, f := range files {
-		file, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(file)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
-				continue
-			}
-			if n, err := strconv.ParseUint(fields[0], 10, 64); err == nil && n > trialBound {
-				ns = append(ns, n)
-			}
-		}
-		file.Close()
-	}
-	return ns
-}
-
 // TestScreen8 checks screen8 against screen on every kind of number.
 func TestScreen8(t *testing.T) {
 	if !haveIFMA {
@@ -308,4 +277,74 @@ func FuzzIFMAStages(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkIFMALoops measures the two-limb exponent loops alone, without
+// their set-up and tails, in ns per lane and step: one step is one
+// Montgomery squaring (base 2) or one squaring and one product (Lucas) of
+// each of the 24 lanes. Cycles per lane-step are this times the clock.
+func BenchmarkIFMALoops(b *testing.B) {
+	if !haveIFMA {
+		b.Skip("no AVX-512 IFMA")
+	}
+	const steps = 64
+	ns := benchWorkloads()[1].ns[:ifmaLanes]
+	b.Run("base2", func(b *testing.B) {
+		var st base2Lanes
+		for l, n := range ns {
+			st.set(l, n)
+		}
+		for b.Loop() {
+			for l, n := range ns {
+				one := r104(n)
+				st.x0[l], st.x1[l], st.e[l] = one&limb, one>>52, n
+			}
+			base2LoopIFMA(&st, steps)
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*steps*ifmaLanes), "ns/lane-step")
+	})
+	b.Run("lucas", func(b *testing.B) {
+		var st lucasLanes
+		for l, n := range ns {
+			st.set(l, n)
+		}
+		for b.Loop() {
+			for l, n := range ns {
+				st.a0[l], st.a1[l], st.b0[l], st.b1[l], st.g[l] = 2, 0, 3, 0, n
+			}
+			lucasLoopIFMA(&st, steps)
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*steps*ifmaLanes), "ns/lane-step")
+	})
+}
+
+// TestR104 checks r104, the Montgomery form of 1 every IFMA lane starts
+// from, against math/big: around 2^40 (where 2^40 mod n stops being
+// 2^40), 2^52, 2^63 and 2^64, at powers of two and their neighbours, and
+// at random odd moduli.
+func TestR104(t *testing.T) {
+	var ns []uint64
+	for _, edge := range []uint64{1 << 40, 1 << 52, 1 << 53, 1 << 63} {
+		for n := edge - 2001; n < edge+2000; n += 2 {
+			ns = append(ns, n)
+		}
+	}
+	for n := uint64(math.MaxUint64); n > math.MaxUint64-4000; n -= 2 {
+		ns = append(ns, n)
+	}
+	for k := 40; k < 64; k++ {
+		ns = append(ns, 1<<k-1, 1<<k+1, 1<<k+1<<(k-20)+1, 1<<k-1<<(k-30)-1)
+	}
+	r := rand.New(rand.NewPCG(104, 104))
+	for range 100000 {
+		ns = append(ns, r.Uint64()>>r.IntN(24)|1)
+	}
+	var p104, x, m big.Int
+	p104.Lsh(big.NewInt(1), 104)
+	for _, n := range ns {
+		m.SetUint64(n)
+		if want := x.Mod(&p104, &m).Uint64(); r104(n) != want {
+			t.Errorf("r104(%d) = %d, want %d", n, r104(n), want)
+		}
+	}
 }

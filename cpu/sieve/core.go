@@ -3,6 +3,7 @@ package sieve
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"sort"
 	"sync"
 	"unsafe"
@@ -393,36 +394,52 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 }
 
 // verify clears the composites among the set bits of blk: numbers with no
-// prime factor up to the limit, which Baillie–PSW decides exactly.
+// prime factor up to the limit, which Baillie–PSW decides exactly. They go
+// to prime.TestSurvivors, which skips the trial division they cannot fail;
+// a composite's bit is found again from the number, so that nothing but the
+// numbers is gathered. The bits are read 64 at a time: a byte at a time,
+// gathering took 5% of the hybrid at 10^18.
 func (pl *plan) verify(w *worker, blk *Block) {
 	const batch = 4096
-	w.nums = w.nums[:0]
-	var at []int32
+	if len(w.nums) < batch {
+		w.nums, w.verd = make([]uint64, batch), make([]bool, batch)
+	}
+	nums := w.nums[:batch]
+	k := 0
 	flush := func() {
-		if cap(w.verd) < len(w.nums) {
-			w.verd = make([]bool, batch)
-		}
-		verd := w.verd[:len(w.nums)]
-		prime.Serial{}.TestPrimes(w.nums, verd)
+		verd := w.verd[:k]
+		prime.TestSurvivors(nums[:k], verd)
 		for i, ok := range verd {
 			if !ok {
-				blk.bits[at[i]>>3] &^= 1 << (at[i] & 7)
+				n := nums[i]
+				blk.bits[n/30-blk.j0] &^= 1 << bitOf[n%30]
 			}
 		}
-		w.nums, at = w.nums[:0], at[:0]
+		k = 0
 	}
-	for j, x := range blk.bits {
+	base := 30 * blk.j0
+	j := 0
+	for ; j+8 <= len(blk.bits); j += 8 {
+		x := binary.LittleEndian.Uint64(blk.bits[j:])
 		for x != 0 {
-			t := trailing8(x)
+			t := bits.TrailingZeros64(x)
 			x &= x - 1
-			w.nums = append(w.nums, 30*(blk.j0+uint64(j))+wheel[t])
-			at = append(at, int32(j<<3|t))
-			if len(w.nums) == batch {
+			nums[k] = base + 30*uint64(j+t>>3) + wheel[t&7]
+			if k++; k == batch {
 				flush()
 			}
 		}
 	}
-	if len(w.nums) > 0 {
+	for ; j < len(blk.bits); j++ {
+		for x := blk.bits[j]; x != 0; x &= x - 1 {
+			t := trailing8(x)
+			nums[k] = base + 30*uint64(j) + wheel[t]
+			if k++; k == batch {
+				flush()
+			}
+		}
+	}
+	if k > 0 {
 		flush()
 	}
 }
