@@ -5,9 +5,9 @@ package sieve
 // hit was a write to a random place of a task several times the L2 cache
 // (cross and start were 77% of a count at 10^18). After Oliveira e Silva's
 // bucket sieve (primesieve's EratBig), each hit is written instead into the
-// bucket of the area (areaBytes) that holds it, a sequential write, and the
-// buckets are applied area by area, each area's writes landing in the L2
-// cache. A bucket is a list of fixed-size blocks from a pool of bucketPool
+// bucket of the part of the task (bucketSpan bytes) that holds it, a
+// sequential write, and the buckets are applied part by part, each part's
+// writes landing in the L2 cache. A bucket is a list of fixed-size blocks from a pool of bucketPool
 // blocks per worker; when the pool runs out every bucket is applied and
 // its blocks recycled, so the memory stays bounded whatever the range.
 //
@@ -19,11 +19,15 @@ package sieve
 const (
 	// bucketLen is the records of one block: 4 KiB.
 	bucketLen = 1024
+	// bucketSpan is the bytes of the task one bucket covers: a quarter of
+	// areaBytes, so that its random writes stay well inside the L2 cache
+	// beside the blocks streaming in.
+	bucketSpan = 1 << 18
 )
 
-// bucketPool is the blocks of one worker's pool: 512 KiB of records (applied area by area when full, at little cost). Tests
+// bucketPool is the blocks of one worker's pool: 1 MiB of records (applied area by area when full, at little cost). Tests
 // make it small, so that the pool runs out often.
-var bucketPool = 128
+var bucketPool = 256
 
 // hitBit[wi] is the bit that the multiple at wheel index wi clears (set
 // in wheel.go's init, beside mask).
@@ -40,8 +44,9 @@ type buckets struct {
 	buf   []byte    // the task's bytes the areas lie in
 }
 
-// reset prepares b for a task of areas areas over buf.
-func (b *buckets) reset(buf []byte, areas int) {
+// reset prepares b for a task over buf.
+func (b *buckets) reset(buf []byte) {
+	areas := (len(buf) + bucketSpan - 1) / bucketSpan
 	if len(b.arena) != bucketPool*bucketLen {
 		b.arena = make([]uint32, bucketPool*bucketLen)
 	}
@@ -68,7 +73,7 @@ func (b *buckets) add(st sprime) {
 	n := uint32(len(b.buf))
 	idx, wi, k := st.idx, st.wi, st.k
 	for idx < n {
-		b.push(idx/areaBytes, idx%areaBytes<<3|uint32(hitBit[wi]))
+		b.push(idx/bucketSpan, idx%bucketSpan<<3|uint32(hitBit[wi]))
 		idx += k*dq[wi&7] + dc[wi]
 		wi = wi&^7 | (wi+1)&7
 	}
@@ -106,7 +111,7 @@ func (b *buckets) block(a int) int32 {
 // blocks to the pool.
 func (b *buckets) apply() {
 	for a := range b.full {
-		area := b.buf[a*areaBytes : min((a+1)*areaBytes, len(b.buf))]
+		area := b.buf[a*bucketSpan : min((a+1)*bucketSpan, len(b.buf))]
 		for _, c := range b.full[a] {
 			clearHits(area, b.arena[int(c)*bucketLen:int(c+1)*bucketLen])
 			b.free = append(b.free, c)

@@ -21,7 +21,7 @@ func withPool(n int, f func()) {
 func TestBuckets(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var ps []uint64
-	for _, c := range []uint64{4194319, 7 << 20, 30 * areaBytes, 30 * 3 * areaBytes, 1 << 31, 1<<32 - 100} {
+	for _, c := range []uint64{4194319, 7 << 20, 30 * bucketSpan, 30 * 3 * bucketSpan, 30 * areaBytes, 1 << 31, 1<<32 - 100} {
 		// 20 primes from c down and 20 from c up, below 2^32.
 		for q, m := c, 0; m < 20; q-- {
 			if isPrimeSmall(q) {
@@ -40,7 +40,7 @@ func TestBuckets(t *testing.T) {
 			ps = append(ps, q)
 		}
 	}
-	for _, n := range []int{1, 1000, areaBytes - 1, areaBytes, areaBytes + 1, 3*areaBytes + 5} {
+	for _, n := range []int{1, 1000, bucketSpan - 1, bucketSpan, bucketSpan + 1, areaBytes, 3*bucketSpan + 5} {
 		for _, pool := range []int{1, 2, 5, 512} {
 			j0 := uint64(1<<40) + rng.Uint64N(1<<40)
 			got := make([]byte, n, n+3)
@@ -51,7 +51,7 @@ func TestBuckets(t *testing.T) {
 			copy(exp, got)
 			withPool(pool, func() {
 				var b buckets
-				b.reset(got, (n+areaBytes-1)/areaBytes)
+				b.reset(got)
 				for _, p := range ps {
 					st := start(p, j0, n)
 					b.add(st)
@@ -71,27 +71,27 @@ func TestBuckets(t *testing.T) {
 func TestBucketBlockFull(t *testing.T) {
 	for _, pool := range []int{1, 2, 3} {
 		for _, extra := range []uint32{0, 1} {
-			buf := make([]byte, 2*areaBytes)
+			buf := make([]byte, 2*bucketSpan)
 			for i := range buf {
 				buf[i] = 0xff
 			}
 			var recs [][2]uint32
 			withPool(pool, func() {
 				var b buckets
-				b.reset(buf, 2)
+				b.reset(buf[:bucketSpan+bucketSpan/2])
 				for i := range uint32(bucketLen*pool) + extra {
-					r := [2]uint32{i % 2, i / 2 * 37 % (areaBytes * 8)}
+					r := [2]uint32{i % 2, i / 2 * 37 % (bucketSpan * 4)}
 					recs = append(recs, r)
 					b.push(r[0], r[1])
 				}
 				b.apply()
 			})
-			want := make([]byte, 2*areaBytes)
+			want := make([]byte, 2*bucketSpan)
 			for i := range want {
 				want[i] = 0xff
 			}
 			for _, r := range recs {
-				want[int(r[0])*areaBytes+int(r[1]>>3)] &^= 1 << (r[1] & 7)
+				want[int(r[0])*bucketSpan+int(r[1]>>3)] &^= 1 << (r[1] & 7)
 			}
 			if string(buf) != string(want) {
 				t.Fatalf("pool of %d blocks, %d records: some were not applied", pool, len(recs))

@@ -364,7 +364,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		w.gen = new(worker)
 	}
 	task := w.buf[:n]
-	w.hits.reset(task, (n+areaBytes-1)/areaBytes)
+	w.hits.reset(task)
 	w.gen.generate(mediumMax+1, lim, func(p uint64) { w.hits.add(start(p, tj0, n)) })
 	w.hits.apply()
 	for aoff := 0; aoff < n; aoff += area {
