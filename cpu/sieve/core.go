@@ -222,13 +222,6 @@ func cross(s []byte, ps []sprime) {
 	}
 }
 
-// crossOnce crosses off the multiples of p, a prime above smallMax, in the
-// area of len(s) bytes from byte j0.
-func crossOnce(s []byte, p, j0 uint64) {
-	st := start(p, j0, len(s))
-	cross(s, []sprime{st})
-}
-
 // A plan is one run over [a, b]: bytes j0 to j1 of the wheel, sieved by
 // the primes up to limit, in tasks of taskBytes.
 type plan struct {
@@ -276,6 +269,7 @@ type worker struct {
 	medium, mediumNext [64][]mprime
 	upper              [8][]sprime
 	gen                *worker // generates the primes above mediumMax
+	hits               buckets // their hits on a task
 	nums               []uint64
 	verd               []bool
 }
@@ -297,13 +291,12 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		hi = 30*tj + 29
 	}
 	lim := min(pl.limit, isqrt(hi))
+	// The large primes are generated once per task, and their hits go
+	// through buckets into the whole task, which stays in memory.
+	large := lim > mediumMax
 	area := areaBytes
-	if lim > mediumMax {
-		// The large primes are generated once per task, and cross it whole.
-		area = n
-	}
 	size := min(area, n)
-	if keep {
+	if keep || large {
 		size = n
 	}
 	if cap(w.buf) < size+3 {
@@ -349,7 +342,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	for aoff := 0; aoff < n; aoff += area {
 		an := min(area, n-aoff)
 		buf := w.buf[:an]
-		if keep {
+		if keep || large {
 			buf = w.buf[aoff : aoff+an]
 		}
 		aj0 := tj0 + uint64(aoff)
@@ -361,36 +354,53 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		crossSorted(buf, &w.medium, &w.mediumNext)
 		w.medium, w.mediumNext = w.mediumNext, w.medium
 		crossClasses(buf, &w.upper)
-		if lim > mediumMax {
-			if w.gen == nil {
-				w.gen = new(worker)
-			}
-			w.gen.generate(mediumMax+1, lim, func(p uint64) { crossOnce(buf, p, aj0) })
+		if !large {
+			pl.finish(w, buf, aj0, lim, f)
 		}
-		// The ends of the range within their bytes.
-		if aj0 == pl.j0 {
-			for t := range 8 {
-				if 30*aj0+wheel[t] < pl.a {
-					buf[0] &^= 1 << t
-				}
-			}
-		}
-		ahi := pl.b
-		if aj0+uint64(an)-1 == pl.j1 {
-			for t := range 8 {
-				if wheel[t] > pl.b%30 {
-					buf[an-1] &^= 1 << t
-				}
-			}
-		} else {
-			ahi = 30*(aj0+uint64(an)-1) + 29
-		}
-		blk := Block{Lo: max(pl.a, 30*aj0), Hi: ahi, j0: aj0, bits: buf}
-		if lim < isqrt(ahi) {
-			pl.verify(w, &blk)
-		}
-		f(&blk)
 	}
+	if !large {
+		return
+	}
+	if w.gen == nil {
+		w.gen = new(worker)
+	}
+	task := w.buf[:n]
+	w.hits.reset(task)
+	w.gen.generate(mediumMax+1, lim, func(p uint64) { w.hits.add(start(p, tj0, n)) })
+	w.hits.apply()
+	for aoff := 0; aoff < n; aoff += area {
+		an := min(area, n-aoff)
+		pl.finish(w, task[aoff:aoff+an], tj0+uint64(aoff), lim, f)
+	}
+}
+
+// finish clears the numbers outside [a, b] in the crossed area buf from
+// byte aj0, tests the survivors when the limit is below the square root
+// of its top, and calls f with its block.
+func (pl *plan) finish(w *worker, buf []byte, aj0, lim uint64, f func(*Block)) {
+	an := len(buf)
+	if aj0 == pl.j0 {
+		for t := range 8 {
+			if 30*aj0+wheel[t] < pl.a {
+				buf[0] &^= 1 << t
+			}
+		}
+	}
+	ahi := pl.b
+	if aj0+uint64(an)-1 == pl.j1 {
+		for t := range 8 {
+			if wheel[t] > pl.b%30 {
+				buf[an-1] &^= 1 << t
+			}
+		}
+	} else {
+		ahi = 30*(aj0+uint64(an)-1) + 29
+	}
+	blk := Block{Lo: max(pl.a, 30*aj0), Hi: ahi, j0: aj0, bits: buf}
+	if lim < isqrt(ahi) {
+		pl.verify(w, &blk)
+	}
+	f(&blk)
 }
 
 // verify clears the composites among the set bits of blk: numbers with no

@@ -175,6 +175,7 @@ func TestCountsAgainstPrimesieve(t *testing.T) {
 		{e18 - 1e5, e18 + 1e5, methods},
 		{top - 1e7, top, []Method{Auto, Hybrid}},
 		{top - 1e5, top, methods},
+		{top - 1e4, top, []Method{Sieve}}, // the buckets near 2^64
 	}
 	if short() {
 		cases = cases[:2]

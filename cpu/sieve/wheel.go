@@ -46,7 +46,8 @@ func init() {
 		rp := wheel[i]
 		for t := range 8 {
 			wi := 8*i + t
-			mask[wi] = ^uint8(1 << bitOf[rp*wheel[t]%30])
+			hitBit[wi] = bitOf[rp*wheel[t]%30]
+			mask[wi] = ^uint8(1 << hitBit[wi])
 			dc[wi] = uint32(rp*wheel[t+1]/30 - rp*wheel[t]/30)
 		}
 	}

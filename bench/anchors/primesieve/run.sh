@@ -8,7 +8,7 @@
 #
 # Environment: RUNS (runs per command, default 5), CORESCALE_BIN (default
 # ./corescale), RESULTS (also write the RESULT lines to this file), QUICK=1
-# (ranges 10x shorter, for a smoke test).
+# (ranges 10x shorter, for a smoke test), SIEVE=1 (also the sieve-* jobs).
 #
 # Jobs (the targets of issue #13):
 #   count-1e12     count [10^12, 10^12 + 10^9]: primesieve -t 1 vs --workers 1,
@@ -21,6 +21,11 @@
 #   print-1e6      the first 10^6 primes ([0, 15485863]) printed to a file:
 #                  primesieve --print vs --print primes (one core each)
 #   print-1e12     the 1.0 M primes of [10^12, 10^12 + 2.8 10^7], the same
+#   sieve-1e15, sieve-1e18, sieve-top (with SIEVE=1)
+#                  count [10^15, +10^9], [10^18, +10^9], [2^64 - 10^9,
+#                  2^64 - 1] with --range-method sieve (the bucket sieve
+#                  of the large primes; auto takes the hybrid at the last
+#                  two): primesieve -t 1 vs --workers 1
 # Every figure is a median over RUNS: wall seconds, user+system CPU seconds
 # (steadier on a shared machine) and peak RSS. ratio = the first command's
 # wall / the second's (above 1: the second, corescale, is faster);
@@ -122,6 +127,13 @@ pair count-top primesieve-t1 corescale-w1 -- "$PS" "$topfrom" "$top" --count -t 
 pair count-top-w2 primesieve-t1 corescale-w2 -- "$PS" "$topfrom" "$top" --count -t 1 -q -- "${cs[@]}" --from "$topfrom" --to "$top" --workers 2
 pair print-1e6 primesieve-t1 corescale-w1 -- "$PS" 0 15485863 --print -t 1 -- "$BIN" prime --from 0 --to 15485863 --workers 1
 pair print-1e12 primesieve-t1 corescale-w1 -- "$PS" 1000000000000 "$print12" --print -t 1 -- "$BIN" prime --from 1000000000000 --to "$print12" --workers 1
+if [ "${SIEVE:-}" = 1 ]; then
+	to15=$((1000000000000000 + e9))
+	to18b=$((1000000000000000000 + e9))
+	pair sieve-1e15 primesieve-t1 corescale-w1 -- "$PS" 1000000000000000 "$to15" --count -t 1 -q -- "${cs[@]}" --from 1000000000000000 --to "$to15" --workers 1 --range-method sieve
+	pair sieve-1e18 primesieve-t1 corescale-w1 -- "$PS" 1000000000000000000 "$to18b" --count -t 1 -q -- "${cs[@]}" --from 1000000000000000000 --to "$to18b" --workers 1 --range-method sieve
+	pair sieve-top primesieve-t1 corescale-w1 -- "$PS" "$topfrom" "$top" --count -t 1 -q -- "${cs[@]}" --from "$topfrom" --to "$top" --workers 1 --range-method sieve
+fi
 
 if [ -n "${RESULTS:-}" ]; then
 	cp "$results" "$RESULTS"

@@ -1,0 +1,133 @@
+package sieve
+
+// The large sieving primes (above mediumMax) of a task each hit it a few
+// times at most, anywhere in it: crossed off as they are generated, every
+// hit was a write to a random place of a task several times the L2 cache
+// (cross and start were 77% of a count at 10^18). After Oliveira e Silva's
+// bucket sieve (primesieve's EratBig), each hit is written instead into the
+// bucket of the part of the task (bucketSpan bytes) that holds it, a
+// sequential write, and the buckets are applied part by part, each part's
+// writes landing in the L2 cache. A bucket is a list of fixed-size blocks from a pool of bucketPool
+// blocks per worker; when the pool runs out every bucket is applied and
+// its blocks recycled, so the memory stays bounded whatever the range.
+//
+// What a block holds is the hit, not the prime and its state: keeping the
+// states of the primes of a task until their next area, as EratBig does,
+// takes 8 bytes a prime that hits the task (8 M of them in a 4 MiB task at
+// 10^18, 64 MB), while a hit takes 4 bytes and is gone once applied.
+
+const (
+	// bucketLen is the records of one block: 4 KiB.
+	bucketLen = 1024
+	// bucketSpan is the bytes of the task one bucket covers: a quarter of
+	// areaBytes, so that its random writes stay well inside the L2 cache
+	// beside the blocks streaming in.
+	bucketSpan = 1 << 18
+)
+
+// bucketPool is the blocks of one worker's pool: 1 MiB of records (applied area by area when full, at little cost). Tests
+// make it small, so that the pool runs out often.
+var bucketPool = 256
+
+// hitBit[wi] is the bit that the multiple at wheel index wi clears (set
+// in wheel.go's init, beside mask).
+var hitBit [64]uint8
+
+// buckets holds the hits of the large primes on one task, by area: a
+// record is a byte's offset in its area and the bit to clear, off<<3|bit.
+type buckets struct {
+	arena []uint32  // bucketPool blocks of bucketLen records
+	free  []int32   // the blocks not in a bucket
+	full  [][]int32 // per area, its filled blocks
+	cur   []int32   // per area, the block being filled (-1: none)
+	fill  []int32   // per area, how many records its current block holds
+	buf   []byte    // the task's bytes the areas lie in
+}
+
+// reset prepares b for a task over buf.
+func (b *buckets) reset(buf []byte) {
+	areas := (len(buf) + bucketSpan - 1) / bucketSpan
+	if len(b.arena) != bucketPool*bucketLen {
+		b.arena = make([]uint32, bucketPool*bucketLen)
+	}
+	b.free = b.free[:0]
+	for i := range int32(bucketPool) {
+		b.free = append(b.free, i)
+	}
+	for len(b.full) < areas {
+		b.full = append(b.full, nil)
+	}
+	b.full = b.full[:areas]
+	b.cur, b.fill = b.cur[:0], b.fill[:0]
+	for i := range areas {
+		b.full[i] = b.full[i][:0]
+		b.cur = append(b.cur, -1)
+		b.fill = append(b.fill, 0)
+	}
+	b.buf = buf
+}
+
+// add records the hits of sieving prime p on the task, from its first
+// multiple st.
+func (b *buckets) add(st sprime) {
+	n := uint32(len(b.buf))
+	idx, wi, k := st.idx, st.wi, st.k
+	for idx < n {
+		b.push(idx/bucketSpan, idx%bucketSpan<<3|uint32(hitBit[wi]))
+		idx += k*dq[wi&7] + dc[wi]
+		wi = wi&^7 | (wi+1)&7
+	}
+}
+
+// push appends record r to the bucket of area a.
+func (b *buckets) push(a, r uint32) {
+	f := b.fill[a]
+	c := b.cur[a]
+	if c < 0 || f == bucketLen {
+		c = b.block(int(a))
+		f = 0
+	}
+	b.arena[int(c)*bucketLen+int(f)] = r
+	b.fill[a] = f + 1
+}
+
+// block gives area a a new current block, applying every bucket first when
+// the pool is empty.
+func (b *buckets) block(a int) int32 {
+	if c := b.cur[a]; c >= 0 {
+		b.full[a] = append(b.full[a], c)
+		b.cur[a] = -1
+	}
+	if len(b.free) == 0 {
+		b.apply()
+	}
+	c := b.free[len(b.free)-1]
+	b.free = b.free[:len(b.free)-1]
+	b.cur[a], b.fill[a] = c, 0
+	return c
+}
+
+// apply clears the bits of every record, area by area, and returns the
+// blocks to the pool.
+func (b *buckets) apply() {
+	for a := range b.full {
+		area := b.buf[a*bucketSpan : min((a+1)*bucketSpan, len(b.buf))]
+		for _, c := range b.full[a] {
+			clearHits(area, b.arena[int(c)*bucketLen:int(c+1)*bucketLen])
+			b.free = append(b.free, c)
+		}
+		b.full[a] = b.full[a][:0]
+		if c := b.cur[a]; c >= 0 {
+			clearHits(area, b.arena[int(c)*bucketLen:int(c)*bucketLen+int(b.fill[a])])
+			b.free = append(b.free, c)
+			b.cur[a], b.fill[a] = -1, 0
+		}
+	}
+}
+
+// clearHits clears the bit of each record in area.
+func clearHits(area []byte, recs []uint32) {
+	for _, r := range recs {
+		area[r>>3] &^= 1 << (r & 7)
+	}
+}
