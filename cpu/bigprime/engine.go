@@ -122,27 +122,34 @@ func toLimbs(buf []uint64, n *big.Int) []uint64 {
 // size, so that each worker's chunks run one size's code and a chunk holds
 // about the same work whatever the sizes.
 func Test(ns []*big.Int, isPrime []bool, workers int) {
+	inSizeOrder(len(ns), func(i int32) int { return len(ns[i].Bits()) }, workers, func(t *Tester, idx []int32) {
+		t.testBatch(ns, idx, isPrime)
+	})
+}
+
+// inSizeOrder hands the indices of count numbers, sorted by their size
+// in words (size), to test in chunks on up to workers goroutines (all
+// cores when 0), each with a Tester of its own. Chunks hold about a
+// millisecond of work: a 2048-bit number takes about a third of one, a
+// 128-bit one a microsecond.
+func inSizeOrder(count int, size func(i int32) int, workers int, test func(t *Tester, idx []int32)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	order := make([]int32, len(ns))
+	order := make([]int32, count)
+	words := 0
 	for i := range order {
 		order[i] = int32(i)
+		words += size(int32(i))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return len(ns[a].Bits()) - len(ns[b].Bits()) })
-	// Chunks of about a millisecond of work: a 2048-bit number takes
-	// about a third of one, a 128-bit one a microsecond.
-	var words int
-	for _, n := range ns {
-		words += len(n.Bits())
+	slices.SortStableFunc(order, func(a, b int32) int { return size(a) - size(b) })
+	chunkSize := 1
+	if count > 0 {
+		avg := max(words/count, 1)
+		chunkSize = laneChunk(max(1, 1024/(avg*avg)), avg)
 	}
-	size := 1
-	if len(ns) > 0 {
-		avg := max(words/len(ns), 1)
-		size = laneChunk(max(1, 1024/(avg*avg)), avg)
-	}
-	chunk.Run(len(ns), size, workers, func(lo, hi int) {
+	chunk.Run(count, chunkSize, workers, func(lo, hi int) {
 		var t Tester
-		t.testBatch(ns, order[lo:hi], isPrime)
+		test(&t, order[lo:hi])
 	})
 }

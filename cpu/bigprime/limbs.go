@@ -1,11 +1,7 @@
 package bigprime
 
 import (
-	"runtime"
-	"slices"
-
 	"github.com/corescale/corescale/cpu/prime"
-	"github.com/corescale/corescale/internal/chunk"
 )
 
 // MaxLimbs is the most 64-bit limbs a number given to TestLimbs may have.
@@ -30,26 +26,7 @@ func (t *Tester) ProbablyPrimeLimbs(n []uint64) bool {
 // bits, about as much CPU as the test itself in parsing, copying and
 // garbage collection.
 func TestLimbs(ns [][]uint64, isPrime []bool, workers int) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	order := make([]int32, len(ns))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	// By size, as Test orders them: each chunk runs one size's code.
-	slices.SortStableFunc(order, func(a, b int32) int { return len(ns[a]) - len(ns[b]) })
-	var limbs int
-	for _, n := range ns {
-		limbs += len(n)
-	}
-	size := 1
-	if len(ns) > 0 {
-		avg := max(limbs/len(ns), 1)
-		size = laneChunk(max(1, 1024/(avg*avg)), avg)
-	}
-	chunk.Run(len(ns), size, workers, func(lo, hi int) {
-		var t Tester
-		t.testBatchLimbs(ns, order[lo:hi], isPrime)
+	inSizeOrder(len(ns), func(i int32) int { return len(ns[i]) }, workers, func(t *Tester, idx []int32) {
+		t.testBatchLimbs(ns, idx, isPrime)
 	})
 }
