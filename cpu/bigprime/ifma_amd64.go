@@ -14,8 +14,12 @@ import (
 // per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs,
 // as the multi-buffer exponentiation of cryptographic libraries does: 3
 // limbs (R = 2^156) for numbers of 65 to 128 bits, 5 (R = 2^260) for 129 to
-// 256. The ladder is ifma_amd64.s, which gen_ifma.go writes; the few
-// numbers that pass it, mostly primes, go on to the scalar Lucas test.
+// 256. The ladder is ifma_amd64.s, which gen_ifma.go writes; the numbers
+// that pass it, mostly primes, go on to the Lucas test, in the lanes too
+// (ifma_lucas_amd64.go). At 3 limbs one group's ladder step is a chain of
+// dependent multiply-adds that uses about half the IFMA throughput, so
+// testBatch runs the base-2 ladder on two groups of eight at once there
+// (base2LanesIFMA3x2, the two chains interleaved) when 16 numbers wait.
 
 // haveIFMA reports whether the CPU has AVX-512 F and IFMA, which
 // ifma_amd64.s needs. (The tests run the scalar path on every CPU.)
