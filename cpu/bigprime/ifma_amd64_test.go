@@ -107,7 +107,7 @@ func checkLanes(t *testing.T, group []*big.Int) {
 }
 
 // checkPair holds the paired kernel, on g0 and g1 (of the 3-limb class,
-// g0 of eight), to math/big's Exp in every lane of both groups, and
+// g0 of eight, g1 of one to eight), to math/big's Exp in every lane of both groups, and
 // strongBase2Pair's verdicts to strongBase2Big's.
 func checkPair(t *testing.T, g0, g1 []*big.Int) {
 	t.Helper()
@@ -317,6 +317,11 @@ func TestBatchOutsideLanes(t *testing.T) {
 func FuzzLanesAgainstScalar(f *testing.F) {
 	f.Add(append([]byte{0x07}, make([]byte, 128)...))
 	f.Add(append([]byte{0x82}, bytesOf(0xff, 96)...))
+	distinct := []byte{0x07} // eight different numbers, for the paired kernel
+	for i := range 128 {
+		distinct = append(distinct, byte(37*i+11))
+	}
+	f.Add(distinct)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) < 1 || !haveIFMA {
 			return
@@ -341,6 +346,19 @@ func FuzzLanesAgainstScalar(f *testing.F) {
 		}
 		checkLanes(t, group)
 		checkLucasLanes(t, group)
+		if size == 16 {
+			// The paired kernel: the group repeated to fill the first
+			// eight lanes, and reversed in the second group.
+			full := make([]*big.Int, laneCount)
+			for l := range full {
+				full[l] = group[l%count]
+			}
+			reversed := make([]*big.Int, count)
+			for i, n := range group {
+				reversed[count-1-i] = n
+			}
+			checkPair(t, full, reversed)
+		}
 	})
 }
 
