@@ -25,6 +25,7 @@ func main() {
 		ladder(&b, k)
 		lucas(&b, k)
 	}
+	ladderPair(&b, 3)
 	if err := os.WriteFile("ifma_amd64.s", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -58,6 +59,17 @@ type gen struct {
 	k int
 	// ninv and n are the rows of −n⁻¹ mod 2^52 and of n in the state.
 	ninv, n int
+	// The registers of one group of eight lanes: the state's address, the
+	// first column of P, M, T, H and E (see the header).
+	base       string
+	pcol       int
+	m, t, h, e string
+}
+
+// newGen returns a gen with the registers the header names; the paired
+// kernel's second group takes others (see ladderPair).
+func newGen(b *bytes.Buffer, k, n, ninv int) *gen {
+	return &gen{b: b, k: k, n: n, ninv: ninv, base: "DI", pcol: 8, m: "Z19", t: "Z20", h: "Z28", e: "Z21"}
 }
 
 func (g *gen) p(format string, a ...any) { fmt.Fprintf(g.b, "\t"+format+"\n", a...) }
@@ -65,32 +77,30 @@ func (g *gen) p(format string, a ...any) { fmt.Fprintf(g.b, "\t"+format+"\n", a.
 func (g *gen) label(format string, a ...any) { fmt.Fprintf(g.b, format+":\n", a...) }
 
 // row returns the address of row r of the state (eight lanes, 64 bytes).
-func row(r int) string { return fmt.Sprintf("%d(DI)", 64*r) }
+func (g *gen) row(r int) string { return fmt.Sprintf("%d(%s)", 64*r, g.base) }
 
 // P returns column i of the product.
-func P(i int) string { return fmt.Sprintf("Z%d", 8+i) }
-
-const M, T, E, H = "Z19", "Z20", "Z21", "Z28"
+func (g *gen) P(i int) string { return fmt.Sprintf("Z%d", g.pcol+i) }
 
 // square sets P0…P(2k−1) to the columns of x²: the cross products once,
 // doubled, then the squares.
 func (g *gen) square(x func(int) string) {
 	k := g.k
 	for c := range 2 * k {
-		g.p("VPXORQ %s, %s, %s", P(c), P(c), P(c))
+		g.p("VPXORQ %s, %s, %s", g.P(c), g.P(c), g.P(c))
 	}
 	for i := range k {
 		for j := i + 1; j < k; j++ {
-			g.p("VPMADD52LUQ %s, %s, %s", x(j), x(i), P(i+j))
-			g.p("VPMADD52HUQ %s, %s, %s", x(j), x(i), P(i+j+1))
+			g.p("VPMADD52LUQ %s, %s, %s", x(j), x(i), g.P(i+j))
+			g.p("VPMADD52HUQ %s, %s, %s", x(j), x(i), g.P(i+j+1))
 		}
 	}
 	for c := 1; c < 2*k-1; c++ {
-		g.p("VPADDQ %s, %s, %s", P(c), P(c), P(c))
+		g.p("VPADDQ %s, %s, %s", g.P(c), g.P(c), g.P(c))
 	}
 	for i := range k {
-		g.p("VPMADD52LUQ %s, %s, %s", x(i), x(i), P(2*i))
-		g.p("VPMADD52HUQ %s, %s, %s", x(i), x(i), P(2*i+1))
+		g.p("VPMADD52LUQ %s, %s, %s", x(i), x(i), g.P(2*i))
+		g.p("VPMADD52HUQ %s, %s, %s", x(i), x(i), g.P(2*i+1))
 	}
 }
 
@@ -98,12 +108,12 @@ func (g *gen) square(x func(int) string) {
 func (g *gen) product(x, y func(int) string) {
 	k := g.k
 	for c := range 2 * k {
-		g.p("VPXORQ %s, %s, %s", P(c), P(c), P(c))
+		g.p("VPXORQ %s, %s, %s", g.P(c), g.P(c), g.P(c))
 	}
 	for i := range k {
 		for j := range k {
-			g.p("VPMADD52LUQ %s, %s, %s", y(j), x(i), P(i+j))
-			g.p("VPMADD52HUQ %s, %s, %s", y(j), x(i), P(i+j+1))
+			g.p("VPMADD52LUQ %s, %s, %s", y(j), x(i), g.P(i+j))
+			g.p("VPMADD52HUQ %s, %s, %s", y(j), x(i), g.P(i+j+1))
 		}
 	}
 }
@@ -116,22 +126,22 @@ func (g *gen) product(x, y func(int) string) {
 func (g *gen) reduce() {
 	k := g.k
 	for i := range k {
-		g.p("VPXORQ %s, %s, %s", M, M, M)
-		g.p("VPMADD52LUQ %s, %s, %s", row(g.ninv), P(i), M)
-		g.p("VPADDQ Z31, %s, %s", P(i), T)
-		g.p("VPSRLQ $52, %s, %s", T, T)
-		g.p("VPADDQ %s, %s, %s", T, P(i+1), P(i+1))
+		g.p("VPXORQ %s, %s, %s", g.m, g.m, g.m)
+		g.p("VPMADD52LUQ %s, %s, %s", g.row(g.ninv), g.P(i), g.m)
+		g.p("VPADDQ Z31, %s, %s", g.P(i), g.t)
+		g.p("VPSRLQ $52, %s, %s", g.t, g.t)
+		g.p("VPADDQ %s, %s, %s", g.t, g.P(i+1), g.P(i+1))
 		// hi(m·n0) goes to P(i+1) through H, beside lo(m·n1): the next
 		// round's m waits for one multiply-add after this one's, not two.
-		g.p("VPXORQ %s, %s, %s", H, H, H)
-		g.p("VPMADD52HUQ %s, %s, %s", row(g.n), M, H)
+		g.p("VPXORQ %s, %s, %s", g.h, g.h, g.h)
+		g.p("VPMADD52HUQ %s, %s, %s", g.row(g.n), g.m, g.h)
 		for j := range k {
 			if j > 0 {
-				g.p("VPMADD52LUQ %s, %s, %s", row(g.n+j), M, P(i+j))
-				g.p("VPMADD52HUQ %s, %s, %s", row(g.n+j), M, P(i+j+1))
+				g.p("VPMADD52LUQ %s, %s, %s", g.row(g.n+j), g.m, g.P(i+j))
+				g.p("VPMADD52HUQ %s, %s, %s", g.row(g.n+j), g.m, g.P(i+j+1))
 			}
 		}
-		g.p("VPADDQ %s, %s, %s", H, P(i+1), P(i+1))
+		g.p("VPADDQ %s, %s, %s", g.h, g.P(i+1), g.P(i+1))
 	}
 }
 
@@ -140,11 +150,11 @@ func (g *gen) reduce() {
 func (g *gen) normalise(dst func(int) string) {
 	k := g.k
 	for j := range k - 1 {
-		g.p("VPSRLQ $52, %s, %s", P(k+j), T)
-		g.p("VPANDQ Z31, %s, %s", P(k+j), dst(j))
-		g.p("VPADDQ %s, %s, %s", T, P(k+j+1), P(k+j+1))
+		g.p("VPSRLQ $52, %s, %s", g.P(k+j), g.t)
+		g.p("VPANDQ Z31, %s, %s", g.P(k+j), dst(j))
+		g.p("VPADDQ %s, %s, %s", g.t, g.P(k+j+1), g.P(k+j+1))
 	}
-	g.p("VMOVDQA64 %s, %s", P(2*k-1), dst(k-1))
+	g.p("VMOVDQA64 %s, %s", g.P(2*k-1), dst(k-1))
 }
 
 // toPlain stores x/R, the exit from Montgomery form, at rows out…: x < 4n <
@@ -154,15 +164,15 @@ func (g *gen) toPlain(x func(int) string, out int) {
 	k := g.k
 	for c := range 2 * k {
 		if c < k {
-			g.p("VMOVDQA64 %s, %s", x(c), P(c))
+			g.p("VMOVDQA64 %s, %s", x(c), g.P(c))
 		} else {
-			g.p("VPXORQ %s, %s, %s", P(c), P(c), P(c))
+			g.p("VPXORQ %s, %s, %s", g.P(c), g.P(c), g.P(c))
 		}
 	}
 	g.reduce()
 	g.normalise(x)
 	for i := range k {
-		g.p("VMOVDQU64 %s, %s", x(i), row(out+i))
+		g.p("VMOVDQU64 %s, %s", x(i), g.row(out+i))
 	}
 }
 
@@ -183,13 +193,13 @@ func (g *gen) loopHead(name string) {
 	g.p("TESTQ CX, CX")
 	g.p("JZ %sdone", name)
 	g.label("%sword", name)
-	g.p("VMOVDQU64 (SI), %s", E)
+	g.p("VMOVDQU64 (SI), %s", g.e)
 	g.p("ADDQ $64, SI")
 	g.p("MOVQ $64, DX")
 	g.label("%sstep", name)
 	// K1: the lanes whose exponent bit, the top bit of E, is set.
-	g.p("VPMOVQ2M %s, K1", E)
-	g.p("VPADDQ %s, %s, %s", E, E, E)
+	g.p("VPMOVQ2M %s, K1", g.e)
+	g.p("VPADDQ %s, %s, %s", g.e, g.e, g.e)
 }
 
 func (g *gen) loopTail(name string) {
@@ -208,23 +218,23 @@ func reg(base int) func(int) string {
 // ladder writes base2LanesIFMAk. State rows: x (k), n (k), −n⁻¹ (1), y (k).
 // Each step squares x and doubles it in the lanes whose bit is set.
 func ladder(b *bytes.Buffer, k int) {
-	g := &gen{b: b, k: k, n: k, ninv: 2 * k}
+	g := newGen(b, k, k, 2*k)
 	X := reg(0)
 	name := fmt.Sprintf("ladder%d", k)
 	g.prologue("base2LanesIFMA")
 	for i := range k {
-		g.p("VMOVDQU64 %s, %s", row(i), X(i))
+		g.p("VMOVDQU64 %s, %s", g.row(i), X(i))
 	}
 	g.loopHead(name)
 	g.square(X)
 	g.reduce()
 	for j := range k {
-		g.p("VPADDQ %s, %s, K1, %s", P(k+j), P(k+j), P(k+j))
+		g.p("VPADDQ %s, %s, K1, %s", g.P(k+j), g.P(k+j), g.P(k+j))
 	}
 	g.normalise(X)
 	g.loopTail(name)
 	for i := range k {
-		g.p("VMOVDQU64 %s, %s", X(i), row(i))
+		g.p("VMOVDQU64 %s, %s", X(i), g.row(i))
 	}
 	g.toPlain(X, 2*k+1)
 	g.p("VZEROUPPER")
@@ -241,7 +251,7 @@ func ladder(b *bytes.Buffer, k int) {
 // Registers: A in Z0…, B in Z22…, and S, the element squared and then its
 // square, in whichever of Z3…Z7, Z18, Z27…Z29 neither A nor P takes.
 func lucas(b *bytes.Buffer, k int) {
-	g := &gen{b: b, k: k, n: 2 * k, ninv: 3 * k}
+	g := newGen(b, k, 2*k, 3*k)
 	A, B := reg(0), reg(22)
 	var free []string
 	for _, z := range []int{3, 4, 5, 6, 7, 18, 27, 28, 29} {
@@ -254,8 +264,8 @@ func lucas(b *bytes.Buffer, k int) {
 	name := fmt.Sprintf("lucas%d", k)
 	g.prologue("lucasLanesIFMA")
 	for i := range k {
-		g.p("VMOVDQU64 %s, %s", row(i), A(i))
-		g.p("VMOVDQU64 %s, %s", row(k+i), B(i))
+		g.p("VMOVDQU64 %s, %s", g.row(i), A(i))
+		g.p("VMOVDQU64 %s, %s", g.row(k+i), B(i))
 	}
 	g.loopHead(name)
 	for i := range k {
@@ -264,13 +274,13 @@ func lucas(b *bytes.Buffer, k int) {
 	g.square(S)
 	g.reduce()
 	for j := range k {
-		g.p("VPADDQ %s, %s, %s", row(k2+j), P(k+j), P(k+j))
+		g.p("VPADDQ %s, %s, %s", g.row(k2+j), g.P(k+j), g.P(k+j))
 	}
 	g.normalise(S)
 	g.product(A, B)
 	g.reduce()
 	for j := range k {
-		g.p("VPADDQ %s, %s, %s", row(kp+j), P(k+j), P(k+j))
+		g.p("VPADDQ %s, %s, %s", g.row(kp+j), g.P(k+j), g.P(k+j))
 	}
 	g.normalise(B)
 	// S holds the square, B the product: A takes the product where the bit
@@ -281,11 +291,104 @@ func lucas(b *bytes.Buffer, k int) {
 	}
 	g.loopTail(name)
 	for i := range k {
-		g.p("VMOVDQU64 %s, %s", A(i), row(i))
-		g.p("VMOVDQU64 %s, %s", B(i), row(k+i))
+		g.p("VMOVDQU64 %s, %s", A(i), g.row(i))
+		g.p("VMOVDQU64 %s, %s", B(i), g.row(k+i))
 	}
 	g.toPlain(A, ya)
 	g.toPlain(B, yb)
 	g.p("VZEROUPPER")
 	g.p("RET")
+}
+
+// interleave writes the lines that first and second write to their
+// buffers, alternately: the two groups' dependency chains side by side, so
+// that the multiply-adds of one fill the other's waits on latency.
+func interleave(b *bytes.Buffer, first, second func(*bytes.Buffer)) {
+	var x, y bytes.Buffer
+	first(&x)
+	second(&y)
+	xs := bytes.SplitAfter(x.Bytes(), []byte("\n"))
+	ys := bytes.SplitAfter(y.Bytes(), []byte("\n"))
+	for i := range max(len(xs), len(ys)) {
+		if i < len(xs) {
+			b.Write(xs[i])
+		}
+		if i < len(ys) {
+			b.Write(ys[i])
+		}
+	}
+}
+
+// ladderPair writes base2LanesIFMAkx2: the ladder of ladder, on two groups
+// of eight lanes with their own states and exponents, one step of each per
+// loop. At 3 limbs a group's step is a chain of dependent multiply-adds
+// that leaves the IFMA units idle about half the time; the second group
+// fills them. The first group has the header's registers, DI, SI and K1;
+// the second X in Z3…, P in Z22…, M Z6, T Z7, H Z29, E Z18, its state at
+// R8, its exponent at R9 and K2.
+func ladderPair(b *bytes.Buffer, k int) {
+	g0 := newGen(b, k, k, 2*k)
+	g1 := &gen{b: b, k: k, n: k, ninv: 2 * k, base: "R8", pcol: 22, m: "Z6", t: "Z7", h: "Z29", e: "Z18"}
+	X0, X1 := reg(0), reg(3)
+	if k > 3 {
+		log.Fatalf("ladderPair: %d limbs do not fit the registers", k)
+	}
+	name := fmt.Sprintf("ladder%dx2", k)
+	fmt.Fprintf(b, "\n// func base2LanesIFMA%dx2(s0, s1 *laneState, e0, e1 *uint64, steps int)\n", k)
+	fmt.Fprintf(b, "TEXT ·base2LanesIFMA%dx2(SB), NOSPLIT, $0-40\n", k)
+	g0.p("MOVQ s0+0(FP), DI")
+	g0.p("MOVQ s1+8(FP), R8")
+	g0.p("MOVQ e0+16(FP), SI")
+	g0.p("MOVQ e1+24(FP), R9")
+	g0.p("MOVQ steps+32(FP), CX")
+	g0.p("MOVQ $0xfffffffffffff, AX")
+	g0.p("VPBROADCASTQ AX, Z31")
+	g0.p("VPXORQ Z30, Z30, Z30")
+	for i := range k {
+		g0.p("VMOVDQU64 %s, %s", g0.row(i), X0(i))
+		g1.p("VMOVDQU64 %s, %s", g1.row(i), X1(i))
+	}
+	g0.p("TESTQ CX, CX")
+	g0.p("JZ %sdone", name)
+	g0.label("%sword", name)
+	g0.p("VMOVDQU64 (SI), %s", g0.e)
+	g0.p("VMOVDQU64 (R9), %s", g1.e)
+	g0.p("ADDQ $64, SI")
+	g0.p("ADDQ $64, R9")
+	g0.p("MOVQ $64, DX")
+	g0.label("%sstep", name)
+	g0.p("VPMOVQ2M %s, K1", g0.e)
+	g0.p("VPADDQ %s, %s, %s", g0.e, g0.e, g0.e)
+	g1.p("VPMOVQ2M %s, K2", g1.e)
+	g1.p("VPADDQ %s, %s, %s", g1.e, g1.e, g1.e)
+	step := func(g *gen, x func(int) string, mask string) func(*bytes.Buffer) {
+		return func(w *bytes.Buffer) {
+			saved := g.b
+			g.b = w
+			defer func() { g.b = saved }()
+			g.square(x)
+			g.reduce()
+			for j := range k {
+				g.p("VPADDQ %s, %s, %s, %s", g.P(k+j), g.P(k+j), mask, g.P(k+j))
+			}
+			g.normalise(x)
+		}
+	}
+	interleave(b, step(g0, X0, "K1"), step(g1, X1, "K2"))
+	g0.loopTail(name)
+	for i := range k {
+		g0.p("VMOVDQU64 %s, %s", X0(i), g0.row(i))
+		g1.p("VMOVDQU64 %s, %s", X1(i), g1.row(i))
+	}
+	plain := func(g *gen, x func(int) string) func(*bytes.Buffer) {
+		return func(w *bytes.Buffer) {
+			saved := g.b
+			g.b = w
+			defer func() { g.b = saved }()
+			g.toPlain(x, 2*k+1)
+		}
+	}
+	interleave(b, plain(g0, X0), plain(g1, X1))
+	g0.p("VZEROUPPER")
+	g0.p("RET")
 }

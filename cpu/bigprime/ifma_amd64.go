@@ -5,6 +5,7 @@ package bigprime
 import (
 	"math/big"
 	"math/bits"
+	"sync/atomic"
 
 	"golang.org/x/sys/cpu"
 )
@@ -13,8 +14,12 @@ import (
 // per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs,
 // as the multi-buffer exponentiation of cryptographic libraries does: 3
 // limbs (R = 2^156) for numbers of 65 to 128 bits, 5 (R = 2^260) for 129 to
-// 256. The ladder is ifma_amd64.s, which gen_ifma.go writes; the few
-// numbers that pass it, mostly primes, go on to the scalar Lucas test.
+// 256. The ladder is ifma_amd64.s, which gen_ifma.go writes; the numbers
+// that pass it, mostly primes, go on to the Lucas test, in the lanes too
+// (ifma_lucas_amd64.go). At 3 limbs one group's ladder step is a chain of
+// dependent multiply-adds that uses about half the IFMA throughput, so
+// testBatch runs the base-2 ladder on two groups of eight at once there
+// (base2LanesIFMA3x2, the two chains interleaved) when 16 numbers wait.
 
 // haveIFMA reports whether the CPU has AVX-512 F and IFMA, which
 // ifma_amd64.s needs. (The tests run the scalar path on every CPU.)
@@ -39,6 +44,12 @@ func base2LanesIFMA3(s *laneState, e *uint64, steps int)
 
 //go:noescape
 func base2LanesIFMA5(s *laneState, e *uint64, steps int)
+
+// base2LanesIFMA3x2 is base2LanesIFMA3 on two groups of eight at once,
+// each with its own state and exponent, both for steps steps.
+//
+//go:noescape
+func base2LanesIFMA3x2(s0, s1 *laneState, e0, e1 *uint64, steps int)
 
 //go:generate go run gen_ifma.go
 
@@ -85,10 +96,38 @@ func (b *laneBatch) strongBase2(ns [][]uint64, pass []bool) {
 	b.verdicts(ns, pass)
 }
 
+// strongBase2Pair is strongBase2 on two groups of one class of 3 limbs
+// (ns0 of eight, ns1 of one to eight) in the paired kernel, both groups'
+// exponents aligned to the longer ladder.
+func strongBase2Pair(b0, b1 *laneBatch, ns0, ns1 [][]uint64, pass0, pass1 []bool) {
+	steps := b0.loadPair(b1, ns0, ns1)
+	base2LanesIFMA3x2(&b0.st, &b1.st, &b0.e[0], &b1.e[0], steps)
+	b0.verdicts(ns0, pass0)
+	b1.verdicts(ns1, pass1)
+}
+
+// loadPair loads ns0 into b and ns1 into b1 for the paired kernel and
+// returns its step count: a lane's shorter exponent starts with zero bits,
+// steps that keep x at 1.
+func (b *laneBatch) loadPair(b1 *laneBatch, ns0, ns1 [][]uint64) (steps int) {
+	steps = max(b.setLanes(ns0), b1.setLanes(ns1))
+	b.pack(ns0, steps)
+	b1.pack(ns1, steps)
+	return steps
+}
+
 // load sets the lanes to ns (lanes beyond len(ns) repeat ns[0]): the
 // moduli, x = R mod n, and the exponents' bits; it returns the ladder's
 // step count.
 func (b *laneBatch) load(ns [][]uint64) (steps int) {
+	steps = b.setLanes(ns)
+	b.pack(ns, steps)
+	return steps
+}
+
+// setLanes sets the moduli and x = R mod n, and returns the step count
+// the longest exponent needs.
+func (b *laneBatch) setLanes(ns [][]uint64) (steps int) {
 	k := limbs52(len(ns[0]))
 	b.k = k
 	steps = 0
@@ -111,13 +150,17 @@ func (b *laneBatch) load(ns [][]uint64) (steps int) {
 		b.s[l] = trailingZerosMinusOne(n)
 		steps = max(steps, bitLen(n)-b.s[l])
 	}
+	return steps
+}
+
+// pack writes the exponents of ns, set by setLanes, into steps bits each.
+func (b *laneBatch) pack(ns [][]uint64, steps int) {
 	packExponents(&b.e, steps, func(l int) ([]uint64, int) {
 		if l < len(ns) {
 			return ns[l], b.s[l]
 		}
 		return ns[0], b.s[0]
 	})
-	return steps
 }
 
 // packExponents writes the exponents of the lanes into e: lane l's is
@@ -320,15 +363,16 @@ func lucasFixed(n []uint64, p uint64) bool {
 	panic("bigprime: lucasFixed: unsupported size")
 }
 
-// laneGroup collects numbers of one class until eight fill the lanes:
-// those that passed trial division for the base-2 test, or those that
-// passed it, with their parameters, for the Lucas test.
+// laneGroup collects numbers of one class until they fill the lanes (16
+// for the base-2 test at 3 limbs, two groups for the paired kernel; 8
+// otherwise): those that passed trial division for the base-2 test, or
+// those that passed it, with their parameters, for the Lucas test.
 type laneGroup struct {
 	count int
-	limbs [laneCount][maxLimbs52]uint64
-	ns    [laneCount][]uint64
-	ps    [laneCount]uint64
-	index [laneCount]int32
+	limbs [2 * laneCount][maxLimbs52]uint64
+	ns    [2 * laneCount][]uint64
+	ps    [2 * laneCount]uint64
+	index [2 * laneCount]int32
 }
 
 func (g *laneGroup) add(n []uint64, p uint64, i int32) {
@@ -343,8 +387,23 @@ func (g *laneGroup) add(n []uint64, p uint64, i int32) {
 // numbers waiting for the base-2 lanes and for the Lucas lanes.
 type laneTester struct {
 	base2, lucas [2]laneGroup
-	b2           laneBatch
+	b2, b2pair   laneBatch
 	lu           lucasBatch
+}
+
+// pairedPasses counts the passes of the paired kernel in testBatch, the
+// tests' evidence that it is used (Tester, in engine.go, counts groups of
+// eight); atomic, as Test's workers share it.
+var pairedPasses atomic.Int64
+
+// base2Fill is how many numbers class c's base-2 group collects before a
+// pass: two groups of eight for the paired kernel at 3 limbs (limbs52 of
+// class 0), where one group leaves the IFMA units idle half the time.
+func base2Fill(c int) int {
+	if c == 0 {
+		return 2 * laneCount
+	}
+	return laneCount
 }
 
 // laneChunk returns Test's chunk size for numbers of avg words: with
@@ -417,7 +476,7 @@ func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]
 		// length for the scalar steps.
 		c := min(len(limbs)-2, 1)
 		lt.base2[c].add(limbs, 0, i)
-		if lt.base2[c].count == laneCount {
+		if lt.base2[c].count == base2Fill(c) {
 			t.flushBase2(&lt, c, isPrime)
 		}
 	}
@@ -435,9 +494,15 @@ func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]
 // those that pass it, with their Lucas parameters, to the Lucas group.
 func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
 	g := &lt.base2[c]
-	var pass [laneCount]bool
-	lt.b2.strongBase2(g.ns[:g.count], pass[:])
-	t.laneGroups[0]++
+	var pass [2 * laneCount]bool
+	if g.count > laneCount {
+		strongBase2Pair(&lt.b2, &lt.b2pair, g.ns[:laneCount], g.ns[laneCount:g.count], pass[:laneCount], pass[laneCount:g.count])
+		t.laneGroups[0] += 2
+		pairedPasses.Add(1)
+	} else {
+		lt.b2.strongBase2(g.ns[:g.count], pass[:g.count])
+		t.laneGroups[0]++
+	}
 	for l := range g.count {
 		isPrime[g.index[l]] = false
 		if !pass[l] {

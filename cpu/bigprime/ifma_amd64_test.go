@@ -106,6 +106,87 @@ func checkLanes(t *testing.T, group []*big.Int) {
 	}
 }
 
+// checkPair holds the paired kernel, on g0 and g1 (of the 3-limb class,
+// g0 of eight, g1 of one to eight), to math/big's Exp in every lane of both groups, and
+// strongBase2Pair's verdicts to strongBase2Big's.
+func checkPair(t *testing.T, g0, g1 []*big.Int) {
+	t.Helper()
+	ls0, ls1 := limbsOfAll(g0), limbsOfAll(g1)
+	var b0, b1 laneBatch
+	base2LanesIFMA3x2(&b0.st, &b1.st, &b0.e[0], &b1.e[0], b0.loadPair(&b1, ls0, ls1))
+	var tt Tester
+	for gi, group := range [][]*big.Int{g0, g1} {
+		b := []*laneBatch{&b0, &b1}[gi]
+		for l, n := range group {
+			nm1 := new(big.Int).Sub(n, bigOne)
+			d := new(big.Int).Rsh(nm1, nm1.TrailingZeroBits())
+			want := new(big.Int).Exp(bigTwo, d, n)
+			if got := b.laneY(l); got.Cmp(want) != 0 {
+				t.Errorf("paired kernel, group %d, lane %d of %d: n = %#x: 2^d mod n = %#x, want %#x", gi, l, len(group), n, got, want)
+			}
+		}
+	}
+	pass0, pass1 := make([]bool, len(g0)), make([]bool, len(g1))
+	strongBase2Pair(&b0, &b1, ls0, ls1, pass0, pass1)
+	for gi, ls := range [][][]uint64{ls0, ls1} {
+		pass := [][]bool{pass0, pass1}[gi]
+		for l := range ls {
+			if want := tt.strongBase2Big(ls[l]); pass[l] != want {
+				t.Errorf("paired kernel, group %d, lane %d: n = %#x: strong base-2 test %v, %v by math/big", gi, l, fromLimbs(ls[l]), pass[l], want)
+			}
+		}
+	}
+}
+
+// TestPairedLanesAgainstMathBig runs the paired kernel on the 3-limb
+// groups of groupsOf, which put every number in every lane, each group
+// once as the first of a pair and once as the second, and with a second
+// group of one to seven.
+func TestPairedLanesAgainstMathBig(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(16, 104))
+	var groups [][]*big.Int
+	for _, g := range groupsOf(laneOperands(r)) {
+		if len(g) == laneCount && len(toLimbs(nil, g[0])) == 2 {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) < 2 {
+		t.Fatalf("%d full groups of 3 limbs, want two or more", len(groups))
+	}
+	for i, g := range groups {
+		checkPair(t, g, groups[(i+1)%len(groups)])
+		checkPair(t, g, groups[(i+1)%len(groups)][:1+i%(laneCount-1)])
+	}
+}
+
+// TestBatchUsesPairedLanes: testBatch gives 128-bit numbers to the paired
+// kernel, 16 at a time, and still agrees with math/big.
+func TestBatchUsesPairedLanes(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(5, 16))
+	var ns []*big.Int
+	for range 48 {
+		ns = append(ns, randomPrime(r, 128), randomOdd(r, 120))
+	}
+	idx := make([]int32, len(ns))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	before := pairedPasses.Load()
+	var tt Tester
+	got := make([]bool, len(ns))
+	tt.testBatch(ns, idx, got)
+	if passes := pairedPasses.Load() - before; passes < 3 {
+		t.Errorf("%d passes of the paired kernel for 48 primes of 128 bits, want 3 or more", passes)
+	}
+	for i, n := range ns {
+		if want := n.ProbablyPrime(0); got[i] != want {
+			t.Errorf("%v: %v, math/big %v", n, got[i], want)
+		}
+	}
+}
+
 // lucasWant returns V_d and V_(d+1) mod n for P = p, Q = 1, n+1 = d·2^s,
 // by math/big.
 func lucasWant(n *big.Int, p uint64) (vd, vd1 *big.Int) {
@@ -236,6 +317,11 @@ func TestBatchOutsideLanes(t *testing.T) {
 func FuzzLanesAgainstScalar(f *testing.F) {
 	f.Add(append([]byte{0x07}, make([]byte, 128)...))
 	f.Add(append([]byte{0x82}, bytesOf(0xff, 96)...))
+	distinct := []byte{0x07} // eight different numbers, for the paired kernel
+	for i := range 128 {
+		distinct = append(distinct, byte(37*i+11))
+	}
+	f.Add(distinct)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) < 1 || !haveIFMA {
 			return
@@ -260,6 +346,19 @@ func FuzzLanesAgainstScalar(f *testing.F) {
 		}
 		checkLanes(t, group)
 		checkLucasLanes(t, group)
+		if size == 16 {
+			// The paired kernel: the group repeated to fill the first
+			// eight lanes, and reversed in the second group.
+			full := make([]*big.Int, laneCount)
+			for l := range full {
+				full[l] = group[l%count]
+			}
+			reversed := make([]*big.Int, count)
+			for i, n := range group {
+				reversed[count-1-i] = n
+			}
+			checkPair(t, full, reversed)
+		}
 	})
 }
 
@@ -351,30 +450,51 @@ func fromLimbs(x []uint64) *big.Int {
 }
 
 // BenchmarkLaneKernels runs each kernel for 256 steps on eight random
-// moduli: ns/op over 256 is a step of eight lanes.
+// moduli (sixteen for the paired kernel, base2x2): ns/op over 256 is a
+// step of eight lanes (sixteen); cpu-ns/number-step is the thread's CPU
+// time per step of one number, steadier on a shared machine.
 func BenchmarkLaneKernels(b *testing.B) {
 	skipWithoutIFMA(b)
 	r := rand.New(rand.NewPCG(3, 3))
+	const steps = 256
+	// timed runs f with the thread locked and reports the CPU time per
+	// step of one of numbers lanes.
+	timed := func(b *testing.B, numbers int, f func()) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		cpu0 := threadCPU()
+		for b.Loop() {
+			f()
+		}
+		if cpu := threadCPU() - cpu0; cpu > 0 {
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*steps*numbers), "cpu-ns/number-step")
+		}
+	}
 	for _, bits := range []int{128, 256} {
-		ns := make([][]uint64, laneCount)
+		ns := make([][]uint64, 2*laneCount)
 		ps := make([]uint64, laneCount)
 		for l := range ns {
 			ns[l] = toLimbs(nil, randomOdd(r, bits))
+		}
+		for l := range ps {
 			ps[l] = 3
 		}
 		b.Run("base2/bits="+itoa(bits), func(b *testing.B) {
 			var lb laneBatch
-			lb.load(ns)
-			for b.Loop() {
-				lb.run(&lb.e[0], 256)
-			}
+			lb.load(ns[:laneCount])
+			timed(b, laneCount, func() { lb.run(&lb.e[0], steps) })
 		})
+		if bits == 128 {
+			b.Run("base2x2/bits="+itoa(bits), func(b *testing.B) {
+				var b0, b1 laneBatch
+				b0.loadPair(&b1, ns[:laneCount], ns[laneCount:])
+				timed(b, 2*laneCount, func() { base2LanesIFMA3x2(&b0.st, &b1.st, &b0.e[0], &b1.e[0], steps) })
+			})
+		}
 		b.Run("lucas/bits="+itoa(bits), func(b *testing.B) {
 			var lb lucasBatch
-			lb.load(ns, ps)
-			for b.Loop() {
-				lb.run(&lb.e[0], 256)
-			}
+			lb.load(ns[:laneCount], ps)
+			timed(b, laneCount, func() { lb.run(&lb.e[0], steps) })
 		})
 	}
 }
