@@ -26,7 +26,10 @@
 // per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs
 // (3 up to 128 bits, 5 up to 256), as the multi-buffer exponentiation of
 // cryptographic libraries does: the survivors of trial division of each
-// size class are gathered eight at a time, lanes with shorter exponents
+// size class are gathered eight at a time (sixteen at 128 bits for the
+// base-2 test: two groups whose ladders run interleaved in one loop,
+// base2LanesIFMA3x2, since one group's chain of multiply-adds leaves the
+// IFMA units idle about half the time), lanes with shorter exponents
 // start with steps that keep their value, and lanes decided early ride
 // along unread. gen_ifma.go writes the kernels (ifma_amd64.s); the purego
 // tag, a CPU without IFMA and ProbablyPrime on one number keep the scalar

@@ -22,9 +22,10 @@ type Tester struct {
 	// Scratch of strongBase2Big.
 	words        []big.Word
 	n, d, x, nm1 big.Int
-	// laneGroups counts the groups of numbers the IFMA lanes tested, by
-	// test (base 2, Lucas): the tests' evidence that the lanes are used.
-	laneGroups [2]int
+	// laneGroups counts the groups of eight numbers the IFMA lanes
+	// tested, by test (base 2, Lucas), and the passes of the paired
+	// base-2 kernel: the tests' evidence that the lanes are used.
+	laneGroups [3]int
 }
 
 // ProbablyPrime reports whether n passes the Baillie–PSW test: exact

@@ -5,7 +5,6 @@ package bigprime
 import (
 	"math/big"
 	"math/bits"
-	"sync/atomic"
 
 	"golang.org/x/sys/cpu"
 )
@@ -391,11 +390,6 @@ type laneTester struct {
 	lu           lucasBatch
 }
 
-// pairedPasses counts the passes of the paired kernel in testBatch, the
-// tests' evidence that it is used (Tester, in engine.go, counts groups of
-// eight); atomic, as Test's workers share it.
-var pairedPasses atomic.Int64
-
 // base2Fill is how many numbers class c's base-2 group collects before a
 // pass: two groups of eight for the paired kernel at 3 limbs (limbs52 of
 // class 0), where one group leaves the IFMA units idle half the time.
@@ -498,7 +492,7 @@ func (t *Tester) flushBase2(lt *laneTester, c int, isPrime []bool) {
 	if g.count > laneCount {
 		strongBase2Pair(&lt.b2, &lt.b2pair, g.ns[:laneCount], g.ns[laneCount:g.count], pass[:laneCount], pass[laneCount:g.count])
 		t.laneGroups[0] += 2
-		pairedPasses.Add(1)
+		t.laneGroups[2]++
 	} else {
 		lt.b2.strongBase2(g.ns[:g.count], pass[:g.count])
 		t.laneGroups[0]++
