@@ -98,18 +98,21 @@ func Choose(a, b uint64, o Options) Choice {
 }
 
 // The costs behind Auto's choice past the square roots the sieve keeps
-// (mediumMax), measured on one core of an AMD EPYC (Zen 4, AVX-512 IFMA):
-// the sieve crosses off ~0.3 ns a number; a task generates the primes from
-// mediumMax to its square root again (~0.25 ns a number sieved) and starts
-// each with a division (~15 ns); Baillie–PSW proves a 60- to 64-bit prime
-// in ~180 ns and stops a composite survivor in ~60 ns
-// (cpu/prime's BenchmarkSurvivors). With them, at length 10^8 the sieve
-// wins up to about 10^17 and the hybrid from there (count ratios measured:
-// 0.2 at 10^15, 0.43 at 10^16, 0.96 at 10^17, hybrid over sieve in CPU).
+// (mediumMax), measured on one core of an AMD EPYC (Zen 4, AVX-512 IFMA)
+// with the bucket sieve: a number sieved costs ~1.4 ns all told (the
+// crossing, and the large primes' hits through the buckets); a task
+// generates the primes from mediumMax to its square root again (~0.25 ns a
+// number sieved) and starts each with a division (~8 ns); Baillie–PSW
+// proves a 60- to 64-bit prime in ~180 ns and stops a composite survivor
+// in ~60 ns (cpu/prime's BenchmarkSurvivors). Fitted to CPU seconds on
+// [a, a+10^8] of one worker (--range-method sieve, then hybrid): 0.17
+// against 0.55 at 10^16, 0.34 against 0.55 at 10^17, 0.75 against 0.56 at
+// 10^18, and 6.9 against 5.4 on [2^64 − 10^9, 2^64 − 1]: the sieve wins up
+// to a few times 10^17.
 const (
-	costCross = 0.3e-9
+	costCross = 1.4e-9
 	costGen   = 0.25e-9
-	costStart = 15e-9
+	costStart = 8e-9
 	costPrime = 180e-9
 	costComp  = 60e-9
 )

@@ -280,7 +280,7 @@ func TestChooseByCost(t *testing.T) {
 		a, n uint64
 		want Method
 	}{
-		{1e15, 1e8, Sieve}, {1e16, 1e8, Sieve},
+		{1e15, 1e8, Sieve}, {1e16, 1e8, Sieve}, {1e17, 1e8, Sieve},
 		{1e18, 1e8, Hybrid}, {1e16, 1e6, Hybrid}, {math.MaxUint64 - 1e9 + 1, 1e9 - 1, Hybrid},
 	} {
 		for _, w := range []int{1, 2} {
