@@ -190,6 +190,19 @@ func TestEnginesReleaseOnFailure(t *testing.T) {
 			break
 		}
 	}
+	for n := 1; ; n++ {
+		a := &accounting{Driver: &emu.Driver{Memory: 256 << 10}, failAt: n}
+		e, err := gpu.NewBigPrimeEngine(a, 0, 8<<10)
+		if err == nil {
+			e.Close()
+		}
+		if l := a.leaks(); l != "" {
+			t.Errorf("big prime engine, allocation %d failing (%v): left%s", n, err, l)
+		}
+		if err == nil {
+			break
+		}
+	}
 	src := corescale.NewRaster(64, 48, 3)
 	for n := 1; ; n++ {
 		a := &accounting{Driver: &emu.Driver{}, failAt: n}

@@ -11,12 +11,15 @@ const BlockSize = 1 << 16
 // memory, so that a block of huge numbers stays as bounded as one of small.
 const maxBigBytes = 8 << 20
 
-// maxBigs closes a block early when it holds this many numbers of 2^64
-// and above: at 128 bits that is about 5 ms of testing on one core, so a
-// file of 20,000 such numbers fills several blocks, the reader fills the
-// next while the workers test one, and the three blocks' memory is reused
-// rather than touched afresh (a block of 65,536 of them grows to 5 MB, and
-// the page faults cost more than the tests).
+// maxBigs closes a block of BlockSize early when it holds this many
+// numbers of 2^64 and above: at 128 bits that is about 5 ms of testing on
+// one core, so a file of 20,000 such numbers fills several blocks, the
+// reader fills the next while the workers test one, and the three blocks'
+// memory is reused rather than touched afresh (a block of 65,536 of them
+// grows to 5 MB, and the page faults cost more than the tests). A larger
+// block, made for a GPU engine, is not capped by count (maxBigBytes still
+// bounds it): a GPU's big-number chunks hold up to a million numbers, and
+// 4,096 a call would leave it one small chunk in flight.
 const maxBigs = 4096
 
 // Block is a run of numbers in input order and, once tested, their verdicts.
@@ -89,7 +92,7 @@ func (b *Block) ParseBig(lo, hi int) {
 }
 
 func (b *Block) full() bool {
-	return len(b.Nums) >= b.size || b.bigBytes >= maxBigBytes || len(b.Big) >= maxBigs
+	return len(b.Nums) >= b.size || b.bigBytes >= maxBigBytes || (b.size <= BlockSize && len(b.Big) >= maxBigs)
 }
 
 func (b *Block) add(v uint64) {

@@ -127,7 +127,9 @@ func limbBound(tok []byte) int {
 
 // BigLimbs appends to dst the value of b.Big[i] as 64-bit limbs, least
 // significant first, with no zero limb at the top, and reports true; or,
-// when it takes more than maxLimbs limbs, returns dst unchanged and false.
+// when it takes more than maxLimbs limbs, returns dst at its length and
+// false (having used up to maxLimbs+1 words of its spare capacity as
+// scratch: a caller that shares that capacity must not count on it).
 // A number still in text (DeferBig) is parsed from it, never through
 // math/big: the form a batch engine takes, at a fraction of the cost of a
 // *big.Int. It may run on disjoint numbers at once.

@@ -2,6 +2,8 @@ package primeio
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"math/big"
 	"math/rand/v2"
 	"strconv"
@@ -243,5 +245,25 @@ func BenchmarkAppendLimbs(b *testing.B) {
 				buf = appendLimbs(buf[:0], []byte(tok))
 			}
 		})
+	}
+}
+
+// TestBigsPerBlock: a block of BlockSize closes at maxBigs numbers of
+// 2^64 and above (the CPU path's memory reuse), a larger one, made for a
+// GPU engine, holds them all.
+func TestBigsPerBlock(t *testing.T) {
+	var in strings.Builder
+	for i := range 3 * maxBigs {
+		fmt.Fprintf(&in, "%d\n", new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 127), big.NewInt(int64(2*i+1))))
+	}
+	for _, c := range []struct{ size, want int }{{BlockSize, maxBigs}, {4 * BlockSize, 3 * maxBigs}} {
+		b := NewBlock(c.size)
+		b.DeferBig()
+		if err := NewReader(strings.NewReader(in.String()), "bigs").Fill(b); err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		if len(b.Big) != c.want {
+			t.Errorf("block of %d: %d big numbers, want %d", c.size, len(b.Big), c.want)
+		}
 	}
 }
