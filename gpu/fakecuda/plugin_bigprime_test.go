@@ -96,11 +96,11 @@ func TestPluginBigCLI(t *testing.T) {
 		}
 	})
 	t.Run("auto, big engine cannot start", func(t *testing.T) {
-		// auto takes the GPU for a file of 2^20 numbers and more (its
-		// size over 2): 110,000 of 20 digits.
+		// auto takes the GPU for a file of 2^20 numbers and more (the
+		// lines of its first 64 KiB, scaled to its size).
 		var b strings.Builder
-		for i := range 110000 {
-			fmt.Fprintf(&b, "%d\n", uint64(1e19)+uint64(i))
+		for i := range 1<<20 + 1000 {
+			fmt.Fprintf(&b, "%d\n", i)
 		}
 		small := filepath.Join(t.TempDir(), "small.txt")
 		if err := os.WriteFile(small, []byte(b.String()), 0o644); err != nil {
