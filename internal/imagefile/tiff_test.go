@@ -657,8 +657,9 @@ func tiffSetTag(t *testing.T, file []byte, tag uint16, v uint16) []byte {
 	return nil
 }
 
-// tiffSetCount rewrites the value count of a tag of the first IFD.
-func tiffSetCount(t *testing.T, file []byte, tag uint16, n uint32) []byte {
+// tiffEditEntry returns a copy of a little-endian file with edit applied
+// to tag's 12-byte entry in the first IFD.
+func tiffEditEntry(t *testing.T, file []byte, tag uint16, edit func(entry []byte)) []byte {
 	t.Helper()
 	b := bytes.Clone(file)
 	le := binary.LittleEndian
@@ -666,12 +667,18 @@ func tiffSetCount(t *testing.T, file []byte, tag uint16, n uint32) []byte {
 	for i := range int(le.Uint16(b[off:])) {
 		e := off + 2 + 12*i
 		if le.Uint16(b[e:]) == tag {
-			le.PutUint32(b[e+4:], n)
+			edit(b[e : e+12])
 			return b
 		}
 	}
 	t.Fatalf("no tag %d", tag)
 	return nil
+}
+
+// tiffSetCount rewrites the value count of a tag of the first IFD.
+func tiffSetCount(t *testing.T, file []byte, tag uint16, n uint32) []byte {
+	t.Helper()
+	return tiffEditEntry(t, file, tag, func(e []byte) { binary.LittleEndian.PutUint32(e[4:], n) })
 }
 
 // TestTIFFRefusals: variants the decoder does not read are refused, from
@@ -736,18 +743,7 @@ func TestTIFFRefusals(t *testing.T) {
 // the directory keeps its shape and the tag is gone.
 func tiffWithoutTag(t *testing.T, file []byte, tag uint16) []byte {
 	t.Helper()
-	b := bytes.Clone(file)
-	le := binary.LittleEndian
-	off := int(le.Uint32(b[4:]))
-	for i := range int(le.Uint16(b[off:])) {
-		e := off + 2 + 12*i
-		if le.Uint16(b[e:]) == tag {
-			le.PutUint16(b[e:], 65000)
-			return b
-		}
-	}
-	t.Fatalf("no tag %d", tag)
-	return nil
+	return tiffEditEntry(t, file, tag, func(e []byte) { binary.LittleEndian.PutUint16(e, 65000) })
 }
 
 // TestTIFFTruncated: a file cut short in its pixel data is an error naming
