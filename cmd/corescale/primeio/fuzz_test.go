@@ -3,10 +3,8 @@ package primeio
 import (
 	"bytes"
 	"errors"
-	"io"
 	"math/big"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -90,29 +88,4 @@ func FuzzParse(f *testing.F) {
 
 // collectDeferred is collect with the block's big numbers kept as text
 // until ParseBig, in two halves, as the workers take them.
-func collectDeferred(src Source) ([]string, error) {
-	var out []string
-	b := NewBlock(3)
-	b.DeferBig()
-	for {
-		err := src.Fill(b)
-		if err == io.EOF {
-			return out, nil
-		}
-		half := len(b.Big) / 2
-		b.ParseBig(half, len(b.Big))
-		b.ParseBig(0, half)
-		bigs := b.Big
-		for i, n := range b.Nums {
-			if len(bigs) > 0 && bigs[0].At == i {
-				out = append(out, "B"+bigs[0].N.String())
-				bigs = bigs[1:]
-				continue
-			}
-			out = append(out, strconv.FormatUint(n, 10))
-		}
-		if err != nil {
-			return out, err
-		}
-	}
-}
+func collectDeferred(src Source) ([]string, error) { return collectFrom(src, true) }

@@ -13,14 +13,24 @@ import (
 // collect reads src to the end and returns its numbers in decimal, marking
 // those held as big values with a leading "B" so tests see which path each
 // one took.
-func collect(src Source) ([]string, error) {
+func collect(src Source) ([]string, error) { return collectFrom(src, false) }
+
+// collectFrom is collect, with deferBig the big numbers kept as text until
+// ParseBig converts them, in two halves, as the workers take them.
+func collectFrom(src Source, deferBig bool) ([]string, error) {
 	var out []string
 	b := NewBlock(3) // small, to cross block boundaries
+	if deferBig {
+		b.DeferBig()
+	}
 	for {
 		err := src.Fill(b)
 		if err == io.EOF {
 			return out, nil
 		}
+		half := len(b.Big) / 2
+		b.ParseBig(half, len(b.Big))
+		b.ParseBig(0, half)
 		// After an error the block still holds the numbers before it.
 		bigs := b.Big
 		for i, n := range b.Nums {
