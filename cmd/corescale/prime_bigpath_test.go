@@ -77,17 +77,8 @@ func bigMix() []string {
 		}
 	}
 	for _, kbits := range []int{22, 48, 100} {
-		k := pow2(kbits - 1)
-		for found := 0; found < 2; {
-			k.Add(k, one)
-			f := func(c int64) *big.Int { return new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(c)), one) }
-			f1, f2, f3 := f(6), f(12), f(18)
-			if !f1.ProbablyPrime(10) || !f2.ProbablyPrime(10) || !f3.ProbablyPrime(10) {
-				continue
-			}
-			n := new(big.Int).Mul(f1, f2)
-			add(n.Mul(n, f3))
-			found++
+		for _, c := range primecases.Chernick(kbits, 2) {
+			add(c.N)
 		}
 	}
 	for _, bits := range []int{66, 130, 256, 512, 1024, 2048} {

@@ -91,17 +91,8 @@ func Hard(maxBits int, ends []int) []Case {
 		}
 	}
 	for _, kbits := range []int{19, 24, 32, 48, 64, 100} {
-		k := Pow2(kbits - 1)
-		for found := 0; found < 3; {
-			k.Add(k, one)
-			f := func(c int64) *big.Int { return new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(c)), one) }
-			f1, f2, f3 := f(6), f(12), f(18)
-			if !f1.ProbablyPrime(10) || !f2.ProbablyPrime(10) || !f3.ProbablyPrime(10) {
-				continue
-			}
-			n := new(big.Int).Mul(f1, f2)
-			add(fmt.Sprintf("Chernick k=%d", k), n.Mul(n, f3))
-			found++
+		for _, c := range Chernick(kbits, 3) {
+			add(c.What, c.N)
 		}
 	}
 	for _, c := range []struct{ what, n string }{
@@ -137,6 +128,26 @@ func Hard(maxBits int, ends []int) []Case {
 			add(fmt.Sprintf("2^%d+%d", e, j), new(big.Int).Add(Pow2(e), big.NewInt(j)))
 			add(fmt.Sprintf("2^%d-%d", e, j), new(big.Int).Sub(Pow2(e), big.NewInt(j)))
 		}
+	}
+	return cs
+}
+
+// Chernick returns the first count Carmichael numbers (6k+1)(12k+1)(18k+1)
+// with all three factors prime (math/big's ProbablyPrime(10)), for k from
+// 2^(kbits−1)+1 up.
+func Chernick(kbits, count int) []Case {
+	var cs []Case
+	one := big.NewInt(1)
+	k := Pow2(kbits - 1)
+	for len(cs) < count {
+		k.Add(k, one)
+		f := func(c int64) *big.Int { return new(big.Int).Add(new(big.Int).Mul(k, big.NewInt(c)), one) }
+		f1, f2, f3 := f(6), f(12), f(18)
+		if !f1.ProbablyPrime(10) || !f2.ProbablyPrime(10) || !f3.ProbablyPrime(10) {
+			continue
+		}
+		n := new(big.Int).Mul(f1, f2)
+		cs = append(cs, Case{fmt.Sprintf("Chernick k=%d", k), n.Mul(n, f3)})
 	}
 	return cs
 }
