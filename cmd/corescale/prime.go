@@ -85,8 +85,8 @@ test: the temporary output file and the copy of stdin are removed, an
 stdout holds part of the list. A second signal kills at once.
 
 Exit status: 0 done; 1 a failure while working (a write error, an input
-file that changed while it was read) or interrupted; 2 bad usage or bad
-input, with nothing written.`
+file that changed while it was read) or interrupted; 2 bad usage, bad
+input or an --output that cannot be created, with nothing written.`
 
 func primeCommand() *cli.Command {
 	const (
@@ -267,7 +267,7 @@ func (r *primeRun) work() error {
 	var out io.Writer = namedWriter{r.out, "stdout"}
 	if !r.toStdout {
 		err := r.temps.create(func() (func(), error) {
-			f, err := atomicfile.Create(r.outPath)
+			f, err := createOutput("output", r.outPath)
 			if err != nil {
 				return nil, err
 			}
