@@ -46,7 +46,8 @@ func benchCommand() *cli.Command {
 			"and writes nothing.\n\n" +
 			"Exit status: 0 success; 1 when a backend's results differ from the serial\n" +
 			"engine's or fail, an output could not be written, or the run was\n" +
-			"interrupted; 2 bad usage (nothing run, nothing written).",
+			"interrupted; 2 bad usage or an output that cannot be created (nothing\n" +
+			"run, nothing written).",
 		HideHelpCommand: true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "workload", Usage: "comma-separated `LIST` of workloads", Value: "all"},
@@ -310,10 +311,10 @@ func openOutputs(c *cli.Context, writeJSON func(*bench.Report, io.Writer) error)
 			outs.abort()
 			return nil, err
 		}
-		f, err := atomicfile.Create(path)
+		f, err := createOutput(o.flag, path)
 		if err != nil {
 			outs.abort()
-			return nil, &usageError{errors.New(outputError(o.flag, path, err))}
+			return nil, err
 		}
 		outs.files = append(outs.files, &benchOutput{o.flag, path, o.write, f})
 	}

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/corescale/corescale/internal/atomicfile"
 )
 
 // commands builds the subcommands, one file each, in the order --help lists
@@ -96,6 +98,20 @@ func (e *usageError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, a ...any) error {
 	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// createOutput creates the file that --flag names, all or nothing. Every
+// command calls it before its work, so a path that cannot be created (a
+// missing or unwritable folder, a folder where a file goes) is bad usage,
+// exit status 2, with nothing done and nothing left behind: the same for
+// prime, bench and merge, as for resize's --out.
+func createOutput(flag, path string) (*atomicfile.File, error) {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		// atomicfile's errors name the path.
+		return nil, usageErrorf("--%s: %w", flag, err)
+	}
+	return f, nil
 }
 
 // onUsageError reports a flag the library could not parse, in place of its

@@ -69,7 +69,7 @@ func TestExitCodes(t *testing.T) {
 		{args: []string{"prime", "--input", "-"}, stdin: "2\n3\n-5\n7\n", code: 2, stderr: `corescale: stdin:3: "-5" is not a number (want decimal or 0x hex)`},
 		{args: []string{"prime", "--print", "count", "--input", "-"}, stdin: "2\n3\n5x\n", code: 2, stderr: `stdin:3: "5x"`},
 
-		{args: []string{"prime", "--output", "/no/such/dir/out.txt", "7"}, code: 1, stderr: "no such file or directory"},
+		{args: []string{"prime", "--output", "/no/such/dir/out.txt", "7"}, code: 2, stderr: "--output: create /no/such/dir/out.txt: no such file or directory"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			out, errOut, code := runCLI(tc.stdin, tc.args...)

@@ -46,8 +46,9 @@ Examples:
    corescale merge --output count.txt count-*.txt
    corescale merge primes.0.csv primes.1.csv primes.2.csv > primes.csv
 
-Exit status: 0 merged; 1 a failure while reading or writing; 2 bad usage, or
-shard files that do not make one whole job (nothing written).`
+Exit status: 0 merged; 1 a failure while reading or writing; 2 bad usage, an
+--output that cannot be created, or shard files that do not make one whole job
+(nothing written).`
 
 func mergeCommand() *cli.Command {
 	return &cli.Command{
@@ -197,7 +198,7 @@ func mergeAction(c *cli.Context) error {
 	var out io.Writer = namedWriter{c.App.Writer, "stdout"}
 	var file *atomicfile.File
 	if !toStdout {
-		if file, err = atomicfile.Create(outPath); err != nil {
+		if file, err = createOutput("output", outPath); err != nil {
 			return err
 		}
 		defer file.Abort()
@@ -461,7 +462,7 @@ func mergeTo(c *cli.Context, inputs []string, merge func(io.Writer) error) error
 			}
 		}
 	}
-	file, err := atomicfile.Create(outPath)
+	file, err := createOutput("output", outPath)
 	if err != nil {
 		return err
 	}

@@ -85,8 +85,8 @@ test: the temporary output file and the copy of stdin are removed, an
 stdout holds part of the list. A second signal kills at once.
 
 Exit status: 0 done; 1 a failure while working (a write error, an input
-file that changed while it was read) or interrupted; 2 bad usage or bad
-input, with nothing written.`
+file that changed while it was read) or interrupted; 2 bad usage, bad
+input or an --output that cannot be created, with nothing written.`
 
 func primeCommand() *cli.Command {
 	const (
@@ -267,7 +267,7 @@ func (r *primeRun) work() error {
 	var out io.Writer = namedWriter{r.out, "stdout"}
 	if !r.toStdout {
 		err := r.temps.create(func() (func(), error) {
-			f, err := atomicfile.Create(r.outPath)
+			f, err := createOutput("output", r.outPath)
 			if err != nil {
 				return nil, err
 			}
@@ -445,8 +445,9 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 
 // primeJob is the job the flags ask for, for auto's choice, before reading
 // any number: a size of -1 when unknown (stdin, or flags that do not parse,
-// which reading the source then reports). A file's count is estimated
-// from the lines of its first 64 KiB (fileLines).
+// which reading the source then reports). A file's count is an estimate,
+// and says so: lines of its first 64 KiB (fileLines), comments and blank
+// lines among them.
 func primeJob(c *cli.Context) backend.Job {
 	numbers := func(n int64) backend.Job { return backend.Job{Kind: backend.Numbers, Size: n} }
 	switch {
@@ -456,7 +457,7 @@ func primeJob(c *cli.Context) backend.Job {
 		return numbers(int64(c.Int("random")))
 	case c.IsSet("input"):
 		if c.String("input") != "-" {
-			return numbers(fileLines(c.String("input")))
+			return backend.Job{Kind: backend.Numbers, Size: fileLines(c.String("input")), Estimated: true}
 		}
 		return numbers(-1)
 	}

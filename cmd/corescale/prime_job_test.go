@@ -41,3 +41,28 @@ func TestFileLines(t *testing.T) {
 		t.Errorf("a missing file: %d, want -1", got)
 	}
 }
+
+// TestAutoSaysEstimate: auto's reason gives a file's count, which comes
+// from its first 64 KiB, as an estimate, and the counts it knows exactly
+// as they are.
+func TestAutoSaysEstimate(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "numbers.txt")
+	if err := os.WriteFile(input, []byte(strings.Repeat("1000003\n", 29_993)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--input", input}, "auto chose parallel with 2 workers: about 30,000 numbers (under 1048576)"},
+		{[]string{"--random", "1500"}, "auto chose parallel with 2 workers: 1500 numbers (under 1048576)"},
+		{[]string{"97", "98", "99"}, "auto chose parallel with 2 workers: 3 numbers (under 1048576)"},
+		{[]string{"--from", "1", "--to", "100"}, "auto chose parallel with 2 workers: a range of 100 numbers to sieve"},
+	} {
+		args := append([]string{"prime", "--verbose", "--workers", "2", "--print", "count"}, c.args...)
+		_, stderr, code := runCLI("", args...)
+		if code != 0 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 0 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}

@@ -88,9 +88,10 @@ Examples:
    corescale resize --size x1080 --no-enlarge --fast --out small/ big.tif
    corescale resize --size 1200x800 --out cover.jpg --quality 90 photo.jpg
 
-Exit status: 0 every file done or skipped, 1 a file failed, the output cannot
-be written or the batch was interrupted, 2 bad usage or no input that can be
-read (nothing written).`
+Exit status: 0 every file done or skipped, 1 a file failed, the output filled
+up or became unwritable during the batch, or the batch was interrupted, 2 bad
+usage, an output that cannot be written or no input that can be read (nothing
+written).`
 
 func resizeCommand() *cli.Command {
 	const (
@@ -170,9 +171,10 @@ func resizeAction(c *cli.Context) error {
 		return err
 	}
 	// Before any input is read: a folder that takes no files is one
-	// message, not one per file after decoding each.
+	// message, not one per file after decoding each, and bad usage (exit
+	// 2) as an uncreatable --output is for every command (createOutput).
 	if err := batch.CheckOutput(s.opt.Overwrite); err != nil {
-		return err
+		return &usageError{err}
 	}
 	if c.IsSet("quality") && batch.Format() == imagefile.PNG {
 		// Harmless, so not refused; but the user expects it to matter.

@@ -570,7 +570,8 @@ func TestResizeBadInputsAmongGood(t *testing.T) {
 }
 
 // TestResizeOutputNotWritable: an output folder that cannot be written
-// gives one message before any input is decoded, not one per file.
+// gives one message before any input is decoded, not one per file, and is
+// bad usage (exit 2) as an uncreatable output is for every command.
 func TestResizeOutputNotWritable(t *testing.T) {
 	dir := t.TempDir()
 	var inputs []string
@@ -593,8 +594,8 @@ func TestResizeOutputNotWritable(t *testing.T) {
 	}
 	for out, want := range outs {
 		_, stderr, code := runCLI("", append([]string{"resize", "--size", "10x", "--out", out}, inputs...)...)
-		if code != 1 || stderr != want {
-			t.Errorf("--out %s: exit %d, stderr %q; want 1 and %q", out, code, stderr, want)
+		if code != 2 || stderr != want {
+			t.Errorf("--out %s: exit %d, stderr %q; want 2 and %q", out, code, stderr, want)
 		}
 	}
 }

@@ -42,6 +42,10 @@ type Job struct {
 	// Size is how much work there is in Kind's unit; negative when
 	// unknown (numbers on stdin), which auto treats as large.
 	Size int64
+	// Estimated says Size is an estimate (a file's numbers from the lines
+	// of its head), which auto's reason then says as "about 300,000
+	// numbers" rather than a count the user could check and find wrong.
+	Estimated bool
 	// CPUOnly, when set, says why the job must run on the CPU engine
 	// ("--fast and --linear run on the CPU engine only").
 	CPUOnly string
@@ -196,6 +200,8 @@ func smallJob(j Job) string {
 	switch {
 	case j.Size < 0:
 		return ""
+	case j.Kind == Numbers && j.Size < GPUMinNumbers && j.Estimated:
+		return fmt.Sprintf("about %s (under %d)", pluralWord(approximate(j.Size), j.Size, "number"), GPUMinNumbers)
 	case j.Kind == Numbers && j.Size < GPUMinNumbers:
 		return fmt.Sprintf("%s (under %d)", plural(j.Size, "number"), GPUMinNumbers)
 	case j.Kind == Sieved && j.Size < GPUMinSieved:
@@ -224,8 +230,31 @@ func goroutines(n int) string { return plural(int64(n), "worker") }
 
 // plural returns "1 worker", "2 workers".
 func plural(n int64, noun string) string {
+	return pluralWord(fmt.Sprint(n), n, noun)
+}
+
+// pluralWord returns count and noun, plural unless n is 1.
+func pluralWord(count string, n int64, noun string) string {
 	if n == 1 {
-		return "1 " + noun
+		return count + " " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return count + " " + noun + "s"
+}
+
+// approximate writes an estimate to two significant digits, with
+// thousands separated ("300,000" for 299,926): more digits would claim a
+// precision that an estimate from a sample does not have.
+func approximate(n int64) string {
+	if n >= 100 {
+		p := int64(1)
+		for n/p >= 100 {
+			p *= 10
+		}
+		n = (n + p/2) / p * p
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -41,6 +41,8 @@ func TestChoose(t *testing.T) {
 		{"gpu, fast", Request{Backend: corescale.GPU, Workers: 2, Job: Job{CPUOnly: "--linear"}}, "", 0, "", ErrCPUOnly, "--linear"},
 		{"auto, few numbers", Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Numbers, Size: 3}}, corescale.Parallel, 2, "3 numbers (under 1048576), too small to be worth starting a GPU", nil, ""},
 		{"auto, one number", Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Numbers, Size: 1}}, corescale.Parallel, 2, "1 number (under", nil, ""},
+		{"auto, exact numbers", Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Numbers, Size: 299926}}, corescale.Parallel, 2, ": 299926 numbers (under 1048576)", nil, ""},
+		{"auto, estimated numbers", Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Numbers, Size: 299926, Estimated: true}}, corescale.Parallel, 2, ": about 300,000 numbers (under 1048576)", nil, ""},
 		{"auto, small images", Request{Backend: corescale.Auto, Workers: 1, Job: Job{Kind: Images, Size: 5000}}, corescale.Parallel, 1, "5000 bytes of images (under 16 MiB)", nil, ""},
 		{"auto, many numbers, no GPU", Request{Backend: corescale.Auto, Workers: 2, Job: big}, corescale.Parallel, 2, "auto chose parallel with 2 workers: no usable GPU: no NVIDIA driver library", nil, ""},
 		{"auto, unknown size, no GPU", Request{Backend: corescale.Auto, Workers: 2, Job: Job{Size: -1}}, corescale.Parallel, 2, "no usable GPU", nil, ""},
@@ -369,5 +371,19 @@ func TestBigPrimeTesterSkipsLost(t *testing.T) {
 	c.lostDevices().add(1)
 	if _, _, err := c.BigPrimeTester(); err == nil || !strings.Contains(err.Error(), "every device was lost") {
 		t.Errorf("all lost: %v", err)
+	}
+}
+
+func TestApproximate(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"}, {7, "7"}, {99, "99"}, {104, "100"}, {155, "160"}, {999, "1,000"},
+		{12_345, "12,000"}, {299_926, "300,000"}, {1_048_575, "1,000,000"}, {1_234_567_890, "1,200,000,000"},
+	} {
+		if got := approximate(tc.n); got != tc.want {
+			t.Errorf("approximate(%d) = %q, want %q", tc.n, got, tc.want)
+		}
 	}
 }

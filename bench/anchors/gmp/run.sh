@@ -35,6 +35,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 RUNS=${RUNS:-7}
 COUNT=${COUNT:-}
 SIZES=${SIZES:-128 256 512 2048}
@@ -54,41 +56,13 @@ if [ ! -x "$BIN" ]; then
 	exit 1
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-gmp.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-results=$work/results
-: >"$results"
+anchors_work corescale-gmp
 gcc -O2 -o "$work/gmpprime" "$here/gmpprime.c" -lgmp || exit 1
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# median FILE COLUMN
-median() {
-	sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# pair JOB A-NAME B-NAME -- CMD-A... -- CMD-B...: RUNS interleaved runs of
-# each; files $work/JOB.a and .b get "wall cpu" per run; the outputs (the
-# counts) must agree.
-pair() {
-	local job=$1
-	shift 3
-	[ "$1" = -- ] && shift
-	local a=() b=()
-	while [ "$1" != -- ]; do a+=("$1"); shift; done
-	shift
-	b=("$@")
-	echo "== $job: ${a[*]}  vs  ${b[*]}" >&2
-	: >"$work/$job.a"
-	: >"$work/$job.b"
-	for ((i = 0; i < RUNS; i++)); do
-		"$PY" "$here/cputime.py" "$work/$job.a.out" "${a[@]}" >>"$work/$job.a" || exit 1
-		"$PY" "$here/cputime.py" "$work/$job.b.out" "${b[@]}" >>"$work/$job.b" || exit 1
-	done
-	if ! cmp -s "$work/$job.a.out" "$work/$job.b.out"; then
-		echo "$job: the counts differ: $(cat "$work/$job.a.out") vs $(cat "$work/$job.b.out")" >&2
-		echo "RESULT job=$job status=MISMATCH" | tee -a "$results"
-	fi
-}
+# pair_runs JOB A-NAME B-NAME -- CMD-A... -- CMD-B... (lib.sh): RUNS
+# interleaved runs of each; files $work/JOB.a and .b get "wall cpu rss_kb"
+# per run; the outputs (the counts) must agree.
 
 # count BITS: the numbers per file at that size.
 count() {
@@ -115,29 +89,19 @@ r = random.Random(bits)
 for _ in range(count):
     print(r.getrandbits(bits - 2) << 1 | 1 << (bits - 1) | 1)
 ' "$bits" "$n" >"$f"
-	pair "gmp-$bits" gmp corescale-w1 -- "$work/gmpprime" "$f" -- "$BIN" prime --input "$f" --print count --workers 1
+	pair_runs "gmp-$bits" gmp corescale-w1 -- "$work/gmpprime" "$f" -- "$BIN" prime --input "$f" --print count --workers 1
 	g=$(median "$work/gmp-$bits.a" 2)
 	c=$(median "$work/gmp-$bits.b" 2)
 	echo "RESULT job=prime-$bits tool=gmp runs=$RUNS cpu_s=$g wall_s=$(median "$work/gmp-$bits.a" 1) count=$n per_cpu_s=$(awk -v n="$n" -v t="$g" 'BEGIN { printf "%.0f", n / t }')" | tee -a "$results"
 	echo "RESULT job=prime-$bits tool=corescale-w1 runs=$RUNS cpu_s=$c wall_s=$(median "$work/gmp-$bits.b" 1) count=$n per_cpu_s=$(awk -v n="$n" -v t="$c" 'BEGIN { printf "%.0f", n / t }') ratio=$(awk -v a="$g" -v b="$c" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
-	pair "w2-$bits" corescale-w1 corescale-w2 -- "$BIN" prime --input "$f" --print count --workers 1 -- "$BIN" prime --input "$f" --print count --workers 2
+	pair_runs "w2-$bits" corescale-w1 corescale-w2 -- "$BIN" prime --input "$f" --print count --workers 1 -- "$BIN" prime --input "$f" --print count --workers 2
 	w1=$(median "$work/w2-$bits.a" 1)
 	w2=$(median "$work/w2-$bits.b" 1)
 	echo "RESULT job=prime-$bits tool=corescale-w2 runs=$RUNS count=$n load=$(cut -d" " -f1 /proc/loadavg) cpu_s=$(median "$work/w2-$bits.b" 2) wall_s=$w2 speedup=$(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$results"
 done
 
-if [ -n "${RESULTS:-}" ]; then
-	cp "$results" "$RESULTS"
-fi
+save_results
 
 echo
 echo "GMP anchors ($(nproc) cores; numbers per size in the count column; load average before: $load; medians of $RUNS interleaved runs; ratio = GMP CPU s / corescale CPU s; speedup = wall 1 worker / wall 2)"
-awk '
-	BEGIN { printf "%-12s %-14s %8s %9s %9s %10s %7s %8s\n", "job", "tool", "count", "cpu s", "wall s", "n/cpu-s", "ratio", "speedup" }
-	/status=/ { print; next }
-	{
-		delete kv
-		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
-		printf "%-12s %-14s %8s %9s %9s %10s %7s %8s\n", kv["job"], kv["tool"], kv["count"], kv["cpu_s"], kv["wall_s"], kv["per_cpu_s"], kv["ratio"], kv["speedup"]
-	}
-' "$results"
+result_table job -12 job tool -14 tool count 8 count cpu_s 9 "cpu s" wall_s 9 "wall s" per_cpu_s 10 n/cpu-s ratio 7 ratio speedup 8 speedup

@@ -34,6 +34,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 RUNS=${RUNS:-5}
 BIN=${CORESCALE_BIN:-$root/corescale}
 PS=$(command -v primesieve || true)
@@ -47,10 +49,7 @@ if [ ! -x "$BIN" ]; then
 	exit 1
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-primesieve.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-results=$work/results
-: >"$results"
+anchors_work corescale-primesieve
 
 # 2^64 - e9 is past the shell's arithmetic: written out.
 e9=1000000000
@@ -63,56 +62,9 @@ if [ "${QUICK:-}" = 1 ]; then
 fi
 top=18446744073709551615
 
-# timed OUT CMD...: runs CMD once and appends "wall cpu" (seconds) to OUT;
-# its stdout goes to a file (the same cost for both tools), whose checksum
-# is OUT.answer.
-timed() {
-	local out=$1
-	shift
-	local t0 t1
-	t0=$(date +%s.%N)
-	/usr/bin/time -f "%U %S %M" -o "$out.cpu" "$@" >"$out.stdout"
-	t1=$(date +%s.%N)
-	md5sum <"$out.stdout" >"$out.answer"
-	rm -f "$out.stdout"
-	awk -v a="$t0" -v b="$t1" '{ printf "%.4f %.4f %d\n", b - a, $1 + $2, $3 }' "$out.cpu" >>"$out"
-}
-
-# median FILE COLUMN
-median() {
-	sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# pair JOB THEIRS OURS -- CMD1... -- CMD2...: RUNS interleaved runs of each,
-# their outputs compared byte for byte (the count, or the list of primes).
-pair() {
-	local job=$1 theirs=$2 ours=$3
-	shift 3
-	[ "$1" = -- ] && shift
-	local a=() b=()
-	while [ "$1" != -- ]; do a+=("$1"); shift; done
-	shift
-	b=("$@")
-	local fa=$work/$job.a fb=$work/$job.b
-	: >"$fa"
-	: >"$fb"
-	echo "== $job: ${a[*]}  vs  ${b[*]}" >&2
-	for ((i = 0; i < RUNS; i++)); do
-		timed "$fa" "${a[@]}"
-		timed "$fb" "${b[@]}"
-	done
-	if [ "$(cat "$fa.answer")" != "$(cat "$fb.answer")" ]; then
-		echo "$job: the outputs differ" >&2
-		echo "RESULT tool=check job=$job status=MISMATCH" | tee -a "$results"
-	fi
-	local wa wb ca cb
-	wa=$(median "$fa" 1)
-	wb=$(median "$fb" 1)
-	ca=$(median "$fa" 2)
-	cb=$(median "$fb" 2)
-	echo "RESULT tool=$theirs job=$job runs=$RUNS median_s=$wa cpu_s=$ca rss_kb=$(sort -n -k3,3 "$fa" | tail -1 | cut -d' ' -f3)" | tee -a "$results"
-	echo "RESULT tool=$ours job=$job runs=$RUNS median_s=$wb cpu_s=$cb rss_kb=$(sort -n -k3,3 "$fb" | tail -1 | cut -d' ' -f3) ratio=$(awk -v a="$wa" -v b="$wb" 'BEGIN { printf "%.2f", a / b }') cpu_ratio=$(awk -v a="$ca" -v b="$cb" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')" | tee -a "$results"
-}
+# pair JOB THEIRS OURS -- CMD1... -- CMD2... (lib.sh): RUNS interleaved
+# runs of each, their outputs compared byte for byte (the count, or the list
+# of primes), and the two RESULT lines.
 
 to12=$((1000000000000 + e9))
 to18=$((1000000000000000000 + e8))
@@ -135,18 +87,8 @@ if [ "${SIEVE:-}" = 1 ]; then
 	pair sieve-top primesieve-t1 corescale-w1 -- "$PS" "$topfrom" "$top" --count -t 1 -q -- "${cs[@]}" --from "$topfrom" --to "$top" --workers 1 --range-method sieve
 fi
 
-if [ -n "${RESULTS:-}" ]; then
-	cp "$results" "$RESULTS"
-fi
+save_results
 
 echo
 echo "primesieve anchors ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end; medians of $RUNS interleaved runs; ratio = first wall / second wall)"
-awk '
-	BEGIN { printf "%-19s %-15s %9s %9s %9s %7s %9s\n", "job", "tool", "wall s", "cpu s", "rss KB", "ratio", "cpu ratio" }
-	{
-		delete kv
-		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
-		if (kv["tool"] == "check") { printf "%-19s %s\n", kv["job"], kv["status"]; next }
-		printf "%-19s %-15s %9s %9s %9s %7s %9s\n", kv["job"], kv["tool"], kv["median_s"], kv["cpu_s"], kv["rss_kb"], kv["ratio"], kv["cpu_ratio"]
-	}
-' "$results"
+result_table job -19 job tool -15 tool median_s 9 "wall s" cpu_s 9 "cpu s" rss_kb 9 "rss KB" ratio 7 ratio cpu_ratio 9 "cpu ratio"

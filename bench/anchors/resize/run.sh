@@ -25,6 +25,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 RUNS=${RUNS:-3}
 REPEATS=${REPEATS:-7}
 COUNT=${COUNT:-5}
@@ -32,10 +34,7 @@ PROCS=${PROCS:-2}
 PY=/usr/bin/python3
 export RUNS PROCS
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/corescale-anchors.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-results=$work/results
-: >"$results"
+anchors_work corescale-anchors
 cd "$root" || exit 1
 
 # gobench NAME-PREFIX: Go benchmark output on stdin to RESULT lines, the
@@ -100,20 +99,11 @@ gobench imaging <"$work/imaging.txt" | sed 's/job=Large\//job=24MP-lanczos-/; s/
 echo "== thumbnail batch" >&2
 CORESCALE_BIN=${CORESCALE_BIN:-$root/corescale} "$here/batch.sh" "$work/jpegs" | tee -a "$results"
 
-if [ -n "${RESULTS:-}" ]; then
-	cp "$results" "$RESULTS"
-fi
+save_results
 
 echo
 echo "Resize anchors ($(nproc) cores; medians; MP = input megapixels)"
-awk '
-	{
-		delete kv
-		for (i = 2; i <= NF; i++) { e = index($i, "="); kv[substr($i, 1, e - 1)] = substr($i, e + 1) }
-		job = kv["job"]
-		if (job == "lanczos") job = "24MP lanczos (1 core)"
-		if (job == "lanczos_gap3") job = "24MP lanczos gap3 (1 core)"
-		printf "%-17s %-34s %9s %9s %9s\n", kv["tool"], job, kv["median_s"], kv["mp_per_s"], kv["mp_per_cpu_s"]
-	}
-	BEGIN { printf "%-17s %-34s %9s %9s %9s\n", "tool", "job", "wall s", "MP/s", "MP/cpu-s" }
-' "$results"
+result_table --awk '
+		if (kv["job"] == "lanczos") kv["job"] = "24MP lanczos (1 core)"
+		if (kv["job"] == "lanczos_gap3") kv["job"] = "24MP lanczos gap3 (1 core)"' \
+	tool -17 tool job -34 job median_s 9 "wall s" mp_per_s 9 MP/s mp_per_cpu_s 9 MP/cpu-s

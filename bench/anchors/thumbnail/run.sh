@@ -34,6 +34,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 PY=/usr/bin/python3
 tmp=${TMPDIR:-/tmp}
 
@@ -60,12 +62,7 @@ $PY -c 'import PIL' 2>/dev/null || die "$PY cannot import PIL (apt-get install p
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing (apt-get install time): it measures peak RSS"
 command -v vipsthumbnail >/dev/null || echo "thumbnail anchors: vipsthumbnail not installed (apt-get install libvips-tools): its column will show the failure" >&2
 
-work=$(mktemp -d "$tmp/corescale-thumbs.XXXXXX")
-if [ "${KEEP:-0}" = 1 ]; then
-	trap 'echo "thumbnail anchors: work folder kept: $work" >&2' EXIT
-else
-	trap 'rm -rf "$work"' EXIT
-fi
+anchors_work corescale-thumbs
 
 inputs=${INPUTS:-$work/in}
 # makeset NAME SIZE COUNT SEED: the JPEGs of one set, unless INPUTS already
