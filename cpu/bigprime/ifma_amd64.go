@@ -362,6 +362,11 @@ func less(x, n []uint64) bool {
 	return false
 }
 
+// hasSmallFactorForLanes is hasSmallFactor up to laneTrialBound.
+func (t *trialTables) hasSmallFactorForLanes(n []uint64) bool {
+	return t.hasFactorIn(n, t.forLanes[len(n)])
+}
+
 // lucasFixed is the Lucas half of bpsw2…bpsw8, with parameter p, for
 // numbers that passed the base-2 test in the lanes.
 func lucasFixed(n []uint64, p uint64) bool {
@@ -498,7 +503,7 @@ func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]
 		if !ok {
 			continue
 		}
-		if limbs[0]&1 == 0 || tablesFor(len(limbs)).hasSmallFactor(limbs) {
+		if limbs[0]&1 == 0 || tablesFor(len(limbs)).hasSmallFactorForLanes(limbs) {
 			isPrime[i] = false
 			continue
 		}

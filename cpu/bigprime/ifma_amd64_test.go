@@ -547,3 +547,35 @@ func TestBatchUsesLanes(t *testing.T) {
 		}
 	}
 }
+
+// TestLanesTrialBound: testBatch leaves the numbers of 5 to 8 limbs whose
+// least prime factor lies above laneTrialBound, though below trialBound,
+// to the base-2 lanes, which find them composite.
+func TestLanesTrialBound(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(12, 15))
+	var ns []*big.Int
+	for p := int64(laneTrialBound(8)) + 1; len(ns) < laneCount; p += 2 {
+		if p > int64(trialBound(8)) {
+			t.Fatalf("fewer than eight primes between %d and %d", laneTrialBound(8), trialBound(8))
+		}
+		if big.NewInt(p).ProbablyPrime(0) {
+			ns = append(ns, new(big.Int).Mul(big.NewInt(p), randomPrime(r, 498)))
+		}
+	}
+	idx := make([]int32, len(ns))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	var tt Tester
+	got := make([]bool, len(ns))
+	tt.testBatch(ns, idx, got)
+	if tt.laneGroups[0] != 1 {
+		t.Errorf("%d base-2 groups in the lanes for eight numbers of 8 limbs with a factor above %d, want 1", tt.laneGroups[0], laneTrialBound(8))
+	}
+	for i, n := range ns {
+		if got[i] || n.ProbablyPrime(0) {
+			t.Errorf("%#x: testBatch says %v, math/big %v; want composite", n, got[i], n.ProbablyPrime(0))
+		}
+	}
+}

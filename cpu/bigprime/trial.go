@@ -48,8 +48,9 @@ const tinyBound = 1 << 13
 type trialTables struct {
 	divisors []divisor
 	groups   []primeGroup
-	// forLimbs[k] is how many groups a number of k limbs tries.
-	forLimbs [maxLimbs + 1]int
+	// forLimbs[k] is how many groups a number of k limbs tries, and
+	// forLanes[k] how many it tries on its way to the IFMA lanes.
+	forLimbs, forLanes [maxLimbs + 1]int
 }
 
 func newTrialTables(limit int) *trialTables {
@@ -57,6 +58,7 @@ func newTrialTables(limit int) *trialTables {
 	t.divisors, t.groups = groupPrimes(limit)
 	for k := range t.forLimbs {
 		t.forLimbs[k] = t.groupsUpTo(trialBound(k))
+		t.forLanes[k] = t.groupsUpTo(laneTrialBound(k))
 	}
 	return t
 }
@@ -124,6 +126,19 @@ func trialBound(k int) int {
 	return maxTrialPrime
 }
 
+// laneTrialBound is trialBound for a number of k limbs that the IFMA lanes
+// test, at most trialBound(k) (the tables hold no more). At 5 to 8 limbs
+// the lanes' exponentiation costs about a third of the scalar one, which
+// moves the balance down: 2^12 against 2^15 took about 0.6 of the CPU time
+// per random 512-bit number in BenchmarkLanes (2^11 to 2^13 within the
+// noise of paired runs; 2^15 the slowest).
+func laneTrialBound(k int) int {
+	if k >= 5 && k <= 8 {
+		return min(1<<12, trialBound(k))
+	}
+	return trialBound(k)
+}
+
 // groupsUpTo returns how many groups hold only primes up to bound.
 func (t *trialTables) groupsUpTo(bound int) int {
 	for i, g := range t.groups {
@@ -137,7 +152,13 @@ func (t *trialTables) groupsUpTo(bound int) int {
 // hasSmallFactor reports whether an odd prime of the trial groups divides
 // n, which is larger than all of them.
 func (t *trialTables) hasSmallFactor(n []uint64) bool {
-	for _, gr := range t.groups[:t.forLimbs[len(n)]] {
+	return t.hasFactorIn(n, t.forLimbs[len(n)])
+}
+
+// hasFactorIn reports whether an odd prime of the first groups trial
+// groups divides n.
+func (t *trialTables) hasFactorIn(n []uint64, groups int) bool {
+	for _, gr := range t.groups[:groups] {
 		c := divisibleRemainder(n, gr.g, gr.ginv)
 		for _, d := range t.divisors[gr.first:gr.last] {
 			if c*d.inv <= d.max {
