@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 )
 
@@ -577,5 +579,24 @@ func TestLanesTrialBound(t *testing.T) {
 		if got[i] || n.ProbablyPrime(0) {
 			t.Errorf("%#x: testBatch says %v, math/big %v; want composite", n, got[i], n.ProbablyPrime(0))
 		}
+	}
+}
+
+// TestWideLaneChunk: with IFMA, inSizeOrder hands out numbers of 512 bits
+// in chunks of wideLaneChunk or more (the last may be shorter), so that a
+// chunk's few primes fill a pass of the Lucas lanes.
+func TestWideLaneChunk(t *testing.T) {
+	skipWithoutIFMA(t)
+	const count = 3*wideLaneChunk + 100
+	var mu sync.Mutex
+	var sizes []int
+	inSizeOrder(count, func(int32) int { return 8 }, 2, func(_ *Tester, idx []int32) {
+		mu.Lock()
+		sizes = append(sizes, len(idx))
+		mu.Unlock()
+	})
+	slices.Sort(sizes)
+	if len(sizes) < 2 || sizes[1] < wideLaneChunk {
+		t.Errorf("chunks of %v numbers of 8 words, want all but one of %d or more", sizes, wideLaneChunk)
 	}
 }
