@@ -550,34 +550,37 @@ func TestBatchUsesLanes(t *testing.T) {
 	}
 }
 
-// TestLanesTrialBound: testBatch leaves the numbers of 5 to 8 limbs whose
-// least prime factor lies above laneTrialBound, though below trialBound,
-// to the base-2 lanes, which find them composite.
+// TestLanesTrialBound: testBatch leaves the numbers of each lane class
+// whose least prime factor lies above laneTrialBound, though below
+// trialBound, to the base-2 lanes, which find them composite.
 func TestLanesTrialBound(t *testing.T) {
 	skipWithoutIFMA(t)
 	r := rand.New(rand.NewPCG(12, 15))
-	var ns []*big.Int
-	for p := int64(laneTrialBound(8)) + 1; len(ns) < laneCount; p += 2 {
-		if p > int64(trialBound(8)) {
-			t.Fatalf("fewer than eight primes between %d and %d", laneTrialBound(8), trialBound(8))
+	for _, bits := range []int{128, 256, 512} {
+		k := bits / 64
+		var ns []*big.Int
+		for p := int64(laneTrialBound(k)) + 1; len(ns) < laneCount; p += 2 {
+			if p > int64(trialBound(k)) {
+				t.Fatalf("%d bits: fewer than eight primes between %d and %d", bits, laneTrialBound(k), trialBound(k))
+			}
+			if big.NewInt(p).ProbablyPrime(0) {
+				ns = append(ns, new(big.Int).Mul(big.NewInt(p), randomPrime(r, bits-16)))
+			}
 		}
-		if big.NewInt(p).ProbablyPrime(0) {
-			ns = append(ns, new(big.Int).Mul(big.NewInt(p), randomPrime(r, 498)))
+		idx := make([]int32, len(ns))
+		for i := range idx {
+			idx[i] = int32(i)
 		}
-	}
-	idx := make([]int32, len(ns))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	var tt Tester
-	got := make([]bool, len(ns))
-	tt.testBatch(ns, idx, got)
-	if tt.laneGroups[0] != 1 {
-		t.Errorf("%d base-2 groups in the lanes for eight numbers of 8 limbs with a factor above %d, want 1", tt.laneGroups[0], laneTrialBound(8))
-	}
-	for i, n := range ns {
-		if got[i] || n.ProbablyPrime(0) {
-			t.Errorf("%#x: testBatch says %v, math/big %v; want composite", n, got[i], n.ProbablyPrime(0))
+		var tt Tester
+		got := make([]bool, len(ns))
+		tt.testBatch(ns, idx, got)
+		if tt.laneGroups[0] != 1 {
+			t.Errorf("%d bits: %d base-2 groups in the lanes for eight numbers with a factor above %d, want 1", bits, tt.laneGroups[0], laneTrialBound(k))
+		}
+		for i, n := range ns {
+			if got[i] || n.ProbablyPrime(0) {
+				t.Errorf("%#x: testBatch says %v, math/big %v; want composite", n, got[i], n.ProbablyPrime(0))
+			}
 		}
 	}
 }

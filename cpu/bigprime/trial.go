@@ -127,13 +127,20 @@ func trialBound(k int) int {
 }
 
 // laneTrialBound is trialBound for a number of k limbs that the IFMA lanes
-// test, at most trialBound(k) (the tables hold no more). At 5 to 8 limbs
-// the lanes' exponentiation costs about a third of the scalar one, which
-// moves the balance down: 2^12 against 2^15 took about 0.6 of the CPU time
-// per random 512-bit number in BenchmarkLanes (2^11 to 2^13 within the
-// noise of paired runs; 2^15 the slowest).
+// test, at most trialBound(k) (the tables hold no more). The lanes'
+// exponentiation costs a third to a fifth of the scalar one, which moves
+// the balance down. CPU time per random number in BenchmarkLanes (medians
+// of 6 alternated runs, noisy): at 512 bits 2^12 took 0.6 of 2^15's (2^11
+// and 2^13 within the noise); at 256 bits 2^10 0.82 of 2^12–2^13's (2^9
+// the same, 2^8 and 2^11 more); at 128 bits 2^8 0.86 of 2^10's (2^7 and 2^6
+// more).
 func laneTrialBound(k int) int {
-	if k >= 5 && k <= 8 {
+	switch {
+	case k <= 2:
+		return min(1<<8, trialBound(k))
+	case k <= 4:
+		return min(1<<10, trialBound(k))
+	case k <= 8:
 		return min(1<<12, trialBound(k))
 	}
 	return trialBound(k)
