@@ -74,6 +74,28 @@ type gen struct {
 	// xi holds a limb of a factor read from memory; tmp and tmp2 stage
 	// stores and blends through memory (the 10-limb kernels).
 	xi, tmp, tmp2 string
+	// loaded counts the factors factor has loaded, to rotate through
+	// factorRegs.
+	loaded int
+}
+
+// factorRegs take the 10-limb kernels' factors read from memory for both
+// halves of a product (see factor).
+var factorRegs = []string{"Z27", "Z28", "Z29", "Z25"}
+
+// factor returns operand, the first factor of a VPMADD52LUQ and
+// VPMADD52HUQ pair, for both: in the 10-limb kernels, loaded from memory
+// into a register once. Zen 4 loads one 512-bit operand per cycle, and
+// there a memory operand per multiply-add, the low and the high half each
+// reading its own, made the loads as many as the multiply-adds.
+func (g *gen) factor(operand string) string {
+	if !inMemory(g.k) || !isMem(operand) {
+		return operand
+	}
+	r := factorRegs[g.loaded%len(factorRegs)]
+	g.loaded++
+	g.p("VMOVDQU64 %s, %s", operand, r)
+	return r
 }
 
 // newGen returns a gen with the registers the header names; the paired
@@ -132,8 +154,9 @@ func (g *gen) square(x func(int) string) {
 	for i := range k - 1 {
 		xi := g.inReg(x(i))
 		for j := i + 1; j < k; j++ {
-			g.p("VPMADD52LUQ %s, %s, %s", x(j), xi, g.P(i+j))
-			g.p("VPMADD52HUQ %s, %s, %s", x(j), xi, g.P(i+j+1))
+			xj := g.factor(x(j))
+			g.p("VPMADD52LUQ %s, %s, %s", xj, xi, g.P(i+j))
+			g.p("VPMADD52HUQ %s, %s, %s", xj, xi, g.P(i+j+1))
 		}
 	}
 	for c := 1; c < 2*k-1; c++ {
@@ -155,8 +178,9 @@ func (g *gen) product(x, y func(int) string) {
 	for i := range k {
 		xi := g.inReg(x(i))
 		for j := range k {
-			g.p("VPMADD52LUQ %s, %s, %s", y(j), xi, g.P(i+j))
-			g.p("VPMADD52HUQ %s, %s, %s", y(j), xi, g.P(i+j+1))
+			yj := g.factor(y(j))
+			g.p("VPMADD52LUQ %s, %s, %s", yj, xi, g.P(i+j))
+			g.p("VPMADD52HUQ %s, %s, %s", yj, xi, g.P(i+j+1))
 		}
 	}
 }
@@ -180,8 +204,9 @@ func (g *gen) reduce() {
 		g.p("VPMADD52HUQ %s, %s, %s", g.row(g.n), g.m, g.h)
 		for j := range k {
 			if j > 0 {
-				g.p("VPMADD52LUQ %s, %s, %s", g.row(g.n+j), g.m, g.P(i+j))
-				g.p("VPMADD52HUQ %s, %s, %s", g.row(g.n+j), g.m, g.P(i+j+1))
+				nj := g.factor(g.row(g.n + j))
+				g.p("VPMADD52LUQ %s, %s, %s", nj, g.m, g.P(i+j))
+				g.p("VPMADD52HUQ %s, %s, %s", nj, g.m, g.P(i+j+1))
 			}
 		}
 		g.p("VPADDQ %s, %s, %s", g.h, g.P(i+1), g.P(i+1))
