@@ -603,3 +603,15 @@ func TestWideLaneChunk(t *testing.T) {
 		t.Errorf("chunks of %v numbers of 8 words, want all but one of %d or more", sizes, wideLaneChunk)
 	}
 }
+
+// TestLimbs52Headroom: every limb count the lanes take leaves R = 2^(52k)
+// at least 16 times the largest number of its class, which the kernels'
+// lazy reduction (values below 4n, see ifma_amd64.s) needs.
+func TestLimbs52Headroom(t *testing.T) {
+	for w := 2; w <= maxLaneBits/64; w++ {
+		k := limbs52(w)
+		if k == 0 || k > maxLimbs52 || 52*k < 64*w+4 {
+			t.Errorf("%d words: %d limbs of 52 bits, want R = 2^(52k) ≥ 16·2^(64·%d) within %d limbs", w, k, w, maxLimbs52)
+		}
+	}
+}
