@@ -130,10 +130,10 @@ func trialBound(k int) int {
 // test, at most trialBound(k) (the tables hold no more). The lanes'
 // exponentiation costs a third to a fifth of the scalar one, which moves
 // the balance down. CPU time per random number in BenchmarkLanes (medians
-// of 6 alternated runs, noisy): at 512 bits 2^12 took 0.6 of 2^15's (2^11
-// and 2^13 within the noise); at 256 bits 2^10 0.82 of 2^12–2^13's (2^9
-// the same, 2^8 and 2^11 more); at 128 bits 2^8 0.86 of 2^10's (2^7 and 2^6
-// more).
+// of 6 to 8 alternated runs, noisy): at 512 bits 2^12 took 0.6 of 2^15's,
+// and once the 10-limb kernel loaded each factor once, 2^11 0.98 of
+// 2^12's (2^13 1.06); at 256 bits 2^10 0.82 of 2^12–2^13's (2^9 the same,
+// 2^8 and 2^11 more); at 128 bits 2^8 0.86 of 2^10's (2^7 and 2^6 more).
 func laneTrialBound(k int) int {
 	switch {
 	case k <= 2:
@@ -141,7 +141,7 @@ func laneTrialBound(k int) int {
 	case k <= 4:
 		return min(1<<10, trialBound(k))
 	case k <= 8:
-		return min(1<<12, trialBound(k))
+		return min(1<<11, trialBound(k))
 	}
 	return trialBound(k)
 }
