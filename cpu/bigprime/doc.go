@@ -19,7 +19,9 @@
 // code, which the tests also hold the assembly to. Trial division packs the small primes into
 // word-sized products and reduces n against each with GMP's exact-division
 // remainder, two multiplications per limb and no division; the bound
-// grows with the size, where an exponentiation costs more.
+// grows with the size, where an exponentiation costs more, and is lower
+// for the numbers bound for the IFMA lanes, whose exponentiation is
+// cheaper.
 //
 // On amd64 with AVX-512 IFMA (checked at run time), Test runs both
 // probable-prime tests of numbers of 65 to 512 bits eight at a time, one

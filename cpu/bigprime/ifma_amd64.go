@@ -443,8 +443,8 @@ func base2Fill(c int) int {
 
 // laneChunk returns Test's chunk size for numbers of avg words: with
 // IFMA and numbers the lanes take, large enough that a chunk's survivors
-// of trial division fill the lanes (about one number in ten survives, and
-// one in five of those is prime, at 256 bits), where Test's 64 numbers a
+// of trial division fill the lanes (about one number in six survives, and
+// one in fourteen of those is prime, at 256 bits), where Test's 64 numbers a
 // chunk left most lanes of the Lucas test empty. At 5 to 8 words one
 // number in 180 is prime: a chunk of 512 held about three, too few for a
 // pass of the Lucas lanes or one that left most of its lanes empty.
