@@ -19,14 +19,17 @@
 // code, which the tests also hold the assembly to. Trial division packs the small primes into
 // word-sized products and reduces n against each with GMP's exact-division
 // remainder, two multiplications per limb and no division; the bound
-// grows with the size, where an exponentiation costs more.
+// grows with the size, where an exponentiation costs more, and is lower
+// for the numbers bound for the IFMA lanes, whose exponentiation is
+// cheaper.
 //
 // On amd64 with AVX-512 IFMA (checked at run time), Test runs both
-// probable-prime tests of numbers of 65 to 256 bits eight at a time, one
+// probable-prime tests of numbers of 65 to 512 bits eight at a time, one
 // per 64-bit lane of a ZMM register, in Montgomery form over 52-bit limbs
-// (3 up to 128 bits, 5 up to 256), as the multi-buffer exponentiation of
-// cryptographic libraries does: the survivors of trial division of each
-// size class are gathered eight at a time (sixteen at 128 bits for the
+// (3 up to 128 bits, 5 up to 256, 10 up to 512, where the 20 columns of a
+// product fill the registers and the values are read as memory operands),
+// as the multi-buffer exponentiation of cryptographic libraries does: the
+// survivors of trial division of each size class are gathered eight at a time (sixteen at 128 bits for the
 // base-2 test: two groups whose ladders run interleaved in one loop,
 // base2LanesIFMA3x2, since one group's chain of multiply-adds leaves the
 // IFMA units idle about half the time), lanes with shorter exponents

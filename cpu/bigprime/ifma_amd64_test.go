@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 )
 
@@ -23,20 +25,21 @@ func skipWithoutIFMA(t testing.TB) {
 func laneOperands(r *rand.Rand) []*big.Int {
 	one := big.NewInt(1)
 	var ns []*big.Int
-	for _, bits := range []int{65, 66, 100, 104, 105, 127, 128, 129, 130, 156, 157, 191, 192, 193, 194, 208, 209, 240, 255, 256} {
+	for _, bits := range []int{65, 66, 100, 104, 105, 127, 128, 129, 130, 156, 157, 191, 192, 193, 194, 208, 209, 240, 255, 256,
+		257, 258, 260, 261, 312, 313, 320, 321, 384, 416, 448, 449, 468, 469, 500, 511, 512} {
 		for range 6 {
 			ns = append(ns, randomOdd(r, bits))
 		}
 		ns = append(ns, randomPrime(r, bits))
 		ns = append(ns, new(big.Int).Sub(pow2(bits), one)) // all ones
 	}
-	for _, e := range []int{64, 104, 128, 156, 192, 208} {
+	for _, e := range []int{64, 104, 128, 156, 192, 208, 256, 260, 312, 320, 384, 416, 448, 468} {
 		ns = append(ns, new(big.Int).Add(pow2(e), one), new(big.Int).Add(pow2(e), big.NewInt(3)))
 	}
-	for _, e := range []int{65, 96, 127, 129, 160, 192, 255} {
+	for _, e := range []int{65, 96, 127, 129, 160, 192, 255, 257, 300, 383, 511} {
 		ns = append(ns, new(big.Int).Add(pow2(e), one))
 	}
-	for _, p := range []int{67, 71, 127, 131, 251} {
+	for _, p := range []int{67, 71, 127, 131, 251, 257, 263, 383, 509} {
 		ns = append(ns, new(big.Int).Sub(pow2(p), one)) // 2^p−1: base-2 pseudoprimes
 	}
 	return ns
@@ -46,9 +49,9 @@ func laneOperands(r *rand.Rand) []*big.Int {
 // number at every lane position across the groups: each group of a class
 // is the class's list rotated by one more.
 func groupsOf(ns []*big.Int) [][]*big.Int {
-	var classes [2][]*big.Int
+	var classes [3][]*big.Int
 	for _, n := range ns {
-		c := min(len(toLimbs(nil, n))-2, 1)
+		c := laneClass(len(toLimbs(nil, n)))
 		classes[c] = append(classes[c], n)
 	}
 	var groups [][]*big.Int
@@ -288,11 +291,11 @@ func TestLanesHardCases(t *testing.T) {
 }
 
 // TestBatchOutsideLanes checks that testBatch leaves the numbers
-// the lanes do not take to ProbablyPrime: below 2^64, above 256 bits, even,
+// the lanes do not take to ProbablyPrime: below 2^64, above 512 bits, even,
 // zero and negative.
 func TestBatchOutsideLanes(t *testing.T) {
 	ns := []*big.Int{big.NewInt(0), big.NewInt(-7), big.NewInt(97), big.NewInt(91), pow2(100),
-		new(big.Int).Sub(pow2(257), big.NewInt(1)), new(big.Int).Sub(pow2(521), big.NewInt(1)),
+		new(big.Int).Sub(pow2(257), big.NewInt(1)), new(big.Int).Sub(pow2(513), big.NewInt(1)), new(big.Int).Sub(pow2(521), big.NewInt(1)),
 		new(big.Int).Sub(pow2(127), big.NewInt(1))}
 	idx := make([]int32, len(ns))
 	for i := range idx {
@@ -310,9 +313,10 @@ func TestBatchOutsideLanes(t *testing.T) {
 
 // FuzzLanesAgainstScalar holds the lanes to math/big and the scalar Lucas
 // test on up to eight
-// numbers the fuzzer makes of its bytes: the first byte picks the class and
-// the count, each number takes 16 or 32 bytes (big-endian), made odd with
-// above half its bytes' bits (2 limbs; 3 or 4).
+// numbers the fuzzer makes of its bytes: the first byte picks the class
+// (0x40 set: 64 bytes; else 0x80 set: 32; else 16) and the count, each
+// number takes that many bytes (big-endian), made odd with above half its
+// bytes' bits (2 limbs; 3 or 4; 5 to 8).
 func FuzzLanesAgainstScalar(f *testing.F) {
 	f.Add(append([]byte{0x07}, make([]byte, 128)...))
 	f.Add(append([]byte{0x82}, bytesOf(0xff, 96)...))
@@ -321,12 +325,21 @@ func FuzzLanesAgainstScalar(f *testing.F) {
 		distinct = append(distinct, byte(37*i+11))
 	}
 	f.Add(distinct)
+	f.Add(append([]byte{0x47}, bytesOf(0xff, 512)...))
+	wide := []byte{0x45} // six different numbers of 5 to 8 limbs
+	for i := range 384 {
+		wide = append(wide, byte(91*i+5))
+	}
+	f.Add(wide)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) < 1 || !haveIFMA {
 			return
 		}
 		size := 16
-		if b[0]&0x80 != 0 {
+		switch {
+		case b[0]&0x40 != 0:
+			size = 64
+		case b[0]&0x80 != 0:
 			size = 32
 		}
 		count := int(b[0]&7) + 1
@@ -370,12 +383,12 @@ func bytesOf(v byte, n int) []byte {
 }
 
 // BenchmarkLanes is testBatch on 4096 random odd numbers and on 512
-// primes of 128 and 256 bits, on the scalar path and in the IFMA lanes, in
+// primes of 128, 256 and 512 bits, on the scalar path and in the IFMA lanes, in
 // one run: ns/number is wall time per number, cpu-ns/number the thread's
 // CPU time (on Linux), steadier on a shared machine.
 func BenchmarkLanes(b *testing.B) {
 	skipWithoutIFMA(b)
-	for _, bits := range []int{128, 256} {
+	for _, bits := range []int{128, 256, 512} {
 		r := rand.New(rand.NewPCG(uint64(bits), 9))
 		primes := make([]*big.Int, 512)
 		for i := range primes {
@@ -420,12 +433,12 @@ func TestPow2ModN(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 52))
 	one := big.NewInt(1)
 	var ns []*big.Int
-	for _, bits := range []int{65, 100, 127, 128, 129, 191, 192, 193, 255, 256} {
+	for _, bits := range []int{65, 100, 127, 128, 129, 191, 192, 193, 255, 256, 257, 320, 384, 449, 511, 512} {
 		ns = append(ns, randomOdd(r, bits), randomOdd(r, bits), new(big.Int).Sub(pow2(bits), one), new(big.Int).Add(pow2(bits-1), one))
 	}
 	for _, n := range ns {
 		limbs := toLimbs(nil, n)
-		for _, e := range []int{n.BitLen() - 1, n.BitLen(), n.BitLen() + 31, n.BitLen() + 32, n.BitLen() + 33, 156, 260, 300} {
+		for _, e := range []int{n.BitLen() - 1, n.BitLen(), n.BitLen() + 31, n.BitLen() + 32, n.BitLen() + 33, 156, 260, 300, 520} {
 			if e < n.BitLen()-1 {
 				continue
 			}
@@ -469,7 +482,7 @@ func BenchmarkLaneKernels(b *testing.B) {
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*steps*numbers), "cpu-ns/number-step")
 		}
 	}
-	for _, bits := range []int{128, 256} {
+	for _, bits := range []int{128, 256, 512} {
 		ns := make([][]uint64, 2*laneCount)
 		ps := make([]uint64, laneCount)
 		for l := range ns {
@@ -498,12 +511,12 @@ func BenchmarkLaneKernels(b *testing.B) {
 	}
 }
 
-// TestBatchUsesLanes: with IFMA, testBatch and testBatchLimbs give the numbers of 128 and
-// 256 bits to the lanes, both tests, and still agrees with math/big.
+// TestBatchUsesLanes: with IFMA, testBatch and testBatchLimbs give the numbers of 65 to
+// 512 bits to the lanes (all three classes), both tests, and still agrees with math/big.
 func TestBatchUsesLanes(t *testing.T) {
 	skipWithoutIFMA(t)
 	r := rand.New(rand.NewPCG(3, 9))
-	for _, bits := range []int{100, 128, 200, 256} {
+	for _, bits := range []int{100, 128, 200, 256, 300, 512} {
 		var ns []*big.Int
 		for range 64 {
 			ns = append(ns, randomOdd(r, bits), randomPrime(r, bits))
@@ -533,6 +546,72 @@ func TestBatchUsesLanes(t *testing.T) {
 			if want := n.ProbablyPrime(0); got[i] != want || gotLimbs[i] != want {
 				t.Errorf("%d bits: %v: %v (limbs %v), math/big %v", bits, n, got[i], gotLimbs[i], want)
 			}
+		}
+	}
+}
+
+// TestLanesTrialBound: testBatch leaves the numbers of each lane class
+// whose least prime factor lies above laneTrialBound, though below
+// trialBound, to the base-2 lanes, which find them composite.
+func TestLanesTrialBound(t *testing.T) {
+	skipWithoutIFMA(t)
+	r := rand.New(rand.NewPCG(12, 15))
+	for _, bits := range []int{128, 256, 512} {
+		k := bits / 64
+		var ns []*big.Int
+		for p := int64(laneTrialBound(k)) + 1; len(ns) < laneCount; p += 2 {
+			if p > int64(trialBound(k)) {
+				t.Fatalf("%d bits: fewer than eight primes between %d and %d", bits, laneTrialBound(k), trialBound(k))
+			}
+			if big.NewInt(p).ProbablyPrime(0) {
+				ns = append(ns, new(big.Int).Mul(big.NewInt(p), randomPrime(r, bits-16)))
+			}
+		}
+		idx := make([]int32, len(ns))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		var tt Tester
+		got := make([]bool, len(ns))
+		tt.testBatch(ns, idx, got)
+		if tt.laneGroups[0] != 1 {
+			t.Errorf("%d bits: %d base-2 groups in the lanes for eight numbers with a factor above %d, want 1", bits, tt.laneGroups[0], laneTrialBound(k))
+		}
+		for i, n := range ns {
+			if got[i] || n.ProbablyPrime(0) {
+				t.Errorf("%#x: testBatch says %v, math/big %v; want composite", n, got[i], n.ProbablyPrime(0))
+			}
+		}
+	}
+}
+
+// TestWideLaneChunk: with IFMA, inSizeOrder hands out numbers of 512 bits
+// in chunks of wideLaneChunk or more (the last may be shorter), so that a
+// chunk's few primes fill a pass of the Lucas lanes.
+func TestWideLaneChunk(t *testing.T) {
+	skipWithoutIFMA(t)
+	const count = 3*wideLaneChunk + 100
+	var mu sync.Mutex
+	var sizes []int
+	inSizeOrder(count, func(int32) int { return 8 }, 2, func(_ *Tester, idx []int32) {
+		mu.Lock()
+		sizes = append(sizes, len(idx))
+		mu.Unlock()
+	})
+	slices.Sort(sizes)
+	if len(sizes) < 2 || sizes[1] < wideLaneChunk {
+		t.Errorf("chunks of %v numbers of 8 words, want all but one of %d or more", sizes, wideLaneChunk)
+	}
+}
+
+// TestLimbs52Headroom: every limb count the lanes take leaves R = 2^(52k)
+// at least 16 times the largest number of its class, which the kernels'
+// lazy reduction (values below 4n, see ifma_amd64.s) needs.
+func TestLimbs52Headroom(t *testing.T) {
+	for w := 2; w <= maxLaneBits/64; w++ {
+		k := limbs52(w)
+		if k == 0 || k > maxLimbs52 || 52*k < 64*w+4 {
+			t.Errorf("%d words: %d limbs of 52 bits, want R = 2^(52k) ≥ 16·2^(64·%d) within %d limbs", w, k, w, maxLimbs52)
 		}
 	}
 }

@@ -7,14 +7,18 @@ import "math/bits"
 // lucasState is the Lucas kernels' state for k limbs: rows of eight lanes,
 // a and b (k rows each: V_j and V_(j+1) in Montgomery form), n (k), −n⁻¹
 // mod 2^52 (1), n−2 and n−P in Montgomery form (k each), then a/R and b/R
-// (k each), written after the ladder.
-type lucasState [(7*maxLimbs52 + 1) * laneCount]uint64
+// (k each), written after the ladder, and at 10 limbs the kernel's scratch
+// (k rows), where the values it keeps in registers at 3 and 5 limbs go.
+type lucasState [(8*maxLimbs52 + 1) * laneCount]uint64
 
 //go:noescape
 func lucasLanesIFMA3(s *lucasState, e *uint64, steps int)
 
 //go:noescape
 func lucasLanesIFMA5(s *lucasState, e *uint64, steps int)
+
+//go:noescape
+func lucasLanesIFMA10(s *lucasState, e *uint64, steps int)
 
 // lucasLaneFill is the fewest numbers worth a pass of the Lucas lanes;
 // fewer take the scalar test. A pass costs about what two scalar tests do
@@ -36,10 +40,13 @@ type lucasBatch struct {
 func (b *lucasBatch) row(r int) []uint64 { return b.st[r*laneCount : (r+1)*laneCount] }
 
 func (b *lucasBatch) run(e *uint64, steps int) {
-	if b.k == 3 {
+	switch b.k {
+	case 3:
 		lucasLanesIFMA3(&b.st, e, steps)
-	} else {
+	case 5:
 		lucasLanesIFMA5(&b.st, e, steps)
+	default:
+		lucasLanesIFMA10(&b.st, e, steps)
 	}
 }
 

@@ -48,8 +48,9 @@ const tinyBound = 1 << 13
 type trialTables struct {
 	divisors []divisor
 	groups   []primeGroup
-	// forLimbs[k] is how many groups a number of k limbs tries.
-	forLimbs [maxLimbs + 1]int
+	// forLimbs[k] is how many groups a number of k limbs tries, and
+	// forLanes[k] how many it tries on its way to the IFMA lanes.
+	forLimbs, forLanes [maxLimbs + 1]int
 }
 
 func newTrialTables(limit int) *trialTables {
@@ -57,6 +58,7 @@ func newTrialTables(limit int) *trialTables {
 	t.divisors, t.groups = groupPrimes(limit)
 	for k := range t.forLimbs {
 		t.forLimbs[k] = t.groupsUpTo(trialBound(k))
+		t.forLanes[k] = t.groupsUpTo(laneTrialBound(k))
 	}
 	return t
 }
@@ -124,6 +126,26 @@ func trialBound(k int) int {
 	return maxTrialPrime
 }
 
+// laneTrialBound is trialBound for a number of k limbs that the IFMA lanes
+// test, at most trialBound(k) (the tables hold no more). The lanes'
+// exponentiation costs a third to a fifth of the scalar one, which moves
+// the balance down. CPU time per random number in BenchmarkLanes (medians
+// of 6 to 8 alternated runs, noisy): at 512 bits 2^12 took 0.6 of 2^15's,
+// and once the 10-limb kernel loaded each factor once, 2^11 0.98 of
+// 2^12's (2^13 1.06); at 256 bits 2^10 0.82 of 2^12–2^13's (2^9 the same,
+// 2^8 and 2^11 more); at 128 bits 2^8 0.86 of 2^10's (2^7 and 2^6 more).
+func laneTrialBound(k int) int {
+	switch {
+	case k <= 2:
+		return min(1<<8, trialBound(k))
+	case k <= 4:
+		return min(1<<10, trialBound(k))
+	case k <= 8:
+		return min(1<<11, trialBound(k))
+	}
+	return trialBound(k)
+}
+
 // groupsUpTo returns how many groups hold only primes up to bound.
 func (t *trialTables) groupsUpTo(bound int) int {
 	for i, g := range t.groups {
@@ -137,7 +159,13 @@ func (t *trialTables) groupsUpTo(bound int) int {
 // hasSmallFactor reports whether an odd prime of the trial groups divides
 // n, which is larger than all of them.
 func (t *trialTables) hasSmallFactor(n []uint64) bool {
-	for _, gr := range t.groups[:t.forLimbs[len(n)]] {
+	return t.hasFactorIn(n, t.forLimbs[len(n)])
+}
+
+// hasFactorIn reports whether an odd prime of the first groups trial
+// groups divides n.
+func (t *trialTables) hasFactorIn(n []uint64, groups int) bool {
+	for _, gr := range t.groups[:groups] {
 		c := divisibleRemainder(n, gr.g, gr.ginv)
 		for _, d := range t.divisors[gr.first:gr.last] {
 			if c*d.inv <= d.max {
