@@ -40,7 +40,8 @@
 //	FAKECUDA_LOSE_DEVICE=N[:CODE][@DEV|@all]   after the Nth launch every call on that launch's device
 //	                            answers CUDA_ERROR_UNKNOWN (999), or CODE (46,
 //	                            CUDA_ERROR_DEVICE_UNAVAILABLE, …). Calls that name no device fail once
-//	                            every device is lost; the other devices go on working
+//	                            every device is lost; the other devices go on working; a lost
+//	                            device's context can still be made current and released
 //
 // Each device has a primary context (cuDevicePrimaryCtxRetain and
 // cuDevicePrimaryCtxRelease, reference-counted as on the real driver),

@@ -525,9 +525,12 @@ static _Thread_local struct trace_info {
 
 /* ---- entry and exit of every call -------------------------------------- */
 
-/* enter takes G and checks what every call but cuDriverGetVersion needs:
- * an initialised driver that still has its device. */
-static CUresult enter(void) {
+/* enter_named takes G and checks that the driver is initialised, for a
+ * call that names a context: whether that context's device is lost is
+ * for the call to judge, the same whether or not other devices remain,
+ * so that a caller can still make a lost device's context current and
+ * let go of what it holds. */
+static CUresult enter_named(void) {
 	pthread_mutex_lock(&G);
 	detail[0] = 0;
 	detail_said = 0;
@@ -537,10 +540,17 @@ static CUresult enter(void) {
 		load_settings();
 		loaded = 1;
 	}
-	CUresult gone = all_lost();
-	if (gone) return quietly(gone);
 	if (!initialised) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not succeeded");
 	return CUDA_SUCCESS;
+}
+
+/* enter is enter_named for a call that names no context, which fails once
+ * every device is lost. */
+static CUresult enter(void) {
+	CUresult r = enter_named();
+	if (r != CUDA_SUCCESS) return r;
+	CUresult gone = all_lost();
+	return gone ? quietly(gone) : CUDA_SUCCESS;
 }
 
 /* current returns the calling thread's current context, or why there is
@@ -560,7 +570,7 @@ static CUresult current(ctx_t **out) {
 }
 
 static CUresult enter_ctx(ctx_t **c) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	return r ? r : current(c);
 }
 
@@ -1190,7 +1200,7 @@ API CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
 }
 
 API CUresult cuCtxPushCurrent_v2(CUcontext h) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	if (r != CUDA_SUCCESS) return leave("cuCtxPushCurrent_v2", r);
 	ctx_t *c = ctx_of(h);
 	if (c == NULL || c->destroyed) r = fail(CUDA_ERROR_INVALID_CONTEXT, "%p is not a live context", (void *)h);
@@ -1209,7 +1219,7 @@ API CUresult cuCtxPopCurrent_v2(CUcontext *pctx) {
 }
 
 API CUresult cuCtxSetCurrent(CUcontext h) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	if (r != CUDA_SUCCESS) return leave("cuCtxSetCurrent", r);
 	if (h == NULL) {
 		if (ctx_depth > 0) ctx_depth--;

@@ -219,3 +219,47 @@ func TestFaultsPerDevice(t *testing.T) {
 		})
 	}
 }
+
+// TestLoseEveryDevice: with every device lost (@all), a call that names no
+// device fails, but a lost device's context can still be made current, so
+// that its owner's frees reach the driver (answering the loss) and the
+// release that destroys it: as with one device of several lost.
+func TestLoseEveryDevice(t *testing.T) {
+	log := setup(t, "FAKECUDA_DEVICES=2", "FAKECUDA_LOSE_DEVICE=1@all")
+	mustInit(t)
+	var ptrs [2]devPtr
+	var ctxs [2]context
+	for d := range 2 {
+		c, _ := retainPrimary(d)
+		ctxs[d] = c
+		if err := c.makeCurrent(); err != nil {
+			t.Fatal(err)
+		}
+		r := newPrimeRun(t, 16)
+		ptrs[d] = r.dIn
+		if err := r.launch(); err != nil {
+			t.Fatalf("device %d's launch: %v", d, err)
+		}
+	}
+	_, err := deviceCount()
+	is(t, "cuDeviceGetCount with every device lost", err, errUnknown)
+	for d := range 2 {
+		c, _ := retainPrimary(d)
+		if c.h != nil {
+			t.Errorf("device %d's primary context retained after it was lost", d)
+		}
+	}
+	if err := ctxs[0].makeCurrent(); err != nil {
+		t.Fatalf("making lost device 0's context current: %v", err)
+	}
+	is(t, "cuMemFree on lost device 0", memFree(ptrs[0]), errUnknown)
+	for d := range 2 {
+		if err := releasePrimary(d); err != nil {
+			t.Errorf("device %d's release: %v", d, err)
+		}
+	}
+	raw, _ := os.ReadFile(log)
+	if n := strings.Count(string(raw), " ctx-destroy "); n != 2 {
+		t.Errorf("%d contexts destroyed, want both; the log:\n%s", n, raw)
+	}
+}
