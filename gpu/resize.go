@@ -16,11 +16,11 @@ import (
 // resize; it implements corescale.Resizer. (The fast mode's pre-reduce and
 // linear light are the CPU engine's alone so far.)
 //
-// The output is made in bands of rows sized to the device's memory: each
-// band uploads the source rows it reads, runs the horizontal kernel into an
-// intermediate band and the vertical kernel into the output band, and
-// copies that back. Two streams take turns, so one band's copies overlap
-// the other's kernels.
+// The output is made in bands of rows sized to the device's memory, two
+// at least: each band uploads the source rows it reads, runs the
+// horizontal kernel into an intermediate band and the vertical kernel into
+// the output band, and copies that back. Two streams take turns, so one
+// band's copies overlap the other's kernels, even for a lone image.
 //
 // It is safe for concurrent use, and built for a batch: several lanes,
 // each with its two streams, events and buffers, resize an image each at
@@ -196,6 +196,13 @@ func (e *ResizeEngine) deviceTable(key tableKey) (devTable, func(), error) {
 		// leave; on a small device the lanes may hold it all: free the
 		// idle ones', or wait for the images in flight.
 		for {
+			// Waiting lets go of e.mu: another image may have uploaded
+			// this table meanwhile, and a second upload stored over it
+			// would never be freed.
+			if kept, ok := e.tables[key]; ok {
+				release()
+				return kept, nil, nil
+			}
 			// An image that has the device alone planned its bands with
 			// what was free: a table waits for it.
 			for e.alone != nil {
@@ -444,7 +451,14 @@ func (e *ResizeEngine) reserve(l *resizeLane, tv *resample.Table, srcRow, midRow
 		return 2 * (int64(maxIn)*int64(srcRow+midRow) + int64(maxRows)*int64(dstRow))
 	}
 	planFor := func(budget int64) ([]band, bool) {
-		rows, plan := tv.Out, bands(tv, tv.Out)
+		// Two bands at least: the second's copy in, on the lane's other
+		// stream, overlaps the first's kernels, and the first's copy out
+		// the second's, however few images the caller keeps in flight
+		// (the pipeline's workers, one or two per device on a small
+		// machine). The cost is the source rows both bands read, copied
+		// and filtered twice: the filter's support, a few rows.
+		rows := max(1, (tv.Out+1)/2)
+		plan := bands(tv, rows)
 		for need(plan) > budget && rows > 1 {
 			rows = (rows + 1) / 2
 			plan = bands(tv, rows)

@@ -214,3 +214,55 @@ func (a *accounting) allocs() int {
 	defer a.mu.Unlock()
 	return a.calls
 }
+
+// TestResizeEngineTablesOnce: on a device small enough that a wide image
+// takes it alone, images of one new size that arrive meanwhile wait to
+// upload their tap tables; they must share one upload, and the engine
+// free every allocation at Close: a caller that waited while another
+// uploaded the same table must not upload it again over it.
+func TestResizeEngineTablesOnce(t *testing.T) {
+	a := &accounting{Driver: &emu.Driver{Memory: 1 << 20}}
+	e, err := gpu.NewResizeEngine(a, 0, corescale.Lanczos3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide, small := corescale.NewRaster(4000, 60, 3), corescale.NewRaster(120, 90, 3)
+	for _, r := range []*corescale.Raster{wide, small} {
+		for j := range r.Pix {
+			r.Pix[j] = uint8(j * 7 % 251)
+		}
+	}
+	resize := func(dst, src *corescale.Raster) {
+		if err := e.Resize(dst, src); err != nil {
+			t.Error(err)
+		}
+	}
+	// The wide image's tables first, so that from then on it goes
+	// straight to taking the device alone.
+	resize(corescale.NewRaster(40, 30, 3), wide)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 40 {
+			resize(corescale.NewRaster(40, 30, 3), wide)
+		}
+	}()
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The same new sizes in every goroutine: new tables.
+			for k := range 30 {
+				resize(corescale.NewRaster(41+k, 31+k, 3), small)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if l := a.leaks(); l != "" {
+		t.Errorf("left after Close:%s", l)
+	}
+}

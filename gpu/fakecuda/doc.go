@@ -29,18 +29,19 @@
 //	                            launch is issued) where the call has them
 //
 // Faults to inject (N counts calls from 1 in the process; :CODE replaces
-// the CUresult):
+// the CUresult; @DEV counts device DEV's own calls only, and @all each
+// device's own, so that every device fails at its Nth):
 //
 //	FAKECUDA_INIT=CODE          cuInit answers CODE (100 no device, 803 driver mismatch, …)
-//	FAKECUDA_FAIL_ALLOC=N[:CODE]    the Nth cuMemAlloc fails, with CUDA_ERROR_OUT_OF_MEMORY
-//	FAKECUDA_FAIL_LAUNCH=N[:CODE]   the Nth launch faults when it runs (CUDA_ERROR_LAUNCH_FAILED at the
-//	                            next synchronisation, the context then unusable); a CODE that is not a
-//	                            kernel fault (701, …) is returned by cuLaunchKernel itself
-//	FAKECUDA_LOSE_DEVICE=N[:CODE][@DEV]   after the Nth launch every call on that launch's device
+//	FAKECUDA_FAIL_ALLOC=N[:CODE][@DEV|@all]    the Nth cuMemAlloc fails, with CUDA_ERROR_OUT_OF_MEMORY
+//	FAKECUDA_FAIL_LAUNCH=N[:CODE][@DEV|@all]   the Nth launch faults when it runs (CUDA_ERROR_LAUNCH_FAILED
+//	                            at the next synchronisation, the context then unusable); a CODE that is
+//	                            not a kernel fault (701, …) is returned by cuLaunchKernel itself
+//	FAKECUDA_LOSE_DEVICE=N[:CODE][@DEV|@all]   after the Nth launch every call on that launch's device
 //	                            answers CUDA_ERROR_UNKNOWN (999), or CODE (46,
-//	                            CUDA_ERROR_DEVICE_UNAVAILABLE, …); with @DEV, after device DEV's own
-//	                            Nth launch. Calls that name no device fail once every device is lost;
-//	                            the other devices go on working
+//	                            CUDA_ERROR_DEVICE_UNAVAILABLE, …). Calls that name no device fail once
+//	                            every device is lost; the other devices go on working; a lost
+//	                            device's context can still be made current and released
 //
 // Each device has a primary context (cuDevicePrimaryCtxRetain and
 // cuDevicePrimaryCtxRelease, reference-counted as on the real driver),

@@ -58,7 +58,7 @@ extern char **environ;
 
 /* ---- settings ---------------------------------------------------------- */
 
-enum { MAX_DEVICES = 16 };
+enum { MAX_DEVICES = 16, EVERY_DEVICE = -2 };
 
 typedef struct device {
 	char name[128];
@@ -71,7 +71,11 @@ typedef struct device {
 typedef struct fault {
 	long at;
 	CUresult code;
-	int dev; /* FAKECUDA_LOSE_DEVICE's @DEV: count that device's launches only; -1 all */
+	/* @DEV: count that device's own calls only; @all (EVERY_DEVICE): each
+	 * device's own, so that every device fails at its Nth; -1: the
+	 * process's calls, which land on whichever device the scheduling
+	 * gives */
+	int dev;
 	char spec[64];
 } fault_t;
 
@@ -159,11 +163,14 @@ static void parse_fault(const char *var, fault_t *f, CUresult code) {
 	char *sign = strchr(body, '@');
 	if (sign) {
 		long d;
-		if (f != &S.lose_device || parse_long(sign + 1, &d) || d < 0 || d >= MAX_DEVICES) {
-			bad_setting("%s=%s: @DEV names a device, and only FAKECUDA_LOSE_DEVICE takes one", var, v);
+		if (strcmp(sign + 1, "all") == 0) {
+			f->dev = EVERY_DEVICE;
+		} else if (parse_long(sign + 1, &d) || d < 0 || d >= MAX_DEVICES) {
+			bad_setting("%s=%s: after @, a device number or all", var, v);
 			return;
+		} else {
+			f->dev = (int)d;
 		}
-		f->dev = (int)d;
 		*sign = 0;
 	}
 	v = body;
@@ -257,8 +264,14 @@ static void load_settings(void) {
 	S.quiet = (v = getenv("FAKECUDA_QUIET")) && strcmp(v, "1") == 0;
 	if ((v = getenv("FAKECUDA_LOG")) && *v) snprintf(S.log, sizeof S.log, "%s", v);
 	if ((v = getenv("FAKECUDA_TRACE")) && *v) snprintf(S.trace, sizeof S.trace, "%s", v);
-	if (S.lose_device.dev >= S.ndev && S.ndev > 0)
-		bad_setting("FAKECUDA_LOSE_DEVICE=%s: there are %d device(s)", S.lose_device.spec, S.ndev);
+	const struct {
+		const char *var;
+		const fault_t *f;
+	} faults[] = {{"FAKECUDA_FAIL_ALLOC", &S.fail_alloc}, {"FAKECUDA_FAIL_LAUNCH", &S.fail_launch}, {"FAKECUDA_LOSE_DEVICE", &S.lose_device}};
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		if (faults[i].f->dev >= S.ndev && S.ndev > 0)
+			bad_setting("%s=%s: there are %d device(s)", faults[i].var, faults[i].f->spec, S.ndev);
+	}
 }
 
 /* ---- messages ---------------------------------------------------------- */
@@ -330,7 +343,15 @@ static CUresult quietly(CUresult r) {
 
 static pthread_mutex_t G = PTHREAD_MUTEX_INITIALIZER;
 static int loaded, initialised, live_contexts, context_serial;
-static long alloc_calls, launch_calls, dev_launches[MAX_DEVICES], trace_calls;
+static long alloc_calls, launch_calls, dev_allocs[MAX_DEVICES], dev_launches[MAX_DEVICES], trace_calls;
+
+/* hits reports whether f fires at the process's call-th call of its kind,
+ * device dev's on_dev-th. */
+static int hits(const fault_t *f, long call, int dev, long on_dev) {
+	if (f->at == 0) return 0;
+	if (f->dev == -1) return f->at == call;
+	return (f->dev == EVERY_DEVICE || f->dev == dev) && f->at == on_dev;
+}
 /* A device that is gone: every call on it answers this; calls that name no
  * device fail only once every device is gone. */
 static CUresult lost_dev[MAX_DEVICES];
@@ -504,9 +525,12 @@ static _Thread_local struct trace_info {
 
 /* ---- entry and exit of every call -------------------------------------- */
 
-/* enter takes G and checks what every call but cuDriverGetVersion needs:
- * an initialised driver that still has its device. */
-static CUresult enter(void) {
+/* enter_named takes G and checks that the driver is initialised, for a
+ * call that names a context: whether that context's device is lost is
+ * for the call to judge, the same whether or not other devices remain,
+ * so that a caller can still make a lost device's context current and
+ * let go of what it holds. */
+static CUresult enter_named(void) {
 	pthread_mutex_lock(&G);
 	detail[0] = 0;
 	detail_said = 0;
@@ -516,10 +540,17 @@ static CUresult enter(void) {
 		load_settings();
 		loaded = 1;
 	}
-	CUresult gone = all_lost();
-	if (gone) return quietly(gone);
 	if (!initialised) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not succeeded");
 	return CUDA_SUCCESS;
+}
+
+/* enter is enter_named for a call that names no context, which fails once
+ * every device is lost. */
+static CUresult enter(void) {
+	CUresult r = enter_named();
+	if (r != CUDA_SUCCESS) return r;
+	CUresult gone = all_lost();
+	return gone ? quietly(gone) : CUDA_SUCCESS;
 }
 
 /* current returns the calling thread's current context, or why there is
@@ -539,7 +570,7 @@ static CUresult current(ctx_t **out) {
 }
 
 static CUresult enter_ctx(ctx_t **c) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	return r ? r : current(c);
 }
 
@@ -1169,7 +1200,7 @@ API CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
 }
 
 API CUresult cuCtxPushCurrent_v2(CUcontext h) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	if (r != CUDA_SUCCESS) return leave("cuCtxPushCurrent_v2", r);
 	ctx_t *c = ctx_of(h);
 	if (c == NULL || c->destroyed) r = fail(CUDA_ERROR_INVALID_CONTEXT, "%p is not a live context", (void *)h);
@@ -1188,7 +1219,7 @@ API CUresult cuCtxPopCurrent_v2(CUcontext *pctx) {
 }
 
 API CUresult cuCtxSetCurrent(CUcontext h) {
-	CUresult r = enter();
+	CUresult r = enter_named();
 	if (r != CUDA_SUCCESS) return leave("cuCtxSetCurrent", r);
 	if (h == NULL) {
 		if (ctx_depth > 0) ctx_depth--;
@@ -1419,8 +1450,8 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize) {
 	if (r == CUDA_SUCCESS && bytesize == 0) r = fail(CUDA_ERROR_INVALID_VALUE, "an allocation of 0 bytes");
 	if (r != CUDA_SUCCESS) return leave("cuMemAlloc_v2", r);
 	T.bytes = (long long)bytesize;
-	long call = ++alloc_calls;
-	if (S.fail_alloc.at == call)
+	long call = ++alloc_calls, on_dev = ++dev_allocs[c->dev];
+	if (hits(&S.fail_alloc, call, c->dev, on_dev))
 		return leave("cuMemAlloc_v2", fail(S.fail_alloc.code, "allocation %ld of %zu bytes fails as FAKECUDA_FAIL_ALLOC=%s asks",
 		                                   call, bytesize, S.fail_alloc.spec));
 	device_t *d = &S.dev[c->dev];
@@ -1873,7 +1904,6 @@ static CUresult gather(const ptx_entry *e, void **kernelParams, void **extra, un
 	return CUDA_SUCCESS;
 }
 
-static int lost_said;
 
 API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,
                             unsigned int bz, unsigned int shared, CUstream hs, void **kernelParams, void **extra) {
@@ -1907,7 +1937,7 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 	op->kind = OP_LAUNCH, op->f = f, op->params = buf, op->launch = call;
 	memcpy(op->grid, grid, sizeof grid);
 	memcpy(op->block, block, sizeof block);
-	if (S.fail_launch.at == call) {
+	if (hits(&S.fail_launch, call, c->dev, on_dev)) {
 		CUresult code = S.fail_launch.code;
 		int async = code == CUDA_ERROR_LAUNCH_FAILED || code == CUDA_ERROR_ILLEGAL_ADDRESS || code == CUDA_ERROR_LAUNCH_TIMEOUT ||
 		            code == CUDA_ERROR_ASSERT || (code >= CUDA_ERROR_HARDWARE_STACK_ERROR && code <= CUDA_ERROR_INVALID_PC);
@@ -1923,12 +1953,11 @@ API CUresult cuLaunchKernel(CUfunction hf, unsigned int gx, unsigned int gy, uns
 	enqueue(s, op);
 	log_line("launch %ld %s grid %u,%u,%u block %u,%u,%u shared %ld", call, f->entry->name, gx, gy, gz, bx, by, bz,
 	         f->entry->shared_bytes + (long)shared);
-	int lose = S.lose_device.dev < 0 ? S.lose_device.at == call : S.lose_device.dev == c->dev && S.lose_device.at == on_dev;
-	if (lose) {
+	if (hits(&S.lose_device, call, c->dev, on_dev)) {
 		CUresult code = lost_dev[c->dev] = S.lose_device.code;
-		if (!lost_said++)
-			say("the device is lost after launch %ld (device %d), as FAKECUDA_LOSE_DEVICE=%s asks: every call on it answers %s (%d) from now on",
-			    call, c->dev, S.lose_device.spec, result_name(code) ? result_name(code) : "CUresult", (int)code);
+		/* once per device: a fault fires at one count of its calls */
+		say("the device is lost after launch %ld (device %d), as FAKECUDA_LOSE_DEVICE=%s asks: every call on it answers %s (%d) from now on",
+		    call, c->dev, S.lose_device.spec, result_name(code) ? result_name(code) : "CUresult", (int)code);
 		/* wake the device's streams: their threads drop the work left */
 		for (unsigned i = 1; i < nobjs; i++) {
 			if (objs[i] && objs[i]->kind == K_STREAM && ((stream_t *)objs[i])->ctx->dev == c->dev)
@@ -1968,7 +1997,8 @@ CUresult fakecuda_reset(void) {
 	loaded = initialised = 0;
 	alloc_calls = launch_calls = trace_calls = 0;
 	memset(dev_launches, 0, sizeof dev_launches);
-	init_said = lost_said = 0;
+	memset(dev_allocs, 0, sizeof dev_allocs);
+	init_said = 0;
 	pthread_mutex_unlock(&G);
 	return CUDA_SUCCESS;
 }

@@ -3,6 +3,7 @@
 package fakecuda
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -107,7 +108,7 @@ func TestLoseOneDevice(t *testing.T) {
 	if err := releasePrimary(1); err != nil {
 		t.Errorf("release of the lost device's context: %v", err)
 	}
-	for _, bad := range []string{"FAKECUDA_LOSE_DEVICE=2@2", "FAKECUDA_FAIL_ALLOC=2@1"} {
+	for _, bad := range []string{"FAKECUDA_LOSE_DEVICE=2@2", "FAKECUDA_FAIL_ALLOC=2@2", "FAKECUDA_FAIL_LAUNCH=1@every"} {
 		setup(t, "FAKECUDA_DEVICES=2", bad)
 		is(t, bad, initDriver(), errInvalidValue)
 	}
@@ -161,5 +162,104 @@ func TestTrace(t *testing.T) {
 		if !found {
 			t.Errorf("no line of the trace matches %s; it holds:\n%s", w, raw)
 		}
+	}
+}
+
+// TestFaultsPerDevice: FAKECUDA_FAIL_ALLOC and FAKECUDA_FAIL_LAUNCH count
+// one device's own calls with @DEV, and each device's with @all, so that
+// a test can fail one device of several, or every one, whichever device
+// the scheduling puts the process's Nth call on.
+func TestFaultsPerDevice(t *testing.T) {
+	type step struct {
+		dev  int
+		want error
+	}
+	for _, c := range []struct {
+		setting string
+		steps   []step // allocations, or launches, in this order
+	}{
+		{"FAKECUDA_FAIL_ALLOC=2@1", []step{{0, nil}, {0, nil}, {1, nil}, {0, nil}, {1, errOutOfMemory}, {1, nil}}},
+		{"FAKECUDA_FAIL_ALLOC=2@all", []step{{0, nil}, {1, nil}, {0, errOutOfMemory}, {0, nil}, {1, errOutOfMemory}}},
+		{"FAKECUDA_FAIL_ALLOC=3", []step{{0, nil}, {1, nil}, {0, errOutOfMemory}, {1, nil}}},
+		{"FAKECUDA_FAIL_LAUNCH=2:701@1", []step{{0, nil}, {1, nil}, {0, nil}, {1, errLaunchOutOfResources}}},
+		{"FAKECUDA_FAIL_LAUNCH=1:701@all", []step{{1, errLaunchOutOfResources}, {0, errLaunchOutOfResources}, {0, nil}}},
+	} {
+		t.Run(c.setting, func(t *testing.T) {
+			setup(t, "FAKECUDA_DEVICES=2", c.setting)
+			mustInit(t)
+			var ctxs [2]context
+			var runs [2]*primeRun
+			launches := strings.Contains(c.setting, "LAUNCH")
+			for d := range ctxs {
+				var err error
+				if ctxs[d], err = retainPrimary(d); err != nil {
+					t.Fatal(err)
+				}
+				if launches {
+					ctxs[d].makeCurrent()
+					runs[d] = newPrimeRun(t, 16)
+					runs[d].put(numbers(16, 1))
+				}
+			}
+			for i, s := range c.steps {
+				if err := ctxs[s.dev].makeCurrent(); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				if launches {
+					err = runs[s.dev].launch()
+				} else {
+					var p devPtr
+					if p, err = memAlloc(64); err == nil {
+						memFree(p)
+					}
+				}
+				is(t, fmt.Sprintf("call %d, on device %d", i+1, s.dev), err, s.want)
+			}
+		})
+	}
+}
+
+// TestLoseEveryDevice: with every device lost (@all), a call that names no
+// device fails, but a lost device's context can still be made current, so
+// that its owner's frees reach the driver (answering the loss) and the
+// release that destroys it: as with one device of several lost.
+func TestLoseEveryDevice(t *testing.T) {
+	log := setup(t, "FAKECUDA_DEVICES=2", "FAKECUDA_LOSE_DEVICE=1@all")
+	mustInit(t)
+	var ptrs [2]devPtr
+	var ctxs [2]context
+	for d := range 2 {
+		c, _ := retainPrimary(d)
+		ctxs[d] = c
+		if err := c.makeCurrent(); err != nil {
+			t.Fatal(err)
+		}
+		r := newPrimeRun(t, 16)
+		ptrs[d] = r.dIn
+		if err := r.launch(); err != nil {
+			t.Fatalf("device %d's launch: %v", d, err)
+		}
+	}
+	_, err := deviceCount()
+	is(t, "cuDeviceGetCount with every device lost", err, errUnknown)
+	for d := range 2 {
+		c, _ := retainPrimary(d)
+		if c.h != nil {
+			t.Errorf("device %d's primary context retained after it was lost", d)
+		}
+	}
+	if err := ctxs[0].makeCurrent(); err != nil {
+		t.Fatalf("making lost device 0's context current: %v", err)
+	}
+	is(t, "cuMemFree on lost device 0", memFree(ptrs[0]), errUnknown)
+	for d := range 2 {
+		if err := releasePrimary(d); err != nil {
+			t.Errorf("device %d's release: %v", d, err)
+		}
+	}
+	raw, _ := os.ReadFile(log)
+	if n := strings.Count(string(raw), " ctx-destroy "); n != 2 {
+		t.Errorf("%d contexts destroyed, want both; the log:\n%s", n, raw)
 	}
 }

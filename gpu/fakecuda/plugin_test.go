@@ -660,8 +660,12 @@ func TestPluginResizeDevices(t *testing.T) {
 // TestPluginResizeDevicesTrace: a 100-image batch of like images on four
 // devices of different sizes, from fakecuda's call log: every device
 // resized images, and none allocates after its first images (each lane's
-// buffers and the tables: at most 12 launches in), nor more than its lanes
-// and tables need, whatever the number of images.
+// buffers and the tables: at most 24 launches in), nor more than its lanes
+// and tables need, whatever the number of images; and on each device at
+// least half the images' copies, in and out, are issued while kernels on
+// another of its streams are queued and not yet run (they overlap on a
+// GPU): an image's two bands take the lane's two streams, so the second
+// band's copies overlap the first's kernels even with one image in flight.
 func TestPluginResizeDevicesTrace(t *testing.T) {
 	in := resizeInputs(t, 100, false)
 	trace := filepath.Join(t.TempDir(), "trace")
@@ -679,7 +683,7 @@ func TestPluginResizeDevicesTrace(t *testing.T) {
 	if differ, all := sameFiles(t, want, out); len(differ) > 0 || !all {
 		t.Fatalf("the GPU's files differ from serial's: %v (all written: %v)", differ, all)
 	}
-	type perDev struct{ allocs, launches, lastAlloc int }
+	type perDev struct{ allocs, launches, lastAlloc, copies, overlapped int }
 	devs := map[int]*perDev{}
 	for _, l := range readTrace(t, trace) {
 		if l.dev < 0 {
@@ -696,6 +700,11 @@ func TestPluginResizeDevicesTrace(t *testing.T) {
 			d.lastAlloc = d.launches
 		case "cuLaunchKernel":
 			d.launches++
+		case "cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2":
+			d.copies++
+			if l.busy > 0 {
+				d.overlapped++
+			}
 		}
 	}
 	for dev := range 4 {
@@ -704,14 +713,19 @@ func TestPluginResizeDevicesTrace(t *testing.T) {
 			t.Errorf("device %d resized no image", dev)
 			continue
 		}
-		t.Logf("device %d: %d launches (%d images), %d allocations, the last after %d launches", dev, d.launches, d.launches/2, d.allocs, d.lastAlloc)
+		t.Logf("device %d: %d launches (%d images), %d allocations, the last after %d launches; %d of %d copies issued over queued kernels", dev, d.launches, d.launches/4, d.allocs, d.lastAlloc, d.overlapped, d.copies)
 		// Three lanes of two slots (5 buffers each) and two tables of
 		// three arrays, each staged through a pinned buffer: 42.
 		if d.allocs > 3*2*5+2*3*2 {
 			t.Errorf("device %d: %d allocations for its images: some are per image", dev, d.allocs)
 		}
-		if d.lastAlloc > 2*3*2 {
+		// Each lane's first image: two bands of two launches.
+		if d.lastAlloc > 2*2*3*2 {
 			t.Errorf("device %d: an allocation after %d of its launches: after its first images, none should be needed", dev, d.lastAlloc)
+		}
+		// The tables' six copies are synchronous, the images' are not.
+		if 2*d.overlapped < d.copies-2*3 {
+			t.Errorf("device %d: %d of %d copies issued while kernels on another stream were queued: want half the images' at least", dev, d.overlapped, d.copies)
 		}
 	}
 }
