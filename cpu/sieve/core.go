@@ -277,6 +277,15 @@ type worker struct {
 // areaBytes is what the medium primes cross at once: the L2 cache.
 const areaBytes = 1 << 20
 
+// areaSize returns the size of the areas a task of n bytes is crossed in:
+// at most areaBytes, and all of about one size (the last a few bytes
+// shorter), because each area costs a pass over every medium prime whatever
+// its size, and a last area of a few bytes would pay that for nothing.
+func areaSize(n int) int {
+	areas := (n + areaBytes - 1) / areaBytes
+	return min(((n+areas-1)/areas+63)&^63, areaBytes)
+}
+
 // sieve sieves task i area by area and calls f with the block of each, in
 // order. Numbers with no prime factor up to the limit stay set; when the
 // limit is below the square root of a block's top, those are tested by
@@ -294,7 +303,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	// The large primes are generated once per task, and their hits go
 	// through buckets into the whole task, which stays in memory.
 	large := lim > mediumMax
-	area := areaBytes
+	area := areaSize(n)
 	size := min(area, n)
 	if keep || large {
 		size = n

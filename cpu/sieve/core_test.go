@@ -175,3 +175,15 @@ func TestCrossClasses(t *testing.T) {
 		}
 	}
 }
+
+// A task is crossed in areas of about one size, none past areaBytes.
+func TestAreaSize(t *testing.T) {
+	for _, n := range []int{1, 63, 64, areaBytes - 1, areaBytes, areaBytes + 1, 8<<20 + 100, 8737426, 64 << 20} {
+		a := areaSize(n)
+		areas := (n + a - 1) / a
+		last := n - (areas-1)*a
+		if a > areaBytes || areas != (n+areaBytes-1)/areaBytes || last+64*areas < a {
+			t.Errorf("%d bytes: areas of %d, %d of them, the last %d", n, a, areas, last)
+		}
+	}
+}

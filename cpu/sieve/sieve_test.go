@@ -264,6 +264,26 @@ func TestShortRangeSplit(t *testing.T) {
 	}
 }
 
+// The tasks are of one size and a multiple of the workers in number, so
+// that the workers finish together: [1e12, +1e9] on two workers was three
+// tasks of 9 MiB and one of 4.7.
+func TestTasksBalanced(t *testing.T) {
+	for _, r := range [][2]uint64{{1e12, 1e12 + 1e9}, {1e12, 1e12 + 3e9}, {0, 1e11}, {1e15, 1e15 + 2e9}, {1e12, 1e12 + 1e7}} {
+		for _, w := range []int{1, 2, 3, 4} {
+			for _, most := range []int{4 << 20, 64 << 20} {
+				c := Choose(r[0], r[1], Options{Method: Sieve})
+				tb := uint64(taskBytes(r[0], r[1], c, w, most))
+				total := r[1]/30 - r[0]/30 + 1
+				tasks := (total + tb - 1) / tb
+				last := total - (tasks-1)*tb
+				if tasks%uint64(w) != 0 || last+8*tasks < tb || tb > uint64(most) {
+					t.Errorf("[%d, %d], %d workers, tasks of at most %d: %d tasks of %d bytes, the last %d", r[0], r[1], w, most, tasks, tb, last)
+				}
+			}
+		}
+	}
+}
+
 // short reports whether the long checks are left out: with -short, and
 // under the race detector, which slows the sieve ~10x (the full run of
 // this package took over 12 minutes under it on a busy 2-core machine).
