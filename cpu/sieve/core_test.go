@@ -85,6 +85,65 @@ func TestCrossSorted(t *testing.T) {
 	}
 }
 
+// crossSorted against cross on medium primes put at every wheel index
+// where the unrolled loop's bound falls, on entry and after a turn (the
+// cycle's last multiple just before, at and past the end), and at the
+// area's ends, area after area.
+func TestCrossSortedBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var ps []uint64
+	for p := uint64(4099); len(ps) < 60; p += 2 {
+		if isPrimeSmall(p) {
+			ps = append(ps, p)
+		}
+	}
+	ps = append(ps, 65537, 1000003, 2097143)
+	for _, n := range []int{1, 4096, 100000, 1 << 20} {
+		var cur, next [64][]mprime
+		var want []sprime
+		for _, p := range ps {
+			i := bitOf[p%30]
+			last := int(p/30*28 + wheel[i]*29/30) // the cycle's last multiple from its first
+			for wi := range 8 {
+				b := n - last
+				for _, x := range []int{0, 1, b - 1, b, b + 1, b - int(p) - 1, b - int(p), b - int(p) + 1, n - 1, n, int(rng.Uint64N(uint64(n + 1)))} {
+					if x < 0 || x > n {
+						continue
+					}
+					st := sprime{k: uint32(p / 30), idx: uint32(x), wi: 8*i + uint8(wi)}
+					want = append(want, st)
+					cur[st.wi] = append(cur[st.wi], mprime{k: st.k, idx: st.idx})
+				}
+			}
+		}
+		for area := range 3 {
+			got := make([]byte, n, n+3)
+			exp := make([]byte, n)
+			for i := range got {
+				got[i], exp[i] = 0xff, 0xff
+			}
+			crossSorted(got, &cur, &next)
+			cur, next = next, cur
+			cross(exp, want)
+			if string(got) != string(exp) {
+				t.Fatalf("area %d of %d bytes: crossSorted and cross differ", area, n)
+			}
+			have := map[sprime]int{}
+			for wi, l := range cur {
+				for _, s := range l {
+					have[sprime{k: s.k, idx: s.idx, wi: uint8(wi)}]++
+				}
+			}
+			for _, s := range want {
+				if have[s] == 0 {
+					t.Fatalf("area %d of %d bytes: state %+v lost", area, n, s)
+				}
+				have[s]--
+			}
+		}
+	}
+}
+
 func isPrimeSmall(n uint64) bool {
 	for d := uint64(2); d*d <= n; d++ {
 		if n%d == 0 {
