@@ -11,7 +11,15 @@ import (
 // patterns' periods, so both the assembly and the byte loop after it run.
 func TestPresieve(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	starts := []uint64{0, 1, 5, 6, 323323 - 3, 4087*20677 - 1, 1 << 40}
+	starts := []uint64{0, 1, 5, 6, 33299*14141 - 1, 1 << 40}
+	// Segments that run into each pattern's repeated start.
+	for _, g := range presieveGroups {
+		period := uint64(1)
+		for _, p := range g {
+			period *= p
+		}
+		starts = append(starts, period-3, 5*period-segBytes/2)
+	}
 	for range 20 {
 		starts = append(starts, rng.Uint64N(1<<50))
 	}
