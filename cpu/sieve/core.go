@@ -204,10 +204,11 @@ func start(p, j0 uint64, n int) sprime {
 	k := p / 30
 	// The byte of p·(30j + wheel[t]); it is at least j0 since p·q ≥ 30·j0.
 	b := p*j + k*wheel[t] + p%30*wheel[t]/30
-	rel := b - j0
-	if rel > uint64(n) {
-		rel = uint64(n)
-	}
+	// Not capped at n: a worker that goes on to the next task keeps the
+	// states, which must then be exact. A sieving prime is at most the
+	// square root of the task's top, so its first multiple lies at most
+	// p/5 bytes past the task; the cap only keeps a larger p in 32 bits.
+	rel := min(b-j0, 1<<31)
 	return sprime{k: uint32(k), idx: uint32(rel), wi: uint8(8*i + t)}
 }
 
@@ -275,8 +276,16 @@ type worker struct {
 	upper              [8][]sprime
 	gen                *worker // generates the primes above mediumMax
 	hits               buckets // their hits on a task
-	nums               []uint64
-	verd               []bool
+	// The states above are those of plan at at the start of its task
+	// atTask, for its primes before started: a worker that sieves the
+	// next task goes on with them, rather than start every prime again
+	// (a division each, 1% of a count at 10^12 per task).
+	at      *plan
+	atTask  int
+	started int
+	starts  int // how many times the states were started anew, for tests
+	nums    []uint64
+	verd    []bool
 }
 
 // areaBytes is what the medium primes cross at once: the L2 cache.
@@ -317,26 +326,21 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		w.buf = make([]byte, size, size+3) // crossClasses writes 32 bits at a time
 	}
 
-	// The sieving primes start once per task: a division each.
+	// The sieving primes start once per task, a division each, unless the
+	// worker's states are this plan's at this task: then only the primes
+	// that the task's larger square root adds.
 	sorted := sort.Search(len(pl.primes), func(i int) bool { return pl.primes[i] > sortedMax })
-	for c := range w.small {
-		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
-		if up := len(pl.primes) - sorted; cap(w.upper[c]) == 0 && up > 0 {
-			// The classes hold about an eighth each: start there rather
-			// than grow by append, which leaves garbage of the same size.
-			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
-		}
+	first := 0
+	if w.at == pl && w.atTask == i {
+		first = w.started
+	} else {
+		w.starts++
+		w.clearStates(len(pl.primes), sorted)
 	}
-	for wi := range w.medium {
-		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
-		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
-			// Each wheel index holds about a 64th, as above.
-			m := sorted/64 + sorted/512 + 64
-			w.medium[wi], w.mediumNext[wi] = make([]mprime, 0, m), make([]mprime, 0, m)
-		}
-	}
-	for _, p := range pl.primes {
-		p := uint64(p)
+	w.at = nil
+	started := first
+	for ; started < len(pl.primes); started++ {
+		p := uint64(pl.primes[started])
 		if p > lim {
 			break
 		}
@@ -353,6 +357,36 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 			w.upper[c] = append(w.upper[c], st)
 		}
 	}
+	pl.crossTask(w, tj0, n, lim, keep, f)
+	w.at, w.atTask, w.started = pl, i+1, started
+}
+
+// clearStates empties w's lists of states, made to hold the primes of a
+// plan with np sieving primes, sorted of them up to sortedMax.
+func (w *worker) clearStates(np, sorted int) {
+	for c := range w.small {
+		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
+		if up := np - sorted; cap(w.upper[c]) == 0 && up > 0 {
+			// The classes hold about an eighth each: start there rather
+			// than grow by append, which leaves garbage of the same size.
+			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
+		}
+	}
+	for wi := range w.medium {
+		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
+		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
+			// Each wheel index holds about a 64th, as above.
+			m := sorted/64 + sorted/512 + 64
+			w.medium[wi], w.mediumNext[wi] = make([]mprime, 0, m), make([]mprime, 0, m)
+		}
+	}
+}
+
+// crossTask crosses the task of n bytes from byte tj0 with w's states,
+// area by area, and calls f with the block of each (see sieve).
+func (pl *plan) crossTask(w *worker, tj0 uint64, n int, lim uint64, keep bool, f func(*Block)) {
+	large := lim > mediumMax
+	area := areaSize(n)
 	for aoff := 0; aoff < n; aoff += area {
 		an := min(area, n-aoff)
 		buf := w.buf[:an]

@@ -145,8 +145,10 @@ func primeCount(x uint64) float64 {
 }
 
 // taskBytes is how many wheel bytes (30 numbers each) one task sieves. A
-// task starts every sieving prime anew, with a division, and is taken from
-// a shared counter: on a long range two per worker keep them finishing
+// task that a worker does not take right after the one before it starts
+// every sieving prime anew, with a division: on a long range two per
+// worker (Count gives each worker its own run of tasks, and a worker
+// done early takes the last free one of another's) keep them finishing
 // together (one task for one worker), of at most `most` bytes; a short
 // range is split in one task per worker, as each worker's starts cost the
 // same whether it sieves a piece or the whole. The tasks are of one size
@@ -268,21 +270,42 @@ func Count(a, b uint64, o Options) uint64 {
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
 	n := pl.tasks()
-	var next atomic.Int64
+	k = min(k, n)
+	claimed := make([]atomic.Bool, n)
+	var ids atomic.Int64
 	var total atomic.Uint64
-	run(min(k, n), func() {
+	run(k, func() {
 		var w worker
+		// Each worker starts on its own share of the tasks and goes on to
+		// the next task while no other worker has taken it, keeping its
+		// states; one left without a task of its own takes the last one
+		// free, from the end of another's share, and starts again there.
+		i := int(ids.Add(1)-1) * n / k
 		for {
-			i := int(next.Add(1) - 1)
-			if i >= n {
-				return
+			if i >= n || !claimed[i].CompareAndSwap(false, true) {
+				i = lastFree(claimed)
+				if i < 0 {
+					return
+				}
 			}
 			var sum uint64
 			pl.sieve(&w, i, false, func(b *Block) { sum += b.Count() })
 			total.Add(sum)
+			i++
 		}
 	})
 	return total.Load()
+}
+
+// lastFree claims the last task not yet claimed and returns it, or -1 when
+// all are.
+func lastFree(claimed []atomic.Bool) int {
+	for i := len(claimed) - 1; i >= 0; i-- {
+		if !claimed[i].Load() && claimed[i].CompareAndSwap(false, true) {
+			return i
+		}
+	}
+	return -1
 }
 
 // run runs f on k goroutines, the caller's among them, and waits for all.

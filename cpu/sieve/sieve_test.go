@@ -84,6 +84,42 @@ func TestManyTasks(t *testing.T) {
 	}
 }
 
+// A worker that sieves the next task goes on with its states, and starts
+// only the primes that the task's larger square root adds: the counts stay
+// exact from 0, where the square root grows fastest, and the states are
+// started once for a run of tasks, again after a task skipped.
+func TestTasksGoOn(t *testing.T) {
+	taskOverride = 64
+	for _, w := range []int{1, 3} {
+		checkRange(t, 0, 300000, Options{Workers: w}, Sieve)
+		checkRange(t, 1e12, 1e12+30000, Options{Workers: w}, Sieve)
+	}
+	taskOverride = 0
+	const a, b = 1e12, 1e12 + 1e6
+	var want uint64
+	for n := uint64(a); n <= b; n++ {
+		if prime.IsPrime(n) {
+			want++
+		}
+	}
+	pl := newPlan(a, b, isqrt(b), 1000)
+	var w worker
+	var got uint64
+	for i := range pl.tasks() {
+		pl.sieve(&w, i, false, func(blk *Block) { got += blk.Count() })
+	}
+	if w.starts != 1 || got != want {
+		t.Errorf("[%d, %d] in %d tasks: %d primes, want %d; states started %d times, want once", uint64(a), uint64(b), pl.tasks(), got, want, w.starts)
+	}
+	var w2 worker
+	for _, i := range []int{0, 1, 3, 4} {
+		pl.sieve(&w2, i, false, func(*Block) {})
+	}
+	if w2.starts != 2 {
+		t.Errorf("tasks 0, 1, 3, 4: states started %d times, want twice", w2.starts)
+	}
+}
+
 // Near 2^64 the last byte of the wheel runs past 2^64 - 1.
 func TestTop(t *testing.T) {
 	const top = math.MaxUint64
