@@ -31,7 +31,9 @@
 #                       (median_s) and CPU seconds (cpu_s), peak RSS (rss_kb)
 #                       of each, and on OURS' line ratio = THEIRS' wall /
 #                       OURS' and cpu_ratio the same for CPU (above 1: ours,
-#                       the second, is faster)
+#                       the second, is faster). With JOBS set (an extended
+#                       regular expression), a JOB whose name does not match
+#                       it is skipped.
 # save_results          copies $results to $RESULTS when that is set
 # result_table [--awk STATEMENTS] KEY WIDTH TITLE...
 #                       the RESULT lines of $results as a table: a column per
@@ -109,6 +111,9 @@ pair_runs() {
 
 pair() {
 	local job=$1 theirs=$2 ours=$3
+	if [ -n "${JOBS:-}" ] && ! [[ $job =~ $JOBS ]]; then
+		return # JOBS selects jobs by name, to rerun a few while working on them
+	fi
 	pair_runs "$@"
 	local fa=$work/$job.a fb=$work/$job.b wa wb ca cb
 	wa=$(median "$fa" 1)

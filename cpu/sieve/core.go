@@ -40,14 +40,19 @@ const (
 // so that a segment reads it in one piece. The patterns are ANDed together
 // 32 bytes at a time (andPatterns): cheaper than crossing off one by one
 // the 2.3 multiples of 23 to 59, or the 1.7 of 61 to 179, that each byte
-// holds. Sixteen groups: two passes of eight streams in the assembly.
+// holds. Sixteen groups: two passes of eight streams in the assembly. The
+// groups are balanced, their products 14,000 to 35,000 (354 KB in all,
+// 866 KB with the repeated segments): the patterns are read again for
+// every segment, and the groups by size ({7, 11, 13, 17, 19} alone was
+// 323 KB; 1.25 MB in all) pushed the area the medium primes cross out of
+// the L2 cache, 3% of a count at 10^12 (CPU time, paired runs).
 var presieveGroups = [][]uint64{
-	{7, 11, 13, 17, 19}, {23, 29, 31}, {37, 41, 43}, {47, 53, 59},
-	{61, 67}, {71, 73}, {79, 83}, {89, 97}, {101, 103}, {107, 109}, {113, 127},
-	{131, 137}, {139, 149}, {151, 157}, {163, 167}, {173, 179},
+	{7, 67, 71}, {11, 37, 73}, {13, 43, 61}, {17, 41, 47}, {19, 31, 59}, {23, 29, 53},
+	{79, 179}, {83, 173}, {89, 167}, {97, 163}, {101, 157}, {103, 151}, {107, 149},
+	{109, 139}, {113, 137}, {127, 131},
 }
 
-// patterns holds the pattern of each group, made on first use: 1.5 MB that
+// patterns holds the pattern of each group, made on first use: 866 KB that
 // a run of corescale that sieves nothing should not pay for.
 var patterns = sync.OnceValue(func() [][]byte {
 	var ps [][]byte
@@ -199,10 +204,11 @@ func start(p, j0 uint64, n int) sprime {
 	k := p / 30
 	// The byte of p·(30j + wheel[t]); it is at least j0 since p·q ≥ 30·j0.
 	b := p*j + k*wheel[t] + p%30*wheel[t]/30
-	rel := b - j0
-	if rel > uint64(n) {
-		rel = uint64(n)
-	}
+	// Not capped at n: a worker that goes on to the next task keeps the
+	// states, which must then be exact. A sieving prime is at most the
+	// square root of the task's top, so its first multiple lies at most
+	// p/5 bytes past the task; the cap only keeps a larger p in 32 bits.
+	rel := min(b-j0, 1<<31)
 	return sprime{k: uint32(k), idx: uint32(rel), wi: uint8(8*i + t)}
 }
 
@@ -270,12 +276,29 @@ type worker struct {
 	upper              [8][]sprime
 	gen                *worker // generates the primes above mediumMax
 	hits               buckets // their hits on a task
-	nums               []uint64
-	verd               []bool
+	// The states above are those of plan at at the start of its task
+	// atTask, for its primes before started: a worker that sieves the
+	// next task goes on with them, rather than start every prime again
+	// (a division each, 1% of a count at 10^12 per task).
+	at      *plan
+	atTask  int
+	started int
+	starts  int // how many times the states were started anew, for tests
+	nums    []uint64
+	verd    []bool
 }
 
 // areaBytes is what the medium primes cross at once: the L2 cache.
 const areaBytes = 1 << 20
+
+// areaSize returns the size of the areas a task of n bytes is crossed in:
+// at most areaBytes, and all of about one size (the last a few bytes
+// shorter), because each area costs a pass over every medium prime whatever
+// its size, and a last area of a few bytes would pay that for nothing.
+func areaSize(n int) int {
+	areas := (n + areaBytes - 1) / areaBytes
+	return min(((n+areas-1)/areas+63)&^63, areaBytes)
+}
 
 // sieve sieves task i area by area and calls f with the block of each, in
 // order. Numbers with no prime factor up to the limit stay set; when the
@@ -294,7 +317,7 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 	// The large primes are generated once per task, and their hits go
 	// through buckets into the whole task, which stays in memory.
 	large := lim > mediumMax
-	area := areaBytes
+	area := areaSize(n)
 	size := min(area, n)
 	if keep || large {
 		size = n
@@ -303,26 +326,21 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 		w.buf = make([]byte, size, size+3) // crossClasses writes 32 bits at a time
 	}
 
-	// The sieving primes start once per task: a division each.
+	// The sieving primes start once per task, a division each, unless the
+	// worker's states are this plan's at this task: then only the primes
+	// that the task's larger square root adds.
 	sorted := sort.Search(len(pl.primes), func(i int) bool { return pl.primes[i] > sortedMax })
-	for c := range w.small {
-		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
-		if up := len(pl.primes) - sorted; cap(w.upper[c]) == 0 && up > 0 {
-			// The classes hold about an eighth each: start there rather
-			// than grow by append, which leaves garbage of the same size.
-			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
-		}
+	first := 0
+	if w.at == pl && w.atTask == i {
+		first = w.started
+	} else {
+		w.starts++
+		w.clearStates(len(pl.primes), sorted)
 	}
-	for wi := range w.medium {
-		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
-		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
-			// Each wheel index holds about a 64th, as above.
-			m := sorted/64 + sorted/512 + 64
-			w.medium[wi], w.mediumNext[wi] = make([]mprime, 0, m), make([]mprime, 0, m)
-		}
-	}
-	for _, p := range pl.primes {
-		p := uint64(p)
+	w.at = nil
+	started := first
+	for ; started < len(pl.primes); started++ {
+		p := uint64(pl.primes[started])
 		if p > lim {
 			break
 		}
@@ -339,6 +357,36 @@ func (pl *plan) sieve(w *worker, i int, keep bool, f func(*Block)) {
 			w.upper[c] = append(w.upper[c], st)
 		}
 	}
+	pl.crossTask(w, tj0, n, lim, keep, f)
+	w.at, w.atTask, w.started = pl, i+1, started
+}
+
+// clearStates empties w's lists of states, made to hold the primes of a
+// plan with np sieving primes, sorted of them up to sortedMax.
+func (w *worker) clearStates(np, sorted int) {
+	for c := range w.small {
+		w.small[c], w.upper[c] = w.small[c][:0], w.upper[c][:0]
+		if up := np - sorted; cap(w.upper[c]) == 0 && up > 0 {
+			// The classes hold about an eighth each: start there rather
+			// than grow by append, which leaves garbage of the same size.
+			w.upper[c] = make([]sprime, 0, up/8+up/64+64)
+		}
+	}
+	for wi := range w.medium {
+		w.medium[wi], w.mediumNext[wi] = w.medium[wi][:0], w.mediumNext[wi][:0]
+		if cap(w.medium[wi]) == 0 && sorted > 1<<16 {
+			// Each wheel index holds about a 64th, as above.
+			m := sorted/64 + sorted/512 + 64
+			w.medium[wi], w.mediumNext[wi] = make([]mprime, 0, m), make([]mprime, 0, m)
+		}
+	}
+}
+
+// crossTask crosses the task of n bytes from byte tj0 with w's states,
+// area by area, and calls f with the block of each (see sieve).
+func (pl *plan) crossTask(w *worker, tj0 uint64, n int, lim uint64, keep bool, f func(*Block)) {
+	large := lim > mediumMax
+	area := areaSize(n)
 	for aoff := 0; aoff < n; aoff += area {
 		an := min(area, n-aoff)
 		buf := w.buf[:an]

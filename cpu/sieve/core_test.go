@@ -11,7 +11,15 @@ import (
 // patterns' periods, so both the assembly and the byte loop after it run.
 func TestPresieve(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	starts := []uint64{0, 1, 5, 6, 323323 - 3, 4087*20677 - 1, 1 << 40}
+	starts := []uint64{0, 1, 5, 6, 33299*14141 - 1, 1 << 40}
+	// Segments that run into each pattern's repeated start.
+	for _, g := range presieveGroups {
+		period := uint64(1)
+		for _, p := range g {
+			period *= p
+		}
+		starts = append(starts, period-3, 5*period-segBytes/2)
+	}
 	for range 20 {
 		starts = append(starts, rng.Uint64N(1<<50))
 	}
@@ -68,6 +76,65 @@ func TestCrossSorted(t *testing.T) {
 			cross(exp, want)
 			if string(got) != string(exp) {
 				t.Fatalf("area %d of %d bytes from %d: crossSorted and cross differ", area, n, j0)
+			}
+			have := map[sprime]int{}
+			for wi, l := range cur {
+				for _, s := range l {
+					have[sprime{k: s.k, idx: s.idx, wi: uint8(wi)}]++
+				}
+			}
+			for _, s := range want {
+				if have[s] == 0 {
+					t.Fatalf("area %d of %d bytes: state %+v lost", area, n, s)
+				}
+				have[s]--
+			}
+		}
+	}
+}
+
+// crossSorted against cross on medium primes put at every wheel index
+// where the unrolled loop's bound falls, on entry and after a turn (the
+// cycle's last multiple just before, at and past the end), and at the
+// area's ends, area after area.
+func TestCrossSortedBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var ps []uint64
+	for p := uint64(4099); len(ps) < 60; p += 2 {
+		if isPrimeSmall(p) {
+			ps = append(ps, p)
+		}
+	}
+	ps = append(ps, 65537, 1000003, 2097143)
+	for _, n := range []int{1, 4096, 100000, 1 << 20} {
+		var cur, next [64][]mprime
+		var want []sprime
+		for _, p := range ps {
+			i := bitOf[p%30]
+			last := int(p/30*28 + wheel[i]*29/30) // the cycle's last multiple from its first
+			for wi := range 8 {
+				b := n - last
+				for _, x := range []int{0, 1, b - 1, b, b + 1, b - int(p) - 1, b - int(p), b - int(p) + 1, n - 1, n, int(rng.Uint64N(uint64(n + 1)))} {
+					if x < 0 || x > n {
+						continue
+					}
+					st := sprime{k: uint32(p / 30), idx: uint32(x), wi: 8*i + uint8(wi)}
+					want = append(want, st)
+					cur[st.wi] = append(cur[st.wi], mprime{k: st.k, idx: st.idx})
+				}
+			}
+		}
+		for area := range 3 {
+			got := make([]byte, n, n+3)
+			exp := make([]byte, n)
+			for i := range got {
+				got[i], exp[i] = 0xff, 0xff
+			}
+			crossSorted(got, &cur, &next)
+			cur, next = next, cur
+			cross(exp, want)
+			if string(got) != string(exp) {
+				t.Fatalf("area %d of %d bytes: crossSorted and cross differ", area, n)
 			}
 			have := map[sprime]int{}
 			for wi, l := range cur {
@@ -172,6 +239,18 @@ func TestCrossClasses(t *testing.T) {
 				}
 				have[s]--
 			}
+		}
+	}
+}
+
+// A task is crossed in areas of about one size, none past areaBytes.
+func TestAreaSize(t *testing.T) {
+	for _, n := range []int{1, 63, 64, areaBytes - 1, areaBytes, areaBytes + 1, 8<<20 + 100, 8737426, 64 << 20} {
+		a := areaSize(n)
+		areas := (n + a - 1) / a
+		last := n - (areas-1)*a
+		if a > areaBytes || areas != (n+areaBytes-1)/areaBytes || last+64*areas < a {
+			t.Errorf("%d bytes: areas of %d, %d of them, the last %d", n, a, areas, last)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 // Package sieve finds the primes of a range: a segmented sieve of
 // Eratosthenes below 2^64, and a hybrid that sieves by small primes only
 // and hands the survivors to the Baillie–PSW batch engine, for short ranges
-// high up and for ranges above 2^64.
+// high up and for ranges above 2^64. gen_cross.py writes the crossing
+// loops: in amd64 assembly (cross_amd64.s) and in Go (cross_gen.go, for
+// other CPUs and -tags purego).
 //
 // It must not import gpu/, internal/backend, bench/ or cmd/.
 package sieve

@@ -145,42 +145,47 @@ func primeCount(x uint64) float64 {
 }
 
 // taskBytes is how many wheel bytes (30 numbers each) one task sieves. A
-// task starts every sieving prime anew, with a division, and is taken from
-// a shared counter: on a long range two per worker keep them finishing
-// together (one task for one worker), whole areas (the L2 cache) up to
-// most; a short range is split in one task per worker, as each worker's
-// starts cost the same whether it sieves a piece or the whole. Above
-// mediumMax a task is held whole while the large primes, which it
-// generates again (a division each), cross it through the buckets: the
-// workers' tasks share largeTaskBytes, which bounds their memory; the
-// larger each task, the fewer the regenerations (16 MiB for one worker
-// took a count of [1e18, +1e9] from 7.5 to 3.0 CPU seconds against 4).
+// task that a worker does not take right after the one before it starts
+// every sieving prime anew, with a division: on a long range two per
+// worker (Count gives each worker its own run of tasks, and a worker
+// done early takes the last free one of another's) keep them finishing
+// together (one task for one worker), of at most `most` bytes; a short
+// range is split in one task per worker, as each worker's starts cost the
+// same whether it sieves a piece or the whole. The tasks are of one size
+// and their number a multiple of the workers', so that no worker is left
+// sieving alone at the end: tasks rounded up to whole areas gave [1e12,
+// +1e9] on three workers five tasks of 6.3 M bytes and one of 1.9 M, so
+// that two workers sieved 12.6 M each and the third 8.2 M. Above mediumMax a
+// task is held whole while the large primes, which it generates again (a
+// division each), cross it through the buckets: the workers' tasks share
+// largeTaskBytes, which bounds their memory; the larger each task, the
+// fewer the regenerations (16 MiB for one worker took a count of [1e18,
+// +1e9] from 7.5 to 3.0 CPU seconds against 4).
 func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	if taskOverride > 0 {
 		return taskOverride
 	}
 	total := b/30 - a/30 + 1
 	w := uint64(workers)
-	// Each task more costs the starts of every sieving prime again (at
-	// 10^12, 78,000 divisions, 3% of a count of 10^9 numbers split in
-	// four): one worker has no one to finish with, and two tasks each
-	// let several finish together when one is slowed.
-	per := uint64(2)
-	if w == 1 {
-		per = 1
-	}
-	var n uint64
-	if total >= per*w*areaBytes {
-		n = (total/(per*w) + areaBytes - 1) / areaBytes * areaBytes
-	} else {
-		n = (total + w - 1) / w
-	}
 	if c.Limit > mediumMax {
 		// Each worker more also holds its own states and buckets (~7 MB
 		// measured with the collector's slack): 16 MiB for one, 6 each
 		// for two.
 		most = min(most, max((largeTaskBytes-(workers-1)*4<<20)/workers, areaBytes))
 	}
+	// Each task more costs the starts of every sieving prime again (at
+	// 10^12, 78,000 divisions, 3% of a count of 10^9 numbers split in
+	// four): one worker has no one to finish with, and two tasks each
+	// let several finish together when one is slowed.
+	tasks := w
+	if w > 1 && total >= 2*w*areaBytes {
+		tasks = 2 * w
+	}
+	if least := (total + uint64(most) - 1) / uint64(most); least > tasks {
+		tasks = (least + w - 1) / w * w
+	}
+	// Whole words, for the popcount.
+	n := ((total+tasks-1)/tasks + 7) &^ 7
 	return int(min(uint64(most), n))
 }
 
@@ -265,21 +270,42 @@ func Count(a, b uint64, o Options) uint64 {
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
 	n := pl.tasks()
-	var next atomic.Int64
+	k = min(k, n)
+	claimed := make([]atomic.Bool, n)
+	var ids atomic.Int64
 	var total atomic.Uint64
-	run(min(k, n), func() {
+	run(k, func() {
 		var w worker
+		// Each worker starts on its own share of the tasks and goes on to
+		// the next task while no other worker has taken it, keeping its
+		// states; one left without a task of its own takes the last one
+		// free, from the end of another's share, and starts again there.
+		i := int(ids.Add(1)-1) * n / k
 		for {
-			i := int(next.Add(1) - 1)
-			if i >= n {
-				return
+			if i >= n || !claimed[i].CompareAndSwap(false, true) {
+				i = lastFree(claimed)
+				if i < 0 {
+					return
+				}
 			}
 			var sum uint64
 			pl.sieve(&w, i, false, func(b *Block) { sum += b.Count() })
 			total.Add(sum)
+			i++
 		}
 	})
 	return total.Load()
+}
+
+// lastFree claims the last task not yet claimed and returns it, or -1 when
+// all are.
+func lastFree(claimed []atomic.Bool) int {
+	for i := len(claimed) - 1; i >= 0; i-- {
+		if !claimed[i].Load() && claimed[i].CompareAndSwap(false, true) {
+			return i
+		}
+	}
+	return -1
 }
 
 // run runs f on k goroutines, the caller's among them, and waits for all.

@@ -84,6 +84,42 @@ func TestManyTasks(t *testing.T) {
 	}
 }
 
+// A worker that sieves the next task goes on with its states, and starts
+// only the primes that the task's larger square root adds: the counts stay
+// exact from 0, where the square root grows fastest, and the states are
+// started once for a run of tasks, again after a task skipped.
+func TestTasksGoOn(t *testing.T) {
+	taskOverride = 64
+	for _, w := range []int{1, 3} {
+		checkRange(t, 0, 300000, Options{Workers: w}, Sieve)
+		checkRange(t, 1e12, 1e12+30000, Options{Workers: w}, Sieve)
+	}
+	taskOverride = 0
+	const a, b = 1e12, 1e12 + 1e6
+	var want uint64
+	for n := uint64(a); n <= b; n++ {
+		if prime.IsPrime(n) {
+			want++
+		}
+	}
+	pl := newPlan(a, b, isqrt(b), 1000)
+	var w worker
+	var got uint64
+	for i := range pl.tasks() {
+		pl.sieve(&w, i, false, func(blk *Block) { got += blk.Count() })
+	}
+	if w.starts != 1 || got != want {
+		t.Errorf("[%d, %d] in %d tasks: %d primes, want %d; states started %d times, want once", uint64(a), uint64(b), pl.tasks(), got, want, w.starts)
+	}
+	var w2 worker
+	for _, i := range []int{0, 1, 3, 4} {
+		pl.sieve(&w2, i, false, func(*Block) {})
+	}
+	if w2.starts != 2 {
+		t.Errorf("tasks 0, 1, 3, 4: states started %d times, want twice", w2.starts)
+	}
+}
+
 // Near 2^64 the last byte of the wheel runs past 2^64 - 1.
 func TestTop(t *testing.T) {
 	const top = math.MaxUint64
@@ -259,6 +295,26 @@ func TestShortRangeSplit(t *testing.T) {
 			total := r[1]/30 - r[0]/30 + 1
 			if tasks := (total + tb - 1) / tb; tasks < uint64(w) {
 				t.Errorf("[%d, %d], %d workers: %d tasks of %d bytes", r[0], r[1], w, tasks, tb)
+			}
+		}
+	}
+}
+
+// The tasks are of one size and a multiple of the workers in number, so
+// that the workers finish together: [1e12, +1e9] on two workers was three
+// tasks of 9 MiB and one of 4.7.
+func TestTasksBalanced(t *testing.T) {
+	for _, r := range [][2]uint64{{1e12, 1e12 + 1e9}, {1e12, 1e12 + 3e9}, {0, 1e11}, {1e15, 1e15 + 2e9}, {1e12, 1e12 + 1e7}} {
+		for _, w := range []int{1, 2, 3, 4} {
+			for _, most := range []int{4 << 20, 64 << 20} {
+				c := Choose(r[0], r[1], Options{Method: Sieve})
+				tb := uint64(taskBytes(r[0], r[1], c, w, most))
+				total := r[1]/30 - r[0]/30 + 1
+				tasks := (total + tb - 1) / tb
+				last := total - (tasks-1)*tb
+				if tasks%uint64(w) != 0 || last+8*tasks < tb || tb > uint64(most) {
+					t.Errorf("[%d, %d], %d workers, tasks of at most %d: %d tasks of %d bytes, the last %d", r[0], r[1], w, most, tasks, tb, last)
+				}
 			}
 		}
 	}

@@ -8,7 +8,9 @@
 #
 # Environment: RUNS (runs per command, default 5), CORESCALE_BIN (default
 # ./corescale), RESULTS (also write the RESULT lines to this file), QUICK=1
-# (ranges 10x shorter, for a smoke test), SIEVE=1 (also the sieve-* jobs).
+# (ranges 10x shorter, for a smoke test), SIEVE=1 (also the sieve-* jobs),
+# JOBS (an extended regular expression: only the jobs whose names match it,
+# e.g. JOBS='^(count|scale)-1e12' while working on the sieve at 10^12).
 #
 # Jobs (the targets of issue #13):
 #   count-1e12     count [10^12, 10^12 + 10^9]: primesieve -t 1 vs --workers 1,
