@@ -345,3 +345,59 @@ func noLeaks(t *testing.T, trace, log string) {
 		}
 	}
 }
+
+// TestPluginLostContextReleased: a driver may refuse to make a lost
+// device's context current (FAKECUDA_LOST_CURRENT=refuse); the plugin
+// still releases the device's primary context, which needs no current
+// context, so that it is not kept until the process ends. The run goes on
+// on the other device.
+func TestPluginLostContextReleased(t *testing.T) {
+	file := hardFile(t)
+	want, _, code := runCLI(t, nil, "prime", "--backend", "serial", "--print", "all", "--input", file)
+	if code != 0 {
+		t.Fatalf("serial: exit %d", code)
+	}
+	dir := t.TempDir()
+	trace, log := filepath.Join(dir, "trace"), filepath.Join(dir, "log")
+	got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=1M,1M", "FAKECUDA_LOSE_DEVICE=2@1",
+		"FAKECUDA_LOST_CURRENT=refuse", "FAKECUDA_TRACE=" + trace, "FAKECUDA_LOG=" + log},
+		"prime", "--backend", "gpu", "--print", "all", "--input", file)
+	if code != 0 || got != want {
+		t.Fatalf("exit %d, output serial's: %v; stderr %q", code, got == want, stderr)
+	}
+	if !droppedRE.MatchString(stderr) {
+		t.Errorf("stderr %q: want GPU 1 named as dropped", stderr)
+	}
+	raw, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, retained, released := 0, map[string]int{}, map[string]int{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		dev := regexp.MustCompile(` dev=(\d+)`).FindStringSubmatch(line)
+		switch {
+		case strings.Contains(line, " fn=cuCtxSetCurrent ") && !strings.Contains(line, " r=0 "):
+			refused++
+		case dev == nil:
+		case strings.Contains(line, " fn=cuDevicePrimaryCtxRetain ") && strings.Contains(line, " r=0 "):
+			retained[dev[1]]++
+		case strings.Contains(line, " fn=cuDevicePrimaryCtxRelease_v2 ") && strings.Contains(line, " r=0 "):
+			released[dev[1]]++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no cuCtxSetCurrent was refused: the setting did not take")
+	}
+	for _, d := range []string{"0", "1"} {
+		if retained[d] == 0 || retained[d] != released[d] {
+			t.Errorf("device %s: primary context retained %d times, released %d", d, retained[d], released[d])
+		}
+	}
+	text, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made, gone := strings.Count(string(text), " ctx-create "), strings.Count(string(text), " ctx-destroy "); made != gone {
+		t.Errorf("the driver's log: %d context(s) created, %d destroyed", made, gone)
+	}
+}
