@@ -329,36 +329,33 @@ func (e *BigPrimeEngine) Close() error {
 type BigPrimeDevices struct {
 	Engines []*BigPrimeEngine
 	Lost    func(device int, err error)
+
+	setUp setUpLosses // devices that failed to open, not yet told to Lost
 }
 
-// NewBigPrimeDevices opens an engine on each of devices (all when empty).
+// NewBigPrimeDevices opens an engine on each of devices (all when empty),
+// dropping one that fails to open as NewPrimeDevices does.
 func NewBigPrimeDevices(drv Driver, devices []int, chunkBytes int) (*BigPrimeDevices, error) {
-	devices, err := DeviceList(drv, devices)
+	engines, losses, err := openEach(drv, devices, "gpu big prime", func(d int) (*BigPrimeEngine, error) {
+		return NewBigPrimeEngine(drv, d, chunkBytes)
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &BigPrimeDevices{}
-	for _, d := range devices {
-		e, err := NewBigPrimeEngine(drv, d, chunkBytes)
-		if err != nil {
-			p.Close()
-			return nil, err
-		}
-		p.Engines = append(p.Engines, e)
-	}
-	if len(p.Engines) == 0 {
-		return nil, fmt.Errorf("%s: no device to use", drv.Name())
-	}
+	p := &BigPrimeDevices{Engines: engines}
+	p.setUp.pending = losses
 	return p, nil
 }
 
 // TestBig sets out[i] to whether ns[i] is a probable prime.
 func (p *BigPrimeDevices) TestBig(ns []*big.Int, out []bool) error {
+	p.setUp.tell(p.Lost)
 	return runBigPrime(p.Engines, ns, out, p.Lost)
 }
 
 // Close closes every engine.
 func (p *BigPrimeDevices) Close() error {
+	p.setUp.tell(p.Lost)
 	var first error
 	for _, e := range p.Engines {
 		if err := e.Close(); err != nil && e.failed == nil && first == nil {

@@ -207,6 +207,81 @@ func deviceErrors[E deviceEngine[J], J any](engines []E, what string) error {
 	return fmt.Errorf("%s: every device failed: %w", what, errors.Join(errs...))
 }
 
+// deviceLoss is a device dropped, and why.
+type deviceLoss struct {
+	device int
+	err    error
+}
+
+// setUpLosses holds the devices that failed while a multi-device engine
+// opened. They are dropped as a device that fails mid-batch is, and told
+// to the engine's Lost, which its caller can set only once the
+// constructor has returned: so at the engine's first batch, or at Close
+// if none comes. Each is told once.
+type setUpLosses struct {
+	mu      sync.Mutex
+	pending []deviceLoss
+}
+
+// tell hands the losses not yet told to lost; with no lost, they wait.
+func (s *setUpLosses) tell(lost func(device int, err error)) {
+	if lost == nil {
+		return
+	}
+	s.mu.Lock()
+	pending := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	for _, l := range pending {
+		lost(l.device, l.err)
+	}
+}
+
+// openEach opens an engine on each of devices (all of drv's when empty)
+// with open, which must release everything a device made when it fails.
+// A device that fails to open (its context, module or memory) is left
+// out, as one failing mid-batch is dropped, and its error returned among
+// the losses; the error, naming each device's after what, comes only when
+// no device opens. A device drv does not have is the caller's mistake,
+// not a device failing, and fails at once.
+func openEach[E any](drv Driver, devices []int, what string, open func(device int) (E, error)) ([]E, []deviceLoss, error) {
+	devices, err := DeviceList(drv, devices)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(devices) == 0 {
+		return nil, nil, fmt.Errorf("%s: no device to use", drv.Name())
+	}
+	devs, err := drv.Devices()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s devices: %w", drv.Name(), err)
+	}
+	for _, d := range devices {
+		if d < 0 || d >= len(devs) {
+			return nil, nil, fmt.Errorf("%s has no device %d (it has %d)", drv.Name(), d, len(devs))
+		}
+	}
+	var engines []E
+	var losses []deviceLoss
+	var errs []error
+	for _, d := range devices {
+		e, err := open(d)
+		if err != nil {
+			losses = append(losses, deviceLoss{d, err})
+			errs = append(errs, err)
+			continue
+		}
+		engines = append(engines, e)
+	}
+	switch {
+	case len(engines) > 0:
+		return engines, losses, nil
+	case len(errs) == 1:
+		return nil, nil, errs[0]
+	}
+	return nil, nil, fmt.Errorf("%s: every device failed: %w", what, errors.Join(errs...))
+}
+
 // DeviceList returns devices, or every device of drv when it is empty (no
 // --devices, or --devices all).
 func DeviceList(drv Driver, devices []int) ([]int, error) {

@@ -416,36 +416,35 @@ func (e *PrimeEngine) Close() error {
 // and the other devices run the same kernels, so the verdicts are the
 // same. Only when every device has failed does a batch fail, naming each
 // device's error; a fault of the kernels themselves, which every device
-// would meet, ends the run that way.
+// would meet, ends the run that way. A device that fails to open (its
+// context, module or buffers) is released and dropped the same way, and
+// Engines holds only the devices that opened.
 type PrimeDevices struct {
 	Engines []*PrimeEngine
-	// Lost, when set, hears of each device dropped.
+	// Lost, when set, hears of each device dropped: those that failed to
+	// open at the first batch (or at Close), the others as they fail.
 	Lost func(device int, err error)
 	// Timings add up every device's phases; Each keeps them device by
 	// device, in the order of Engines.
 	Timings Timings
 	Each    []Timings
+
+	setUp setUpLosses // devices that failed to open, not yet told to Lost
 }
 
 // NewPrimeDevices opens an engine on each of devices (all of drv's when
-// empty).
+// empty). A device that fails to open is released and dropped, as one
+// failing mid-batch, and told to Lost at the first batch; it fails only
+// when no device opens.
 func NewPrimeDevices(drv Driver, devices []int, maxChunk int) (*PrimeDevices, error) {
-	devices, err := DeviceList(drv, devices)
+	engines, losses, err := openEach(drv, devices, "gpu prime", func(d int) (*PrimeEngine, error) {
+		return NewPrimeEngine(drv, d, maxChunk)
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &PrimeDevices{}
-	for _, d := range devices {
-		e, err := NewPrimeEngine(drv, d, maxChunk)
-		if err != nil {
-			p.Close()
-			return nil, err
-		}
-		p.Engines = append(p.Engines, e)
-	}
-	if len(p.Engines) == 0 {
-		return nil, fmt.Errorf("%s: no device to use", drv.Name())
-	}
+	p := &PrimeDevices{Engines: engines}
+	p.setUp.pending = losses
 	return p, nil
 }
 
@@ -464,6 +463,7 @@ func (p *PrimeDevices) TestPrimes(ns []uint64, out []bool) error {
 	if len(out) < len(ns) {
 		return fmt.Errorf("gpu prime: %d verdicts for %d numbers", len(out), len(ns))
 	}
+	p.setUp.tell(p.Lost)
 	defer p.gather()
 	return runPrime(p.Engines, primeJob{ns: ns, out: out[:len(ns)]}, p.Lost)
 }
@@ -474,6 +474,7 @@ func (p *PrimeDevices) TestRange(first uint64, out []bool) error {
 	if err := checkRange(first, len(out)); err != nil {
 		return err
 	}
+	p.setUp.tell(p.Lost)
 	defer p.gather()
 	return runPrime(p.Engines, primeJob{first: first, out: out}, p.Lost)
 }
@@ -484,6 +485,7 @@ func (p *PrimeDevices) TestRandom(run RandomRun, out []bool) error {
 	if err := checkRandom(run); err != nil {
 		return err
 	}
+	p.setUp.tell(p.Lost)
 	defer p.gather()
 	return runPrime(p.Engines, primeJob{random: run, out: out}, p.Lost)
 }
@@ -526,6 +528,7 @@ func (p *PrimeDevices) DeviceTimings() *Timings { return &p.Timings }
 // Close closes every engine; a device that failed can only report its
 // failure again, which is not news.
 func (p *PrimeDevices) Close() error {
+	p.setUp.tell(p.Lost)
 	var first error
 	for _, e := range p.Engines {
 		if err := e.Close(); err != nil && e.failed == nil && first == nil {

@@ -104,7 +104,7 @@ func NewResizeEngine(drv Driver, device int, filter corescale.Filter) (*ResizeEn
 	e.ctx = ctx
 	if err := e.init(); err != nil {
 		e.Close() // the streams and events init made, then the context
-		return nil, err
+		return nil, fmt.Errorf("device %d: %w", device, err)
 	}
 	return e, nil
 }

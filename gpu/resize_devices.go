@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/corescale/corescale"
+	"github.com/corescale/corescale/internal/resample"
 )
 
 // ResizeDevices resizes images on several GPUs at once: each image goes
@@ -21,7 +22,8 @@ import (
 // device has failed does a resize fail, naming each device's error — the
 // choice PrimeDevices made. An image too large for a device's memory is
 // not the device's failure: it goes to another device, and fails only
-// when none can take it.
+// when none can take it. A device that fails to open is released and
+// dropped the same way, and Engines holds only the devices that opened.
 //
 // It is safe for concurrent use, and meant to be: a batch keeps as many
 // images in flight as the devices have lanes.
@@ -42,26 +44,31 @@ type ResizeDevices struct {
 	// device, in the order of Engines (both under mu).
 	timings Timings
 	each    []Timings
+
+	setUp setUpLosses // devices that failed to open, not yet told to Lost
 }
 
 // NewResizeDevices opens a resize engine for filter on each of devices
-// (all of drv's when empty).
+// (all of drv's when empty). A device that fails to open is released and
+// dropped, as one failing mid-batch, and told to Lost at the first
+// resize (or at Close); it fails only when no device opens.
 func NewResizeDevices(drv Driver, devices []int, filter corescale.Filter) (*ResizeDevices, error) {
-	devices, err := DeviceList(drv, devices)
+	// A filter the engine lacks would fail every device, and is no
+	// device's failure.
+	if filter != corescale.Nearest {
+		if _, err := resample.KernelOf(filter); err != nil {
+			return nil, err
+		}
+	}
+	engines, losses, err := openEach(drv, devices, "gpu resize", func(d int) (*ResizeEngine, error) {
+		return NewResizeEngine(drv, d, filter)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(devices) == 0 {
-		return nil, fmt.Errorf("%s: no device to use", drv.Name())
-	}
-	p := &ResizeDevices{lanes: make(chan int, resizeLanes*len(devices)), none: make(chan struct{})}
-	for i, d := range devices {
-		e, err := NewResizeEngine(drv, d, filter)
-		if err != nil {
-			p.Close()
-			return nil, err
-		}
-		p.Engines = append(p.Engines, e)
+	p := &ResizeDevices{Engines: engines, lanes: make(chan int, resizeLanes*len(engines)), none: make(chan struct{})}
+	p.setUp.pending = losses
+	for i := range engines {
 		for range resizeLanes {
 			p.lanes <- i
 		}
@@ -84,6 +91,7 @@ func (p *ResizeDevices) ResizeSpan(dst, src *corescale.Raster, span [4]float64) 
 	if err := checkResize(dst, src, span); err != nil {
 		return err
 	}
+	p.setUp.tell(p.Lost)
 	var refused map[int]error // devices too small for this image
 	for {
 		var i int
@@ -234,6 +242,7 @@ func (p *ResizeDevices) ClearTimings() {
 // Close closes every engine; a device that failed can only report its
 // failure again, which is not news.
 func (p *ResizeDevices) Close() error {
+	p.setUp.tell(p.Lost)
 	var first error
 	for i, e := range p.Engines {
 		if err := e.Close(); err != nil && first == nil && (p.failed == nil || p.failed[i] == nil) {

@@ -185,9 +185,13 @@ func (c *context) NewEvent() (gpu.Event, error) {
 }
 
 // Close releases the primary context, which the driver destroys when no
-// one else retains it.
+// one else retains it. The release names the device, not a context, so it
+// does not go through onThread: after a device is lost a driver may
+// refuse to make its context current, and the context would then be kept
+// until the process ends. The engines free what they made first, while
+// the context can still be made current.
 func (c *context) Close() error {
-	return c.onThread(func() error { return cuErr("cuDevicePrimaryCtxRelease", c.dev.ReleasePrimaryCtx()) })
+	return cuErr("cuDevicePrimaryCtxRelease", c.dev.ReleasePrimaryCtx())
 }
 
 type hostBuffer struct {

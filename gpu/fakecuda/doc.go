@@ -42,6 +42,9 @@
 //	                            CUDA_ERROR_DEVICE_UNAVAILABLE, …). Calls that name no device fail once
 //	                            every device is lost; the other devices go on working; a lost
 //	                            device's context can still be made current and released
+//	FAKECUDA_LOST_CURRENT=allow refuse: cuCtxSetCurrent of a lost device's context answers the
+//	                            device's loss, as a real driver may; its primary context must
+//	                            still be released
 //
 // Each device has a primary context (cuDevicePrimaryCtxRetain and
 // cuDevicePrimaryCtxRelease, reference-counted as on the real driver),

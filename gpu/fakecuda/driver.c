@@ -86,6 +86,7 @@ static struct settings {
 	CUresult init_code;
 	fault_t fail_alloc, fail_launch, lose_device;
 	int strict, lazy, quiet;
+	int lost_refuses_current; /* FAKECUDA_LOST_CURRENT=refuse */
 	char log[1024];
 	char trace[1024];
 	char bad[512]; /* why a setting cannot be used, or "" */
@@ -95,7 +96,7 @@ static const char *const known_settings[] = {
 	"FAKECUDA_DEVICES",    "FAKECUDA_NAME",       "FAKECUDA_CC",          "FAKECUDA_SMS",
 	"FAKECUDA_MEMORY",     "FAKECUDA_DRIVER_VERSION", "FAKECUDA_INIT",     "FAKECUDA_FAIL_ALLOC",
 	"FAKECUDA_FAIL_LAUNCH", "FAKECUDA_LOSE_DEVICE", "FAKECUDA_STRICT",     "FAKECUDA_STREAMS",
-	"FAKECUDA_QUIET",      "FAKECUDA_LOG",         "FAKECUDA_TRACE",
+	"FAKECUDA_QUIET",      "FAKECUDA_LOG",         "FAKECUDA_TRACE",       "FAKECUDA_LOST_CURRENT",
 };
 
 static void bad_setting(const char *format, ...) {
@@ -259,6 +260,10 @@ static void load_settings(void) {
 	if ((v = getenv("FAKECUDA_STREAMS")) && *v) {
 		if (strcmp(v, "eager") == 0) S.lazy = 0;
 		else if (strcmp(v, "lazy") != 0) bad_setting("FAKECUDA_STREAMS=%s: want lazy or eager", v);
+	}
+	if ((v = getenv("FAKECUDA_LOST_CURRENT")) && *v) {
+		if (strcmp(v, "refuse") == 0) S.lost_refuses_current = 1;
+		else if (strcmp(v, "allow") != 0) bad_setting("FAKECUDA_LOST_CURRENT=%s: want allow or refuse", v);
 	}
 	S.strict = (v = getenv("FAKECUDA_STRICT")) && strcmp(v, "1") == 0;
 	S.quiet = (v = getenv("FAKECUDA_QUIET")) && strcmp(v, "1") == 0;
@@ -1227,6 +1232,10 @@ API CUresult cuCtxSetCurrent(CUcontext h) {
 	}
 	ctx_t *c = ctx_of(h);
 	if (c == NULL || c->destroyed) return leave("cuCtxSetCurrent", fail(CUDA_ERROR_INVALID_CONTEXT, "%p is not a live context", (void *)h));
+	/* NVIDIA leaves open whether a lost device's context can still be
+	 * made current; a driver that refuses must not keep its primary
+	 * context from being released. */
+	if (S.lost_refuses_current && lost_dev[c->dev]) return leave("cuCtxSetCurrent", quietly(lost_dev[c->dev]));
 	if (ctx_depth == 0) ctx_depth = 1;
 	ctx_stack[ctx_depth - 1] = c->o.id;
 	return leave("cuCtxSetCurrent", CUDA_SUCCESS);

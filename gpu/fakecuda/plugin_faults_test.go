@@ -30,13 +30,10 @@ type faultWorkload struct {
 	// in the process, not on device 0, which may find every chunk taken
 	// when it starts; device 0 allocates first, as the engines open in
 	// order and resize's first images take its lanes.
+	// The prime engines allocate everything as they open, so allocAt
+	// fails a device's set-up there: the device is dropped and released
+	// as one failing mid-batch is. Resize allocates as images need.
 	launchAt, allocAt int
-	// setUpAllocs: the workload's engines allocate everything as they
-	// open, on every device, so an allocation that fails on one device
-	// fails the run. The prime engines open every device or none
-	// (NewPrimeDevices, NewBigPrimeDevices); resize allocates as images
-	// need, and drops a device that fails then.
-	setUpAllocs bool
 }
 
 // deviceFault is an injected fault; every says it hits every device
@@ -55,7 +52,8 @@ type deviceFault struct {
 // failing, a driver too old for the PTX, an allocation failing, a kernel
 // faulting, a launch refused, a device lost with 999 or 46), on one device
 // of several and on every one, under prime (a file, --random), big
-// numbers and resize. Where a device survives, the output is serial's, the
+// numbers and resize; the prime engines' allocations fail as they open.
+// Where a device survives, the output is serial's, the
 // failed device is named as dropped and the fault is seen to fire; where
 // none does, exit 1, the CUresult named and no file (resize: only whole
 // ones, serial's). Every run leaks nothing: every context retained is
@@ -85,13 +83,13 @@ func TestPluginFaults(t *testing.T) {
 	workloads := []faultWorkload{
 		{name: "prime file", args: func(out string) []string {
 			return []string{"prime", "--print", "all", "--input", numbers, "--output", out}
-		}, launchAt: 2, allocAt: 3, setUpAllocs: true},
+		}, launchAt: 2, allocAt: 3},
 		{name: "prime random", args: func(out string) []string {
 			return []string{"prime", "--print", "all", "--random", "150000", "--bits", "64", "--seed", "11", "--output", out}
-		}, launchAt: 2, allocAt: 3, setUpAllocs: true},
+		}, launchAt: 2, allocAt: 3},
 		{name: "big numbers", args: func(out string) []string {
 			return []string{"prime", "--print", "all", "--input", big, "--output", out}
-		}, launchAt: 6, allocAt: 22, setUpAllocs: true},
+		}, launchAt: 6, allocAt: 22},
 		{name: "resize", args: func(out string) []string {
 			return []string{"resize", "--size", "97x61", "--fit", "fill", "--quiet", "--workers", "8", "--out", out, images}
 		}, resize: true, launchAt: 2, allocAt: 3},
@@ -169,8 +167,7 @@ func TestPluginFaults(t *testing.T) {
 					}
 					settings := append([]string{setting, "FAKECUDA_TRACE=" + trace, "FAKECUDA_LOG=" + log}, devices.settings...)
 					_, stderr, code := runCLI(t, settings, append(w.args(out), "--backend", "gpu")...)
-					survives := !f.every && !(w.setUpAllocs && strings.HasPrefix(setting, "FAKECUDA_FAIL_ALLOC"))
-					if survives {
+					if !f.every {
 						deviceSurvived(t, w, serial[w.name], out, log, stderr, code)
 					} else {
 						runFailed(t, w, f, serial[w.name], filepath.Dir(out), stderr, code)
@@ -343,5 +340,61 @@ func noLeaks(t *testing.T, trace, log string) {
 		if strings.Contains(line, " leak: ") {
 			t.Errorf("the driver's log: %s", line)
 		}
+	}
+}
+
+// TestPluginLostContextReleased: a driver may refuse to make a lost
+// device's context current (FAKECUDA_LOST_CURRENT=refuse); the plugin
+// still releases the device's primary context, which needs no current
+// context, so that it is not kept until the process ends. The run goes on
+// on the other device.
+func TestPluginLostContextReleased(t *testing.T) {
+	file := hardFile(t)
+	want, _, code := runCLI(t, nil, "prime", "--backend", "serial", "--print", "all", "--input", file)
+	if code != 0 {
+		t.Fatalf("serial: exit %d", code)
+	}
+	dir := t.TempDir()
+	trace, log := filepath.Join(dir, "trace"), filepath.Join(dir, "log")
+	got, stderr, code := runCLI(t, []string{"FAKECUDA_DEVICES=2", "FAKECUDA_MEMORY=1M,1M", "FAKECUDA_LOSE_DEVICE=2@1",
+		"FAKECUDA_LOST_CURRENT=refuse", "FAKECUDA_TRACE=" + trace, "FAKECUDA_LOG=" + log},
+		"prime", "--backend", "gpu", "--print", "all", "--input", file)
+	if code != 0 || got != want {
+		t.Fatalf("exit %d, output serial's: %v; stderr %q", code, got == want, stderr)
+	}
+	if !droppedRE.MatchString(stderr) {
+		t.Errorf("stderr %q: want GPU 1 named as dropped", stderr)
+	}
+	raw, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, retained, released := 0, map[string]int{}, map[string]int{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		dev := regexp.MustCompile(` dev=(\d+)`).FindStringSubmatch(line)
+		switch {
+		case strings.Contains(line, " fn=cuCtxSetCurrent ") && !strings.Contains(line, " r=0 "):
+			refused++
+		case dev == nil:
+		case strings.Contains(line, " fn=cuDevicePrimaryCtxRetain ") && strings.Contains(line, " r=0 "):
+			retained[dev[1]]++
+		case strings.Contains(line, " fn=cuDevicePrimaryCtxRelease_v2 ") && strings.Contains(line, " r=0 "):
+			released[dev[1]]++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no cuCtxSetCurrent was refused: the setting did not take")
+	}
+	for _, d := range []string{"0", "1"} {
+		if retained[d] == 0 || retained[d] != released[d] {
+			t.Errorf("device %s: primary context retained %d times, released %d", d, retained[d], released[d])
+		}
+	}
+	text, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made, gone := strings.Count(string(text), " ctx-create "), strings.Count(string(text), " ctx-destroy "); made != gone {
+		t.Errorf("the driver's log: %d context(s) created, %d destroyed", made, gone)
 	}
 }
