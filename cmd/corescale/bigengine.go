@@ -20,15 +20,10 @@ type bigEngine struct {
 	// verbose, when set, is where to say where the numbers go.
 	verbose io.Writer
 
-	// scratch is testBlockBig's, kept from block to block: a block's
-	// limbs and verdicts were a quarter of a megabyte of garbage, and the
-	// collections it caused cost more than parsing. One pump uses it.
-	scratch struct {
-		at       []int
-		limbs    []uint64
-		ns       [][]uint64
-		verdicts []bool
-	}
+	// scratch is the old pump's testBlockBig's, kept from block to
+	// block: a block's limbs and verdicts were a quarter of a megabyte of
+	// garbage, and the collections it caused cost more than parsing.
+	scratch bigScratch
 
 	mu      sync.Mutex
 	started bool

@@ -680,7 +680,10 @@ type secondPass struct {
 }
 
 func (s secondPass) Fill(b *primeio.Block) error {
-	err := s.Reader.Fill(b)
+	return s.explainError(s.Reader.Fill(b))
+}
+
+func (s secondPass) explainError(err error) error {
 	var syn *primeio.SyntaxError
 	switch {
 	case errors.As(err, &syn) && syn.Reason != "":

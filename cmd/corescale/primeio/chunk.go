@@ -17,6 +17,7 @@ type Chunk struct {
 	first int    // the line number of the first line
 	lines int
 	name  string
+	err   error // the read error met after the lines, which Parse returns
 }
 
 // Len returns the bytes of the chunk's lines.
@@ -28,15 +29,15 @@ func (c *Chunk) Lines() int { return c.lines }
 // NextChunk fills c with the next whole lines of r's input: at least size
 // bytes of them when the input has that many, and up to the end of the
 // line that passes size. It returns io.EOF, with c empty, once the input
-// is exhausted; a read error is returned after the whole lines read before
-// it, as Fill returns their numbers first. A line longer than MaxLine is
+// is exhausted. A read that fails ends the chunk: Block.Parse of it
+// reports a bad line among those read before, else the read error. A line longer than MaxLine is
 // reported before anything past it is read, so memory stays within size
 // plus MaxLine.
 //
 // A Reader is read either by Fill and Check or by NextChunk, not both.
 // NextChunk is not safe for concurrent use; Block.Parse of the chunks is.
 func (r *Reader) NextChunk(c *Chunk, size int) error {
-	c.data, c.lines, c.name = c.data[:0], 0, r.name
+	c.data, c.lines, c.name, c.err = c.data[:0], 0, r.name, nil
 	c.first = r.line + 1
 	if r.end != nil {
 		return r.end
@@ -76,13 +77,16 @@ func (r *Reader) NextChunk(c *Chunk, size int) error {
 		case errors.Is(err, io.EOF):
 			r.end = io.EOF
 		case err != nil:
+			// The chunk that meets a read error fails, as the block whose
+			// Fill meets one, but after its lines, so that a bad one
+			// among them is what is reported, as Fill reports it.
 			r.end = fmt.Errorf("read %s: %w", r.name, err)
+			c.err = r.end
 		}
 	}
 	if cut < 0 {
-		// The end of the input, or a read error: the rest is the last
-		// line, which needs no newline (bufio.Scanner, under Fill, gives
-		// it as a line in both cases).
+		// The end of the input: the rest is the last line, which needs
+		// no newline (after a read error too, as bufio.Scanner gives it).
 		cut = len(c.data) - 1
 	}
 	if len(c.data) == 0 {
@@ -102,7 +106,8 @@ func (r *Reader) NextChunk(c *Chunk, size int) error {
 // numbers of 2^64 and above as text (as DeferBig), read from c itself: c
 // must stay as it is until b is reset or refilled. It leaves b.Prime with
 // a place for each number. A line that is not a number is reported, with
-// its line number, as Fill reports it. Parse may run on several blocks
+// its line number, as Fill reports it; else the read error that ended the
+// chunk, if one did. Parse may run on several blocks
 // and chunks at once.
 func (b *Block) Parse(c *Chunk) error {
 	b.Reset()
@@ -145,5 +150,5 @@ func (b *Block) Parse(c *Chunk) error {
 		}
 	}
 	b.Prime = slices.Grow(b.Prime[:0], len(b.Nums))[:len(b.Nums)]
-	return nil
+	return c.err
 }

@@ -80,14 +80,16 @@ func TestChunksParseAsFill(t *testing.T) {
 	}
 }
 
-// A read error comes after the whole lines read before it, as Fill's does.
+// A read error fails the chunk that meets it, after its lines, as Fill's
+// fails its block: a bad line before it is reported first.
 func TestNextChunkReadError(t *testing.T) {
-	in := "2\n3\n5\n7"
-	for _, size := range []int{1, 4, 100} {
-		got, err := collectChunks(NewReader(failing{strings.NewReader(in)}, "in.txt"), size)
-		want, wantErr := collect(NewReader(failing{strings.NewReader(in)}, "in.txt"))
-		if strings.Join(got, ",") != strings.Join(want, ",") || fmt.Sprint(err) != fmt.Sprint(wantErr) || err == nil {
-			t.Errorf("chunks of %d: %q, %v; Fill: %q, %v", size, got, err, want, wantErr)
+	for _, in := range []string{"2\n3\n5\n7", "2\n3\nx\n7\n"} {
+		for _, size := range []int{1, 4, 100} {
+			got, err := collectChunks(NewReader(failing{strings.NewReader(in)}, "in.txt"), size)
+			want, wantErr := collect(NewReader(failing{strings.NewReader(in)}, "in.txt"))
+			if strings.Join(got, ",") != strings.Join(want, ",") || fmt.Sprint(err) != fmt.Sprint(wantErr) || err == nil {
+				t.Errorf("%q in chunks of %d: %q, %v; Fill: %q, %v", in, size, got, err, want, wantErr)
+			}
 		}
 	}
 }
