@@ -84,9 +84,9 @@ type linePipeline struct {
 	w       *primeio.Writer
 	note    func(primeio.Big)
 
-	stop atomic.Bool     // set by the first error in input order
-	free chan *slot      // the slots no worker holds and no output waits in
-	read struct {        // the input, taken in turn
+	stop atomic.Bool // set by the first error in input order
+	free chan *slot  // the slots no worker holds and no output waits in
+	read struct {    // the input, taken in turn
 		sync.Mutex
 		seq  int  // the next chunk's
 		done bool // the input ended, or failed
