@@ -207,3 +207,62 @@ func (p *linePipeline) done(s *slot) {
 		p.free <- t
 	}
 }
+
+// checkLines reads r to the end and reports its first line, in input
+// order, that is not a number, as primeio.Check does, but with workers
+// goroutines parsing chunks of it at once: it is the pass before anything
+// is printed, and one goroutine parsing for all of them kept the rest of
+// the run waiting.
+func checkLines(r io.Reader, name string, workers int) error {
+	src := primeio.NewReader(r, name)
+	var (
+		mu      sync.Mutex
+		done    bool
+		seq     int
+		size    = firstChunk
+		first   = -1 // the seq of the first chunk known to fail
+		firstEr error
+	)
+	fail := func(s int, err error) {
+		if first < 0 || s < first {
+			first, firstEr = s, err
+		}
+	}
+	check := func() {
+		var c primeio.Chunk
+		b := primeio.NewBlock(0)
+		for {
+			mu.Lock()
+			// A chunk past one that failed cannot hold the first error.
+			if done || first >= 0 && seq > first {
+				mu.Unlock()
+				return
+			}
+			s := seq
+			seq++
+			err := src.NextChunk(&c, size)
+			if err != nil {
+				done = true
+				if !errors.Is(err, io.EOF) {
+					fail(s, err)
+				}
+				mu.Unlock()
+				return
+			}
+			size = chunkBytes(c.Len() / max(c.Lines(), 1))
+			mu.Unlock()
+			if err := b.Parse(&c); err != nil {
+				mu.Lock()
+				fail(s, err)
+				mu.Unlock()
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(check)
+	}
+	check()
+	wg.Wait()
+	return firstEr
+}

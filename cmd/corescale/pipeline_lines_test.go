@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,5 +173,41 @@ func TestLinesWorkersTestAtOnce(t *testing.T) {
 	}
 	if timedOut {
 		t.Error("the two chunks were not tested at once")
+	}
+}
+
+// failingAfter is a reader that fails after its data, like a disk error.
+type failingAfter struct{ r io.Reader }
+
+func (f failingAfter) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		err = errors.New("disk on fire")
+	}
+	return n, err
+}
+
+// The check before printing, parallel, finds the first bad line in input
+// order, as primeio.Check does, however many chunks and workers, and the
+// read error when there is none.
+func TestCheckLinesAsCheck(t *testing.T) {
+	in, _ := linesInput(20000)
+	lines := strings.Split(in, "\n")
+	for _, bad := range [][]int{nil, {1}, {2, 3}, {700, 15000}, {15000, 19990}, {len(lines)}} {
+		ls := slices.Clone(lines)
+		for _, i := range bad {
+			ls[i-1] = fmt.Sprintf("bad%d", i)
+		}
+		text := strings.Join(ls, "\n")
+		want := fmt.Sprint(primeio.Check(strings.NewReader(text), "in.txt"))
+		wantRead := fmt.Sprint(primeio.Check(failingAfter{strings.NewReader(text)}, "in.txt"))
+		for workers := 1; workers <= 4; workers++ {
+			if got := fmt.Sprint(checkLines(strings.NewReader(text), "in.txt", workers)); got != want {
+				t.Errorf("bad lines %v, %d workers: %s, want %s", bad, workers, got, want)
+			}
+			if got := fmt.Sprint(checkLines(failingAfter{strings.NewReader(text)}, "in.txt", workers)); got != wantRead {
+				t.Errorf("bad lines %v, %d workers, failing read: %s, want %s", bad, workers, got, wantRead)
+			}
+		}
 	}
 }
