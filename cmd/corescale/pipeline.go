@@ -17,9 +17,9 @@ import (
 	"github.com/corescale/corescale/internal/chunk"
 )
 
-// inFlight is how many blocks exist: one being filled, one waiting in the
-// channel, one being tested and written. Memory stays at that, whatever the
-// length of the input.
+// inFlight is how many blocks pump's Fill path holds: one being filled,
+// one waiting in the channel, one being tested and written. Memory stays
+// at that, whatever the length of the input.
 const inFlight = 3
 
 type filled struct {
