@@ -211,3 +211,28 @@ func TestCheckLinesAsCheck(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLines runs the line pipeline on 100,000 odd 128-bit numbers,
+// parsed, tested and counted, on 1 and 2 workers: with -trace, `go tool
+// trace -pprof=sync` shows how long the workers wait for each other.
+func BenchmarkLines(b *testing.B) {
+	r := rand.New(rand.NewPCG(128, 1))
+	var sb strings.Builder
+	for range 100000 {
+		z := new(big.Int).SetUint64(r.Uint64() | 1<<63)
+		z.Lsh(z, 64).Or(z, new(big.Int).SetUint64(r.Uint64()|1))
+		fmt.Fprintf(&sb, "%s\n", z)
+	}
+	in := sb.String()
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				w := primeio.NewWriter(io.Discard, primeio.Text, primeio.Count)
+				if err := pump(primeio.NewReader(strings.NewReader(in), "in.txt"), prime.Parallel{Workers: workers}, &bigEngine{workers: workers}, w, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
