@@ -20,15 +20,9 @@ type bigEngine struct {
 	// verbose, when set, is where to say where the numbers go.
 	verbose io.Writer
 
-	// scratch is testBlockBig's, kept from block to block: a block's
-	// limbs and verdicts were a quarter of a megabyte of garbage, and the
-	// collections it caused cost more than parsing. One pump uses it.
-	scratch struct {
-		at       []int
-		limbs    []uint64
-		ns       [][]uint64
-		verdicts []bool
-	}
+	// scratch is pump's testBlockBig's on its Fill path (pumpLines gives
+	// each worker its own).
+	scratch bigScratch
 
 	mu      sync.Mutex
 	started bool

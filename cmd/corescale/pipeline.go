@@ -17,9 +17,9 @@ import (
 	"github.com/corescale/corescale/internal/chunk"
 )
 
-// inFlight is how many blocks exist: one being filled, one waiting in the
-// channel, one being tested and written. Memory stays at that, whatever the
-// length of the input.
+// inFlight is how many blocks pump's Fill path holds: one being filled,
+// one waiting in the channel, one being tested and written. Memory stays
+// at that, whatever the length of the input.
 const inFlight = 3
 
 type filled struct {
@@ -28,11 +28,19 @@ type filled struct {
 }
 
 // pump tests every number of src with eng and writes the verdicts to w in
-// input order. A goroutine fills the next block while this one tests and
+// input order. The lines of a file on a CPU engine go through
+// pumpLines, whose workers each parse, test and format their own blocks.
+// Any other source, or a GPU engine, which wants large blocks fed to it
+// in turn: a goroutine fills the next block while this one tests and
 // writes the current one, so reading overlaps testing.
 // note, when not nil, is called before each number of 2^64 and above is
 // tested.
 func pump(src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, w *primeio.Writer, note func(primeio.Big)) error {
+	if lines, ok := src.(chunkSource); ok && (bigs.choice == nil || bigs.choice.CPU()) {
+		if workers, ok := workersOf(eng); ok {
+			return pumpLines(lines, workers, bigs, w, note)
+		}
+	}
 	free := make(chan *primeio.Block, inFlight)
 	for range inFlight {
 		b := primeio.NewBlock(blockSize(eng))
@@ -69,7 +77,7 @@ func pump(src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, w *pri
 		if f.err != nil {
 			return f.err
 		}
-		if err := testBlock(f.b, src, eng, bigs, note); err != nil {
+		if err := testBlock(f.b, src, eng, bigs, &bigs.scratch, bigs.workers, note); err != nil {
 			return err
 		}
 		if err := w.Write(f.b); err != nil {
@@ -125,8 +133,9 @@ func consecutive(ns []uint64) bool {
 }
 
 // testBlock sets the verdicts of b: the engine's for the numbers below 2^64,
-// probable ones for the rest (testBig).
-func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, note func(primeio.Big)) error {
+// probable ones for the rest (testBig), those of up to bigprime.MaxBits
+// on workers goroutines with sc's buffers.
+func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, bigs *bigEngine, sc *bigScratch, workers int, note func(primeio.Big)) error {
 	b.Prime = b.Prime[:len(b.Nums)]
 	run, drawn := drawnBy(src, b)
 	if r, ok := eng.(randomTester); ok && drawn && len(b.Big) == 0 {
@@ -144,7 +153,18 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 	} else if err := eng.TestPrimes(b.Nums, b.Prime); err != nil {
 		return fmt.Errorf("prime engine: %w", err)
 	}
-	return testBlockBig(b, bigs, note)
+	return testBlockBig(b, bigs, sc, workers, note)
+}
+
+// bigScratch is testBlockBig's memory, kept from block to block by each
+// goroutine that tests blocks: a block's limbs and verdicts were a
+// quarter of a megabyte of garbage, and the collections it caused cost
+// more than parsing.
+type bigScratch struct {
+	at       []int
+	limbs    []uint64
+	ns       [][]uint64
+	verdicts []bool
 }
 
 // testBlockBig sets the verdicts of b's numbers of 2^64 and above. They
@@ -155,13 +175,12 @@ func testBlock(b *primeio.Block, src primeio.Source, eng corescale.PrimeTester, 
 // tests with no *big.Int to allocate, copy and collect; a GPU engine
 // (they are converted again for it) and math/big (above MaxBits) take
 // *big.Int.
-func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) error {
+func testBlockBig(b *primeio.Block, bigs *bigEngine, sc *bigScratch, workers int, note func(primeio.Big)) error {
 	if len(b.Big) == 0 {
 		return nil
 	}
 	// The limbs of number i go to limbs[at[i]:at[i+1]], room for the most
 	// it can take, so that the workers parse into one buffer at once.
-	sc := &bigs.scratch
 	sc.at = append(sc.at[:0], 0)
 	for i := range b.Big {
 		sc.at = append(sc.at, sc.at[i]+min(b.BigLimbBound(i), bigprime.MaxLimbs+1))
@@ -169,7 +188,7 @@ func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) err
 	sc.limbs = slices.Grow(sc.limbs[:0], sc.at[len(b.Big)])[:sc.at[len(b.Big)]]
 	ns := slices.Grow(sc.ns[:0], len(b.Big))[:len(b.Big)]
 	sc.ns = ns
-	chunk.Run(len(b.Big), 1024, bigs.workers, func(lo, hi int) {
+	chunk.Run(len(b.Big), 1024, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			lim, ok := b.BigLimbs(sc.limbs[sc.at[i]:sc.at[i]], i, bigprime.MaxLimbs)
 			if ok {
@@ -199,7 +218,7 @@ func testBlockBig(b *primeio.Block, bigs *bigEngine, note func(primeio.Big)) err
 		}
 		verdicts := slices.Grow(sc.verdicts[:0], len(ns))[:len(ns)]
 		sc.verdicts = verdicts
-		bigprime.TestLimbs(ns, verdicts, bigs.workers)
+		bigprime.TestLimbs(ns, verdicts, workers)
 		for i := range b.Big {
 			if ns[i] != nil {
 				b.Big[i].Prime = verdicts[i]

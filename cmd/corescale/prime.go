@@ -549,7 +549,7 @@ func (r *primeRun) inputSource(path string) (primeio.Source, func(), error) {
 	}
 	if f, ok := in.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			src, err := checkFile(f, fi, name)
+			src, err := checkFile(f, fi, name, r.workers)
 			if err != nil {
 				closeInput()
 				return nil, nil, err
@@ -572,7 +572,7 @@ func (r *primeRun) inputSource(path string) (primeio.Source, func(), error) {
 		closeInput()
 		return nil, nil, fmt.Errorf("copy %s to check it first: %w", name, err)
 	}
-	if err := copyChecked(tmp, in, name); err != nil {
+	if err := copyChecked(tmp, in, name, r.workers); err != nil {
 		closeInput()
 		return nil, nil, err
 	}
@@ -580,9 +580,9 @@ func (r *primeRun) inputSource(path string) (primeio.Source, func(), error) {
 }
 
 // copyChecked checks r and copies it to tmp on the way, then rewinds tmp.
-func copyChecked(tmp *os.File, r io.Reader, name string) error {
+func copyChecked(tmp *os.File, r io.Reader, name string, workers int) error {
 	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := primeio.Check(io.TeeReader(r, bw), name); err != nil {
+	if err := checkLines(io.TeeReader(r, bw), name, workers); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -602,13 +602,13 @@ func copyChecked(tmp *os.File, r io.Reader, name string) error {
 // file's size and time did not show (a rewrite in place that put the time
 // back): a line that is no longer a number, or at the end a checksum that
 // differs.
-func checkFile(f *os.File, before os.FileInfo, name string) (primeio.Source, error) {
+func checkFile(f *os.File, before os.FileInfo, name string, workers int) (primeio.Source, error) {
 	start, err := f.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	first := &summer{r: f, h: crc32.New(castagnoli())}
-	if err := primeio.Check(first, name); err != nil {
+	if err := checkLines(first, name, workers); err != nil {
 		return nil, err
 	}
 	after, err := f.Stat()
@@ -681,7 +681,10 @@ type secondPass struct {
 }
 
 func (s secondPass) Fill(b *primeio.Block) error {
-	err := s.Reader.Fill(b)
+	return s.explainError(s.Reader.Fill(b))
+}
+
+func (s secondPass) explainError(err error) error {
 	var syn *primeio.SyntaxError
 	switch {
 	case errors.As(err, &syn) && syn.Reason != "":

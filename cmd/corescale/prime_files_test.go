@@ -103,9 +103,9 @@ func TestPrimeInputForms(t *testing.T) {
 func TestPrimeInputChanged(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "numbers.txt")
-	// More than a block, so that the first is printed before the second
-	// pass reaches the end.
-	const lines = 70000
+	// Several blocks, more than the writer's buffer before the last, so
+	// that the first are printed before the second pass reaches the end.
+	const lines = 300000
 	text := strings.Repeat("3\n", lines)
 	all := text
 	changed := func(line int, tok string) string {
@@ -125,7 +125,7 @@ func TestPrimeInputChanged(t *testing.T) {
 		// Rewritten in place with its time put back: only the second
 		// pass can see it, after the first block is printed.
 		{"rewritten unseen, bad", func(t *testing.T) { rewriteInPlace(t, path, changed(lines-1, "x"), time.Time{}) }, all,
-			"corescale: " + path + " changed while being read: line 69999 is now \"x\"; stdout holds a partial list\n"},
+			"corescale: " + path + " changed while being read: line 299999 is now \"x\"; stdout holds a partial list\n"},
 		{"rewritten unseen, good", func(t *testing.T) { rewriteInPlace(t, path, changed(lines-1, "5"), time.Time{}) }, all,
 			"corescale: " + path + " changed while being read; stdout holds a partial list\n"},
 	} {

@@ -262,7 +262,7 @@ func (r *primeRun) shardInput(path string) (primeio.Source, func(), error) {
 		return primeio.NewReader(io.NewSectionReader(f, lo, hi-lo), name), closeFile, nil
 	}
 	first := &summer{r: io.NewSectionReader(f, lo, hi-lo), h: crc32.New(castagnoli())}
-	err = primeio.Check(first, name)
+	err = checkLines(first, name, r.workers)
 	if err == nil {
 		if now, serr := f.Stat(); serr == nil && fileChanged(fi, now) {
 			err = &inputChanged{name: name, when: "after it was checked"}

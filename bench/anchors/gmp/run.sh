@@ -14,12 +14,14 @@
 # test).
 #
 # The default count per size gives each run about 0.3 s or more of work on
-# one core (GMP's): 300,000 numbers at 128 bits, 150,000 at 256, 40,000 at
-# 512, 20,000 at 2048 and above. With 20,000 at 128 bits GMP's whole run
+# one core (GMP's): 1,000,000 numbers at 128 bits, 150,000 at 256, 40,000
+# at 512, 20,000 at 2048 and above. With 20,000 at 128 bits GMP's whole run
 # took 21 ms, and the start of a Go process of 26 MB (8 ms of CPU) and the
-# GPU probe hid both the engine and its scaling over 2 workers. The
-# figures are per CPU-second either way, so a longer run is fair to GMP:
-# its own start costs it less than a millisecond.
+# GPU probe hid both the engine and its scaling over 2 workers; with
+# 300,000, corescale's one worker took 80 ms, of which the start, which a
+# second worker cannot share, was 7 ms: enough to hold 2 workers under
+# 1.8 times one. The figures are per CPU-second either way, so a longer
+# run is fair to GMP: its own start costs it less than a millisecond.
 #
 # Each file holds the count of random odd numbers with the top bit set, one per
 # line in decimal (seeded: the same file every run). GMP's side is
@@ -69,7 +71,7 @@ count() {
 	if [ -n "$COUNT" ]; then
 		echo "$COUNT"
 	elif [ "$1" -le 128 ]; then
-		echo 300000
+		echo 1000000
 	elif [ "$1" -le 256 ]; then
 		echo 150000
 	elif [ "$1" -le 512 ]; then

@@ -39,6 +39,9 @@ type Block struct {
 	// and above in text, for ParseBig.
 	deferBig bool
 	text     []byte
+	// textShared is set while text is a Chunk's, which Parse read and the
+	// block must never write to.
+	textShared bool
 }
 
 // Big is a number of 2^64 or above and its verdict, which is probable.
@@ -73,6 +76,9 @@ func (b *Block) Reset() {
 	b.Big = b.Big[:0]
 	b.bigBytes = 0
 	b.text = b.text[:0]
+	if b.textShared {
+		b.text, b.textShared = nil, false
+	}
 }
 
 // DeferBig makes a Reader fill b with the numbers of 2^64 and above as

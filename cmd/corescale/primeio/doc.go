@@ -6,7 +6,11 @@
 // a range, random numbers) fills a Block, the caller tests it, and a Writer
 // prints it. Passing blocks rather than single numbers keeps the cost of
 // moving them between goroutines negligible, and keeps memory bounded for
-// inputs of any length.
+// inputs of any length. A file's lines can instead be cut into Chunks of
+// whole lines (Reader.NextChunk, which only finds line ends), each parsed
+// by a worker of its own (Block.Parse) and its verdicts formatted there
+// (Writer.Format), then written in input order (Writer.WriteRows): so
+// parsing and formatting scale with the workers, as testing does.
 //
 // A number is written in decimal or in hex after 0x, one per line; blank
 // lines, surrounding spaces and tabs, CRLF line ends, # comments and a UTF-8

@@ -65,6 +65,15 @@ func FuzzParse(f *testing.F) {
 		if strings.Join(deferred, ",") != strings.Join(got, ",") || (err == nil) != (deferredErr == nil) || err != nil && err.Error() != deferredErr.Error() {
 			t.Fatalf("deferred parsing gave %q, %v; eager %q, %v", deferred, deferredErr, got, err)
 		}
+		// The CLI's workers parse chunks of whole lines of a file at once
+		// (NextChunk, Block.Parse): the same numbers and error, wherever
+		// the chunks end.
+		for _, size := range []int{1, 5, 64} {
+			chunked, chunkedErr := collectChunks(NewReader(bytes.NewReader(data), "fuzz"), size)
+			if strings.Join(chunked, ",") != strings.Join(got, ",") || (err == nil) != (chunkedErr == nil) || err != nil && err.Error() != chunkedErr.Error() {
+				t.Fatalf("chunks of %d gave %q, %v; Fill %q, %v", size, chunked, chunkedErr, got, err)
+			}
+		}
 		for _, line := range bytes.Split(data, []byte("\n")) {
 			if len(line) > MaxLine {
 				return // the oracle has no line limit

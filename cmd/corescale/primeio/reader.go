@@ -52,15 +52,21 @@ type Source interface {
 // Reader is the Source of a text stream of numbers, one per line.
 type Reader struct {
 	sc   *bufio.Scanner
+	in   io.Reader // what sc reads, which NextChunk reads instead
 	name string
 	line int
+
+	// NextChunk's state: the start of a line read past the last chunk,
+	// and the error or io.EOF the chunks end with, once it is met.
+	carry []byte
+	end   error
 }
 
 // NewReader returns a Reader of r; name identifies r in error messages.
 func NewReader(r io.Reader, name string) *Reader {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
-	return &Reader{sc: sc, name: name}
+	return &Reader{sc: sc, in: r, name: name}
 }
 
 // Fill implements Source.
@@ -122,18 +128,9 @@ func (r *Reader) next() (tok []byte, v uint64, wide bool, err error) {
 		if r.line == 1 {
 			line = bytes.TrimPrefix(line, byteOrderMark)
 		}
-		if v, ok := plainDecimal(line); ok {
-			return line, v, false, nil
-		}
-		if wideDecimal(line) {
-			return line, 0, true, nil
-		}
-		tok, ok := field(line)
-		if ok && len(tok) == 0 {
+		tok, v, wide, blank, ok := lineToken(line)
+		if blank {
 			continue
-		}
-		if ok {
-			v, wide, ok = parse(tok)
 		}
 		if !ok {
 			return nil, 0, false, &SyntaxError{Source: r.name, Line: r.line, Token: string(tok)}
@@ -148,6 +145,26 @@ func (r *Reader) next() (tok []byte, v uint64, wide bool, err error) {
 		return nil, 0, false, fmt.Errorf("read %s: %w", r.name, err)
 	}
 	return nil, 0, false, io.EOF
+}
+
+// lineToken returns the token of a line (with no line end), with its value
+// when it is below 2^64, or wide set when it is larger; blank when the line
+// holds none; ok false, with the offending text, when it is not a number.
+func lineToken(line []byte) (tok []byte, v uint64, wide, blank, ok bool) {
+	if v, ok := plainDecimal(line); ok {
+		return line, v, false, false, true
+	}
+	if wideDecimal(line) {
+		return line, 0, true, false, true
+	}
+	tok, ok = field(line)
+	if ok && len(tok) == 0 {
+		return nil, 0, false, true, true
+	}
+	if ok {
+		v, wide, ok = parse(tok)
+	}
+	return tok, v, wide, false, ok
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }

@@ -113,7 +113,6 @@ func (w *Writer) row(n uint64, digits []byte, prime bool) {
 	if w.mode == Primes && !prime {
 		return
 	}
-	probable := prime && digits != nil
 	b := w.buf
 	switch {
 	case w.format == CSV && w.rows == 0:
@@ -123,7 +122,15 @@ func (w *Writer) row(n uint64, digits []byte, prime bool) {
 	case w.format == JSON:
 		b = append(b, ",\n"...)
 	}
-	if w.format == JSON {
+	w.buf = appendRow(b, w.format, w.mode, n, digits, prime)
+	w.rows++
+}
+
+// appendRow appends the text of one verdict, as row, without what comes
+// before a table's first row or between rows.
+func appendRow(b []byte, format Format, mode Mode, n uint64, digits []byte, prime bool) []byte {
+	probable := prime && digits != nil
+	if format == JSON {
 		b = append(b, `{"n":"`...)
 	}
 	if digits != nil {
@@ -131,12 +138,12 @@ func (w *Writer) row(n uint64, digits []byte, prime bool) {
 	} else {
 		b = strconv.AppendUint(b, n, 10)
 	}
-	switch w.format {
+	switch format {
 	case Text:
 		switch {
-		case w.mode == Primes && probable:
+		case mode == Primes && probable:
 			b = append(b, "?\n"...)
-		case w.mode == Primes:
+		case mode == Primes:
 			b = append(b, '\n')
 		case probable:
 			b = append(b, " prime?\n"...)
@@ -164,8 +171,85 @@ func (w *Writer) row(n uint64, digits []byte, prime bool) {
 			b = append(b, `","prime":false}`...)
 		}
 	}
-	w.buf = b
-	w.rows++
+	return b
+}
+
+// Rows is the output of one tested block, formatted by Format on any
+// goroutine, for WriteRows to write in input order: formatting is as much
+// work as parsing when the numbers are many, and it scales with the
+// workers only if each formats its own.
+type Rows struct {
+	text   []byte // the rows, each preceded by JSON's separator
+	rows   int
+	primes uint64
+	digits []byte // scratch for a number of 2^64 and above
+}
+
+// Format formats the verdicts of b, which must have been tested, into r
+// as Write would write them. It only reads w's settings, so that several
+// goroutines may format at once.
+func (w *Writer) Format(b *Block, r *Rows) {
+	r.text, r.rows, r.primes = r.text[:0], 0, 0
+	if w.mode == Count {
+		for _, p := range b.Prime[:len(b.Nums)] {
+			if p {
+				r.primes++
+			}
+		}
+		for _, z := range b.Big {
+			if z.Prime {
+				r.primes++
+			}
+		}
+		return
+	}
+	bigs := b.Big
+	t := r.text
+	for i, n := range b.Nums {
+		var digits []byte
+		prime := b.Prime[i]
+		if len(bigs) > 0 && bigs[0].At == i {
+			prime = bigs[0].Prime
+			if w.mode != Primes || prime {
+				r.digits = b.appendDecimal(r.digits[:0], &bigs[0])
+				digits = r.digits
+			}
+			bigs = bigs[1:]
+		}
+		if w.mode == Primes && !prime {
+			continue
+		}
+		if w.format == JSON {
+			t = append(t, ",\n"...)
+		}
+		t = appendRow(t, w.format, w.mode, n, digits, prime)
+		r.rows++
+	}
+	r.text = t
+}
+
+// WriteRows writes rows that Format made, in the order of their blocks.
+func (w *Writer) WriteRows(r *Rows) error {
+	w.count += r.primes
+	if r.rows == 0 {
+		return w.err
+	}
+	text := r.text
+	if w.rows == 0 {
+		switch w.format {
+		case CSV:
+			w.buf = append(w.buf, "n,prime\n"...)
+		case JSON:
+			w.buf = append(w.buf, "[\n"...)
+			text = text[len(",\n"):]
+		}
+		w.flush()
+	}
+	if w.err == nil {
+		_, w.err = w.w.Write(text)
+	}
+	w.rows += r.rows
+	return w.err
 }
 
 func (w *Writer) flush() {
