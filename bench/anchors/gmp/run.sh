@@ -13,15 +13,16 @@
 # RESULT lines to this file), QUICK=1 (2,000 numbers, 3 runs, for a smoke
 # test).
 #
-# The default count per size gives each run about 0.3 s or more of work on
-# one core (GMP's): 1,000,000 numbers at 128 bits, 150,000 at 256, 40,000
-# at 512, 20,000 at 2048 and above. With 20,000 at 128 bits GMP's whole run
-# took 21 ms, and the start of a Go process of 26 MB (8 ms of CPU) and the
-# GPU probe hid both the engine and its scaling over 2 workers; with
-# 300,000, corescale's one worker took 80 ms, of which the start, which a
-# second worker cannot share, was 7 ms: enough to hold 2 workers under
-# 1.8 times one. The figures are per CPU-second either way, so a longer
-# run is fair to GMP: its own start costs it less than a millisecond.
+# The default count per size gives each run about 0.25 s or more of work
+# on one core, ours (the faster side): 1,000,000 numbers at 128 bits,
+# 600,000 at 256, 160,000 at 512, 20,000 at 2048 and above (GMP takes 1 to
+# 7 s on each). With 20,000 at 128 bits GMP's whole run took 21 ms, and
+# the start of a Go process of 26 MB (8 ms of CPU) and the GPU probe hid
+# both the engine and its scaling over 2 workers; with 300,000,
+# corescale's one worker took 80 ms, of which the start, which a second
+# worker cannot share, was 7 ms: enough to hold 2 workers under 1.8 times
+# one. The figures are per CPU-second either way, so a longer run is fair
+# to GMP: its own start costs it less than a millisecond.
 #
 # Each file holds the count of random odd numbers with the top bit set, one per
 # line in decimal (seeded: the same file every run). GMP's side is
@@ -73,9 +74,9 @@ count() {
 	elif [ "$1" -le 128 ]; then
 		echo 1000000
 	elif [ "$1" -le 256 ]; then
-		echo 150000
+		echo 600000
 	elif [ "$1" -le 512 ]; then
-		echo 40000
+		echo 160000
 	else
 		echo 20000
 	fi
