@@ -46,14 +46,13 @@ func (r *Reader) NextChunk(c *Chunk, size int) error {
 	r.carry = r.carry[:0]
 	size = max(size, 1)
 	// The chunk ends at the first newline at or past size, or at the end
-	// of the input. firstEnd is the first line's end, which must come
-	// within MaxLine.
-	firstEnd, cut, searched := -1, -1, 0
+	// of the input. lastEnd is the end of the last whole line read: the
+	// line after it must end within MaxLine, whether it is the first or
+	// the one that passes size.
+	lastEnd, cut, searched := -1, -1, 0
 	for {
-		if firstEnd < 0 {
-			if i := bytes.IndexByte(c.data[searched:], '\n'); i >= 0 {
-				firstEnd = searched + i
-			}
+		if i := bytes.LastIndexByte(c.data[searched:], '\n'); i >= 0 {
+			lastEnd = searched + i
 		}
 		if from := max(searched, size-1); from < len(c.data) {
 			if i := bytes.IndexByte(c.data[from:], '\n'); i >= 0 {
@@ -64,7 +63,13 @@ func (r *Reader) NextChunk(c *Chunk, size int) error {
 		if cut >= 0 || r.end != nil {
 			break
 		}
-		if firstEnd < 0 && len(c.data) >= MaxLine {
+		if len(c.data)-(lastEnd+1) >= MaxLine {
+			if lastEnd >= 0 {
+				// The chunk ends before the long line; the next call
+				// reports it, with its line number, having read no more.
+				cut = lastEnd
+				break
+			}
 			r.end = &SyntaxError{Source: r.name, Line: r.line + 1,
 				Reason: fmt.Sprintf("line longer than %d bytes", MaxLine)}
 			c.data = c.data[:0]

@@ -187,3 +187,41 @@ func TestWriteRowsError(t *testing.T) {
 		t.Error("Close after a failed write succeeded")
 	}
 }
+
+// endlessDigits is an input that never ends: digits, no newline.
+type endlessDigits struct{ read int }
+
+func (e *endlessDigits) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '7'
+	}
+	e.read += len(p)
+	return len(p), nil
+}
+
+// A line longer than MaxLine is reported, with its line number, having
+// read little past it, whether it is a chunk's first line or the one that
+// passes the chunk's size: memory stays within size plus MaxLine.
+func TestNextChunkLongLaterLine(t *testing.T) {
+	for _, size := range []int{1, 4, 16 << 10} {
+		in := &endlessDigits{}
+		r := NewReader(io.MultiReader(strings.NewReader("1\n22\n"), in), "in.txt")
+		var err error
+		var c Chunk
+		for range 4 {
+			if err = r.NextChunk(&c, size); err != nil {
+				break
+			}
+			if b := NewBlock(0); b.Parse(&c) != nil {
+				t.Fatalf("size %d: lines before the long one: %v", size, b.Parse(&c))
+			}
+		}
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Line != 3 {
+			t.Errorf("size %d: %v, want line 3 longer than %d bytes", size, err, MaxLine)
+		}
+		if in.read > MaxLine+size+(128<<10) {
+			t.Errorf("size %d: read %d bytes of the long line, want about MaxLine (%d)", size, in.read, MaxLine)
+		}
+	}
+}
