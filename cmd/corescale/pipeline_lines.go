@@ -46,17 +46,34 @@ func workersOf(eng corescale.PrimeTester) (int, bool) {
 // chunks of a file leave no worker long alone. The work of a line grows as
 // about the square of its length, past that of a 64-bit number (20
 // digits: a tenth of a microsecond, against one for 128 bits and a third
-// of a millisecond for 2048); a chunk keeps minChunkLines lines, so that
-// the multi-precision engine can fill its lanes of eight.
+// of a millisecond for 2048); a chunk keeps minChunkLines lines up to
+// maxChunkBytes, so that the multi-precision engine can fill its lanes of
+// eight (laneLines at the sizes of its wide lanes).
 const (
 	maxChunkBytes = 256 << 10
 	minChunkLines = 64
 	firstChunk    = 16 << 10 // before the lines' length is known
 )
 
+// Lines of laneLineMin to laneLineMax bytes hold numbers of about 257 to
+// 512 bits (decimal, or hex from 0x and 65 digits), which cpu/bigprime
+// tests in its wide lanes, eight at once: a chunk of them holds laneLines
+// lines. One such number in 180 is prime, and a chunk of a millisecond's
+// work (172 lines at 512 bits) held about one, too few to fill a pass of
+// the Lucas lanes: the CPU time of 512-bit numbers was 1.7 times that of
+// the same numbers tested at once (bigprime's wideLaneChunk says the same).
+const (
+	laneLineMin = 68
+	laneLineMax = 160
+	laneLines   = 2048
+)
+
 // chunkBytes is the size of a chunk for lines of about lineLen bytes.
 func chunkBytes(lineLen int) int {
 	lineLen = max(lineLen, 1)
+	if lineLen >= laneLineMin && lineLen <= laneLineMax {
+		return laneLines * lineLen
+	}
 	return min(maxChunkBytes, max(minChunkLines*lineLen, (4<<20)/lineLen))
 }
 

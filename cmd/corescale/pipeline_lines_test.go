@@ -236,3 +236,26 @@ func BenchmarkLines(b *testing.B) {
 		})
 	}
 }
+
+// A chunk of numbers that bigprime's wide lanes take (257 to 512 bits, in
+// decimal or hex) holds laneLines of them, so that its primes fill a pass
+// of the Lucas lanes; other chunks stay within maxChunkBytes and hold
+// minChunkLines lines or more up to it.
+func TestChunkBytes(t *testing.T) {
+	for _, n := range []*big.Int{
+		new(big.Int).Lsh(big.NewInt(1), 256), // 257 bits
+		new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 512), big.NewInt(1)),
+	} {
+		for _, line := range []string{n.String() + "\n", n.String() + "\r\n", "0x" + n.Text(16) + "\n"} {
+			if got := chunkBytes(len(line)) / len(line); got < laneLines {
+				t.Errorf("%d-bit numbers in lines of %d bytes: %d a chunk, want %d", n.BitLen(), len(line), got, laneLines)
+			}
+		}
+	}
+	for _, l := range []int{1, 2, 21, 40, 67, 161, 300, 4096, 1 << 20} {
+		got := chunkBytes(l)
+		if got > maxChunkBytes || got < min(maxChunkBytes, minChunkLines*l) {
+			t.Errorf("lines of %d bytes: chunks of %d bytes, want at most %d and %d lines or more up to it", l, got, maxChunkBytes, minChunkLines)
+		}
+	}
+}
