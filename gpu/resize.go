@@ -196,17 +196,19 @@ func (e *ResizeEngine) deviceTable(key tableKey) (devTable, func(), error) {
 		// leave; on a small device the lanes may hold it all: free the
 		// idle ones', or wait for the images in flight.
 		for {
-			// Waiting lets go of e.mu: another image may have uploaded
-			// this table meanwhile, and a second upload stored over it
-			// would never be freed.
-			if kept, ok := e.tables[key]; ok {
-				release()
-				return kept, nil, nil
-			}
 			// An image that has the device alone planned its bands with
 			// what was free: a table waits for it.
 			for e.alone != nil {
 				e.freed.Wait()
+			}
+			// Waiting lets go of e.mu: another image may have uploaded
+			// this table meanwhile, and a second upload stored over it
+			// would never be freed. Checked after every wait, the one
+			// above included, with nothing letting go of e.mu between
+			// here and the table's store.
+			if kept, ok := e.tables[key]; ok {
+				release()
+				return kept, nil, nil
 			}
 			free, _, err := e.ctx.MemInfo()
 			if err != nil {
