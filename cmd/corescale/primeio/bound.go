@@ -25,7 +25,7 @@ const maxNesting = 100
 // ParseBound parses a bound of a range as people write it and as
 // primesieve accepts it: decimal or 0x hex (as ParseNumber), scientific
 // notation with a whole value (1e12, 1E12, 1.5e3), powers (10^12, 2^64,
-// right-associative: 2^3^2 is 2^9), and + - * between them with the usual
+// right-associative: 2^3^2 is 2^9; also written **), and + - * between them with the usual
 // precedence, parentheses and spaces (2^64-1, 1e12+1e9, (2^32-1)*2^32).
 // The result must be 0 or more and below 2^MaxBoundBits; what is not a
 // bound is a *SyntaxError whose Source is flag, and which says what is
@@ -49,7 +49,7 @@ func ParseBound(text, flag string) (*big.Int, error) {
 //	sum     = product { ("+" | "-") product }
 //	product = unary { "*" unary }
 //	unary   = "-" unary | power
-//	power   = operand [ "^" unary ]
+//	power   = operand [ ("^" | "**") unary ]
 //	operand = number | "(" sum ")"
 //
 // evaluated as it goes, in math/big.
@@ -198,21 +198,28 @@ func (p *boundParser) power() (*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.next("^") == 0 {
+	// ** is primesieve's and Python's spelling of ^.
+	width := 0
+	switch {
+	case p.next("^") != 0:
+		width = 1
+	case strings.HasPrefix(p.text[p.pos:], "**"):
+		width = 2
+	default:
 		return base, nil
 	}
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	caret := p.pos
-	p.pos++
+	p.pos += width
 	exp, err := p.unary()
 	if err != nil {
 		return nil, err
 	}
 	p.depth--
 	if exp.Sign() < 0 {
-		return nil, fmt.Errorf("the exponent after the \"^\" %s is %s, negative: a bound is a whole number", p.at(caret), exp)
+		return nil, fmt.Errorf("the exponent after the %q %s is %s, negative: a bound is a whole number", p.text[caret:caret+width], p.at(caret), exp)
 	}
 	// 0, 1 and -1 stay small whatever the exponent; any other base has
 	// at least bitlen-1 bits per unit of the exponent.

@@ -41,6 +41,9 @@ func TestParseBound(t *testing.T) {
 		{"10^12", pow(10, 12)},
 		{"2^64", two64},
 		{"2^3^2", big.NewInt(512)},
+		{"2**64", two64},
+		{"2 ** 3 ** 2", big.NewInt(512)},
+		{"3*2**4", big.NewInt(48)},
 		{"0^0", big.NewInt(1)},
 		{"1^100000000000", big.NewInt(1)},
 		{"0x10^2", big.NewInt(256)},
@@ -127,7 +130,7 @@ func FuzzBound(f *testing.F) {
 	for _, s := range []string{
 		"0", "0x1F", "1e12", "1.5e3", "1.5e0", "10^12", "2^64-1", "1e12+1e9", "10^18+10^8",
 		"2^3^2", "-2^2+10", "(2^32-1)*2^32", "2^64-", "1 2", "(1+2", "1+2)", "10-20", "2^-1",
-		"10^10^10", "2^65536-1", "0e99999", "150e-1", "é", " 7 ", "0X1e3", "2*(3+4)^2-5*6",
+		"10^10^10", "2**10", "2***3", "2^65536-1", "0e99999", "150e-1", "é", " 7 ", "0X1e3", "2*(3+4)^2-5*6",
 	} {
 		f.Add(s)
 	}
@@ -261,6 +264,9 @@ func shuntingYard(text string) (v *big.Int, ok, judged bool) {
 			ops = ops[:len(ops)-1]
 			i++
 		case prec[c] > 0:
+			if strings.HasPrefix(text[i:], "**") {
+				c, i = '^', i+1
+			}
 			if expectOperand {
 				if c == '-' {
 					return nil, false, false // a unary minus
