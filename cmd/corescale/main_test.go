@@ -64,7 +64,7 @@ func TestExitCodes(t *testing.T) {
 		{args: []string{"prime", "--from", "1"}, code: 2, stderr: "--from and --to go together"},
 		{args: []string{"prime", "--to", "1"}, code: 2, stderr: "--from and --to go together"},
 		{args: []string{"prime", "--random", "5", "--bits", "1"}, code: 2, stderr: "--bits 1: want 2 to 65536"},
-		{args: []string{"prime", "--random", "-1"}, code: 2, stderr: "--random -1"},
+		{args: []string{"prime", "--random", "-1"}, code: 2, stderr: `--random: "-1": -1 is negative: want 0 or more`},
 		{args: []string{"prime", "--input", "/no/such/file"}, code: 2, stderr: "no such file"},
 		{args: []string{"prime", "--input", "-"}, stdin: "2\n3\n-5\n7\n", code: 2, stderr: `corescale: stdin:3: "-5" is not a number (want decimal or 0x hex)`},
 		{args: []string{"prime", "--print", "count", "--input", "-"}, stdin: "2\n3\n5x\n", code: 2, stderr: `stdin:3: "5x"`},

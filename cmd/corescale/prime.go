@@ -49,7 +49,8 @@ The numbers come from exactly one of:
                       10^12, 2^64-1, 1e12+1e9 (+ - * ^ and parentheses,
                       a whole value below 2^65536)
    --random N         N random odd numbers of exactly --bits bits, 2 to
-                      65536, the same ones for the same --seed
+                      65536, the same ones for the same --seed; N may be
+                      written as A and B are (1e6, 10^6)
 
 The verdicts come out in input order, numbers in decimal:
    --print primes     the primes, one per line (the default)
@@ -108,7 +109,7 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Category: inputs, Usage: "read numbers from `FILE`, one per line (- is stdin)"},
 			&cli.StringFlag{Name: "from", Category: inputs, Usage: "test every number from `A` ...", DefaultText: "none"},
 			&cli.StringFlag{Name: "to", Category: inputs, Usage: "... to `B`, inclusive", DefaultText: "none"},
-			&cli.IntFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers", DefaultText: "none"},
+			&cli.StringFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers (1000000, 1e6, 10^6)", DefaultText: "none"},
 			&cli.IntFlag{Name: "bits", Category: inputs, Value: 64, Usage: "size of the --random numbers in `BITS`, 2 to 65536"},
 			&cli.Uint64Flag{Name: "seed", Category: inputs, Value: 1, Usage: "`SEED` of the --random numbers"},
 			&cli.StringFlag{Name: "range-method", Category: inputs, Value: string(sieve.Auto), Usage: "how --from/--to decides its numbers below 2^64: `METHOD` auto, sieve, hybrid (sieve by small primes, Baillie-PSW on the rest) or test (each number alone)"},
@@ -406,10 +407,11 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	case c.IsSet("input"):
 		return r.inputSource(c.String("input"))
 	case c.IsSet("random"):
-		n, bits := c.Int("random"), c.Int("bits")
-		if n < 0 {
-			return nil, nil, usageErrorf("--random %d: want 0 or more numbers", n)
+		n, err := primeio.ParseCount(c.String("random"), "--random")
+		if err != nil {
+			return nil, nil, err
 		}
+		bits := c.Int("bits")
 		if bits < 2 || bits > primeio.MaxRandomBits {
 			return nil, nil, usageErrorf("--bits %d: want 2 to %d (math/big takes minutes to test a number of %[2]d bits)", bits, primeio.MaxRandomBits)
 		}
@@ -451,7 +453,11 @@ func primeJob(c *cli.Context) backend.Job {
 	case c.Args().Present():
 		return numbers(int64(c.Args().Len()))
 	case c.IsSet("random"):
-		return numbers(int64(c.Int("random")))
+		n, err := primeio.ParseCount(c.String("random"), "--random")
+		if err != nil {
+			return numbers(-1)
+		}
+		return numbers(int64(n))
 	case c.IsSet("input"):
 		if c.String("input") != "-" {
 			return backend.Job{Kind: backend.Numbers, Size: fileLines(c.String("input")), Estimated: true}

@@ -48,3 +48,30 @@ func TestRangeBoundErrors(t *testing.T) {
 		}
 	}
 }
+
+// --random N takes its count in the same forms, and the run is the one
+// its decimal value gives.
+func TestRandomCountForms(t *testing.T) {
+	for _, c := range []struct{ count, decimal string }{{"1e3", "1000"}, {"2^10", "1024"}, {"10^2+1", "101"}} {
+		for _, extra := range [][]string{
+			{"--print", "count", "--verbose"},
+			{"--print", "all", "--bits", "80", "--shard", "1/3"},
+		} {
+			got, gotErr, code := runCLI("", append([]string{"prime", "--random", c.count}, extra...)...)
+			want, wantErr, wantCode := runCLI("", append([]string{"prime", "--random", c.decimal}, extra...)...)
+			if code != 0 || wantCode != 0 || got != want || gotErr != wantErr || want == "" {
+				t.Errorf("--random %s %q: exit %d, %.200q, stderr %q\nwant exit 0, %.200q, stderr %q", c.count, extra, code, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	for count, want := range map[string]string{
+		"1.5":  `corescale: --random: "1.5": 1.5 at character 1 is not a whole number` + "\n",
+		"-1":   `corescale: --random: "-1": -1 is negative: want 0 or more` + "\n",
+		"1e6x": `corescale: --random: "1e6x": unexpected "x" at character 4 (want decimal or 0x hex numbers, 1e12, ^, +, -, * and parentheses)` + "\n",
+	} {
+		out, errOut, code := runCLI("", "prime", "--random", count)
+		if code != 2 || out != "" || errOut != want {
+			t.Errorf("--random %s: exit %d, %q, stderr %q; want exit 2, stderr %q", count, code, out, errOut, want)
+		}
+	}
+}

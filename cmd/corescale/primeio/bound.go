@@ -2,6 +2,7 @@ package primeio
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"unicode/utf8"
@@ -38,10 +39,33 @@ const maxNesting = 100
 func ParseBound(text, flag string) (*big.Int, error) {
 	p := &boundParser{text: strings.Trim(text, " \t\r\n")}
 	v, err := p.parse()
+	if err == nil && v.Sign() < 0 {
+		err = fmt.Errorf("%s is negative: a bound is 0 or more", v)
+	}
+	if err == nil && v.BitLen() > MaxBoundBits {
+		err = fmt.Errorf("the value is a number of %d bits: a bound is below 2^%d, as --random's numbers are (math/big takes minutes to test one)", v.BitLen(), MaxBoundBits)
+	}
 	if err != nil {
 		return nil, &SyntaxError{Source: flag, Token: text, Reason: fmt.Sprintf("%s: %s", p.quoted(), err)}
 	}
 	return v, nil
+}
+
+// ParseCount parses a count, such as --random's, written as ParseBound
+// reads a bound (1e6, 10^6, 2^20): 0 to math.MaxInt.
+func ParseCount(text, flag string) (int, error) {
+	p := &boundParser{text: strings.Trim(text, " \t\r\n")}
+	v, err := p.parse()
+	switch {
+	case err != nil:
+	case v.Sign() < 0:
+		err = fmt.Errorf("%s is negative: want 0 or more", v)
+	case !v.IsInt64() || v.Int64() > math.MaxInt:
+		err = fmt.Errorf("%s is more than the %d this machine can count", v, math.MaxInt)
+	default:
+		return int(v.Int64()), nil
+	}
+	return 0, &SyntaxError{Source: flag, Token: text, Reason: fmt.Sprintf("%s: %s", p.quoted(), err)}
 }
 
 // boundParser is a recursive-descent parser of
@@ -83,12 +107,6 @@ func (p *boundParser) parse() (*big.Int, error) {
 	}
 	if p.skipSpace(); p.pos < len(p.text) {
 		return nil, p.unexpected()
-	}
-	if v.Sign() < 0 {
-		return nil, fmt.Errorf("%s is negative: a bound is 0 or more", v)
-	}
-	if v.BitLen() > MaxBoundBits {
-		return nil, fmt.Errorf("the value is a number of %d bits: a bound is below 2^%d, as --random's numbers are (math/big takes minutes to test one)", v.BitLen(), MaxBoundBits)
 	}
 	return v, nil
 }
@@ -219,7 +237,7 @@ func (p *boundParser) power() (*big.Int, error) {
 	}
 	p.depth--
 	if exp.Sign() < 0 {
-		return nil, fmt.Errorf("the exponent after the %q %s is %s, negative: a bound is a whole number", p.text[caret:caret+width], p.at(caret), exp)
+		return nil, fmt.Errorf("the exponent after the %q %s is %s: a negative power is not a whole number", p.text[caret:caret+width], p.at(caret), exp)
 	}
 	// 0, 1 and -1 stay small whatever the exponent; any other base has
 	// at least bitlen-1 bits per unit of the exponent.
@@ -252,7 +270,7 @@ func (p *boundParser) tooLargeFrom(start int) error {
 	if len(part) > 40 {
 		part = part[:40] + "..."
 	}
-	return fmt.Errorf("%s %s is over 2^%d: a bound is below 2^%d", part, p.at(start), maxPartBits, MaxBoundBits)
+	return fmt.Errorf("%s %s is over 2^%d, as far as an expression may go on its way", part, p.at(start), maxPartBits)
 }
 
 func (p *boundParser) operand() (*big.Int, error) {

@@ -1,6 +1,7 @@
 package primeio
 
 import (
+	"math"
 	"math/big"
 	"regexp"
 	"strings"
@@ -97,14 +98,14 @@ func TestParseBoundErrors(t *testing.T) {
 		"1e-999999999999":     `--to: "1e-999999999999": 1e-999999999999 at character 1 is not a whole number`,
 		"-1":                  `--to: "-1": -1 is negative: a bound is 0 or more`,
 		"10-20":               `--to: "10-20": -10 is negative: a bound is 0 or more`,
-		"2^-1":                `--to: "2^-1": the exponent after the "^" at character 2 is -1, negative: a bound is a whole number`,
+		"2^-1":                `--to: "2^-1": the exponent after the "^" at character 2 is -1: a negative power is not a whole number`,
 		"2^65536":             `--to: "2^65536": the value is a number of 65537 bits: a bound is below 2^65536, as --random's numbers are (math/big takes minutes to test one)`,
-		"10^10^10":            `--to: "10^10^10": 10^10^10 at character 1 is over 2^131072: a bound is below 2^65536`,
-		"1+10^99999":          `--to: "1+10^99999": 10^99999 at character 3 is over 2^131072: a bound is below 2^65536`,
-		"1e999999999999":      `--to: "1e999999999999": 1e999999999999 at character 1 is over 2^131072: a bound is below 2^65536`,
-		"2^131071*4":          `--to: "2^131071*4": 2^131071*4 at character 1 is over 2^131072: a bound is below 2^65536`,
-		"1+2^131071+2^131071": `--to: "1+2^131071+2^131071": 1+2^131071+2^131071 at character 1 is over 2^131072: a bound is below 2^65536`,
-		"0x1" + zeros(32768):  `--to: "0x1` + zeros(61) + `"...: 0x1` + zeros(37) + `... at character 1 is over 2^131072: a bound is below 2^65536`,
+		"10^10^10":            `--to: "10^10^10": 10^10^10 at character 1 is over 2^131072, as far as an expression may go on its way`,
+		"1+10^99999":          `--to: "1+10^99999": 10^99999 at character 3 is over 2^131072, as far as an expression may go on its way`,
+		"1e999999999999":      `--to: "1e999999999999": 1e999999999999 at character 1 is over 2^131072, as far as an expression may go on its way`,
+		"2^131071*4":          `--to: "2^131071*4": 2^131071*4 at character 1 is over 2^131072, as far as an expression may go on its way`,
+		"1+2^131071+2^131071": `--to: "1+2^131071+2^131071": 1+2^131071+2^131071 at character 1 is over 2^131072, as far as an expression may go on its way`,
+		"0x1" + zeros(32768):  `--to: "0x1` + zeros(61) + `"...: 0x1` + zeros(37) + `... at character 1 is over 2^131072, as far as an expression may go on its way`,
 		strings.Repeat("(", 101) + "1" + strings.Repeat(")", 101): `--to: "` + strings.Repeat("(", 64) + `"...: nested more than 100 deep at character 101`,
 		strings.Repeat("-", 101) + "1":                            `--to: "` + strings.Repeat("-", 64) + `"...: nested more than 100 deep at character 101`,
 	} {
@@ -114,6 +115,24 @@ func TestParseBoundErrors(t *testing.T) {
 		}
 		if _, ok := err.(*SyntaxError); !ok {
 			t.Errorf("ParseBound(%.40q): error %T, want *SyntaxError (bad usage)", text, err)
+		}
+	}
+}
+
+func TestParseCount(t *testing.T) {
+	for text, want := range map[string]int{"0": 0, "1000000": 1e6, "1e6": 1e6, "10^6": 1e6, "2^20": 1 << 20, "0x10": 16, "2^63-1": math.MaxInt64} {
+		if got, err := ParseCount(text, "--random"); err != nil || got != want {
+			t.Errorf("ParseCount(%q) = %d, %v; want %d", text, got, err, want)
+		}
+	}
+	for text, want := range map[string]string{
+		"-1":    `--random: "-1": -1 is negative: want 0 or more`,
+		"2^63":  `--random: "2^63": 9223372036854775808 is more than the 9223372036854775807 this machine can count`,
+		"1.5e0": `--random: "1.5e0": 1.5e0 at character 1 is not a whole number`,
+		"1e6x":  `--random: "1e6x": unexpected "x" at character 4 (want decimal or 0x hex numbers, 1e12, ^, +, -, * and parentheses)`,
+	} {
+		if _, err := ParseCount(text, "--random"); err == nil || err.Error() != want {
+			t.Errorf("ParseCount(%q): error %v, want %s", text, err, want)
 		}
 	}
 }
@@ -156,6 +175,10 @@ func FuzzBound(f *testing.F) {
 			if w, err := ParseNumber(v.String(), "--from"); err != nil || w.Cmp(v) != 0 {
 				t.Fatalf("ParseBound(%q) = %s, but ParseNumber gives %v, %v", text, v, w, err)
 			}
+		}
+		// A count is read as a bound is, up to what an int holds.
+		if n, cerr := ParseCount(text, "--random"); (cerr == nil) != (err == nil && v.IsInt64() && v.Int64() <= math.MaxInt) || cerr == nil && int64(n) != v.Int64() {
+			t.Fatalf("%q: ParseCount %d, %v; ParseBound %v, %v", text, n, cerr, v, err)
 		}
 		// A plain number is what ParseNumber says it is.
 		if plainTerm.MatchString(text) && len(text) < 1000 {
