@@ -32,10 +32,8 @@ const maxNesting = 100
 // bound is a *SyntaxError whose Source is flag, and which says what is
 // wrong and at which character.
 //
-// The lines of --input files are not read so: they are data, written by
-// programs, read at hundreds of megabytes a second by ParseNumber's plain
-// digits, and a line such as 1e3 there is more likely a mistake than a
-// thousand.
+// The lines of --input files and NUMBER arguments are not read so (see
+// the package documentation): they are data, read fast and exactly.
 func ParseBound(text, flag string) (*big.Int, error) {
 	p := &boundParser{text: strings.Trim(text, " \t\r\n")}
 	v, err := p.parse()
