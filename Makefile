@@ -79,6 +79,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzIFMAStages$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./cpu/prime
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzLimbs$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./cmd/corescale/primeio
+	$(GO) test -run '^$$' -fuzz '^FuzzBound$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./cmd/corescale/primeio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzExifOrientation$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBMP$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/imagefile

@@ -44,9 +44,13 @@ The numbers come from exactly one of:
                       byte order mark of Windows Notepad are fine
    --from A --to B    every number from A to B, both included; below 2^64
                       a sieve decides them (--range-method auto, sieve,
-                      hybrid or test: each number on its own)
+                      hybrid or test: each number on its own); A and B
+                      may be written as primesieve takes them: 1e12,
+                      10^12, 2^64-1, 1e12+1e9 (+ - * ^ and parentheses,
+                      a whole value below 2^65536)
    --random N         N random odd numbers of exactly --bits bits, 2 to
-                      65536, the same ones for the same --seed
+                      65536, the same ones for the same --seed; N may be
+                      written as A and B are (1e6, 10^6)
 
 The verdicts come out in input order, numbers in decimal:
    --print primes     the primes, one per line (the default)
@@ -65,6 +69,7 @@ The verdicts come out in input order, numbers in decimal:
 Examples:
    corescale prime 97 1000003 0xffffffffffffffc5
    corescale prime --from 1000000 --to 1000100 --print all
+   corescale prime --from 1e12 --to 1e12+1e6 --print count
    corescale prime --random 1000000 --bits 64 --print count --verbose
    seq 1 100 | corescale prime --input - --format csv --output primes.csv
 
@@ -104,7 +109,7 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Category: inputs, Usage: "read numbers from `FILE`, one per line (- is stdin)"},
 			&cli.StringFlag{Name: "from", Category: inputs, Usage: "test every number from `A` ...", DefaultText: "none"},
 			&cli.StringFlag{Name: "to", Category: inputs, Usage: "... to `B`, inclusive", DefaultText: "none"},
-			&cli.IntFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers", DefaultText: "none"},
+			&cli.StringFlag{Name: "random", Category: inputs, Usage: "test `N` random odd numbers (1000000, 1e6, 10^6)", DefaultText: "none"},
 			&cli.IntFlag{Name: "bits", Category: inputs, Value: 64, Usage: "size of the --random numbers in `BITS`, 2 to 65536"},
 			&cli.Uint64Flag{Name: "seed", Category: inputs, Value: 1, Usage: "`SEED` of the --random numbers"},
 			&cli.StringFlag{Name: "range-method", Category: inputs, Value: string(sieve.Auto), Usage: "how --from/--to decides its numbers below 2^64: `METHOD` auto, sieve, hybrid (sieve by small primes, Baillie-PSW on the rest) or test (each number alone)"},
@@ -402,10 +407,11 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	case c.IsSet("input"):
 		return r.inputSource(c.String("input"))
 	case c.IsSet("random"):
-		n, bits := c.Int("random"), c.Int("bits")
-		if n < 0 {
-			return nil, nil, usageErrorf("--random %d: want 0 or more numbers", n)
+		n, err := primeio.ParseCount(c.String("random"), "--random")
+		if err != nil {
+			return nil, nil, err
 		}
+		bits := c.Int("bits")
 		if bits < 2 || bits > primeio.MaxRandomBits {
 			return nil, nil, usageErrorf("--bits %d: want 2 to %d (math/big takes minutes to test a number of %[2]d bits)", bits, primeio.MaxRandomBits)
 		}
@@ -425,16 +431,9 @@ func (r *primeRun) source() (primeio.Source, func(), error) {
 	if !c.IsSet("from") || !c.IsSet("to") {
 		return nil, nil, usageErrorf("--from and --to go together")
 	}
-	from, err := primeio.ParseNumber(c.String("from"), "--from")
+	from, to, err := rangeBounds(c)
 	if err != nil {
 		return nil, nil, err
-	}
-	to, err := primeio.ParseNumber(c.String("to"), "--to")
-	if err != nil {
-		return nil, nil, err
-	}
-	if from.Cmp(to) > 0 {
-		return nil, nil, usageErrorf("--from %s is greater than --to %s", from, to)
 	}
 	src, err := r.shardRange(from, to)
 	if err != nil {
@@ -454,19 +453,47 @@ func primeJob(c *cli.Context) backend.Job {
 	case c.Args().Present():
 		return numbers(int64(c.Args().Len()))
 	case c.IsSet("random"):
-		return numbers(int64(c.Int("random")))
+		n, err := primeio.ParseCount(c.String("random"), "--random")
+		if err != nil {
+			return numbers(-1)
+		}
+		return numbers(int64(n))
 	case c.IsSet("input"):
 		if c.String("input") != "-" {
 			return backend.Job{Kind: backend.Numbers, Size: fileLines(c.String("input")), Estimated: true}
 		}
 		return numbers(-1)
 	}
-	from, err1 := primeio.ParseNumber(c.String("from"), "--from")
-	to, err2 := primeio.ParseNumber(c.String("to"), "--to")
-	if err1 != nil || err2 != nil || from.Cmp(to) > 0 {
+	from, to, err := rangeBounds(c)
+	if err != nil {
 		return numbers(-1)
 	}
 	return rangeJob(from, to, sieve.Method(c.String("range-method")))
+}
+
+// rangeBounds reads --from and --to, which may be written as expressions
+// (1e12, 2^64-1: primeio.ParseBound).
+func rangeBounds(c *cli.Context) (from, to *big.Int, err error) {
+	if from, err = primeio.ParseBound(c.String("from"), "--from"); err != nil {
+		return nil, nil, err
+	}
+	if to, err = primeio.ParseBound(c.String("to"), "--to"); err != nil {
+		return nil, nil, err
+	}
+	if from.Cmp(to) > 0 {
+		return nil, nil, usageErrorf("--from %s is greater than --to %s", boundText(c.String("from"), from), boundText(c.String("to"), to))
+	}
+	return from, to, nil
+}
+
+// boundText is a bound as given, followed by its value when that is
+// written otherwise.
+func boundText(text string, v *big.Int) string {
+	text = strings.TrimSpace(text)
+	if text == v.String() {
+		return text
+	}
+	return fmt.Sprintf("%s (%s)", text, v)
 }
 
 // fileLines estimates the lines of the regular file at path from those

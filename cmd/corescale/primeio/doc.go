@@ -23,6 +23,13 @@
 // or into math/big values (ParseBig). The Writer prints such a number from
 // its text when it is already plain decimal.
 //
+// The bounds of a range and the count of --random, typed by people, are
+// read by ParseBound and ParseCount (bound.go) as primesieve reads them:
+// 1e12, 2^64-1, 1e12+1e9. Lines of files and NUMBER arguments are not:
+// they are data, read at hundreds of megabytes a second as plain digits,
+// and a line such as 1.2345678901234567e+20 that a program printed from a
+// float is a number it lost, not the whole number it would spell.
+//
 // It knows numbers and text, not engines: it must not import cpu/, gpu/,
 // bench/ or internal/backend (the seeded --random numbers come from
 // internal/numbers).
