@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"debug/buildinfo"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/metrics"
 	"strings"
 	"testing"
 )
@@ -62,6 +65,60 @@ func TestMakeBuildLeavesOutDocs(t *testing.T) {
 		want, _, code := runCLI("", args...)
 		if code != 0 || string(out) != want {
 			t.Errorf("%s printed\n%s\nwant (exit %d)\n%s", args, out, code, want)
+		}
+	}
+}
+
+// gogcReader yields its numbers and notes the collector's GOGC when the
+// command first reads them: the setting the command's work runs with.
+type gogcReader struct {
+	r    io.Reader
+	gogc int64
+}
+
+func (g *gogcReader) Read(p []byte) (int, error) {
+	if g.gogc == 0 {
+		g.gogc = currentGOGC()
+	}
+	return g.r.Read(p)
+}
+
+func currentGOGC() int64 {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+// TestPrimeBatchGC: corescale prime runs with GOGC 400, which the
+// environment's GOGC overrides, and the setting is put back after.
+func TestPrimeBatchGC(t *testing.T) {
+	before := currentGOGC()
+	for _, tc := range []struct {
+		env  string
+		want int64
+	}{
+		{"", batchGCPercent},
+		{"150", before}, // the runtime read GOGC at start: the process's own stays
+	} {
+		if tc.env != "" {
+			t.Setenv("GOGC", tc.env)
+		} else {
+			// t.Setenv undoes itself; unset for this case alone.
+			if v, ok := os.LookupEnv("GOGC"); ok {
+				os.Unsetenv("GOGC")
+				t.Cleanup(func() { os.Setenv("GOGC", v) })
+			}
+		}
+		in := &gogcReader{r: strings.NewReader("7\n11\n")}
+		var out, errOut bytes.Buffer
+		if code := run([]string{"corescale", "prime", "--input", "-", "--print", "count"}, in, &out, &errOut); code != 0 || out.String() != "2\n" {
+			t.Fatalf("GOGC=%q: exit %d, %q %q", tc.env, code, out.String(), errOut.String())
+		}
+		if in.gogc != tc.want {
+			t.Errorf("GOGC=%q: prime ran with GOGC %d, want %d", tc.env, in.gogc, tc.want)
+		}
+		if after := currentGOGC(); after != before {
+			t.Errorf("GOGC=%q: %d after the run, want %d as before", tc.env, after, before)
 		}
 	}
 }
