@@ -122,3 +122,31 @@ func TestPrimeBatchGC(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAfterDroppingFlags: a command line keeps the flags of the command
+// it runs or asks help for, and only those (urfave/cli formats every flag
+// it is given at start); each command's help, both ways of asking, still
+// lists all of its flags.
+func TestHelpAfterDroppingFlags(t *testing.T) {
+	app := newApp(strings.NewReader(""), io.Discard, io.Discard)
+	dropUnusedFlags(app, []string{"corescale", "prime", "7"})
+	for _, c := range app.Commands {
+		if kept := len(c.Flags) > 0; kept != (c.Name == "prime") {
+			t.Errorf("prime 7: %s keeps %d flags", c.Name, len(c.Flags))
+		}
+	}
+	for _, newCmd := range commands {
+		cmd := newCmd()
+		for _, args := range [][]string{{cmd.Name, "--help"}, {"help", cmd.Name}} {
+			out, errOut, code := runCLI("", args...)
+			if code != 0 {
+				t.Errorf("%s: exit %d: %s", args, code, errOut)
+			}
+			for _, f := range cmd.Flags {
+				if !strings.Contains(out, "--"+f.Names()[0]) {
+					t.Errorf("%s does not list --%s", args, f.Names()[0])
+				}
+			}
+		}
+	}
+}
