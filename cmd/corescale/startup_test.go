@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"debug/buildinfo"
+	"debug/elf"
 	"io"
 	"os"
 	"os/exec"
@@ -147,6 +148,27 @@ func TestHelpAfterDroppingFlags(t *testing.T) {
 					t.Errorf("%s does not list --%s", args, f.Names()[0])
 				}
 			}
+		}
+	}
+}
+
+// TestSmallThreadLocalStorage: the binary's static thread-local storage,
+// which glibc zeroes for every thread it starts, fits in a page. The
+// emulated GPU kernels' shared arrays (kernels/host.h) made it 52 KiB: 13
+// page faults for each of the threads that every run of corescale starts.
+func TestSmallThreadLocalStorage(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Skipf("not an ELF binary: %v", err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_TLS && p.Memsz > 4096 {
+			t.Errorf("%d bytes of static thread-local storage, want 4096 or fewer", p.Memsz)
 		}
 	}
 }
