@@ -9,6 +9,7 @@ import (
 	"plugin"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // PluginName is the file of the real driver, built by make cuda. It is
@@ -126,8 +127,9 @@ func (c cpuBacked) Name() string   { return c.Driver.Name() + " on " + c.what }
 func (c cpuBacked) Emulated() bool { return true }
 
 // undefinedSymbolRE finds the symbol in dlopen's "undefined symbol: NAME"
-// (or "undefined symbol: NAME, version V").
-var undefinedSymbolRE = regexp.MustCompile(`undefined symbol: (cu\w+)`)
+// (or "undefined symbol: NAME, version V"), compiled when a plugin fails
+// to load rather than at every start.
+var undefinedSymbolRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`undefined symbol: (cu\w+)`) })
 
 // undefinedDriverSymbol returns the CUDA driver entry point that a
 // plugin.Open error says is undefined, or "". The plugin binds every
@@ -135,7 +137,7 @@ var undefinedSymbolRE = regexp.MustCompile(`undefined symbol: (cu\w+)`)
 // which corescale calls about 28), so a driver that lacks any one of them
 // fails the load.
 func undefinedDriverSymbol(openErr string) string {
-	if m := undefinedSymbolRE.FindStringSubmatch(openErr); m != nil {
+	if m := undefinedSymbolRE().FindStringSubmatch(openErr); m != nil {
 		return m[1]
 	}
 	return ""

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // PrimePTX is the PTX of prime.cu.
@@ -116,16 +117,20 @@ func bigPrimeKernels() []Kernel {
 	return ks
 }
 
+// The PTX readers' expressions are compiled on first use: every run of
+// corescale initialises this package, and few read PTX.
 var (
-	versionRE = regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`)
-	entryRE   = regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`)
-	paramRE   = regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)
+	versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*\.version\s+(\d+)\.(\d+)\s*$`) })
+	entryRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)\.entry\s+(\w+)\s*\((.*?)\)`) })
+	paramRE   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\.param\s+\.(\w+)\s+(?:\.ptr\s+[.\w\s]*)?(\w+)`)
+	})
 )
 
 // PTXVersion returns the PTX ISA version a module declares (its .version
 // directive): a driver loads the module only if it knows that ISA.
 func PTXVersion(ptx string) (major, minor int, err error) {
-	m := versionRE.FindStringSubmatch(ptx)
+	m := versionRE().FindStringSubmatch(ptx)
 	if m == nil {
 		return 0, 0, fmt.Errorf("no .version directive in the PTX")
 	}
@@ -142,13 +147,13 @@ func PTXVersion(ptx string) (major, minor int, err error) {
 // Entries returns the parameter sizes of every .entry in a PTX module.
 func Entries(ptx string) (map[string][]int, error) {
 	entries := map[string][]int{}
-	for _, m := range entryRE.FindAllStringSubmatch(ptx, -1) {
+	for _, m := range entryRE().FindAllStringSubmatch(ptx, -1) {
 		var sizes []int
 		for _, p := range strings.Split(m[2], ",") {
 			if strings.TrimSpace(p) == "" {
 				continue
 			}
-			pm := paramRE.FindStringSubmatch(p)
+			pm := paramRE().FindStringSubmatch(p)
 			if pm == nil {
 				return nil, fmt.Errorf("kernel %s: cannot read parameter %q", m[1], strings.TrimSpace(p))
 			}

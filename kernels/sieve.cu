@@ -28,6 +28,12 @@
 // A block has at most this many threads (the launch limit).
 #define SIEVE_MAX_THREADS 1024
 
+// SHARED_ARRAY declares an array in the block's shared memory. host.h
+// gives it another meaning on the host (see there).
+#ifndef SHARED_ARRAY
+#define SHARED_ARRAY(type, name, n) __shared__ type name[n]
+#endif
+
 // valid_mask returns the bits of word w (bits 32w … 32w+31 of the chunk)
 // that lie in [first, last].
 __device__ __forceinline__ uint32_t valid_mask(uint64_t w, uint32_t first, uint32_t last) {
@@ -55,9 +61,9 @@ __device__ __forceinline__ uint64_t first_bit(uint64_t lo, uint64_t p, uint64_t 
 extern "C" __global__ void sieve_segments(uint64_t base, uint32_t first, uint32_t last, uint32_t seg_words,
                                           const uint32_t *primes, uint32_t nprimes, uint32_t *words, uint32_t *counts,
                                           unsigned long long *total) {
-	__shared__ uint32_t bits[SIEVE_MAX_WORDS];
+	SHARED_ARRAY(uint32_t, bits, SIEVE_MAX_WORDS);
 	__shared__ uint32_t block_count;
-	__shared__ uint32_t small_first[SIEVE_MAX_THREADS];
+	SHARED_ARRAY(uint32_t, small_first, SIEVE_MAX_THREADS);
 	const uint32_t t = threadIdx.x, nt = blockDim.x;
 	const uint64_t seg_bits = (uint64_t)seg_words * 32;
 	const uint64_t first_word = (uint64_t)blockIdx.x * seg_words;
@@ -102,7 +108,7 @@ extern "C" __global__ void sieve_segments(uint64_t base, uint32_t first, uint32_
 // sieve_scan sets offsets[i] to counts[0] + … + counts[i−1] for i ≤ n: one
 // block, each thread a run of counts.
 extern "C" __global__ void sieve_scan(const uint32_t *counts, uint32_t *offsets, uint32_t n) {
-	__shared__ uint32_t part[SIEVE_MAX_THREADS];
+	SHARED_ARRAY(uint32_t, part, SIEVE_MAX_THREADS);
 	const uint32_t t = threadIdx.x, nt = blockDim.x;
 	const uint32_t per = (n + nt - 1) / nt;
 	const uint32_t begin = t * per < n ? t * per : n, end = begin + per < n ? begin + per : n;
@@ -131,7 +137,7 @@ extern "C" __global__ void sieve_scan(const uint32_t *counts, uint32_t *offsets,
 // bitmap to out, from offsets[blockIdx.x] on, in order.
 extern "C" __global__ void sieve_compact(uint64_t base, uint32_t seg_words, const uint32_t *words, const uint32_t *offsets,
                                          uint64_t *out) {
-	__shared__ uint32_t part[SIEVE_MAX_THREADS];
+	SHARED_ARRAY(uint32_t, part, SIEVE_MAX_THREADS);
 	const uint32_t t = threadIdx.x, nt = blockDim.x;
 	const uint32_t per = (seg_words + nt - 1) / nt;
 	const uint32_t begin = t * per < seg_words ? t * per : seg_words;
@@ -165,7 +171,7 @@ extern "C" __global__ void sieve_compact(uint64_t base, uint32_t seg_words, cons
 // block's sums reduced in shared memory (blockDim.x a power of two), one
 // atomic add a block.
 extern "C" __global__ void sum_u8(const uint8_t *v, uint32_t n, unsigned long long *total) {
-	__shared__ unsigned long long part[SIEVE_MAX_THREADS];
+	SHARED_ARRAY(unsigned long long, part, SIEVE_MAX_THREADS);
 	const uint32_t t = threadIdx.x;
 	unsigned long long s = 0;
 	for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + t; i < n; i += (uint64_t)gridDim.x * blockDim.x) s += v[i];

@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/corescale/corescale/cmd/corescale/primeio"
 	"github.com/corescale/corescale/internal/atomicfile"
@@ -75,8 +76,14 @@ const (
 )
 
 var (
-	shardTextHeader = regexp.MustCompile(`^# corescale shard (\d+/\d+) job ([0-9a-f]{16}) print (primes|all|count) format (text|csv)\n`)
-	shardJSONHeader = regexp.MustCompile(`^\{"corescale_shard":"(\d+/\d+)","job":"([0-9a-f]{16})","print":"(primes|all|count)","output":`)
+	// The expressions are compiled on first use, by merge, rather than at
+	// the start of every command.
+	shardTextHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^# corescale shard (\d+/\d+) job ([0-9a-f]{16}) print (primes|all|count) format (text|csv)\n`)
+	})
+	shardJSONHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\{"corescale_shard":"(\d+/\d+)","job":"([0-9a-f]{16})","print":"(primes|all|count)","output":`)
+	})
 )
 
 // shardHeader is what a shard file says of itself.
@@ -111,10 +118,10 @@ func writeShardTrailer(w io.Writer, h shardHeader) error {
 // with its length.
 func parseShardHeader(head []byte) (shardHeader, int, error) {
 	var h shardHeader
-	m := shardTextHeader.FindSubmatch(head)
+	m := shardTextHeader().FindSubmatch(head)
 	h.format = primeio.Format("")
 	if m == nil {
-		if m = shardJSONHeader.FindSubmatch(head); m == nil {
+		if m = shardJSONHeader().FindSubmatch(head); m == nil {
 			return h, 0, fmt.Errorf("not a shard file of corescale prime --shard: it starts with neither %q nor %q", shardTextPrefix+"K/N job ...", shardJSONPrefix+`K/N",...`)
 		}
 		h.format = primeio.JSON
@@ -306,11 +313,13 @@ func wholeJob(files []*shardFile) ([]*shardFile, error) {
 	return byShard, nil
 }
 
-var countBodies = map[primeio.Format]*regexp.Regexp{
-	primeio.Text: regexp.MustCompile(`^(\d+)\n$`),
-	primeio.CSV:  regexp.MustCompile(`^count\n(\d+)\n$`),
-	primeio.JSON: regexp.MustCompile(`^\{"count":(\d+)\}\n$`),
-}
+var countBodies = sync.OnceValue(func() map[primeio.Format]*regexp.Regexp {
+	return map[primeio.Format]*regexp.Regexp{
+		primeio.Text: regexp.MustCompile(`^(\d+)\n$`),
+		primeio.CSV:  regexp.MustCompile(`^count\n(\d+)\n$`),
+		primeio.JSON: regexp.MustCompile(`^\{"count":(\d+)\}\n$`),
+	}
+})
 
 // sumCounts adds the counts of the shards.
 func sumCounts(files []*shardFile) (*big.Int, error) {
@@ -320,7 +329,7 @@ func sumCounts(files []*shardFile) (*big.Int, error) {
 		if _, err := sf.f.ReadAt(body, sf.off); err != nil && err != io.EOF {
 			return nil, fmt.Errorf("read %s: %w", quote.Name(sf.name), err)
 		}
-		m := countBodies[sf.h.format].FindSubmatch(body)
+		m := countBodies()[sf.h.format].FindSubmatch(body)
 		if m == nil || sf.len > 128 {
 			return nil, usageErrorf("%s: shard %s holds no count of --format %s after its header", quote.Name(sf.name), sf.h.spec, sf.h.format)
 		}

@@ -118,7 +118,7 @@ func primeCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Category: outputs, Usage: "write to `FILE`, all or nothing, instead of stdout (- is stdout)"},
 		},
 
-		Action: primeAction,
+		Action: withBatchGC(primeAction),
 	}
 	cmd.Flags = append(cmd.Flags, pathFlags("Path", "goroutines for the parallel path", "say on stderr which backend runs and why")...)
 	cmd.Flags = append(cmd.Flags, shardFlags("Shard (one task of a cluster job; corescale merge joins the outputs)")...)

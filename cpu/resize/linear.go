@@ -13,8 +13,10 @@ import (
 // light at 16 bits, resizes there, and encodes back. Alpha is not
 // gamma-encoded; colour is premultiplied by it in linear light.
 
-// toLinear maps an sRGB sample to linear light at 16 bits.
-var toLinear = func() (t [256]uint16) {
+// toLinear maps an sRGB sample to linear light at 16 bits, built on first
+// use: 245 calls of math.Pow that every run of corescale paid at start.
+var toLinear = sync.OnceValue(func() *[256]uint16 {
+	var t [256]uint16
 	for i := range t {
 		c := float64(i) / 255
 		if c <= 0.04045 {
@@ -24,8 +26,8 @@ var toLinear = func() (t [256]uint16) {
 		}
 		t[i] = uint16(math.Round(c * 65535))
 	}
-	return t
-}()
+	return &t
+})
 
 // fromLinear maps a 16-bit linear sample back to sRGB, built on first use.
 var fromLinear = sync.OnceValue(func() *[65536]uint8 {
@@ -46,11 +48,12 @@ var fromLinear = sync.OnceValue(func() *[65536]uint8 {
 // light at 16 bits.
 func toLinearRow(out []uint16, in []uint8, ch int) {
 	alpha := ch == 2 || ch == 4
+	lin := toLinear()
 	for i := 0; i+ch <= len(in) && i+ch <= len(out); i += ch {
 		px, o := in[i:i+ch], out[i:i+ch]
 		if !alpha {
 			for c, v := range px {
-				o[c] = toLinear[v]
+				o[c] = lin[v]
 			}
 			continue
 		}
@@ -59,7 +62,7 @@ func toLinearRow(out []uint16, in []uint8, ch int) {
 		for c := range ch - 1 {
 			// Undo the 8-bit premultiplication, decode, premultiply
 			// again at 16 bits.
-			o[c] = uint16(uint32(toLinear[unpremultiply(px[c], a)]) * uint32(a) / 255)
+			o[c] = uint16(uint32(lin[unpremultiply(px[c], a)]) * uint32(a) / 255)
 		}
 	}
 }
