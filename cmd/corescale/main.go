@@ -83,20 +83,25 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 }
 
 // dropUnusedFlags leaves a command its flags only when the command line
-// runs it or asks for its help (`corescale help CMD`): as it sets up,
-// urfave/cli formats every flag of every command to group them for help,
-// with a regular expression per name, 0.5M instructions of the 4.6M that
+// names it somewhere (running it, or asking for its help in any of
+// `help CMD`, `CMD --help`, `--help CMD`): as it sets up, urfave/cli
+// formats every flag of every command to group them for help, with a
+// regular expression per name, 0.5M instructions of the 4.6M that
 // `corescale --version` ran, and a run uses one command's flags at most.
+// Any argument counts, not only the first that is not a flag, so that no
+// way of writing a command line can leave the command it runs without
+// its flags; a name that is only a flag's value keeps a few flags more.
 func dropUnusedFlags(app *cli.App, args []string) {
-	name := ""
-	if len(args) > 1 {
-		name = args[1]
-	}
-	if (name == "help" || name == "h") && len(args) > 2 {
-		name = args[2]
+	named := func(c *cli.Command) bool {
+		for _, a := range args[min(1, len(args)):] {
+			if c.HasName(a) {
+				return true
+			}
+		}
+		return false
 	}
 	for _, c := range app.Commands {
-		if !c.HasName(name) {
+		if !named(c) {
 			c.Flags = nil
 		}
 	}

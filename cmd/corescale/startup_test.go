@@ -126,7 +126,7 @@ func TestPrimeBatchGC(t *testing.T) {
 
 // TestHelpAfterDroppingFlags: a command line keeps the flags of the command
 // it runs or asks help for, and only those (urfave/cli formats every flag
-// it is given at start); each command's help, both ways of asking, still
+// it is given at start); each command's help, every way of asking, still
 // lists all of its flags.
 func TestHelpAfterDroppingFlags(t *testing.T) {
 	app := newApp(strings.NewReader(""), io.Discard, io.Discard)
@@ -138,7 +138,7 @@ func TestHelpAfterDroppingFlags(t *testing.T) {
 	}
 	for _, newCmd := range commands {
 		cmd := newCmd()
-		for _, args := range [][]string{{cmd.Name, "--help"}, {"help", cmd.Name}} {
+		for _, args := range [][]string{{cmd.Name, "--help"}, {cmd.Name, "-h"}, {"help", cmd.Name}, {"h", cmd.Name}, {"--help", cmd.Name}, {"-h", cmd.Name}} {
 			out, errOut, code := runCLI("", args...)
 			if code != 0 {
 				t.Errorf("%s: exit %d: %s", args, code, errOut)
