@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
@@ -490,10 +491,24 @@ func rangeBounds(c *cli.Context) (from, to *big.Int, err error) {
 // written otherwise.
 func boundText(text string, v *big.Int) string {
 	text = strings.TrimSpace(text)
-	if text == v.String() {
+	value := v.String()
+	if text == value {
+		return shortText(text)
+	}
+	return fmt.Sprintf("%s (%s)", shortText(text), shortText(value))
+}
+
+// shortText is a text for a message: whole when short enough to read,
+// else its first 64 bytes (cut at a character's start) and "...".
+func shortText(text string) string {
+	if len(text) <= 64 {
 		return text
 	}
-	return fmt.Sprintf("%s (%s)", text, v)
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "..."
 }
 
 // fileLines estimates the lines of the regular file at path from those

@@ -19,6 +19,14 @@ const MaxBoundBits = MaxRandomBits
 // the memory of a 33-gigabit number.
 const maxPartBits = 2 * MaxBoundBits
 
+// maxWorkBits bounds the bits of all the powers an expression makes,
+// together: each is bounded by maxPartBits, but a text of thousands of
+// them (0*9^41000*9^41000*…) would still cost seconds of exponentiation.
+// Products need no such bound: one of two large parts passes
+// maxPartBits at once, and a long chain of small factors costs time
+// linear in its length.
+const maxWorkBits = 8 * maxPartBits
+
 // maxNesting bounds parentheses, unary minus and chained powers, which the
 // parser follows by recursion.
 const maxNesting = 100
@@ -79,14 +87,35 @@ type boundParser struct {
 	text  string
 	pos   int // the byte at which the next token starts
 	depth int
+	work  int // bits of the powers made so far
+	// powered says whether the last power() read an exponent: a unary
+	// minus before one is refused, as its meaning differs by tool.
+	powered bool
 }
 
 // quoted is the text for a message: whole when it is short enough to read.
-func (p *boundParser) quoted() string {
-	if len(p.text) > 64 {
-		return fmt.Sprintf("%q...", p.text[:64])
+func (p *boundParser) quoted() string { return QuoteShort(p.text) }
+
+// QuoteShort quotes a text for a message, whole when it is short enough
+// to read, else its first 64 bytes cut at a character's start and "...".
+func QuoteShort(text string) string {
+	if len(text) <= 64 {
+		return fmt.Sprintf("%q", text)
 	}
-	return fmt.Sprintf("%q", p.text)
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q...", text[:cut])
+}
+
+// spend adds a power's bits to the expression's work, and refuses
+// an expression whose work passes maxWorkBits.
+func (p *boundParser) spend(v *big.Int) error {
+	if p.work += v.BitLen(); p.work > maxWorkBits {
+		return fmt.Errorf("the expression makes more than %d bits of powers, %s: write the bound more simply", maxWorkBits, p.at(p.pos))
+	}
+	return nil
 }
 
 // at names a byte position of the text as a reader counts: from 1, in
@@ -199,10 +228,16 @@ func (p *boundParser) unary() (*big.Int, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
+	minus := p.pos
 	p.pos++
 	v, err := p.unary()
 	if err != nil {
 		return nil, err
+	}
+	if p.powered {
+		// primesieve reads -2^2 as (-2)^2, Python and mathematics as
+		// -(2^2): whichever is taken, someone's range comes out wrong.
+		return nil, fmt.Errorf(`"-" %s before a power is ambiguous: write (-a)^b or -(a^b)`, p.at(minus))
 	}
 	p.depth--
 	return v.Neg(v), nil
@@ -214,6 +249,7 @@ func (p *boundParser) power() (*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.powered = false
 	// ** is primesieve's and Python's spelling of ^.
 	width := 0
 	switch {
@@ -234,6 +270,7 @@ func (p *boundParser) power() (*big.Int, error) {
 		return nil, err
 	}
 	p.depth--
+	p.powered = true
 	if exp.Sign() < 0 {
 		return nil, fmt.Errorf("the exponent after the %q %s is %s: a negative power is not a whole number", p.text[caret:caret+width], p.at(caret), exp)
 	}
@@ -246,6 +283,9 @@ func (p *boundParser) power() (*big.Int, error) {
 		base.Exp(base, exp, nil)
 		if base.BitLen() > maxPartBits {
 			return nil, p.tooLargeFrom(start)
+		}
+		if err := p.spend(base); err != nil {
+			return nil, err
 		}
 		return base, nil
 	}
