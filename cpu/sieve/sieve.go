@@ -271,41 +271,23 @@ func Count(a, b uint64, o Options) uint64 {
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
 	n := pl.tasks()
 	k = min(k, n)
-	claimed := make([]atomic.Bool, n)
+	tasks := newSpans(n, k)
 	var ids atomic.Int64
 	var total atomic.Uint64
 	run(k, func() {
 		var w worker
-		// Each worker starts on its own share of the tasks and goes on to
-		// the next task while no other worker has taken it, keeping its
-		// states; one left without a task of its own takes the last one
-		// free, from the end of another's share, and starts again there.
-		i := int(ids.Add(1)-1) * n / k
+		id := int(ids.Add(1) - 1)
 		for {
-			if i >= n || !claimed[i].CompareAndSwap(false, true) {
-				i = lastFree(claimed)
-				if i < 0 {
-					return
-				}
+			i, ok := tasks.take(id)
+			if !ok {
+				return
 			}
 			var sum uint64
 			pl.sieve(&w, i, false, func(b *Block) { sum += b.Count() })
 			total.Add(sum)
-			i++
 		}
 	})
 	return total.Load()
-}
-
-// lastFree claims the last task not yet claimed and returns it, or -1 when
-// all are.
-func lastFree(claimed []atomic.Bool) int {
-	for i := len(claimed) - 1; i >= 0; i-- {
-		if !claimed[i].Load() && claimed[i].CompareAndSwap(false, true) {
-			return i
-		}
-	}
-	return -1
 }
 
 // run runs f on k goroutines, the caller's among them, and waits for all.
