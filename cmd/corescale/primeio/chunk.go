@@ -152,10 +152,12 @@ func (b *Block) Parse(c *Chunk) error {
 			return &SyntaxError{Source: c.name, Line: line, Token: string(tok)}
 		case wide:
 			if len(b.Big) == cap(b.Big) {
-				// Room for the rest of the chunk's lines at the first wide
-				// one: a chunk of them is nearly always all of them, and a
-				// chunk of numbers below 2^64 needs none.
-				b.Big = slices.Grow(b.Big, c.lines-(line-c.first))
+				// Room for as many more as the rest of the chunk holds
+				// lines as long as this one: a chunk of wide numbers is
+				// nearly always all of them, and one of numbers below
+				// 2^64 with a few wide ones gets no room for a wide
+				// number on each of its short lines.
+				b.Big = slices.Grow(b.Big, 1+min(c.lines-(line-c.first), len(rest)/len(ln)))
 			}
 			// tok lies in c.data: its offset is what its capacity lacks.
 			lo := cap(c.data) - cap(tok)

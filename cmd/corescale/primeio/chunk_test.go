@@ -255,3 +255,22 @@ func TestParseAllocatesOnce(t *testing.T) {
 		t.Errorf("Parse of %d lines into a new block: %.0f allocations, want at most 3", c.Lines(), n)
 	}
 }
+
+// A chunk of small numbers with one wide number among them gets room for
+// no more wide numbers than its bytes could hold (each has 20 digits or
+// more), not for a wide number on each of its lines.
+func TestParseWideRoomBounded(t *testing.T) {
+	text := "340282366920938463463374607431768211297\n" + strings.Repeat("7\n", 5000)
+	r := NewReader(strings.NewReader(text), "numbers.txt")
+	var c Chunk
+	if err := r.NextChunk(&c, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	b := NewBlock(0)
+	if err := b.Parse(&c); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Big) != 1 || cap(b.Big) > c.Len()/20 {
+		t.Errorf("%d lines, one wide: %d wide numbers, room for %d, want 1 and at most %d", c.Lines(), len(b.Big), cap(b.Big), c.Len()/20)
+	}
+}
