@@ -117,6 +117,11 @@ func (r *Reader) NextChunk(c *Chunk, size int) error {
 func (b *Block) Parse(c *Chunk) error {
 	b.Reset()
 	b.text, b.textShared = c.data, true
+	// Grown once to the chunk's lines rather than by appends: the arrays
+	// appending left behind, in every slot of the pipeline as its chunks
+	// grew, were a collection of their own at the start of a run, and a
+	// collection takes a worker's core from the others.
+	b.Nums = slices.Grow(b.Nums, c.lines)
 	line := c.first
 	for rest := c.data; len(rest) > 0; line++ {
 		var ln []byte
@@ -146,6 +151,14 @@ func (b *Block) Parse(c *Chunk) error {
 		case !ok:
 			return &SyntaxError{Source: c.name, Line: line, Token: string(tok)}
 		case wide:
+			if len(b.Big) == cap(b.Big) {
+				// Room for as many more as the rest of the chunk holds
+				// lines as long as this one: a chunk of wide numbers is
+				// nearly always all of them, and one of numbers below
+				// 2^64 with a few wide ones gets no room for a wide
+				// number on each of its short lines.
+				b.Big = slices.Grow(b.Big, 1+min(c.lines-(line-c.first), len(rest)/len(ln)))
+			}
 			// tok lies in c.data: its offset is what its capacity lacks.
 			lo := cap(c.data) - cap(tok)
 			b.Big = append(b.Big, Big{At: len(b.Nums), Pos: line, textLo: lo, textHi: lo + len(tok)})

@@ -225,3 +225,52 @@ func TestNextChunkLongLaterLine(t *testing.T) {
 		}
 	}
 }
+
+// Parse sizes a block's numbers and wide numbers once for the chunk: the
+// arrays that growing them by appends left behind made a collection of
+// their own at the start of every run, whose mark took a core from the
+// workers.
+func TestParseAllocatesOnce(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what is allocated")
+	}
+	var text strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&text, "%d\n", 1<<63+uint64(i)) // below 2^64
+		if i%2 == 0 {
+			fmt.Fprintf(&text, "3402823669209384634633746074317682%05d\n", i) // 128 bits
+		}
+	}
+	r := NewReader(strings.NewReader(text.String()), "numbers.txt")
+	var c Chunk
+	if err := r.NextChunk(&c, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	// Nums, Prime and Big, once each.
+	if n := testing.AllocsPerRun(10, func() {
+		if err := NewBlock(0).Parse(&c); err != nil {
+			t.Fatal(err)
+		}
+	}) - 1; n > 3 {
+		t.Errorf("Parse of %d lines into a new block: %.0f allocations, want at most 3", c.Lines(), n)
+	}
+}
+
+// A chunk of small numbers with one wide number among them gets room for
+// no more wide numbers than its bytes could hold (each has 20 digits or
+// more), not for a wide number on each of its lines.
+func TestParseWideRoomBounded(t *testing.T) {
+	text := "340282366920938463463374607431768211297\n" + strings.Repeat("7\n", 5000)
+	r := NewReader(strings.NewReader(text), "numbers.txt")
+	var c Chunk
+	if err := r.NextChunk(&c, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	b := NewBlock(0)
+	if err := b.Parse(&c); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Big) != 1 || cap(b.Big) > c.Len()/20 {
+		t.Errorf("%d lines, one wide: %d wide numbers, room for %d, want 1 and at most %d", c.Lines(), len(b.Big), cap(b.Big), c.Len()/20)
+	}
+}

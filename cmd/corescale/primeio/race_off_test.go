@@ -1,0 +1,5 @@
+//go:build !race
+
+package primeio
+
+const raceEnabled = false
