@@ -141,9 +141,11 @@ func inSizeOrder(count int, size func(i int32) int, workers int, test func(t *Te
 		workers = runtime.GOMAXPROCS(0)
 	}
 	op := orders.Get().(*[]int32)
-	defer orders.Put(op)
 	order := slices.Grow((*op)[:0], count)[:count]
-	*op = order
+	if count <= maxPooledOrder {
+		*op = order
+		defer orders.Put(op)
+	}
 	words := 0
 	for i := range order {
 		order[i] = int32(i)
@@ -173,3 +175,7 @@ var (
 	orders  = sync.Pool{New: func() any { return new([]int32) }}
 	testers = sync.Pool{New: func() any { return new(Tester) }}
 )
+
+// maxPooledOrder is the largest batch whose order is kept: one of
+// millions of numbers (a GPU's fallback) leaves no megabytes behind.
+const maxPooledOrder = 1 << 16
