@@ -508,7 +508,10 @@ func (t *Tester) testBatchLimbs(ns [][]uint64, idx []int32, isPrime []bool) {
 // lanes. A number's limbs are copied into a lane group, so number may
 // reuse its buffer.
 func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]uint64, bool)) {
-	var lt laneTester
+	if t.lanes == nil {
+		t.lanes = new(laneTester)
+	}
+	lt := t.lanes
 	for _, i := range idx {
 		limbs, ok := number(i)
 		if !ok {
@@ -523,15 +526,15 @@ func (t *Tester) testLanes(idx []int32, isPrime []bool, number func(i int32) ([]
 		c := laneClass(len(limbs))
 		lt.base2[c].add(limbs, 0, i)
 		if lt.base2[c].count == base2Fill(c) {
-			t.flushBase2(&lt, c, isPrime)
+			t.flushBase2(lt, c, isPrime)
 		}
 	}
 	for c := range lt.base2 {
 		if lt.base2[c].count > 0 {
-			t.flushBase2(&lt, c, isPrime)
+			t.flushBase2(lt, c, isPrime)
 		}
 		if lt.lucas[c].count > 0 {
-			t.flushLucas(&lt, c, isPrime)
+			t.flushLucas(lt, c, isPrime)
 		}
 	}
 }

@@ -21,3 +21,6 @@ func (t *Tester) testBatchLimbs(ns [][]uint64, idx []int32, isPrime []bool) {
 
 // laneChunk returns size: there are no lanes to fill.
 func laneChunk(size, _ int) int { return size }
+
+// laneTester is the lanes' state, which there are none of.
+type laneTester struct{}
