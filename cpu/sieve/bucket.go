@@ -72,24 +72,27 @@ func (b *buckets) reset(buf []byte) {
 
 // add records the hits of sieving prime p on the task, from its first
 // multiple st.
-func (b *buckets) add(st sprime) { b.addAll([]sprime{st}) }
+func (b *buckets) add(st sprime) {
+	b.addStates(&largeStates{k: []uint32{st.k}, idx: []uint32{st.idx}, wi: []uint32{uint32(st.wi)}})
+}
 
-// addAll records the hits of the primes of sts, from the first multiples
-// they hold: push by hand, which the compiler does not inline.
-func (b *buckets) addAll(sts []sprime) {
+// addStates records the hits of the primes of ls, from the first
+// multiples they hold: push by hand, which the compiler does not inline.
+func (b *buckets) addStates(ls *largeStates) {
 	n := uint32(len(b.buf))
 	pos, arena := b.pos, b.arena
-	for _, st := range sts {
-		idx, wi, k := st.idx, st.wi, st.k
+	ks, wis := ls.k, ls.wi[:len(ls.k)]
+	for i, idx := range ls.idx[:len(ls.k)] {
+		wi, k := wis[i], ks[i]
 		for idx < n {
 			a := idx / bucketSpan
-			i := pos[a]
-			if i%bucketLen == 0 {
-				i = b.block(a)
+			j := pos[a]
+			if j%bucketLen == 0 {
+				j = b.block(a)
 			}
-			arena[i] = idx%bucketSpan<<3 | uint32(hitBit[wi])
-			pos[a] = i + 1
-			idx += k*dq[wi&7] + dc[wi]
+			arena[j] = idx%bucketSpan<<3 | uint32(hitBit[wi&63])
+			pos[a] = j + 1
+			idx += k*dq[wi&7] + dc[wi&63]
 			wi = wi&^7 | (wi+1)&7
 		}
 	}

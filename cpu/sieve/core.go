@@ -285,8 +285,8 @@ type worker struct {
 	started int
 	starts  int // how many times the states were started anew, for tests
 	nums    []uint64
-	batch   []uint32 // a batch of large primes (generateBatches)
-	states  []sprime // the states of those that hit the task
+	batch   []uint32    // a batch of large primes (generateBatches)
+	states  largeStates // the states of those that hit the task
 	verd    []bool
 }
 
@@ -417,8 +417,8 @@ func (pl *plan) crossTask(w *worker, tj0 uint64, n int, lim uint64, keep bool, f
 	task := w.buf[:n]
 	w.hits.reset(task)
 	w.gen.generateBatches(mediumMax+1, lim, func(ps []uint32) {
-		w.states = largeStarts(w.states[:0], ps, tj0, n)
-		w.hits.addAll(w.states)
+		w.states.starts(ps, tj0, n)
+		w.hits.addStates(&w.states)
 	})
 	w.hits.apply()
 	for aoff := 0; aoff < n; aoff += area {

@@ -60,57 +60,80 @@ func appendPrimes32(dst []uint32, bs []byte, base uint64) []uint32 {
 // wheel32 is wheel in 32 bits, for appendPrimes32.
 var wheel32 = [8]uint32{1, 7, 11, 13, 17, 19, 23, 29}
 
-// largeStarts appends to out the state of each prime of ps (all above
-// presieveMax and below 2^32) whose first multiple p·q ≥ max(p², 30·j0),
-// q coprime to 30, lies in the task of n bytes from byte j0, as start
-// gives it; the others, which do not hit the task, are left out.
-//
-// ⌊30·j0/p⌋ comes from a division in double precision, then corrected
-// exactly: with p > 2^22 (mediumMax) the quotient is below 2^42, so the
-// rounded quotient is within 2^-10 of the true one and its truncation at
-// most one off, which the remainder, computed exactly in 64 bits (it is
-// small, whatever wraps), shows.
-// A 64-bit DIV per prime, several of them per prime at the top, cost more
-// than the prime's generation. Primes up to 2^22 take start.
-func largeStarts(out []sprime, ps []uint32, j0 uint64, n int) []sprime {
-	s := 30 * j0
-	fs := float64(s)
-	un := uint64(n)
-	k := len(out)
-	if need := k + len(ps); cap(out) < need {
-		out = append(out[:cap(out)], make([]sprime, need-cap(out))...)
-	}
-	all := out[k : k+len(ps)]
-	// Every state first, then those that hit: choosing as they are made,
-	// by a branch or a moving index, made each prime wait for the last
-	// (a branch mispredicted for one in four, or the store's address).
-	for i, p32 := range ps {
-		p := uint64(p32)
-		if p <= mediumMax || p*p > s {
-			all[i] = start(p, j0, n)
-			continue
-		}
-		q := uint64(int64(fs / float64(p32)))
-		if r := s - q*p; int64(r) < 0 {
-			q--
-		} else if r >= p {
-			q++
-		}
-		// The least q with p·q ≥ s is ⌊s/p⌋ + 1 but when p divides s; s
-		// is a multiple of 30, so then ⌊s/p⌋ is too, and the first q
-		// coprime to 30 is ⌊s/p⌋ + 1 either way.
-		q++
-		j, t := q/30, uint64(firstT[q%30])
-		pm := p % 30
-		rel := p*j + p/30*wheel[t] + pm*wheel[t]/30 - j0
-		all[i] = sprime{k: uint32(p / 30), idx: uint32(min(rel, un)), wi: uint8(8*uint64(bitOf[pm]) + t)}
-	}
-	out = out[:cap(out)]
-	for _, st := range all {
-		out[k] = st
-		if uint64(st.idx) < un {
-			k++
-		}
-	}
-	return out[:k]
+// largeStates holds, field by field, the states (as start gives them) of
+// the primes of a batch whose first multiple lies in the task: the
+// assembly stores eight lanes of a field at once.
+type largeStates struct {
+	k, idx, wi []uint32
 }
+
+// largeConsts is what the assembly reads of the task: 30·j0 in 64 bits and
+// in double, j0, and the task's bytes.
+type largeConsts struct {
+	s   uint64
+	fs  float64
+	j0  uint64
+	un  uint64
+	wtb *[64]uint32 // &wheelBitTable
+}
+
+// starts sets ls to the states of the primes of ps (all above presieveMax
+// and below 2^32, in increasing order) whose first multiple p·q ≥ max(p²,
+// 30·j0), q coprime to 30, lies in the task of n bytes from byte j0; the
+// others, which do not hit the task, are left out.
+//
+// With AVX-512 (largeStarts8), eight primes at a time, without a 64-bit
+// division: ⌊30·j0/p⌋ comes from a division in double precision, then
+// corrected exactly. With p > 2^22 (mediumMax) the quotient is below 2^42,
+// so the rounded quotient is within 2^-10 of the true one and its
+// truncation at most one off, which the remainder, computed exactly in 64
+// bits (it is small, whatever wraps), shows. The least q with p·q ≥ 30·j0
+// is then ⌊30·j0/p⌋ + 1 but when p divides 30·j0; ⌊30·j0/p⌋ is then a
+// multiple of 30, and the first q coprime to 30 is ⌊30·j0/p⌋ + 1 either
+// way. Otherwise, and for primes up to 2^22 and those whose square is past
+// 30·j0, start, with its division: the same float arithmetic one prime at
+// a time was no faster than the division on AMD's Zen 4 (7.0 against 6.1
+// ns a prime, least of six runs of BenchmarkLargeStarts), the eight lanes
+// 2.5.
+func (ls *largeStates) starts(ps []uint32, j0 uint64, n int) {
+	// The assembly stores whole vectors of eight, the last ones past
+	// the states it keeps.
+	need := len(ps) + 8
+	if cap(ls.k) < need {
+		ls.k, ls.idx, ls.wi = make([]uint32, need), make([]uint32, need), make([]uint32, need)
+	}
+	ls.k, ls.idx, ls.wi = ls.k[:need], ls.idx[:need], ls.wi[:need]
+	c := largeConsts{s: 30 * j0, fs: float64(30 * j0), j0: j0, un: uint64(n), wtb: &wheelBitTable}
+	kept, i := 0, 0
+	if haveAVX512 && len(ps) >= 8 && uint64(ps[0]) > mediumMax && uint64(ps[len(ps)-1])*uint64(ps[len(ps)-1]) <= c.s {
+		g := len(ps) / 8
+		kept = largeStarts8(&ps[0], g, &c, &ls.k[0], &ls.idx[0], &ls.wi[0])
+		i = 8 * g
+	}
+	for _, p := range ps[i:] {
+		if st := start(uint64(p), j0, n); uint64(st.idx) < c.un {
+			ls.k[kept], ls.idx[kept], ls.wi[kept] = st.k, st.idx, uint32(st.wi)
+			kept++
+		}
+	}
+	ls.k, ls.idx, ls.wi = ls.k[:kept], ls.idx[:kept], ls.wi[:kept]
+}
+
+// wheelBitTable is what largeStarts8 looks up by residue r mod 30: from 0,
+// wheel[firstT[r]] | firstT[r]<<8; from 32, bitOf[r] (0 where r shares a
+// factor with 30, which no prime does).
+// It is made from wheel alone: package variables are set before wheel.go's
+// init fills firstT and bitOf.
+var wheelBitTable = func() (tb [64]uint32) {
+	for r := range uint64(30) {
+		t := 0
+		for wheel[t] < r {
+			t++
+		}
+		tb[r] = uint32(wheel[t]) | uint32(t)<<8
+		if wheel[t] == r {
+			tb[32+r] = uint32(t)
+		}
+	}
+	return tb
+}()

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -43,54 +44,68 @@ var lowQuotients = [][2]uint64{
 	{3390807173, 390692344397206011}, {3198024151, 398507409042140872},
 }
 
-// largeStarts against the plain remainder, for sieving primes (any number
-// coprime to 30 does for the arithmetic) from above mediumMax to 2^32 and
-// tasks from low (where p² is the first multiple) to the top of 2^64, the
-// quotient's float estimate off in both directions among them; and the
-// states it keeps are exactly start's that hit the task.
+// largeStates.starts against the plain remainder, on each path, for
+// sieving primes (any number coprime to 30 does for the arithmetic) from
+// above mediumMax to 2^32, some up to the square root of 30·j0 and some
+// past it, a few at mediumMax and below, and tasks from low (where p² is
+// the first multiple) to the top of 2^64, the quotient's float estimate
+// off in both directions among them: the states kept are exactly start's
+// that hit the task.
 func TestLargeStarts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 64))
 	top := uint64(math.MaxUint64) / 30
-	for round := range 2000 {
-		var ps []uint32
-		for range 64 {
-			var p uint64
-			switch rng.IntN(4) {
-			case 0:
-				p = randomCoprime(rng, 1<<32-1000, 1<<32-1)
-			case 1:
-				p = randomCoprime(rng, mediumMax-100, mediumMax+1000)
-			default:
-				p = randomCoprime(rng, mediumMax-100, 1<<32-1)
-			}
-			ps = append(ps, uint32(p))
-		}
-		var j0 uint64
-		switch round % 4 {
-		case 0:
+	vectorRounds := 0
+	const rounds = 3000
+	for round := range rounds {
+		var j0, special uint64
+		switch {
+		case round < len(lowQuotients):
+			special, j0 = lowQuotients[round][0], lowQuotients[round][1]
+		case round%5 == 4:
+			// 30·j0 just above or below a multiple of special: its
+			// quotient within 2^-20 of a whole number, where the float
+			// division rounds it to the wrong side.
+			special = randomCoprime(rng, mediumMax+1, 1<<32-1)
+			j0 = (top/special-rng.Uint64N(1<<20))*special + rng.Uint64N(3) - 1
+		case round%4 == 0:
 			j0 = top - rng.Uint64N(1<<36)
-		case 1:
+		case round%4 == 1:
 			j0 = rng.Uint64N(1 << 60)
-		case 2:
-			j0 = rng.Uint64N(1 << 40) // p² above 30·j0 for many
+		case round%4 == 2:
+			j0 = rng.Uint64N(1 << 40)
 		default:
 			j0 = top - rng.Uint64N(4)
 		}
-		if round%5 == 4 {
-			// 30·j0 just above or below a multiple of ps[0]: its quotient
-			// within 2^-20 of a whole number, where the float division
-			// rounds it to the wrong side.
-			p := uint64(ps[0])
-			j0 = (top/p-rng.Uint64N(1<<20))*p + rng.Uint64N(3) - 1
+		lo, hi := uint64(mediumMax+1), min(1<<32-1, isqrt(30*j0))
+		if round%3 == 0 {
+			hi = 1<<32 - 1
+		}
+		if round%7 == 0 {
+			lo = mediumMax - 1000
+		}
+		hi = max(hi, lo+2000)
+		var ps []uint32
+		for i := range 64 {
+			switch i % 4 {
+			case 0, 1:
+				ps = append(ps, uint32(randomCoprime(rng, lo, lo+1000)))
+			case 2:
+				ps = append(ps, uint32(randomCoprime(rng, hi-1000, hi)))
+			default:
+				ps = append(ps, uint32(randomCoprime(rng, lo, hi)))
+			}
+		}
+		if special != 0 {
+			ps[0] = uint32(special)
+		}
+		slices.Sort(ps) // as generated
+		if last := uint64(ps[len(ps)-1]); ps[0] > mediumMax && last*last <= 30*j0 {
+			vectorRounds++
 		}
 		n := 1 + rng.IntN(1<<24)
-		if round%7 == 0 {
-			n = 1 << 31
+		if round%7 == 0 || special != 0 {
+			n = 1 << 31 // special's first multiple is up to p/5 bytes on
 		}
-		if round < len(lowQuotients) {
-			ps[0], j0 = uint32(lowQuotients[round][0]), lowQuotients[round][1]
-		}
-		got := largeStarts(nil, ps, j0, n)
 		var want []sprime
 		for _, p := range ps {
 			st := start(uint64(p), j0, n)
@@ -103,14 +118,62 @@ func TestLargeStarts(t *testing.T) {
 			}
 			want = append(want, st)
 		}
-		if len(got) != len(want) {
-			t.Fatalf("j0 %d, %d bytes: %d states, want %d", j0, n, len(got), len(want))
+		for _, vec := range startPaths() {
+			withAVX512(vec, func() {
+				var ls largeStates
+				ls.starts(ps, j0, n)
+				if len(ls.k) != len(want) {
+					t.Fatalf("AVX-512 %v: j0 %d, %d bytes: %d states, want %d", vec, j0, n, len(ls.k), len(want))
+				}
+				for i, w := range want {
+					if got := (sprime{k: ls.k[i], idx: ls.idx[i], wi: uint8(ls.wi[i])}); got != w || ls.wi[i] > 63 {
+						t.Fatalf("AVX-512 %v: j0 %d, %d bytes, p = 30·%d + …: state %+v (wi %d), want %+v", vec, j0, n, w.k, got, ls.wi[i], w)
+					}
+				}
+			})
 		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("j0 %d, %d bytes, p = 30·%d + …: state %+v, want %+v", j0, n, want[i].k, got[i], want[i])
-			}
+	}
+	if vectorRounds < rounds/3 {
+		t.Errorf("%d rounds of %d for the vector path, want a third", vectorRounds, rounds)
+	}
+}
+
+// startPaths are the paths of largeStates.starts this machine runs: the
+// scalar one, and AVX-512's where the CPU has it.
+func startPaths() []bool {
+	if haveAVX512 {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// withAVX512 runs f with the AVX-512 path of largeStates.starts on or off.
+func withAVX512(on bool, f func()) {
+	old := haveAVX512
+	haveAVX512 = on
+	defer func() { haveAVX512 = old }()
+	f()
+}
+
+// BenchmarkLargeStarts is the start of each large prime on a task at the
+// top, where most do not hit it: ns/prime, on each path.
+func BenchmarkLargeStarts(b *testing.B) {
+	ps := largePrimes(1<<31, 1<<13)
+	j0 := uint64(math.MaxUint64-1e9) / 30
+	for _, vec := range startPaths() {
+		name := "scalar"
+		if vec {
+			name = "avx512"
 		}
+		b.Run(name, func(b *testing.B) {
+			withAVX512(vec, func() {
+				var ls largeStates
+				for b.Loop() {
+					ls.starts(ps, j0, 1<<24)
+				}
+			})
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ps)), "ns/prime")
+		})
 	}
 }
 
@@ -122,31 +185,4 @@ func largePrimes(lo uint64, n int) []uint32 {
 		ps = append(ps, b[:min(len(b), n-len(ps))]...)
 	})
 	return ps
-}
-
-// BenchmarkLargeStarts is the start of each large prime on a task at the
-// top, where most do not hit it: ns/prime.
-func BenchmarkLargeStarts(b *testing.B) {
-	ps := largePrimes(1<<31, 1<<16)
-	j0 := uint64(math.MaxUint64-1e9) / 30
-	out := make([]sprime, 0, len(ps))
-	for b.Loop() {
-		out = largeStarts(out[:0], ps, j0, 1<<24)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ps)), "ns/prime")
-}
-
-func BenchmarkStartDiv(b *testing.B) {
-	ps := largePrimes(1<<31, 1<<16)
-	j0 := uint64(math.MaxUint64-1e9) / 30
-	out := make([]sprime, 0, len(ps))
-	for b.Loop() {
-		out = out[:0]
-		for _, p := range ps {
-			if st := start(uint64(p), j0, 1<<24); st.idx < 1<<24 {
-				out = append(out, st)
-			}
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ps)), "ns/prime")
 }

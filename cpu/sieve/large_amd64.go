@@ -1,0 +1,17 @@
+//go:build amd64 && !purego
+
+package sieve
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX512 is what largeStarts8 needs: AVX-512 F and DQ (64-bit
+// multiplies, conversions between 64-bit integers and doubles).
+var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+
+// largeStarts8 is starts' float path for the groups·8 primes from ps,
+// eight at a time: it stores each group's k, idx and wi, those of the
+// primes that hit the task first, at ks, idxs and wis from the count kept
+// so far, and returns the count kept.
+//
+//go:noescape
+func largeStarts8(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
