@@ -25,9 +25,15 @@ const (
 	bucketSpan = 1 << 18
 )
 
-// bucketPool is the blocks of one worker's pool: 1 MiB of records (applied area by area when full, at little cost). Tests
-// make it small, so that the pool runs out often.
-var bucketPool = 256
+// bucketPool is the blocks of one worker's pool: 4 MiB of records,
+// applied area by area when full. Tests make it small, so that the pool
+// runs out often. Near 2^64 a task of 16 MiB gets ~5·10^7 hits: a pool of
+// 1 MiB applied a few thousand records at a time to each area of 4,096
+// cache lines, nearly each a miss (apply was a quarter of the count's
+// time); four times as many, with the area read through first (touch),
+// took the count from 3.67 to 2.94 CPU s (paired, 3 rounds, loaded
+// machine; 2048 blocks gained nothing more).
+var bucketPool = 1024
 
 // hitBit[wi] is the bit that the multiple at wheel index wi clears (set
 // in wheel.go's init, beside mask).
@@ -46,6 +52,8 @@ type buckets struct {
 	// words read, two written, and a branch on each).
 	pos []uint32
 	buf []byte // the task's bytes the areas lie in
+	// touched keeps touch's reads, which are for their side effect.
+	touched byte
 }
 
 // reset prepares b for a task over buf.
@@ -128,6 +136,9 @@ func (b *buckets) block(a uint32) uint32 {
 func (b *buckets) apply() {
 	for a := range b.full {
 		area := b.buf[a*bucketSpan : min((a+1)*bucketSpan, len(b.buf))]
+		if recs := len(b.full[a]) * bucketLen; recs >= len(area)/128 {
+			b.touch(area)
+		}
 		for _, c := range b.full[a] {
 			clearHits(area, b.arena[int(c)*bucketLen:int(c+1)*bucketLen])
 			b.free = append(b.free, c)
@@ -140,6 +151,18 @@ func (b *buckets) apply() {
 			b.pos[a] = 0
 		}
 	}
+}
+
+// touch reads area through, a byte a cache line, before at least one
+// record for every other line of it is applied: read in order, the lines
+// stream in at the memory's speed, where the records' random order takes
+// a miss each.
+func (b *buckets) touch(area []byte) {
+	var x byte
+	for i := 0; i < len(area); i += 64 {
+		x |= area[i]
+	}
+	b.touched |= x
 }
 
 // clearHits clears the bit of each record in area.
