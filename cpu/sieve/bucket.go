@@ -25,15 +25,22 @@ const (
 	bucketSpan = 1 << 18
 )
 
-// bucketPool is the blocks of one worker's pool: 4 MiB of records,
-// applied area by area when full. Tests make it small, so that the pool
-// runs out often. Near 2^64 a task of 16 MiB gets ~5·10^7 hits: a pool of
+// bucketPool is the blocks of the pools of a run, shared among its
+// workers (each pool holds at least poolLeast): 4 MiB of records, applied
+// area by area when full, so that the memory stays bounded whatever the
+// workers. Tests make it small, so that the pools run out often. Near 2^64 a task of 16 MiB gets ~5·10^7 hits: a pool of
 // 1 MiB applied a few thousand records at a time to each area of 4,096
 // cache lines, nearly each a miss (apply was a quarter of the count's
 // time); four times as many, with the area read through first (touch),
 // took the count from 3.67 to 2.94 CPU s (paired, 3 rounds, loaded
 // machine; 2048 blocks gained nothing more).
 var bucketPool = 1024
+
+// poolLeast is the fewest blocks of a worker's pool.
+const poolLeast = 64
+
+// poolBlocks is the blocks of each worker's pool when k share bucketPool.
+func poolBlocks(k int) int { return max(bucketPool/max(k, 1), min(bucketPool, poolLeast)) }
 
 // hitBit[wi] is the bit that the multiple at wheel index wi clears (set
 // in wheel.go's init, beside mask).
@@ -56,14 +63,14 @@ type buckets struct {
 	touched byte
 }
 
-// reset prepares b for a task over buf.
-func (b *buckets) reset(buf []byte) {
+// reset prepares b for a task over buf, with a pool of blocks blocks.
+func (b *buckets) reset(buf []byte, blocks int) {
 	areas := (len(buf) + bucketSpan - 1) / bucketSpan
-	if len(b.arena) != (bucketPool+1)*bucketLen {
-		b.arena = make([]uint32, (bucketPool+1)*bucketLen)
+	if len(b.arena) != (blocks+1)*bucketLen {
+		b.arena = make([]uint32, (blocks+1)*bucketLen)
 	}
 	b.free = b.free[:0]
-	for i := range int32(bucketPool) {
+	for i := range int32(blocks) {
 		b.free = append(b.free, i+1)
 	}
 	for len(b.full) < areas {

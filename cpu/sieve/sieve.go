@@ -226,6 +226,7 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 	c := Choose(a, b, o)
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 4<<20))
+	pl.poolBlocks = poolBlocks(k)
 	n := pl.tasks()
 	var (
 		next  atomic.Int64
@@ -282,6 +283,7 @@ func Count(a, b uint64, o Options) uint64 {
 	c := Choose(a, b, o)
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
+	pl.poolBlocks = poolBlocks(k)
 	n := pl.tasks()
 	k = min(k, n)
 	claimed := make([]atomic.Bool, n)
