@@ -1,6 +1,9 @@
 package sieve
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // The large sieving primes (above mediumMax) are generated again for every
 // task and most of them hit a task high up once or not at all: at 2^64 −
@@ -41,6 +44,17 @@ func (w *worker) generateBatches(lo, hi uint64, f func(ps []uint32)) {
 // sieve from base (a multiple of 30); they are below 2^32.
 func appendPrimes32(dst []uint32, bs []byte, base uint64) []uint32 {
 	b := uint32(base)
+	if words := len(bs) / 8; haveAVX512 && words > 0 {
+		// Sixteen numbers at a time, stored whole: ~1.4 primes a byte
+		// here, and a bit found by a trailing-zero count, cleared and
+		// looped on cost ~2 ns each (22% of a count near 2^64).
+		n := len(dst)
+		dst = slices.Grow(dst, 64*words+16)[:n+64*words+16]
+		n += bitsToNumbers16(&dst[n], &bs[0], words, b, &wheel16)
+		dst = dst[:n]
+		bs = bs[8*words:]
+		b += 240 * uint32(words)
+	}
 	for len(bs) >= 8 {
 		for x := le64(bs); x != 0; x &= x - 1 {
 			i := bits.TrailingZeros64(x)
@@ -56,6 +70,9 @@ func appendPrimes32(dst []uint32, bs []byte, base uint64) []uint32 {
 	}
 	return dst
 }
+
+// wheel16 is the numbers of two sieve bytes from 0, for bitsToNumbers16.
+var wheel16 = [16]uint32{1, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 49, 53, 59}
 
 // wheel32 is wheel in 32 bits, for appendPrimes32.
 var wheel32 = [8]uint32{1, 7, 11, 13, 17, 19, 23, 29}

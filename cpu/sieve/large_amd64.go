@@ -15,3 +15,11 @@ var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 //
 //go:noescape
 func largeStarts8(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
+
+// bitsToNumbers16 stores at dst the numbers whose bits are set in the
+// words·8 bytes from bs, a sieve from base (a multiple of 30, the numbers
+// below 2^32), and returns how many; dst must hold 16 more than that.
+// wheel holds the numbers of two bytes from 0 (wheel16).
+//
+//go:noescape
+func bitsToNumbers16(dst *uint32, bs *byte, words int, base uint32, wheel *[16]uint32) int

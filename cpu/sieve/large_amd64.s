@@ -111,3 +111,70 @@ loop:
 	VZEROUPPER
 	MOVQ R11, ret+48(FP)
 	RET
+
+// func bitsToNumbers16(dst *uint32, bs *byte, words int, base uint32, wheel *[16]uint32) int
+//
+// appendPrimes32's words with AVX-512: each 16 bits (two bytes, 60
+// numbers) select among the 16 numbers base + 1, 7, …, 59 by VPCOMPRESSD,
+// whose 16 lanes are all stored at the count so far; dst must hold 16
+// past the count returned.
+TEXT ·bitsToNumbers16(SB), NOSPLIT, $0-48
+	MOVQ  dst+0(FP), DI
+	MOVQ  bs+8(FP), SI
+	MOVQ  words+16(FP), CX
+	MOVL  base+24(FP), AX
+	VPBROADCASTD AX, Z1
+	MOVQ  wheel+32(FP), DX
+	VPADDD (DX), Z1, Z1 // base + the 16 residues of two bytes
+	MOVL  $60, AX
+	VPBROADCASTD AX, Z2
+	XORQ  R11, R11
+	TESTQ CX, CX
+	JZ    done
+
+word:
+	MOVQ (SI), BX
+
+	KMOVW       BX, K1
+	VPCOMPRESSD Z1, K1, Z0
+	VMOVDQU32   Z0, (DI)(R11*4)
+	POPCNTW     BX, DX
+	MOVWQZX     DX, DX
+	ADDQ        DX, R11
+	VPADDD      Z2, Z1, Z1
+	SHRQ        $16, BX
+
+	KMOVW       BX, K1
+	VPCOMPRESSD Z1, K1, Z0
+	VMOVDQU32   Z0, (DI)(R11*4)
+	POPCNTW     BX, DX
+	MOVWQZX     DX, DX
+	ADDQ        DX, R11
+	VPADDD      Z2, Z1, Z1
+	SHRQ        $16, BX
+
+	KMOVW       BX, K1
+	VPCOMPRESSD Z1, K1, Z0
+	VMOVDQU32   Z0, (DI)(R11*4)
+	POPCNTW     BX, DX
+	MOVWQZX     DX, DX
+	ADDQ        DX, R11
+	VPADDD      Z2, Z1, Z1
+	SHRQ        $16, BX
+
+	KMOVW       BX, K1
+	VPCOMPRESSD Z1, K1, Z0
+	VMOVDQU32   Z0, (DI)(R11*4)
+	POPCNTW     BX, DX
+	MOVWQZX     DX, DX
+	ADDQ        DX, R11
+	VPADDD      Z2, Z1, Z1
+
+	ADDQ $8, SI
+	DECQ CX
+	JNZ  word
+
+done:
+	VZEROUPPER
+	MOVQ R11, ret+40(FP)
+	RET

@@ -8,3 +8,5 @@ var haveAVX512 = false
 func largeStarts8(*uint32, int, *largeConsts, *uint32, *uint32, *uint32) int {
 	panic("no assembly")
 }
+
+func bitsToNumbers16(*uint32, *byte, int, uint32, *[16]uint32) int { panic("no assembly") }

@@ -186,3 +186,43 @@ func largePrimes(lo uint64, n int) []uint32 {
 	})
 	return ps
 }
+
+// appendPrimes32 on each path against the bits read one by one: random
+// bytes (all ones and zeros among them), lengths that are and are not
+// whole words, bases up to the last below 2^32, onto a list not empty.
+func TestAppendPrimes32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 2))
+	for round := range 500 {
+		bs := make([]byte, rng.IntN(200))
+		for i := range bs {
+			switch rng.IntN(4) {
+			case 0:
+				bs[i] = 0xff
+			case 1:
+				bs[i] = 0
+			default:
+				bs[i] = byte(rng.Uint32())
+			}
+		}
+		base := 30 * rng.Uint64N((1<<32-30*uint64(len(bs)))/30)
+		if round%5 == 0 {
+			base = (1<<32-1)/30*30 - 30*uint64(len(bs))
+		}
+		prefix := []uint32{uint32(round), 7}
+		want := slices.Clone(prefix)
+		for j, x := range bs {
+			for b := range 8 {
+				if x>>b&1 != 0 {
+					want = append(want, uint32(base+30*uint64(j)+wheel[b]))
+				}
+			}
+		}
+		for _, vec := range startPaths() {
+			withAVX512(vec, func() {
+				if got := appendPrimes32(slices.Clone(prefix), bs, base); !slices.Equal(got, want) {
+					t.Fatalf("AVX-512 %v: %d bytes from %d: %d numbers, want %d", vec, len(bs), base, len(got), len(want))
+				}
+			})
+		}
+	}
+}

@@ -102,16 +102,17 @@ func Choose(a, b uint64, o Options) Choice {
 // EPYC (Zen 4, AVX-512 IFMA), one worker: a number sieved costs ~0.7 ns
 // (the crossing, and the large primes' hits through the buckets: 0.094 s
 // for [10^16, +10^8]); a task generates the primes from mediumMax to its
-// square root again, and starts each (5.1 ns a prime all told with
-// AVX-512's starts: 0.152, 0.325 and 1.11 s for [a, a+10^8] at 10^17,
-// 10^18 and 2^64 − 10^8; 10.3 ns without, -tags purego, where the start
-// is a 64-bit division); the medium primes start once per task with a
+// square root again, and starts each (3.9 ns a prime all told with
+// AVX-512's starts and extraction: 0.133, 0.261 and 0.865 s for [a,
+// a+10^8] at 10^17, 10^18 and 2^64 − 10^8; 10.3 ns without, -tags purego,
+// where the start is a 64-bit division); the medium primes start once per task with a
 // division (~8 ns); Baillie–PSW proves a 60- to 64-bit prime in ~180 ns
 // and stops a composite survivor in ~60 ns (cpu/prime's
 // BenchmarkSurvivors; the hybrid on [10^18, +10^8] took 0.577 s, estimated
-// 0.59). The sieve wins from 10^16 up to 2^64 at a length of 10^8 (at
-// 10^18 0.33 s against 0.58) and 10^9 (near 2^64, 2.9 against 5.4), the
-// hybrid on ranges much shorter than the square root.
+// 0.59). The sieve wins from 10^16 to 10^18 at a length of 10^8 (at
+// 10^18 0.26 s against 0.58) and near 2^64 at 10^9 (2.4 against 5.4),
+// the hybrid on ranges much shorter than the square root (near 2^64 at
+// 10^8, 0.58 against 0.87).
 const (
 	costCross = 0.7e-9
 	costStart = 8e-9
@@ -122,7 +123,7 @@ const (
 // costLarge is the cost of a large prime per task (see above).
 var costLarge = func() float64 {
 	if haveAVX512 {
-		return 5.1e-9
+		return 3.9e-9
 	}
 	return 10.3e-9
 }()
