@@ -4,8 +4,9 @@ package sieve
 
 import "golang.org/x/sys/cpu"
 
-// haveAVX512 is what largeStarts8 needs: AVX-512 F and DQ (64-bit
-// multiplies, conversions between 64-bit integers and doubles).
+// haveAVX512 is what largeStarts8 and bitsToNumbers16 need: AVX-512 F
+// and DQ (64-bit multiplies, conversions between 64-bit integers and
+// doubles). Tests turn it off to check the paths without them.
 var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
 // largeStarts8 is starts' float path for the groups·8 primes from ps,
