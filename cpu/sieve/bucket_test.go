@@ -51,7 +51,7 @@ func TestBuckets(t *testing.T) {
 			copy(exp, got)
 			withPool(pool, func() {
 				var b buckets
-				b.reset(got)
+				b.reset(got, bucketPool)
 				for _, p := range ps {
 					st := start(p, j0, n)
 					b.add(st)
@@ -78,7 +78,7 @@ func TestBucketBlockFull(t *testing.T) {
 			var recs [][2]uint32
 			withPool(pool, func() {
 				var b buckets
-				b.reset(buf[:bucketSpan+bucketSpan/2])
+				b.reset(buf[:bucketSpan+bucketSpan/2], bucketPool)
 				for i := range uint32(bucketLen*pool) + extra {
 					r := [2]uint32{i % 2, i / 2 * 37 % (bucketSpan * 4)}
 					recs = append(recs, r)
@@ -125,4 +125,18 @@ func TestBucketRanges(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The workers of a run share bucketPool's blocks, down to poolLeast each:
+// a pool of 4 MiB per worker took 8 workers near 2^64 from 81 to 106 MB.
+func TestPoolShared(t *testing.T) {
+	for _, c := range []struct{ pool, workers, want int }{
+		{1024, 1, 1024}, {1024, 2, 512}, {1024, 4, 256}, {1024, 64, poolLeast}, {2, 3, 2}, {1, 1, 1},
+	} {
+		withPool(c.pool, func() {
+			if got := poolBlocks(c.workers); got != c.want {
+				t.Errorf("pool of %d, %d workers: %d blocks each, want %d", c.pool, c.workers, got, c.want)
+			}
+		})
+	}
 }

@@ -236,10 +236,12 @@ type plan struct {
 	j0, j1    uint64
 	taskBytes int
 	primes    []uint32 // the sieving primes from 7 to min(limit, mediumMax)
+	// poolBlocks is each worker's pool of bucket blocks (poolBlocks).
+	poolBlocks int
 }
 
 func newPlan(a, b, limit uint64, taskBytes int) *plan {
-	pl := &plan{a: a, b: b, limit: limit, j0: a / 30, j1: b / 30, taskBytes: taskBytes}
+	pl := &plan{a: a, b: b, limit: limit, j0: a / 30, j1: b / 30, taskBytes: taskBytes, poolBlocks: bucketPool}
 	top := min(limit, mediumMax)
 	if top < 1<<16 {
 		for _, p := range basePrimes() {
@@ -285,6 +287,8 @@ type worker struct {
 	started int
 	starts  int // how many times the states were started anew, for tests
 	nums    []uint64
+	batch   []uint32    // a batch of large primes (generateBatches)
+	states  largeStates // the states of those that hit the task
 	verd    []bool
 }
 
@@ -413,8 +417,11 @@ func (pl *plan) crossTask(w *worker, tj0 uint64, n int, lim uint64, keep bool, f
 		w.gen = new(worker)
 	}
 	task := w.buf[:n]
-	w.hits.reset(task)
-	w.gen.generate(mediumMax+1, lim, func(p uint64) { w.hits.add(start(p, tj0, n)) })
+	w.hits.reset(task, pl.poolBlocks)
+	w.gen.generateBatches(mediumMax+1, lim, func(ps []uint32) {
+		w.states.starts(ps, tj0, n)
+		w.hits.addStates(&w.states)
+	})
 	w.hits.apply()
 	for aoff := 0; aoff < n; aoff += area {
 		an := min(area, n-aoff)

@@ -3,7 +3,12 @@
 // and hands the survivors to the Baillie–PSW batch engine, for short ranges
 // high up and for ranges above 2^64. gen_cross.py writes the crossing
 // loops: in amd64 assembly (cross_amd64.s) and in Go (cross_gen.go, for
-// other CPUs and -tags purego).
+// other CPUs and -tags purego). The sieving primes above 2^22, generated
+// again for each task, are read from their sieve sixteen numbers at a time
+// and started eight at a time with AVX-512 (large_amd64.s: the first
+// multiple's offset from a double-precision quotient, corrected exactly),
+// elsewhere one at a time with a division, and cross off through buckets
+// (bucket.go).
 //
 // It must not import gpu/, internal/backend, bench/ or cmd/.
 package sieve

@@ -98,30 +98,44 @@ func Choose(a, b uint64, o Options) Choice {
 }
 
 // The costs behind Auto's choice past the square roots the sieve keeps
-// (mediumMax), measured on one core of an AMD EPYC (Zen 4, AVX-512 IFMA)
-// with the bucket sieve: a number sieved costs ~1.4 ns all told (the
-// crossing, and the large primes' hits through the buckets); a task
-// generates the primes from mediumMax to its square root again (~0.25 ns a
-// number sieved) and starts each with a division (~8 ns); Baillie–PSW
-// proves a 60- to 64-bit prime in ~180 ns and stops a composite survivor
-// in ~60 ns (cpu/prime's BenchmarkSurvivors). Fitted to CPU seconds on
-// [a, a+10^8] of one worker (--range-method sieve, then hybrid): 0.17
-// against 0.55 at 10^16, 0.34 against 0.55 at 10^17, 0.75 against 0.56 at
-// 10^18, and 6.9 against 5.4 on [2^64 − 10^9, 2^64 − 1]: the sieve wins up
-// to a few times 10^17.
+// (mediumMax), measured in CPU seconds of whole runs on one core of an AMD
+// EPYC (Zen 4, AVX-512 IFMA), one worker: a number sieved costs ~0.7 ns
+// (the crossing, and the large primes' hits through the buckets: 0.094 s
+// for [10^16, +10^8]); a task generates the primes from mediumMax to its
+// square root again, and starts each (3.9 ns a prime all told with
+// AVX-512's starts and extraction: 0.133, 0.261 and 0.865 s for [a,
+// a+10^8] at 10^17, 10^18 and 2^64 − 10^8; 10.3 ns without, -tags purego,
+// where the start is a 64-bit division); the medium primes start once per task with a
+// division (~8 ns); Baillie–PSW proves a 60- to 64-bit prime in ~180 ns
+// and stops a composite survivor in ~60 ns (cpu/prime's
+// BenchmarkSurvivors; the hybrid on [10^18, +10^8] took 0.577 s, estimated
+// 0.59). The sieve wins from 10^16 to 10^18 at a length of 10^8 (at
+// 10^18 0.26 s against 0.58) and near 2^64 at 10^9 (2.4 against 5.4),
+// the hybrid on ranges much shorter than the square root (near 2^64 at
+// 10^8, 0.58 against 0.87).
 const (
-	costCross = 1.4e-9
-	costGen   = 0.25e-9
+	costCross = 0.7e-9
 	costStart = 8e-9
 	costPrime = 180e-9
 	costComp  = 60e-9
 )
 
+// costLarge is the cost of a large prime per task (see above).
+var costLarge = func() float64 {
+	if haveAVX512 {
+		return 3.9e-9
+	}
+	return 10.3e-9
+}()
+
 // sieveSeconds estimates the CPU time of the full sieve of [a, b].
 func sieveSeconds(a, b, root uint64, workers int) float64 {
 	tb := taskBytes(a, b, Choice{Method: Sieve, Limit: root}, workers, 64<<20)
 	tasks := float64((b/30-a/30)/uint64(tb) + 1)
-	perTask := float64(root-min(root, mediumMax))*costGen + primeCount(root)*costStart
+	perTask := primeCount(min(root, mediumMax)) * costStart
+	if root > mediumMax {
+		perTask += (primeCount(root) - primeCount(mediumMax)) * costLarge
+	}
 	return float64(b-a)*costCross + tasks*perTask
 }
 
@@ -213,6 +227,7 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 	c := Choose(a, b, o)
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 4<<20))
+	pl.poolBlocks = poolBlocks(k)
 	n := pl.tasks()
 	var (
 		next  atomic.Int64
@@ -269,6 +284,7 @@ func Count(a, b uint64, o Options) uint64 {
 	c := Choose(a, b, o)
 	k := workers(o)
 	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 64<<20))
+	pl.poolBlocks = poolBlocks(k)
 	n := pl.tasks()
 	k = min(k, n)
 	tasks := newSpans(n, k)

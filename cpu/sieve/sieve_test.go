@@ -327,22 +327,33 @@ func short() bool { return testing.Short() || raceEnabled }
 
 // Past the square roots the sieve keeps, Auto weighs the sieve's
 // regeneration of the large primes per task against Baillie–PSW per
-// survivor: at length 10^8 the sieve was 5x faster at 10^15, 2.3x at 10^16
-// and 1.4x at 10^17 (CPU time, one worker; on two, each restarting the
-// primes, the estimate tips to the hybrid there), and the hybrid wins at
-// 10^18 and below 2^64.
+// survivor: with AVX-512's starts the sieve was faster at a length of 10^8
+// from 10^15 to 10^18 (0.26 CPU s against 0.58 at 10^18, one worker) and
+// at 10^9 near 2^64 (2.4 against 5.4); the hybrid wins on a range far
+// shorter than the square root (near 2^64 at 10^8: 0.58 against 0.87).
+// Near 2^64 at 10^9 on two workers, whose tasks, a third the size,
+// generate the primes three times as often, the two were even (5.4 and
+// 5.5 CPU s), and are left out.
 func TestChooseByCost(t *testing.T) {
+	top := uint64(math.MaxUint64 - 1e9 + 1)
 	for _, c := range []struct {
-		a, n uint64
-		want Method
+		a, n    uint64
+		workers int
+		want    Method
 	}{
-		{1e15, 1e8, Sieve}, {1e16, 1e8, Sieve}, {1e17, 1e8, Sieve},
-		{1e18, 1e8, Hybrid}, {1e16, 1e6, Hybrid}, {math.MaxUint64 - 1e9 + 1, 1e9 - 1, Hybrid},
+		{1e15, 1e8, 1, Sieve}, {1e16, 1e8, 1, Sieve}, {1e17, 1e8, 1, Sieve}, {1e17, 1e8, 2, Sieve},
+		{1e16, 1e6, 1, Hybrid}, {1e16, 1e6, 2, Hybrid}, {top, 1e9 - 1, 1, Sieve},
+		{math.MaxUint64 - 1e8 + 1, 1e8 - 1, 1, Hybrid},
 	} {
-		for _, w := range []int{1, 2} {
-			if got := Choose(c.a, c.a+c.n, Options{Workers: w}); got.Method != c.want {
-				t.Errorf("[%d, +%d] on %d workers: %s (%s), want %s", c.a, c.n, w, got.Method, got.Why, c.want)
-			}
+		if got := Choose(c.a, c.a+c.n, Options{Workers: c.workers}); got.Method != c.want {
+			t.Errorf("[%d, +%d] on %d workers: %s (%s), want %s", c.a, c.n, c.workers, got.Method, got.Why, c.want)
+		}
+	}
+	// Without AVX-512 each start is a division: at 10^18 the two are
+	// about even.
+	if haveAVX512 {
+		if got := Choose(1e18, 1e18+1e8, Options{Workers: 1}); got.Method != Sieve {
+			t.Errorf("[10^18, +10^8] on 1 worker: %s (%s), want %s", got.Method, got.Why, Sieve)
 		}
 	}
 }

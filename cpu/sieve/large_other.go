@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package sieve
+
+// Without the assembly, starts takes every prime one at a time.
+var haveAVX512 = false
+
+func largeStarts8(*uint32, int, *largeConsts, *uint32, *uint32, *uint32) int {
+	panic("no assembly")
+}
+
+func bitsToNumbers16(*uint32, *byte, int, uint32, *[16]uint32) int { panic("no assembly") }
