@@ -357,3 +357,31 @@ func TestChooseByCost(t *testing.T) {
 		}
 	}
 }
+
+// TestChooseWorkers: past mediumMax the sieve takes fewer workers than
+// asked when each more would generate the large primes again for more
+// than it saves (near 2^64, where the hybrid and the sieve on two workers
+// were even and one worker's sieve was twice as fast), and all of them
+// when the range is long next to its square root.
+func TestChooseWorkers(t *testing.T) {
+	top := uint64(math.MaxUint64 - 1e9 + 1)
+	for _, c := range []struct {
+		a, n          uint64
+		method        Method
+		asked, wanted int // wanted 0: all that were asked
+	}{
+		{top, 1e9 - 1, Sieve, 2, 1},
+		{top, 1e9 - 1, Sieve, 8, 1},
+		{top, 1e9 - 1, Sieve, 1, 0},
+		{1e12, 1e9, Sieve, 2, 0}, // below mediumMax: no large primes
+		{1e15, 1e10, Sieve, 2, 2},
+	} {
+		got := Choose(c.a, c.a+c.n, Options{Workers: c.asked, Method: c.method})
+		if got.Workers != c.wanted {
+			t.Errorf("[%d, +%d] on %d workers: the sieve takes %d (%s), want %d", c.a, c.n, c.asked, got.Workers, got.Why, c.wanted)
+		}
+		if c.wanted > 0 && c.wanted < c.asked && !strings.Contains(got.Why, fmt.Sprintf("on %d of the %d workers", c.wanted, c.asked)) {
+			t.Errorf("[%d, +%d]: the reason %q does not say the sieve takes %d of %d workers", c.a, c.n, got.Why, c.wanted, c.asked)
+		}
+	}
+}
