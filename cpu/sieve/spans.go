@@ -17,7 +17,7 @@ type spans struct {
 type taskRun struct {
 	mu        sync.Mutex
 	next, end int
-	_         [40]byte // one cache line each: the runs are taken from at once
+	_         [40]byte // a cache line's worth each, so that two runs taken from at once seldom share a line
 }
 
 func newSpans(n, k int) *spans {

@@ -19,7 +19,8 @@ const MaxBoundBits = MaxRandomBits
 // the memory of a 33-gigabit number.
 const maxPartBits = 2 * MaxBoundBits
 
-// maxWorkBits bounds the bits of all the powers an expression makes,
+// maxWorkBits bounds the bits of all the powers (a^b, and the 10^e of a
+// literal 1e39000) an expression makes,
 // together: each is bounded by maxPartBits, but a text of thousands of
 // them (0*9^41000*9^41000*…) would still cost seconds of exponentiation.
 // Products need no such bound: one of two large parts passes
@@ -436,6 +437,12 @@ func (p *boundParser) literal(start int, digits string, base int, shift int64, m
 	}
 	if v.BitLen() > maxPartBits {
 		return nil, p.tooLargeFrom(start)
+	}
+	if shift > 0 {
+		// 1e39000 is a power as 10^39000 is, and costs as much.
+		if err := p.spend(v); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }

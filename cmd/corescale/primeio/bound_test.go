@@ -109,11 +109,12 @@ func TestParseBoundErrors(t *testing.T) {
 		"1+2^131071+2^131071": `--to: "1+2^131071+2^131071": 1+2^131071+2^131071 at character 1 is over 2^131072, as far as an expression may go on its way`,
 		"0x1" + zeros(32768):  `--to: "0x1` + zeros(61) + `"...: 0x1` + zeros(37) + `... at character 1 is over 2^131072, as far as an expression may go on its way`,
 		strings.Repeat("(", 101) + "1" + strings.Repeat(")", 101): `--to: "` + strings.Repeat("(", 64) + `"...: nested more than 100 deep at character 101`,
-		"-2^2+10":                           `--to: "-2^2+10": "-" at character 1 before a power is ambiguous: write (-a)^b or -(a^b)`,
-		"1-(-2^2)":                          `--to: "1-(-2^2)": "-" at character 4 before a power is ambiguous: write (-a)^b or -(a^b)`,
-		"0" + strings.Repeat("*9^41000", 9): `--to: "0*9^41000*9^41000*9^41000*9^41000*9^41000*9^41000*9^41000*9^4100"...: the expression makes more than 1048576 bits of powers, at character 74: write the bound more simply`,
-		strings.Repeat("1", 63) + "é":       `--to: "` + strings.Repeat("1", 63) + `"...: unexpected "é" at character 64 (want decimal or 0x hex numbers, 1e12, ^, +, -, * and parentheses)`,
-		strings.Repeat("-", 101) + "1":      `--to: "` + strings.Repeat("-", 64) + `"...: nested more than 100 deep at character 101`,
+		"-2^2+10":                              `--to: "-2^2+10": "-" at character 1 before a power is ambiguous: write (-a)^b or -(a^b)`,
+		"1-(-2^2)":                             `--to: "1-(-2^2)": "-" at character 4 before a power is ambiguous: write (-a)^b or -(a^b)`,
+		"0" + strings.Repeat("*9^41000", 9):    `--to: "0*9^41000*9^41000*9^41000*9^41000*9^41000*9^41000*9^41000*9^4100"...: the expression makes more than 1048576 bits of powers, at character 74: write the bound more simply`,
+		"0" + strings.Repeat("*1e39000", 1000): `--to: "0*1e39000*1e39000*1e39000*1e39000*1e39000*1e39000*1e39000*1e3900"...: the expression makes more than 1048576 bits of powers, at character 74: write the bound more simply`,
+		strings.Repeat("1", 63) + "é":          `--to: "` + strings.Repeat("1", 63) + `"...: unexpected "é" at character 64 (want decimal or 0x hex numbers, 1e12, ^, +, -, * and parentheses)`,
+		strings.Repeat("-", 101) + "1":         `--to: "` + strings.Repeat("-", 64) + `"...: nested more than 100 deep at character 101`,
 	} {
 		_, err := ParseBound(text, "--to")
 		if err == nil || err.Error() != want {
