@@ -238,28 +238,11 @@ func TestBenchOutputFailureWritesOthers(t *testing.T) {
 	}
 }
 
-// benchBinary builds corescale into a test folder, for a test that sends
-// the process a signal.
-func benchBinary(t *testing.T) string {
-	t.Helper()
-	// go test runs with GOROOT set to the toolchain that runs it, which
-	// need not be on PATH.
-	goTool := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	if os.Getenv("GOROOT") == "" {
-		goTool = "go"
-	}
-	bin := filepath.Join(t.TempDir(), "corescale")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestBenchInterrupt: at SIGINT, bench stops between runs, removes its
 // scratch folder (with the thumbnail batch's JPEGs), writes none of its
 // outputs and exits 1 saying it was interrupted.
 func TestBenchInterrupt(t *testing.T) {
-	bin := benchBinary(t)
+	bin := buildAsMake(t)
 	tmp, outDir := t.TempDir(), t.TempDir()
 	cmd := exec.Command(bin, "bench", "--workload", "thumbnail", "--size", "small", "--repeat", "1000", "--workers", "1",
 		"--json", filepath.Join(outDir, "b.json"), "--csv", filepath.Join(outDir, "b.csv"),

@@ -29,7 +29,8 @@ func makeTags(t *testing.T) string {
 	return string(m[1])
 }
 
-// buildAsMake builds corescale into a test folder with the Makefile's tags.
+// buildAsMake builds corescale into a test folder with the Makefile's tags,
+// for a test that runs the binary as a process (signals, what it links).
 func buildAsMake(t *testing.T) string {
 	t.Helper()
 	goTool := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
