@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/corescale/corescale"
 	"github.com/corescale/corescale/cmd/corescale/primeio"
@@ -499,16 +498,12 @@ func boundText(text string, v *big.Int) string {
 }
 
 // shortText is a text for a message: whole when short enough to read,
-// else its first 64 bytes (cut at a character's start) and "...".
+// else abbreviated with "...".
 func shortText(text string) string {
-	if len(text) <= 64 {
-		return text
+	if head, cut := primeio.Abbreviate(text); cut {
+		return head + "..."
 	}
-	cut := 64
-	for cut > 0 && !utf8.RuneStart(text[cut]) {
-		cut--
-	}
-	return text[:cut] + "..."
+	return text
 }
 
 // fileLines estimates the lines of the regular file at path from those

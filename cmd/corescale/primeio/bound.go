@@ -95,19 +95,25 @@ type boundParser struct {
 }
 
 // quoted is the text for a message: whole when it is short enough to read.
-func (p *boundParser) quoted() string { return QuoteShort(p.text) }
+func (p *boundParser) quoted() string {
+	if head, cut := Abbreviate(p.text); cut {
+		return fmt.Sprintf("%q...", head)
+	}
+	return fmt.Sprintf("%q", p.text)
+}
 
-// QuoteShort quotes a text for a message, whole when it is short enough
-// to read, else its first 64 bytes cut at a character's start and "...".
-func QuoteShort(text string) string {
+// Abbreviate returns a text for a message whole when it is at most 64
+// bytes, else its first 64 bytes cut at a character's start, and whether
+// it cut.
+func Abbreviate(text string) (string, bool) {
 	if len(text) <= 64 {
-		return fmt.Sprintf("%q", text)
+		return text, false
 	}
 	cut := 64
 	for cut > 0 && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%q...", text[:cut])
+	return text[:cut], true
 }
 
 // spend adds a power's bits to the expression's work, and refuses
