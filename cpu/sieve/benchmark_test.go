@@ -17,6 +17,8 @@ func BenchmarkCount(b *testing.B) {
 		{"1e18+1e7/hybrid", 1e18, 1e7, Hybrid},
 		{"2^64-1e7/hybrid", math.MaxUint64 - 1e7 + 1, 1e7, Hybrid},
 		{"2^64-1e8/sieve", math.MaxUint64 - 1e8 + 1, 1e8, Sieve}, // the 203 M primes below 2^32, generated and started
+		{"2^64-1e9/sieve", math.MaxUint64 - 1e9 + 1, 1e9, Sieve},
+		{"1e18+1e8/sieve", 1e18, 1e8, Sieve},
 	}
 	for _, c := range cases {
 		for _, w := range []int{1, 2} {
