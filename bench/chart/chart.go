@@ -114,7 +114,7 @@ func (c *Lines) draw() (*image.RGBA, placed, error) {
 		x := int(math.Round(xa.Pixel(v)))
 		rect(f.img, image.Rect(x, f.plot.Min.Y, x+1, f.plot.Max.Y), gridColour)
 		rect(f.img, image.Rect(x, f.plot.Max.Y, x+1, f.plot.Max.Y+tickLength), axisColour)
-		text(f.img, fs.tick, xLabel(v), x, f.plot.Max.Y+tickLength+gap, centre)
+		text(f.img, fs.tick, xLabel(v), x, f.plot.Max.Y+tickLength+gap, alignCentre)
 	}
 	f.yAxis(ya, yTicks, yLabel)
 
@@ -217,13 +217,14 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 	for _, l := range c.Labels {
 		widest = max(widest, textWidth(fs.tick, l))
 	}
-	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", textHeight(fs.tick))
-	slot := float64(f.plot.Dx()) / float64(len(c.Values))
+	left, right := columns(fs, c.YLabel, yTicks, yLabel)
+	slot := float64(right-left) / float64(len(c.Values))
 	upright := float64(widest) > slot-4
+	room := textHeight(fs.tick)
 	if upright {
-		f = newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", widest)
+		room = widest
 	}
-	slot = float64(f.plot.Dx()) / float64(len(c.Values))
+	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", room)
 	_, ya := f.axes(Range{Min: 0, Max: 1}, y)
 	f.yAxis(ya, yTicks, yLabel)
 	w := min(barWidth, 0.6*slot)
@@ -239,7 +240,7 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 			l := textWidth(fs.tick, c.Labels[i])
 			textUp(f.img, fs.tick, c.Labels[i], x-textHeight(fs.tick)/2, f.plot.Max.Y+tickLength+gap+l/2)
 		} else {
-			text(f.img, fs.tick, c.Labels[i], x, f.plot.Max.Y+tickLength+gap, centre)
+			text(f.img, fs.tick, c.Labels[i], x, f.plot.Max.Y+tickLength+gap, alignCentre)
 		}
 	}
 	f.frameAxes()

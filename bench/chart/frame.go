@@ -29,11 +29,33 @@ func newFrame(fs faces, title, yLabel string, yTicks []float64, yTickLabel func(
 	rect(img, img.Bounds(), color.White)
 	f := &frame{img: img, fs: fs}
 
-	top := pad + textHeight(fs.title) + gap
-	text(img, fs.title, title, Width/2, pad, centre)
-	// The highest tick label stands half a line above the plot's top.
-	top = max(top, pad+textHeight(fs.tick)/2)
+	// Without a title, room for the highest tick label, which stands half
+	// a line above the plot's top.
+	top := pad + textHeight(fs.tick)/2
+	if title != "" {
+		text(img, fs.title, title, Width/2, pad, alignCentre)
+		top = pad + textHeight(fs.title) + gap
+	}
 
+	left, right := columns(fs, yLabel, yTicks, yTickLabel)
+	bottom := Height - pad - xTicks - gap - tickLength
+	if xLabel != "" {
+		bottom -= textHeight(fs.label) + gap
+	}
+	f.plot = image.Rect(left, top, right, bottom)
+
+	if yLabel != "" {
+		textUp(img, fs.label, yLabel, pad, (f.plot.Min.Y+f.plot.Max.Y)/2)
+	}
+	if xLabel != "" {
+		text(img, fs.label, xLabel, (f.plot.Min.X+f.plot.Max.X)/2, Height-pad-textHeight(fs.label), alignCentre)
+	}
+	return f
+}
+
+// columns are the left and right edges of the plot area: left of it the Y
+// axis's label, tick labels and ticks.
+func columns(fs faces, yLabel string, yTicks []float64, yTickLabel func(float64) string) (int, int) {
 	widest := 0
 	for _, v := range yTicks {
 		widest = max(widest, textWidth(fs.tick, yTickLabel(v)))
@@ -42,20 +64,8 @@ func newFrame(fs faces, title, yLabel string, yTicks []float64, yTickLabel func(
 	if yLabel != "" {
 		left += textHeight(fs.label) + gap
 	}
-	bottom := Height - pad - xTicks - gap - tickLength
-	if xLabel != "" {
-		bottom -= textHeight(fs.label) + gap
-	}
 	// The rightmost X tick label may stand half its width past the axis.
-	f.plot = image.Rect(left, top, Width-pad-textWidth(fs.tick, "0000")/2, bottom)
-
-	if yLabel != "" {
-		textUp(img, fs.label, yLabel, pad, (f.plot.Min.Y+f.plot.Max.Y)/2)
-	}
-	if xLabel != "" {
-		text(img, fs.label, xLabel, (f.plot.Min.X+f.plot.Max.X)/2, Height-pad-textHeight(fs.label), centre)
-	}
-	return f
+	return left, Width - pad - textWidth(fs.tick, "0000")/2
 }
 
 // axes map x and y onto the plot area, Y upwards.
@@ -70,7 +80,7 @@ func (f *frame) yAxis(ya Axis, ticks []float64, label func(float64) string) {
 		y := int(math.Round(ya.Pixel(v)))
 		rect(f.img, image.Rect(f.plot.Min.X, y, f.plot.Max.X, y+1), gridColour)
 		rect(f.img, image.Rect(f.plot.Min.X-tickLength, y, f.plot.Min.X, y+1), axisColour)
-		text(f.img, f.fs.tick, label(v), f.plot.Min.X-tickLength-gap, y-textHeight(f.fs.tick)/2, right)
+		text(f.img, f.fs.tick, label(v), f.plot.Min.X-tickLength-gap, y-textHeight(f.fs.tick)/2, alignRight)
 	}
 }
 
@@ -118,6 +128,6 @@ func (f *frame) legend(series []Series) {
 			p.disc(point{gap + legendSample/2, mid}, s.Dot)
 		}
 		fill(&z, f.img, box, s.Colour)
-		text(f.img, f.fs.tick, s.Label, box.Min.X+gap+legendSample+gap, box.Min.Y+y+1, left)
+		text(f.img, f.fs.tick, s.Label, box.Min.X+gap+legendSample+gap, box.Min.Y+y+1, alignLeft)
 	}
 }

@@ -72,22 +72,22 @@ func (p pen) polyline(pts []point, w float64, dash []float64) {
 		}
 		return
 	}
-	idx, left := 0, dash[0] // the dash piece we are in, and how much of it remains
+	idx, remaining := 0, dash[0] // the dash piece we are in, and how much of it remains
 	for i := 1; i < len(pts); i++ {
 		a, b := pts[i-1], pts[i]
 		l := math.Hypot(b.x-a.x, b.y-a.y)
 		for pos := 0.0; pos < l; {
-			run := min(left, l-pos)
+			run := min(remaining, l-pos)
 			if idx%2 == 0 && run > 0 {
 				from, to := pos/l, (pos+run)/l
 				p.segment(point{a.x + from*(b.x-a.x), a.y + from*(b.y-a.y)},
 					point{a.x + to*(b.x-a.x), a.y + to*(b.y-a.y)}, w)
 			}
 			pos += run
-			left -= run
-			if left <= 0 {
+			remaining -= run
+			if remaining <= 0 {
 				idx = (idx + 1) % len(dash)
-				left = dash[idx]
+				remaining = dash[idx]
 			}
 		}
 	}

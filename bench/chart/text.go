@@ -64,18 +64,18 @@ func textHeight(face font.Face) int {
 type anchor int
 
 const (
-	left anchor = iota
-	centre
-	right
+	alignLeft anchor = iota
+	alignCentre
+	alignRight
 )
 
 // text writes s in black with the top of its line at y, its left, centre or
 // right (as a says) at x.
 func text(dst *image.RGBA, face font.Face, s string, x, y int, a anchor) {
 	switch a {
-	case centre:
+	case alignCentre:
 		x -= textWidth(face, s) / 2
-	case right:
+	case alignRight:
 		x -= textWidth(face, s)
 	}
 	d := font.Drawer{Dst: dst, Src: image.Black, Face: face,
