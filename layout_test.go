@@ -31,6 +31,7 @@ var layers = map[string][]string{
 	"internal/quote":      nil,
 	"kernels":             nil,
 	"bench/stats":         nil,
+	"bench/chart":         nil,
 	// Shared below the engines.
 	"internal/resample":  {""},
 	"internal/testchart": {"internal/chunk"},
@@ -47,7 +48,7 @@ var layers = map[string][]string{
 	// Choosing among the engines.
 	"internal/backend": {"", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "gpu/emu", "internal/thumbnail"},
 	// The harness and the command.
-	"bench": {"", "bench/stats", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
+	"bench": {"", "bench/chart", "bench/stats", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile", "internal/backend",
 		"internal/chunk", "internal/imagefile", "internal/numbers", "internal/testchart", "internal/thumbnail"},
 	"cmd/corescale/primeio": {"internal/numbers"},
 	"cmd/corescale": {"", "bench", "cmd/corescale/primeio", "cpu/bigprime", "cpu/prime", "cpu/resize", "cpu/sieve", "gpu", "internal/atomicfile",

@@ -1,18 +1,18 @@
 package bench
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/corescale/corescale"
+	"image"
 	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-
+	"github.com/corescale/corescale/bench/chart"
 	"github.com/corescale/corescale/bench/stats"
 	"github.com/corescale/corescale/internal/atomicfile"
 )
@@ -29,21 +29,26 @@ func (r *Report) WritePlots(dir string) ([]string, error) {
 	}
 	var files []string
 	var errs []error
+	type chartFile struct {
+		prefix string
+		chart  interface{ Draw() (*image.RGBA, error) }
+	}
 	for _, name := range r.Config.Workloads {
-		for _, kind := range []struct {
-			prefix string
-			make   func(string) (*plot.Plot, error)
-		}{{"speedup-", r.speedupPlot}, {"throughput-", r.throughputPlot}} {
-			p, err := kind.make(name)
+		var charts []chartFile
+		if c := r.speedupChart(name); c != nil {
+			charts = append(charts, chartFile{"speedup-", c})
+		}
+		if c := r.throughputChart(name); c != nil {
+			charts = append(charts, chartFile{"throughput-", c})
+		}
+		for _, c := range charts {
+			img, err := c.chart.Draw()
 			if err != nil {
 				errs = append(errs, fmt.Errorf("plot of %s: %w", name, err))
 				continue
 			}
-			if p == nil {
-				continue
-			}
-			f := filepath.Join(dir, kind.prefix+name+".png")
-			if err := savePNG(p, f); err != nil {
+			f := filepath.Join(dir, c.prefix+name+".png")
+			if err := savePNG(img, f); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -53,100 +58,93 @@ func (r *Report) WritePlots(dir string) ([]string, error) {
 	return files, errors.Join(errs...)
 }
 
-func savePNG(p *plot.Plot, path string) error {
-	wt, err := p.WriterTo(16*vg.Centimeter, 11*vg.Centimeter, "png")
-	if err != nil {
-		return fmt.Errorf("plot %s: %w", path, err)
-	}
+func savePNG(img image.Image, path string) error {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	defer f.Abort()
-	if _, err := wt.WriteTo(f); err != nil {
+	if err := png.Encode(f, img); err != nil {
 		return fmt.Errorf("plot %s: %w", path, err)
 	}
 	return f.Commit()
 }
 
-// speedupPlot is nil when the workload has no parallel sweep.
-func (r *Report) speedupPlot(name string) (*plot.Plot, error) {
-	var pts plotter.XYs
-	var gpu *float64
+// Colours of the charts' lines.
+var (
+	idealColour    = color.RGBA{R: 128, G: 128, B: 128, A: 255}
+	amdahlColour   = color.RGBA{R: 200, G: 60, B: 40, A: 255}
+	measuredColour = color.RGBA{B: 200, A: 255}
+	gpuColour      = color.RGBA{G: 150, A: 255}
+	barColour      = color.RGBA{R: 70, G: 110, B: 180, A: 255}
+)
+
+// amdahlSamples is how many points draw the Amdahl curve: enough that its
+// chords are shorter than a few pixels.
+const amdahlSamples = 64
+
+// speedupChart is nil when the workload has no parallel sweep.
+func (r *Report) speedupChart(name string) *chart.Lines {
+	var pts []chart.Point
+	var gpu *Result
 	for _, res := range r.Results {
 		if res.Workload != name || res.Speedup == nil {
 			continue
 		}
 		switch res.Backend {
 		case corescale.Parallel:
-			pts = append(pts, plotter.XY{X: float64(res.Workers), Y: *res.Speedup})
+			pts = append(pts, chart.Point{X: float64(res.Workers), Y: *res.Speedup})
 		case corescale.GPU:
-			gpu = res.Speedup
+			// The row of every GPU is the headline; the rows of fewer
+			// devices are in the tables.
+			if gpu == nil || res.GPUs >= gpu.GPUs {
+				gpu = &res
+			}
 		}
 	}
 	if len(pts) == 0 {
-		return nil, nil
+		return nil
 	}
-	maxP := 1.0
+	slices.SortStableFunc(pts, func(a, b chart.Point) int { return cmp.Compare(a.X, b.X) })
+	maxP := 2.0
 	for _, p := range pts {
 		maxP = max(maxP, p.X)
 	}
-	maxP = max(maxP, 2)
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: speedup against workers (%s)", name, r.Machine.CPU)
-	p.X.Label.Text = "workers (goroutines)"
-	p.Y.Label.Text = "speedup over serial"
-	p.X.Min, p.X.Max, p.Y.Min = 0, maxP+0.5, 0
-	p.Add(plotter.NewGrid())
-
-	ideal := plotter.NewFunction(func(x float64) float64 { return x })
-	ideal.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
-	ideal.Color = color.Gray{128}
-	ideal.XMin, ideal.XMax = 0, maxP+0.5
-	p.Add(ideal)
-	p.Legend.Add("ideal (S = p)", ideal)
-
+	xMax := maxP + 0.5
+	c := chart.Lines{
+		Title:  fmt.Sprintf("%s: speedup against workers (%s)", name, r.Machine.CPU),
+		XLabel: "workers (goroutines)",
+		YLabel: "speedup over serial",
+		X:      chart.Range{Min: 0, Max: xMax, Whole: true},
+		Y:      chart.Range{Min: 0, Max: xMax},
+	}
+	c.Series = append(c.Series, chart.Series{Label: "ideal (S = p)", Points: []chart.Point{{X: 0, Y: 0}, {X: xMax, Y: xMax}},
+		Colour: idealColour, Width: 1, Dash: []float64{5, 5}})
 	for _, s := range r.Scaling {
 		if s.Workload != name {
 			continue
 		}
-		f := s.SerialFraction
-		curve := plotter.NewFunction(func(x float64) float64 { return stats.Amdahl(f, x) })
-		curve.XMin, curve.XMax = 1, maxP+0.5
-		curve.Color = color.RGBA{R: 200, G: 60, B: 40, A: 255}
-		curve.Width = vg.Points(1.5)
-		p.Add(curve)
-		p.Legend.Add(fmt.Sprintf("Amdahl fit, f = %.3f", f), curve)
+		curve := make([]chart.Point, amdahlSamples+1)
+		for i := range curve {
+			x := 1 + (xMax-1)*float64(i)/amdahlSamples
+			curve[i] = chart.Point{X: x, Y: stats.Amdahl(s.SerialFraction, x)}
+		}
+		c.Series = append(c.Series, chart.Series{Label: fmt.Sprintf("Amdahl fit, f = %.3f", s.SerialFraction), Points: curve,
+			Colour: amdahlColour, Width: 2})
 	}
-	line, sc, err := plotter.NewLinePoints(pts)
-	if err != nil {
-		return nil, err
-	}
-	line.Color = color.RGBA{B: 200, A: 255}
-	sc.Color = line.Color
-	sc.Shape = draw.CircleGlyph{}
-	sc.Radius = vg.Points(3)
-	p.Add(line, sc)
-	p.Legend.Add("measured (parallel)", line, sc)
+	c.Series = append(c.Series, chart.Series{Label: "measured (parallel)", Points: pts, Colour: measuredColour, Width: 1.5, Dot: 4})
 	if gpu != nil {
-		g := *gpu
-		gl := plotter.NewFunction(func(float64) float64 { return g })
-		gl.Color = color.RGBA{G: 150, A: 255}
-		gl.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-		p.Add(gl)
-		p.Legend.Add(fmt.Sprintf("gpu (%.2f×)", g), gl)
-		p.Y.Max = max(p.Y.Max, g*1.1)
+		g := *gpu.Speedup
+		c.Series = append(c.Series, chart.Series{Label: fmt.Sprintf("%s (%.2f×)", rowLabel(*gpu), g),
+			Points: []chart.Point{{X: 0, Y: g}, {X: xMax, Y: g}}, Colour: gpuColour, Width: 1.5, Dash: []float64{3, 3}})
+		c.Y.Max = max(c.Y.Max, g*1.1)
 	}
-	p.Y.Max = max(p.Y.Max, maxP+0.5)
-	p.Legend.Top, p.Legend.Left = true, true
-	return p, nil
+	return &c
 }
 
-// throughputPlot is nil when no backend was timed on the workload.
-func (r *Report) throughputPlot(name string) (*plot.Plot, error) {
-	var vals plotter.Values
-	var labels []string
-	unit := ""
+// throughputChart is nil when no backend was timed on the workload.
+func (r *Report) throughputChart(name string) *chart.Bars {
+	c := chart.Bars{Title: name + ": throughput per backend", Colour: barColour}
 	for _, res := range r.Results {
 		if res.Workload != name || res.Wall == nil || res.Emulated {
 			continue
@@ -154,32 +152,15 @@ func (r *Report) throughputPlot(name string) (*plot.Plot, error) {
 		v := res.Throughput
 		if res.Unit == "numbers" {
 			v /= 1e6
-			unit = "million numbers/s"
+			c.YLabel = "million numbers/s"
 		} else {
-			unit = res.Unit + "/s"
+			c.YLabel = res.Unit + "/s"
 		}
-		vals = append(vals, v)
-		labels = append(labels, rowLabel(res))
+		c.Values = append(c.Values, v)
+		c.Labels = append(c.Labels, rowLabel(res))
 	}
-	if len(vals) == 0 {
-		return nil, nil
+	if len(c.Values) == 0 {
+		return nil
 	}
-	p := plot.New()
-	p.Title.Text = name + ": throughput per backend"
-	p.Y.Label.Text = unit
-	p.Y.Min = 0
-	top := 0.0
-	for _, v := range vals {
-		top = max(top, v)
-	}
-	p.Y.Max = top * 1.1
-	bars, err := plotter.NewBarChart(vals, vg.Points(28))
-	if err != nil {
-		return nil, err
-	}
-	bars.Color = color.RGBA{R: 70, G: 110, B: 180, A: 255}
-	bars.LineStyle.Width = 0
-	p.Add(plotter.NewGrid(), bars)
-	p.NominalX(labels...)
-	return p, nil
+	return &c
 }
