@@ -79,7 +79,7 @@ func TestBucketBlockFull(t *testing.T) {
 			withPool(pool, func() {
 				var b buckets
 				b.reset(buf[:bucketSpan+bucketSpan/2], bucketPool)
-				for i := range uint32(bucketLen*pool) + extra {
+				for i := range uint32(blockRecords*pool) + extra {
 					r := [2]uint32{i % 2, i / 2 * 37 % (bucketSpan * 4)}
 					recs = append(recs, r)
 					b.push(r[0], r[1])

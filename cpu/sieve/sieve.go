@@ -214,7 +214,16 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 		// Each worker more also holds its own states and buckets (~7 MB
 		// measured with the collector's slack): 16 MiB for one, 6 each
 		// for two.
-		most = min(most, max((largeTaskBytes-(workers-1)*4<<20)/workers, areaBytes))
+		budget := largeTaskBytes
+		if workers == 1 && total < probedBytes && primeCount(c.Limit)*costLarge > largeTaskBytes*30*costCross {
+			// Tasks twice as large, when the large primes cost more to
+			// generate and start than the numbers of a task to cross:
+			// near 2^64 the 203 M below 2^32 take ~0.8 s a task, and
+			// [2^64 − 10^9, 2^64 − 1] took 2.45 s in two tasks, 1.57 in
+			// one (60 MB of RSS).
+			budget = 2 * largeTaskBytes
+		}
+		most = min(most, max((budget-(workers-1)*4<<20)/workers, areaBytes))
 	}
 	// Each task more costs the starts of every sieving prime again (at
 	// 10^12, 78,000 divisions, 3% of a count of 10^9 numbers split in
@@ -234,8 +243,14 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 
 // largeTaskBytes bounds the memory of the tasks of all workers above
 // mediumMax: a count of [1e18, +3e9] peaked at 50 MB of RSS on one worker,
-// 54 on two.
+// 54 on two; one worker may take twice as much (taskBytes).
 const largeTaskBytes = 16 << 20
+
+// probedBytes is the wheel bytes of 10^10 numbers: from there corescale's
+// auto backend probes the GPU (internal/backend's smallJob), whose driver
+// library stays mapped when there is none; with it, tasks of twice
+// largeTaskBytes took a count of [2^64 − 10^10, 2^64 − 1] to 66.6 MB.
+const probedBytes = 10_000_000_000 / 30
 
 // taskOverride, when set, is the task size; tests set it to make many tasks.
 var taskOverride int

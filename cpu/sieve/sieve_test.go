@@ -320,6 +320,32 @@ func TestTasksBalanced(t *testing.T) {
 	}
 }
 
+// One worker sieves [2^64 − 10^9, 2^64 − 1] in one task, whose large
+// primes (the 203 M below 2^32) cost more than its numbers: two tasks
+// generated and started them twice (2.45 s against 1.57). Longer ranges,
+// from those that make the auto backend probe the GPU, and more workers,
+// and ranges whose large primes are few, keep tasks of largeTaskBytes.
+func TestLargeTaskBudget(t *testing.T) {
+	for _, c := range []struct {
+		a, b    uint64
+		workers int
+		most    uint64 // the largest task allowed
+	}{
+		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 1, 2 * largeTaskBytes},
+		{math.MaxUint64 - 3e9 + 1, math.MaxUint64, 1, 2 * largeTaskBytes},
+		{math.MaxUint64 - 1e10 + 1, math.MaxUint64, 1, largeTaskBytes},
+		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 2, largeTaskBytes},
+		{1e15, 1e15 + 1e9, 1, largeTaskBytes},
+	} {
+		ch := Choice{Method: Sieve, Limit: isqrt(c.b)}
+		tb := uint64(taskBytes(c.a, c.b, ch, c.workers, 64<<20))
+		total := c.b/30 - c.a/30 + 1
+		if tb > c.most || (c.most > largeTaskBytes && (total+tb-1)/tb > (total+c.most-1)/c.most) {
+			t.Errorf("[%d, %d] on %d workers: tasks of %d bytes, want the fewest of at most %d", c.a, c.b, c.workers, tb, c.most)
+		}
+	}
+}
+
 // short reports whether the long checks are left out: with -short, and
 // under the race detector, which slows the sieve ~10x (the full run of
 // this package took over 12 minutes under it on a busy 2-core machine).

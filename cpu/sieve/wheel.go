@@ -49,6 +49,7 @@ func init() {
 			hitBit[wi] = bitOf[rp*wheel[t]%30]
 			mask[wi] = ^uint8(1 << hitBit[wi])
 			dc[wi] = uint32(rp*wheel[t+1]/30 - rp*wheel[t]/30)
+			pushTable[wi] = [4]uint32{dq[t], dc[wi], uint32(hitBit[wi])}
 		}
 	}
 	for _, g := range presieveGroups {
