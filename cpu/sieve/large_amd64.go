@@ -4,18 +4,18 @@ package sieve
 
 import "golang.org/x/sys/cpu"
 
-// haveAVX512 is what largeStarts8 and bitsToNumbers16 need: AVX-512 F
+// haveAVX512 is what largeStarts16 and bitsToNumbers16 need: AVX-512 F
 // and DQ (64-bit multiplies, conversions between 64-bit integers and
 // doubles). Tests turn it off to check the paths without them.
 var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
-// largeStarts8 is starts' float path for the groups·8 primes from ps,
-// eight at a time: it stores each group's k, idx and wi, those of the
+// largeStarts16 is starts' float path for the groups·16 primes from ps,
+// sixteen at a time: it stores each group's k, idx and wi, those of the
 // primes that hit the task first, at ks, idxs and wis from the count kept
 // so far, and returns the count kept.
 //
 //go:noescape
-func largeStarts8(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
+func largeStarts16(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
 
 // bitsToNumbers16 stores at dst the numbers whose bits are set in the
 // words·8 bytes from bs, a sieve from base (a multiple of 30, the numbers

@@ -5,7 +5,7 @@ package sieve
 // Without the assembly, starts takes every prime one at a time.
 var haveAVX512 = false
 
-func largeStarts8(*uint32, int, *largeConsts, *uint32, *uint32, *uint32) int {
+func largeStarts16(*uint32, int, *largeConsts, *uint32, *uint32, *uint32) int {
 	panic("no assembly")
 }
 
