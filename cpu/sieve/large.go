@@ -50,8 +50,12 @@ func appendPrimes32(dst []uint32, bs []byte, base uint64) []uint32 {
 		// here, and a bit found by a trailing-zero count, cleared and
 		// looped on cost ~2 ns each (22% of a count near 2^64).
 		n := len(dst)
-		dst = slices.Grow(dst, 64*words+16)[:n+64*words+16]
-		n += bitsToNumbers16(&dst[n], &bs[0], words, b, &wheel16)
+		dst = slices.Grow(dst, 64*words+64)[:n+64*words+64]
+		if haveVBMI2 {
+			n += bitsToNumbers64(&dst[n], &bs[0], words, b, &wordOffsets)
+		} else {
+			n += bitsToNumbers16(&dst[n], &bs[0], words, b, &wheel16)
+		}
 		dst = dst[:n]
 		bs = bs[8*words:]
 		b += 240 * uint32(words)
@@ -74,6 +78,15 @@ func appendPrimes32(dst []uint32, bs []byte, base uint64) []uint32 {
 
 // wheel16 is the numbers of two sieve bytes from 0, for bitsToNumbers16.
 var wheel16 = [16]uint32{1, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 49, 53, 59}
+
+// wordOffsets[i] is the number of bit i of a sieve word (eight bytes)
+// from the word's first number, for bitsToNumbers64.
+var wordOffsets = func() (o [64]byte) {
+	for i := range o {
+		o[i] = byte(30*(i>>3) + int(wheel[i&7]))
+	}
+	return o
+}()
 
 // wheel32 is wheel in 32 bits, for appendPrimes32.
 var wheel32 = [8]uint32{1, 7, 11, 13, 17, 19, 23, 29}

@@ -24,3 +24,13 @@ func largeStarts16(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32
 //
 //go:noescape
 func bitsToNumbers16(dst *uint32, bs *byte, words int, base uint32, wheel *[16]uint32) int
+
+// haveVBMI2 is what bitsToNumbers64 needs besides haveAVX512: AVX-512 BW
+// (64-bit masks) and VBMI2 (VPCOMPRESSB).
+var haveVBMI2 = haveAVX512 && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2
+
+// bitsToNumbers64 is bitsToNumbers16 a word at a time with byte offsets
+// (wordOffsets); dst must hold 64 more than the count returned.
+//
+//go:noescape
+func bitsToNumbers64(dst *uint32, bs *byte, words int, base uint32, offsets *[64]byte) int

@@ -157,7 +157,7 @@ word:
 	MOVQ (SI), BX
 
 	KMOVW       BX, K1
-	VPCOMPRESSD Z1, K1, Z0
+	VPCOMPRESSD.Z Z1, K1, Z0
 	VMOVDQU32   Z0, (DI)(R11*4)
 	POPCNTW     BX, DX
 	MOVWQZX     DX, DX
@@ -166,7 +166,7 @@ word:
 	SHRQ        $16, BX
 
 	KMOVW       BX, K1
-	VPCOMPRESSD Z1, K1, Z0
+	VPCOMPRESSD.Z Z1, K1, Z0
 	VMOVDQU32   Z0, (DI)(R11*4)
 	POPCNTW     BX, DX
 	MOVWQZX     DX, DX
@@ -175,7 +175,7 @@ word:
 	SHRQ        $16, BX
 
 	KMOVW       BX, K1
-	VPCOMPRESSD Z1, K1, Z0
+	VPCOMPRESSD.Z Z1, K1, Z0
 	VMOVDQU32   Z0, (DI)(R11*4)
 	POPCNTW     BX, DX
 	MOVWQZX     DX, DX
@@ -184,7 +184,7 @@ word:
 	SHRQ        $16, BX
 
 	KMOVW       BX, K1
-	VPCOMPRESSD Z1, K1, Z0
+	VPCOMPRESSD.Z Z1, K1, Z0
 	VMOVDQU32   Z0, (DI)(R11*4)
 	POPCNTW     BX, DX
 	MOVWQZX     DX, DX
@@ -199,3 +199,64 @@ done:
 	VZEROUPPER
 	MOVQ R11, ret+40(FP)
 	RET
+
+// func bitsToNumbers64(dst *uint32, bs *byte, words int, base uint32, offsets *[64]byte) int
+//
+// appendPrimes32's words with AVX-512 VBMI2: each 64 bits (eight bytes,
+// 240 numbers) select among the offsets of their numbers from the word's
+// start, bytes all (30·(i>>3) + wheel[i&7] < 240), by one VPCOMPRESSB;
+// the first 32 are widened, added to the base and stored, all 32 lanes, at
+// the count so far, and the rest only when there are more (a word holds
+// eleven primes on average near 2^30, at most 28 above 2^22); dst must
+// hold 64 past the count returned. The compress zeroes the lanes it does
+// not fill, which keeps each word's compress from waiting on the last.
+TEXT ·bitsToNumbers64(SB), NOSPLIT, $0-48
+	MOVQ  dst+0(FP), DI
+	MOVQ  bs+8(FP), SI
+	MOVQ  words+16(FP), CX
+	MOVL  base+24(FP), AX
+	VPBROADCASTD AX, Z1
+	MOVQ  offsets+32(FP), DX
+	VMOVDQU8 (DX), Z3
+	MOVL  $240, AX
+	VPBROADCASTD AX, Z2
+	XORQ  R11, R11
+	TESTQ CX, CX
+	JZ    done64
+
+word64:
+	KMOVQ         (SI), K1
+	POPCNTQ       (SI), BX
+	VPCOMPRESSB.Z Z3, K1, Z0
+	VPMOVZXBD     X0, Z4
+	VPADDD        Z1, Z4, Z4
+	VMOVDQU32     Z4, (DI)(R11*4)
+	VEXTRACTI32X4 $1, Z0, X5
+	VPMOVZXBD     X5, Z5
+	VPADDD        Z1, Z5, Z5
+	VMOVDQU32     Z5, 64(DI)(R11*4)
+	CMPQ          BX, $32
+	JA            more64
+
+next64:
+	ADDQ   BX, R11
+	VPADDD Z2, Z1, Z1
+	ADDQ   $8, SI
+	DECQ   CX
+	JNZ    word64
+
+done64:
+	VZEROUPPER
+	MOVQ R11, ret+40(FP)
+	RET
+
+more64:
+	VEXTRACTI32X4 $2, Z0, X5
+	VPMOVZXBD     X5, Z5
+	VPADDD        Z1, Z5, Z5
+	VMOVDQU32     Z5, 128(DI)(R11*4)
+	VEXTRACTI32X4 $3, Z0, X5
+	VPMOVZXBD     X5, Z5
+	VPADDD        Z1, Z5, Z5
+	VMOVDQU32     Z5, 192(DI)(R11*4)
+	JMP           next64

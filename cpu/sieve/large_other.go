@@ -10,3 +10,7 @@ func largeStarts16(*uint32, int, *largeConsts, *uint32, *uint32, *uint32) int {
 }
 
 func bitsToNumbers16(*uint32, *byte, int, uint32, *[16]uint32) int { panic("no assembly") }
+
+var haveVBMI2 = false
+
+func bitsToNumbers64(*uint32, *byte, int, uint32, *[64]byte) int { panic("no assembly") }

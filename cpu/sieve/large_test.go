@@ -208,6 +208,23 @@ func withAVX512(on bool, f func()) {
 	f()
 }
 
+// vbmi2Paths are the extractions appendPrimes32 has with AVX-512 on or
+// off: bitsToNumbers16, and bitsToNumbers64 where the CPU has VBMI2.
+func vbmi2Paths(avx512 bool) []bool {
+	if avx512 && haveVBMI2 {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// withVBMI2 runs f with appendPrimes32's VBMI2 path on or off.
+func withVBMI2(on bool, f func()) {
+	old := haveVBMI2
+	haveVBMI2 = on
+	defer func() { haveVBMI2 = old }()
+	f()
+}
+
 // BenchmarkLargeStarts is the start of each large prime on a task at the
 // top, where most do not hit it: ns/prime, on each path.
 func BenchmarkLargeStarts(b *testing.B) {
@@ -241,8 +258,9 @@ func largePrimes(lo uint64, n int) []uint32 {
 }
 
 // appendPrimes32 on each path against the bits read one by one: random
-// bytes (all ones and zeros among them), lengths that are and are not
-// whole words, bases up to the last below 2^32, onto a list not empty.
+// bytes (all ones and zeros among them, so that words of more than 32
+// numbers are common), lengths that are and are not whole words, bases up
+// to the last below 2^32, onto a list not empty.
 func TestAppendPrimes32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 2))
 	for round := range 500 {
@@ -271,10 +289,42 @@ func TestAppendPrimes32(t *testing.T) {
 			}
 		}
 		for _, vec := range startPaths() {
-			withAVX512(vec, func() {
-				if got := appendPrimes32(slices.Clone(prefix), bs, base); !slices.Equal(got, want) {
-					t.Fatalf("AVX-512 %v: %d bytes from %d: %d numbers, want %d", vec, len(bs), base, len(got), len(want))
-				}
+			for _, vbmi2 := range vbmi2Paths(vec) {
+				withAVX512(vec, func() {
+					withVBMI2(vbmi2, func() {
+						if got := appendPrimes32(slices.Clone(prefix), bs, base); !slices.Equal(got, want) {
+							t.Fatalf("AVX-512 %v, VBMI2 %v: %d bytes from %d: %d numbers, want %d", vec, vbmi2, len(bs), base, len(got), len(want))
+						}
+					})
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkAppendPrimes32 is the extraction of the primes near 10^9 from
+// their sieve (ns/prime), on each path.
+func BenchmarkAppendPrimes32(b *testing.B) {
+	var w worker
+	var bs []byte
+	lo := uint64(1e9 / 30 * 30)
+	pl := newPlan(lo, lo+30<<16-1, isqrt(lo+30<<16), segBytes*8)
+	pl.sieve(&w, 0, false, func(blk *Block) { bs = append(bs, blk.bits...) })
+	for _, vec := range startPaths() {
+		for _, vbmi2 := range vbmi2Paths(vec) {
+			name := map[[2]bool]string{{false, false}: "scalar", {true, false}: "avx512", {true, true}: "vbmi2"}[[2]bool{vec, vbmi2}]
+			b.Run(name, func(b *testing.B) {
+				withAVX512(vec, func() {
+					withVBMI2(vbmi2, func() {
+						var dst []uint32
+						n := 0
+						for b.Loop() {
+							dst = appendPrimes32(dst[:0], bs, lo)
+							n += len(dst)
+						}
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/prime")
+					})
+				})
 			})
 		}
 	}
