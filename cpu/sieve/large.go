@@ -133,17 +133,16 @@ func (ls *largeStates) starts(ps []uint32, j0 uint64, n int) {
 	}
 	ls.k, ls.idx, ls.wi = ls.k[:need], ls.idx[:need], ls.wi[:need]
 	kept, i := 0, 0
-	if last := uint64(ps[max(len(ps)-1, 0)]); haveAVX512 && len(ps) >= 16 && uint64(ps[0]) > mediumMax && j0 <= math.MaxUint64/30 && last*last <= 30*j0 {
+	if last := uint64(ps[max(len(ps)-1, 0)]); haveAVX512 && len(ps) > 0 && uint64(ps[0]) > mediumMax && j0 <= math.MaxUint64/30 && last*last <= 30*j0 {
 		end := len(ps)
 		if last >= largeVectorMax {
 			end, _ = slices.BinarySearch(ps, largeVectorMax)
 		}
 		c := largeConsts{j0lo: uint32(j0), n: uint32(min(uint64(n), math.MaxUint32)), j30: float64(j0) / 30, wtb: &wheelBitTable}
-		g := end / 16
-		if g > 0 {
-			kept = largeStarts16(&ps[0], g, &c, &ls.k[0], &ls.idx[0], &ls.wi[0])
+		if end > 0 {
+			kept = largeStarts16(&ps[0], end, &c, &ls.k[0], &ls.idx[0], &ls.wi[0])
 		}
-		i = 16 * g
+		i = end
 	}
 	for _, p := range ps[i:] {
 		if st := start(uint64(p), j0, n); uint64(st.idx) < uint64(n) {

@@ -9,13 +9,14 @@ import "golang.org/x/sys/cpu"
 // doubles). Tests turn it off to check the paths without them.
 var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
-// largeStarts16 is starts' float path for the groups·16 primes from ps,
-// sixteen at a time: it stores each group's k, idx and wi, those of the
-// primes that hit the task first, at ks, idxs and wis from the count kept
-// so far, and returns the count kept.
+// largeStarts16 is starts' float path for the n primes from ps, sixteen
+// at a time: it stores each sixteen's k, idx and wi, those of the primes
+// that hit the task first, at ks, idxs and wis from the count kept so far
+// (all sixteen lanes: they must hold 16 past the count), and returns the
+// count kept.
 //
 //go:noescape
-func largeStarts16(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
+func largeStarts16(ps *uint32, n int, c *largeConsts, ks, idxs, wis *uint32) int
 
 // bitsToNumbers16 stores at dst the numbers whose bits are set in the
 // words·8 bytes from bs, a sieve from base (a multiple of 30, the numbers

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func largeStarts16(ps *uint32, groups int, c *largeConsts, ks, idxs, wis *uint32) int
+// func largeStarts16(ps *uint32, n int, c *largeConsts, ks, idxs, wis *uint32) int
 //
 // starts' float path in sixteen 32-bit lanes, the quotients in two halves
 // of eight doubles. For j0 = a·p + b (0 ≤ b < p) and c = ⌊30·b/p⌋, the
@@ -31,9 +31,14 @@
 // m from 1 to 29 (p < 2^43). The lanes that hit the task are compressed to the front of a register and stored whole
 // at the count kept so far: a compress to memory is microcoded on AMD's Zen
 // 4, and so were the narrowing stores (VPMOVQD) of the eight-lane version.
+// The last n mod 16 primes go through the loop once more, loaded under a
+// mask (K5, all ones before) whose other lanes are zeros and never kept.
 TEXT ·largeStarts16(SB), NOSPLIT, $0-56
 	MOVQ ps+0(FP), SI
-	MOVQ groups+8(FP), CX
+	MOVQ n+8(FP), CX
+	MOVQ CX, R12
+	ANDQ $15, R12 // the last primes, after the groups
+	SHRQ $4, CX   // the groups of sixteen
 	MOVQ c+16(FP), DX
 	MOVQ ks+24(FP), R8
 	MOVQ idxs+32(FP), R9
@@ -61,11 +66,16 @@ TEXT ·largeStarts16(SB), NOSPLIT, $0-56
 	VPBROADCASTD AX, Z24
 	MOVL         $0xff, AX
 	VPBROADCASTD AX, Z29
+	KXNORW       K5, K5, K5
+	TESTQ        CX, CX
+	JZ           last
 
 loop:
 	VMOVDQU32  (SI), Z0 // p
 	VCVTUDQ2PD (SI), Z1
 	VCVTUDQ2PD 32(SI), Z2
+
+lanes:
 	VDIVPD     Z1, Z16, Z3 // 30/p
 	VDIVPD     Z2, Z16, Z4
 
@@ -109,7 +119,7 @@ loop:
 	VPSRLD  $20, Z9, Z9
 	VPADDD  Z9, Z8, Z8
 	VPSUBD  Z5, Z8, Z8
-	VPCMPUD $1, Z20, Z8, K4 // it hits the task
+	VPCMPUD $1, Z20, Z8, K5, K4 // it hits the task
 
 	// wi = 8·bitOf[pm] + t
 	VPERMI2D Z28, Z27, Z2
@@ -129,6 +139,23 @@ loop:
 	DECQ CX
 	JNZ  loop
 
+last:
+	TESTQ R12, R12
+	JZ    done
+	MOVQ  $1, AX
+	MOVQ  R12, CX
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K5
+	XORQ  R12, R12
+	MOVQ  $1, CX // the loop's DECQ ends it after these
+	VMOVDQU32.Z   (SI), K5, Z0
+	VCVTUDQ2PD    Y0, Z1
+	VEXTRACTI64X4 $1, Z0, Y2
+	VCVTUDQ2PD    Y2, Z2
+	JMP           lanes
+
+done:
 	VZEROUPPER
 	MOVQ R11, ret+48(FP)
 	RET
