@@ -121,9 +121,9 @@ const largeVectorMax = 1<<32 - 1024
 // rounded and corrected exactly, and the first multiple from it (the proof
 // is in large_amd64.s). Otherwise, and for primes up to 2^22, those from
 // largeVectorMax and those whose square is past 30·j0, start, with its
-// division: the same float arithmetic one prime at a time was no faster
-// than the division on AMD's Zen 4 (7.0 against 6.1 ns a prime, least of
-// six runs of BenchmarkLargeStarts).
+// division (the float arithmetic of an earlier eight-lane version, one
+// prime at a time, was no faster than the division on AMD's Zen 4: 7.0
+// against 6.1 ns a prime, least of six runs of BenchmarkLargeStarts).
 func (ls *largeStates) starts(ps []uint32, j0 uint64, n int) {
 	// The assembly stores whole vectors of sixteen, the last ones past
 	// the states it keeps.
@@ -133,7 +133,11 @@ func (ls *largeStates) starts(ps []uint32, j0 uint64, n int) {
 	}
 	ls.k, ls.idx, ls.wi = ls.k[:need], ls.idx[:need], ls.wi[:need]
 	kept, i := 0, 0
-	if last := uint64(ps[max(len(ps)-1, 0)]); haveAVX512 && len(ps) > 0 && uint64(ps[0]) > mediumMax && j0 <= math.MaxUint64/30 && last*last <= 30*j0 {
+	if len(ps) == 0 {
+		ls.k, ls.idx, ls.wi = ls.k[:0], ls.idx[:0], ls.wi[:0]
+		return
+	}
+	if last := uint64(ps[len(ps)-1]); haveAVX512 && uint64(ps[0]) > mediumMax && j0 <= math.MaxUint64/30 && last*last <= 30*j0 {
 		end := len(ps)
 		if last >= largeVectorMax {
 			end, _ = slices.BinarySearch(ps, largeVectorMax)

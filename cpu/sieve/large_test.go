@@ -183,6 +183,15 @@ func TestLargeStarts(t *testing.T) {
 			})
 		}
 	}
+	for _, vec := range startPaths() {
+		withAVX512(vec, func() {
+			var ls largeStates
+			ls.starts(nil, top, 1<<20)
+			if len(ls.k) != 0 {
+				t.Errorf("AVX-512 %v: %d states of no primes", vec, len(ls.k))
+			}
+		})
+	}
 	if halfVector < halfRounds {
 		t.Errorf("%d rounds of %d rounded across a half on the vector path", halfVector, halfRounds)
 	}
