@@ -5,8 +5,8 @@ package sieve
 import "golang.org/x/sys/cpu"
 
 // haveAVX512 is what largeStarts16 and bitsToNumbers16 need: AVX-512 F
-// and DQ (64-bit multiplies, conversions between 64-bit integers and
-// doubles). Tests turn it off to check the paths without them.
+// and DQ (VPMOVD2M, the signs of 32-bit lanes as a mask). Tests turn it
+// off to check the paths without them.
 var haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
 // largeStarts16 is starts' float path for the n primes from ps, sixteen
