@@ -28,11 +28,14 @@
 // k = ⌊p/30⌋ from p times the double 1/30, which is (1/30)(1 − 2^-56):
 // p = 30k + m times it is k exactly for m = 0 (k·2^-56 is under a quarter
 // of k's last place), and more than k + 1/30 − 2^-18, less than k + 1, for
-// m from 1 to 29 (p < 2^43). The lanes that hit the task are compressed to the front of a register and stored whole
-// at the count kept so far: a compress to memory is microcoded on AMD's Zen
-// 4, and so were the narrowing stores (VPMOVQD) of the eight-lane version.
-// The last n mod 16 primes go through the loop once more, loaded under a
-// mask (K5, all ones before) whose other lanes are zeros and never kept.
+// m from 1 to 29 (p < 2^43).
+//
+// The lanes that hit the task are compressed to the front of a register
+// and stored whole at the count kept so far: a compress to memory is
+// microcoded on AMD's Zen 4, and the narrowing stores (VPMOVQD) of an
+// earlier eight-lane version were as slow. The last n mod 16 primes go
+// through the loop once more, loaded under a mask (K5, all ones before)
+// whose other lanes are zeros and never kept.
 TEXT ·largeStarts16(SB), NOSPLIT, $0-56
 	MOVQ ps+0(FP), SI
 	MOVQ n+8(FP), CX
