@@ -236,8 +236,8 @@ done:
 // 240 numbers) select among the offsets of their numbers from the word's
 // start, bytes all (30·(i>>3) + wheel[i&7] < 240), by one VPCOMPRESSB;
 // the first 32 are widened, added to the base and stored, all 32 lanes, at
-// the count so far, and the rest only when there are more (a word holds
-// eleven primes on average near 2^30, at most 28 above 2^22); dst must
+// the count so far, and the rest only when there are more than 32 (a
+// word holds eleven primes on average near 2^30); dst must
 // hold 64 past the count returned. The compress zeroes the lanes it does
 // not fill, which keeps each word's compress from waiting on the last.
 TEXT ·bitsToNumbers64(SB), NOSPLIT, $0-48
