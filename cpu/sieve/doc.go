@@ -4,9 +4,11 @@
 // high up and for ranges above 2^64. gen_cross.py writes the crossing
 // loops: in amd64 assembly (cross_amd64.s) and in Go (cross_gen.go, for
 // other CPUs and -tags purego). The sieving primes above 2^22, generated
-// again for each task, are read from their sieve sixteen numbers at a time
-// and started eight at a time with AVX-512 (large_amd64.s: the first
-// multiple's offset from a double-precision quotient, corrected exactly),
+// again for each task, are read from their sieve a word (64 bits) at a
+// time with AVX-512 VBMI2's byte compress (sixteen bits at a time with
+// AVX-512 F alone) and started sixteen at a time (large_amd64.s: the first
+// multiple's offset from j0 mod p, which a double-precision quotient
+// rounded and corrected gives exactly, in 32-bit lanes),
 // elsewhere one at a time with a division, and cross off through buckets
 // (bucket.go).
 //
