@@ -50,7 +50,7 @@ func (r *primeRun) sieveSmall(w *primeio.Writer) error {
 	}
 	o := sieve.Options{Workers: r.sieveWorkers, Method: r.method}
 	if r.c.Bool("verbose") {
-		fmt.Fprintf(r.c.App.ErrWriter, "corescale: %d to %d on %d workers: %s\n", a, b, r.sieveWorkers, sieve.Choose(a, b, o).Why)
+		fmt.Fprintf(r.c.App.ErrWriter, "corescale: %d to %d on %s: %s\n", a, b, plural(r.sieveWorkers, "worker"), sieve.Choose(a, b, o).Why)
 	}
 	var err error
 	switch r.mode {

@@ -94,13 +94,25 @@ func Choose(a, b uint64, o Options) Choice {
 		return Choice{Method: Test, Limit: presieveMax, Why: fmt.Sprintf("per-number test: %d numbers are too few to sieve", length+1)}
 	}
 	bound = min(bound, root)
-	sieveCost := sieveSeconds(a, b, root, workers(o))
-	hybridCost := hybridSeconds(a, b, bound)
-	if sieveCost < hybridCost {
-		c := Choice{Method: Sieve, Limit: root, Why: fmt.Sprintf("sieve: every prime up to the square root %d, an estimated %.2f CPU seconds against the hybrid's %.2f", root, sieveCost, hybridCost)}
-		return c.withWorkers(a, b, workers(o))
+	// Compared in wall time: the hybrid's survivors share out among any
+	// number of workers, while the sieve may run on fewer (withWorkers),
+	// and its cost on all of them, tasks cut smaller, was what the hybrid
+	// was weighed against: near 2^64 on four workers 24.9 CPU seconds,
+	// so that the hybrid took 2.75 s of wall time where the sieve on
+	// one worker takes 1.45.
+	k := workers(o)
+	sieve := Choice{Method: Sieve, Limit: root}.withWorkers(a, b, k)
+	sw := sieve.Workers
+	if sw == 0 {
+		sw = k
 	}
-	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %.2f CPU seconds against the sieve's %.2f", root, length+1, bound, hybridCost, sieveCost)}
+	sieveWall := sieveSeconds(a, b, root, sw) / float64(sw)
+	hybridWall := hybridSeconds(a, b, bound) / float64(k)
+	if sieveWall < hybridWall {
+		sieve.Why = fmt.Sprintf("sieve: every prime up to the square root %d, an estimated %.2f s on %s against the hybrid's %.2f s on %d", root, sieveWall, plural(sw, "worker"), hybridWall, k) + sieve.Why
+		return sieve
+	}
+	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %.2f s on %s against the sieve's %.2f s on %d", root, length+1, bound, hybridWall, plural(k, "worker"), sieveWall, sw)}
 }
 
 // withWorkers sets how many of k workers the sieve c of [a, b] uses. Past
@@ -131,17 +143,18 @@ func (c Choice) withWorkers(a, b uint64, k int) Choice {
 // EPYC (Zen 4, AVX-512 IFMA), one worker: a number sieved costs ~0.7 ns
 // (the crossing, and the large primes' hits through the buckets: 0.094 s
 // for [10^16, +10^8]); a task generates the primes from mediumMax to its
-// square root again, and starts each (3.9 ns a prime all told with
-// AVX-512's starts and extraction: 0.133, 0.261 and 0.865 s for [a,
-// a+10^8] at 10^17, 10^18 and 2^64 − 10^8; 10.3 ns without, -tags purego,
-// where the start is a 64-bit division); the medium primes start once per task with a
+// square root again, and starts each (3.2 ns a prime all told with
+// AVX-512's starts, extraction and buckets: 0.109, 0.208 and 0.688 s for
+// [a, a+10^8] at 10^17, 10^18 and 2^64 − 10^8, the slope between them
+// 3.1 to 3.3 ns; 10.3 ns without, -tags purego, where the start is a
+// 64-bit division); the medium primes start once per task with a
 // division (~8 ns); Baillie–PSW proves a 60- to 64-bit prime in ~180 ns
 // and stops a composite survivor in ~60 ns (cpu/prime's
 // BenchmarkSurvivors; the hybrid on [10^18, +10^8] took 0.577 s, estimated
 // 0.59). The sieve wins from 10^16 to 10^18 at a length of 10^8 (at
-// 10^18 0.26 s against 0.58) and near 2^64 at 10^9 (2.4 against 5.4),
+// 10^18 0.21 s against 0.58) and near 2^64 at 10^9 (1.41 against 5.4),
 // the hybrid on ranges much shorter than the square root (near 2^64 at
-// 10^8, 0.58 against 0.87).
+// 10^8, 0.58 against 0.69).
 const (
 	costCross = 0.7e-9
 	costStart = 8e-9
@@ -152,7 +165,7 @@ const (
 // costLarge is the cost of a large prime per task (see above).
 var costLarge = func() float64 {
 	if haveAVX512 {
-		return 3.9e-9
+		return 3.2e-9
 	}
 	return 10.3e-9
 }()
@@ -381,3 +394,11 @@ func SmallPrimes() []uint32 { return smallPrimes() }
 var smallPrimes = sync.OnceValue(func() []uint32 {
 	return append([]uint32{2, 3, 5}, basePrimes()...)
 })
+
+// plural gives n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -411,3 +411,28 @@ func TestChooseWorkers(t *testing.T) {
 		}
 	}
 }
+
+// Auto weighs the sieve on the workers it would take against the hybrid
+// on all of them, in wall time: on three workers near 2^64 it weighed the
+// sieve's CPU seconds on three (tasks a third as large, 10 s) against the
+// hybrid's 5.6, and took the hybrid, 1.9 s of wall time on three cores,
+// where the sieve on one takes 1.4.
+func TestChooseInWallTime(t *testing.T) {
+	top := uint64(math.MaxUint64 - 1e9 + 1)
+	for _, c := range []struct {
+		a, b    uint64
+		workers int
+		want    Method
+	}{
+		{top, math.MaxUint64, 1, Sieve},
+		{top, math.MaxUint64, 3, Sieve},
+		{top, math.MaxUint64, 16, Hybrid}, // the survivors shared by 16
+		{math.MaxUint64 - 1e8 + 1, math.MaxUint64, 1, Hybrid},
+		{1e18, 1e18 + 1e8, 2, Sieve},
+	} {
+		got := Choose(c.a, c.b, Options{Workers: c.workers})
+		if got.Method != c.want {
+			t.Errorf("[%d, %d] on %d workers: %v (%s), want %v", c.a, c.b, c.workers, got.Method, got.Why, c.want)
+		}
+	}
+}
