@@ -68,7 +68,7 @@ func TestRangeMethodFlag(t *testing.T) {
 	}
 	// The serial path sieves on one goroutine.
 	_, errOut, _ = runCLI("", "prime", "--from", "100", "--to", "200", "--verbose", "--backend", "serial", "--workers", "2")
-	if !strings.Contains(errOut, "on 1 workers") {
+	if !strings.Contains(errOut, "100 to 200 on 1 worker: ") {
 		t.Errorf("--backend serial: stderr %q, want the sieve on 1 worker", errOut)
 	}
 	// High up, a short range goes to the hybrid.
