@@ -1,12 +1,10 @@
 package main
 
 import (
-	"debug/buildinfo"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -17,17 +15,9 @@ import (
 // charts' font is parsed when a chart is drawn, not before.
 func TestNoFontsAtStart(t *testing.T) {
 	bin := buildAsMake(t)
-	info, err := buildinfo.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dep := range info.Deps {
-		for _, unwanted := range []string{"gonum.org/v1/plot", "codeberg.org/go-fonts/", "codeberg.org/go-latex/",
-			"git.sr.ht/~sbinet/gg", "github.com/golang/freetype"} {
-			if strings.HasPrefix(dep.Path, unwanted) {
-				t.Errorf("corescale links %s", dep.Path)
-			}
-		}
+	for _, dep := range linkedOf(t, bin, "gonum.org/v1/plot", "codeberg.org/go-fonts/", "codeberg.org/go-latex/",
+		"git.sr.ht/~sbinet/gg", "github.com/golang/freetype") {
+		t.Errorf("corescale links %s", dep)
 	}
 
 	// GODEBUG=inittrace=1 prints a line per package init with what it
