@@ -283,7 +283,19 @@ func Scan(a, b uint64, o Options, f func(*Block) error) error {
 	}
 	c := Choose(a, b, o)
 	k := workers(o)
-	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, 4<<20))
+	if c.Workers > 0 {
+		k = min(k, c.Workers)
+	}
+	// Small tasks let the first blocks out early; past mediumMax a task
+	// generates and starts the large primes again, and Choose weighed
+	// the sieve in Count's tasks: near 2^64 the 203 M below 2^32 in tasks
+	// of 4 MiB took a listing of 3·10^8 numbers from 0.89 s (the hybrid)
+	// to 1.41.
+	most := 4 << 20
+	if c.Limit > mediumMax {
+		most = 64 << 20
+	}
+	pl := newPlan(a, b, c.Limit, taskBytes(a, b, c, k, most))
 	pl.poolBlocks = poolBlocks(k)
 	n := pl.tasks()
 	var (
