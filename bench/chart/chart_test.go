@@ -233,6 +233,8 @@ func TestBarsLongLabels(t *testing.T) {
 }
 
 func TestDrawRefusesBadCharts(t *testing.T) {
+	unit := Range{Min: 0, Max: 1}
+	level := []Point{{0, 0.5}, {1, 0.5}}
 	for _, tc := range []struct {
 		name string
 		draw func() (*image.RGBA, error)
@@ -245,6 +247,16 @@ func TestDrawRefusesBadCharts(t *testing.T) {
 		{"negative bar", (&Bars{Labels: []string{"a"}, Values: []float64{-1}}).Draw, `bar "a": value -1`},
 		{"labels and values", (&Bars{Labels: []string{"a"}, Values: []float64{1, 2}}).Draw, "1 labels for 2 values"},
 		{"no bars", (&Bars{}).Draw, "0 labels for 0 values"},
+		{"bars above a negative top", (&Bars{Labels: []string{"a"}, Values: []float64{1}, Max: -1}).Draw, "Y axis runs from 0 to -1"},
+		{"bars under a NaN top", (&Bars{Labels: []string{"a"}, Values: []float64{1}, Max: math.NaN()}).Draw, "Y axis runs from 0 to NaN"},
+		// Each of these once hung or ran out of memory.
+		{"span beyond float64", (&Lines{X: Range{Min: -1e308, Max: 1e308}, Y: unit}).Draw, "X axis runs from -1e+308 to 1e+308"},
+		{"span too fine for float64", (&Lines{X: unit, Y: Range{Min: 1e17, Max: 1e17 + 16}}).Draw, "Y axis runs from 1e+17 to 1.0000000000000002e+17: a span of 16 is too short"},
+		{"span under float64's powers of ten", (&Lines{X: Range{Min: 0, Max: 1e-310}, Y: unit}).Draw, "a span of 1e-310 is too short"},
+		{"tiny dash", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Width: 1, Dash: []float64{1e-12, 1e-12}}}}).Draw, `series "s": dash [1e-12 1e-12]`},
+		{"huge dot", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Dot: 1e300}}}).Draw, `series "s": dot 1e+300`},
+		{"endless width", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Width: math.Inf(1)}}}).Draw, `series "s": width +Inf`},
+		{"point beyond float64's pixels", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: []Point{{0, 0.5}, {1e306, 0.5}}, Width: 1}}}).Draw, `series "s": point (1e+306, 0.5) lies too far`},
 	} {
 		img, err := tc.draw()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -252,6 +264,62 @@ func TestDrawRefusesBadCharts(t *testing.T) {
 		}
 		if img != nil {
 			t.Errorf("%s: an image with the error", tc.name)
+		}
+	}
+}
+
+// TestLinesFarOutside: a line through a point far outside the axes is cut
+// to them before it is drawn, dashes and all: it draws what the same line
+// ending at the axes' edge draws, and quickly (it once walked dashes along
+// 6e11 pixels, and the rasterizer row by row down from 6e11 rows above).
+func TestLinesFarOutside(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		far, near []Point
+		dash      []float64
+	}{
+		{"dashed, far right", []Point{{0, 0.5}, {1e9, 0.5}}, []Point{{0, 0.5}, {1, 0.5}}, []float64{5, 5}},
+		{"solid, far above", []Point{{0.5, 0}, {0.5, 1e9}}, []Point{{0.5, 0}, {0.5, 1}}, nil},
+		{"dashed, far both ways", []Point{{-1e9, 0.5}, {1e9, 0.5}}, []Point{{0, 0.5}, {1, 0.5}}, []float64{4, 6}},
+	} {
+		draw := func(pts []Point) (*image.RGBA, placed) {
+			c := Lines{X: Range{Min: 0, Max: 1}, Y: Range{Min: 0, Max: 1},
+				Series: []Series{{Points: pts, Colour: blue, Width: 2, Dash: tc.dash}}}
+			img, at, err := c.draw()
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			return img, at
+		}
+		farImg, at := draw(tc.far)
+		nearImg, _ := draw(tc.near)
+		if tc.name == "dashed, far both ways" {
+			// The pattern starts 1e9 units left of the axes: the phase at
+			// the edge is not the near line's, so count dashes instead.
+			y := (at.plot.Min.Y + at.plot.Max.Y) / 2
+			runs, on := 0, false
+			for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+				b := near(farImg.RGBAAt(x, y), blue)
+				if b && !on {
+					runs++
+				}
+				on = b
+			}
+			if want := at.plot.Dx() / 10; runs < want-2 || runs > want+2 {
+				t.Errorf("%s: %d dashes across the plot, want about %d", tc.name, runs, want)
+			}
+			continue
+		}
+		bad := 0
+		for y := at.plot.Min.Y; y < at.plot.Max.Y; y++ {
+			for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+				if a, b := farImg.RGBAAt(x, y), nearImg.RGBAAt(x, y); !near(a, b) {
+					bad++
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%s: %d pixels of the plot differ from the line ending at its edge", tc.name, bad)
 		}
 	}
 }
