@@ -239,7 +239,8 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 	yTicks, yLabel := y.ticks(), y.tickLabel
 
 	// Labels too wide for their bar's share of the width are written
-	// upwards, each in a column of its own.
+	// upwards, each in a column of its own, in at most a third of the
+	// height: longer ones are cut short, for the plot to keep the rest.
 	widest := 0
 	for _, l := range c.Labels {
 		widest = max(widest, textWidth(fs.tick, l))
@@ -247,11 +248,11 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 	left, right := columns(fs, c.YLabel, yTicks, yLabel)
 	slot := float64(right-left) / float64(len(c.Values))
 	upright := float64(widest) > slot-4
-	room := textHeight(fs.tick)
+	labelRoom := textHeight(fs.tick)
 	if upright {
-		room = widest
+		labelRoom = min(widest, Height/3)
 	}
-	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", room)
+	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", labelRoom)
 	_, ya := f.axes(Range{Min: 0, Max: 1}, y)
 	f.yAxis(ya, yTicks, yLabel)
 	w := min(barWidth, 0.6*slot)
@@ -264,8 +265,9 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 		x := int(math.Round(mid))
 		rect(f.img, image.Rect(x, f.plot.Max.Y, x+1, f.plot.Max.Y+tickLength), axisColour)
 		if upright {
-			l := textWidth(fs.tick, c.Labels[i])
-			textUp(f.img, fs.tick, c.Labels[i], x-textHeight(fs.tick)/2, f.plot.Max.Y+tickLength+gap+l/2)
+			label := elide(fs.tick, c.Labels[i], labelRoom)
+			l := textWidth(fs.tick, label)
+			textUp(f.img, fs.tick, label, x-textHeight(fs.tick)/2, f.plot.Max.Y+tickLength+gap+l/2)
 		} else {
 			text(f.img, fs.tick, c.Labels[i], x, f.plot.Max.Y+tickLength+gap, alignCentre)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var (
@@ -320,6 +321,112 @@ func TestLinesFarOutside(t *testing.T) {
 		}
 		if bad > 0 {
 			t.Errorf("%s: %d pixels of the plot differ from the line ending at its edge", tc.name, bad)
+		}
+	}
+}
+
+// TestBarsAllZero: bars all 0 still get an axis (0 to 1) and draw no bar.
+func TestBarsAllZero(t *testing.T) {
+	img, at, err := (&Bars{Labels: []string{"a", "b"}, Values: []float64{0, 0}, Colour: red}).draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := at.plot.Min.Y; y < at.plot.Max.Y; y++ {
+		for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+			if img.RGBAAt(x, y) == red {
+				t.Fatalf("pixel (%d, %d) is a bar's, with every bar 0", x, y)
+			}
+		}
+	}
+}
+
+// TestBarsLabelsTallerThanRoom: upright labels longer than the image is
+// high are cut to a third of its height; the plot keeps the rest, right
+// way up, and every bar stands on its axis.
+func TestBarsLabelsTallerThanRoom(t *testing.T) {
+	long := strings.Repeat("long label ", 8)
+	c := Bars{Title: "t", Labels: []string{long, long, long}, Values: []float64{1, 2, 3}, Colour: red}
+	img, at, err := c.draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at.plot.Min.Y < 0 || at.plot.Max.Y > Height || at.plot.Dy() < Height/3 {
+		t.Fatalf("plot area %v: want one within the image's %d rows, at least a third of them", at.plot, Height)
+	}
+	for i, mid := range at.middle {
+		if c := img.RGBAAt(int(mid), at.plot.Max.Y-1); c != red {
+			t.Errorf("bar %d: pixel just above the axis is %v, not the bar's", i, c)
+		}
+	}
+	// The labels' ink stops short of the bottom margin.
+	for y := Height - pad; y < Height; y++ {
+		for x := range Width {
+			if img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), in the bottom margin, is ink: a label runs off the image", x, y)
+			}
+		}
+	}
+}
+
+// TestLongTextElided: a title or axis label too long for its room is cut
+// with an ellipsis rather than run into the image's margins or off it.
+func TestLongTextElided(t *testing.T) {
+	// 631 pixels at the title's size, against 624 of room.
+	title := "prime-range64: speedup against workers (11th Gen Intel(R) Core(TM) i7-1185G7 @ 3.00GHz)"
+	c := Lines{Title: title, XLabel: strings.Repeat("workers ", 20), YLabel: strings.Repeat("speedup ", 20),
+		X: Range{Min: 0, Max: 1}, Y: Range{Min: 0, Max: 1}}
+	img, at, err := c.draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	margin := func(x, y int) bool { return x < pad || x >= Width-pad || y < pad || y >= Height-pad }
+	for y := range Height {
+		for x := range Width {
+			if margin(x, y) && img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), in the margin, is ink: text runs into it", x, y)
+			}
+		}
+	}
+	// The Y label stands beside the plot, no taller than it: centred on
+	// the plot, it would run as far below it as above.
+	for y := at.plot.Max.Y; y < Height; y++ {
+		for x := pad; x < pad+20; x++ {
+			if img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), left of the plot and below it, is ink: the Y label is taller than the plot", x, y)
+			}
+		}
+	}
+}
+
+func TestElide(t *testing.T) {
+	fs, err := newFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s    string
+		room int
+		want string // "" for: fits room, starts as s, ends in "…"
+	}{
+		{"short", 100, "short"},
+		{"", 0, ""},
+		{"abc", 0, ""},
+		{strings.Repeat("é", 100), 60, ""},
+		{"speedup against workers (11th Gen Intel(R) Core(TM) i7-1185G7)", 150, ""},
+	} {
+		got := elide(fs.tick, tc.s, tc.room)
+		if tc.want != "" || tc.s == "" || tc.room == 0 {
+			if got != tc.want {
+				t.Errorf("elide(%q, %d) = %q, want %q", tc.s, tc.room, got, tc.want)
+			}
+			continue
+		}
+		prefix, ok := strings.CutSuffix(got, "…")
+		if !ok || !strings.HasPrefix(tc.s, prefix) || !utf8.ValidString(got) || strings.HasSuffix(prefix, " ") {
+			t.Errorf("elide(%q, %d) = %q: want a prefix of it, without trailing spaces, then …", tc.s, tc.room, got)
+		}
+		if w := textWidth(fs.tick, got); w > tc.room || w < tc.room-2*textWidth(fs.tick, "é…") {
+			t.Errorf("elide(%q, %d) = %q, %d pixels wide: want the most that fits", tc.s, tc.room, got, w)
 		}
 	}
 }
