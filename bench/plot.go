@@ -115,7 +115,8 @@ func (r *Report) speedupChart(name string) *chart.Lines {
 	// above them too, not to be cut off the top.
 	yMax := max(xMax, 1.1*maxS)
 	if gpu != nil {
-		yMax = max(yMax, 1.1**gpu.Speedup)
+		gpuSpeedup := *gpu.Speedup
+		yMax = max(yMax, 1.1*gpuSpeedup)
 	}
 	c := chart.Lines{
 		Title:  fmt.Sprintf("%s: speedup against workers (%s)", name, r.Machine.CPU),

@@ -51,7 +51,7 @@ func (r Range) tickLabel(v float64) string { return tickLabel(v, r.Min, r.Max, m
 func (r Range) check(name string) error {
 	span := r.Max - r.Min
 	if !(r.Min < r.Max) || math.IsInf(span, 0) {
-		return fmt.Errorf("chart: the %s axis runs from %v to %v: want finite bounds, the first below the second, a finite span apart", name, r.Min, r.Max)
+		return fmt.Errorf("chart: the %s axis runs from %v to %v: want the first below the second, both finite and less than float64's largest value apart", name, r.Min, r.Max)
 	}
 	if !Tickable(r.Min, r.Max) {
 		return fmt.Errorf("chart: the %s axis runs from %v to %v: a span of %v is too short to tick in float64: want at least 1e-9 of the larger bound's size and 1e-300", name, r.Min, r.Max, span)
@@ -206,7 +206,9 @@ type Bars struct {
 const barWidth = 38
 
 // Draw draws the chart. It fails when labels and values differ in number,
-// when there are none, and on a value that is negative or not a number.
+// when there are none, on a value that is negative or not a finite number,
+// and on a Max from 0 to which float64 cannot tick (negative, NaN, +Inf,
+// under 1e-300; see Tickable).
 func (c *Bars) Draw() (*image.RGBA, error) {
 	img, _, err := c.draw()
 	return img, err
