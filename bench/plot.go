@@ -106,17 +106,24 @@ func (r *Report) speedupChart(name string) *chart.Lines {
 		return nil
 	}
 	slices.SortStableFunc(pts, func(a, b chart.Point) int { return cmp.Compare(a.X, b.X) })
-	maxP := 2.0
+	maxP, maxS := 2.0, 0.0
 	for _, p := range pts {
-		maxP = max(maxP, p.X)
+		maxP, maxS = max(maxP, p.X), max(maxS, p.Y)
 	}
 	xMax := maxP + 0.5
+	// Speedups above the workers' count (caches) and the GPU's get room
+	// above them too, not to be cut off the top.
+	yMax := max(xMax, 1.1*maxS)
+	if gpu != nil {
+		gpuSpeedup := *gpu.Speedup
+		yMax = max(yMax, 1.1*gpuSpeedup)
+	}
 	c := chart.Lines{
 		Title:  fmt.Sprintf("%s: speedup against workers (%s)", name, r.Machine.CPU),
 		XLabel: "workers (goroutines)",
 		YLabel: "speedup over serial",
 		X:      chart.Range{Min: 0, Max: xMax, Whole: true},
-		Y:      chart.Range{Min: 0, Max: xMax},
+		Y:      chart.Range{Min: 0, Max: yMax},
 	}
 	c.Series = append(c.Series, chart.Series{Label: "ideal (S = p)", Points: []chart.Point{{X: 0, Y: 0}, {X: xMax, Y: xMax}},
 		Colour: idealColour, Width: 1, Dash: []float64{5, 5}})
@@ -124,12 +131,22 @@ func (r *Report) speedupChart(name string) *chart.Lines {
 		if s.Workload != name {
 			continue
 		}
+		f := s.SerialFraction
+		end := xMax
+		if f < 0 {
+			// Faster than linear, the law's speedup grows without bound
+			// to a pole at (1−f)/(−f) workers, and is negative past it:
+			// the curve ends where it leaves the top of the axes (a
+			// little above, for its end to be cut off), before the pole.
+			above := 1.2 * yMax
+			end = min(end, (1-f)/(1/above-f))
+		}
 		curve := make([]chart.Point, amdahlSamples+1)
 		for i := range curve {
-			x := 1 + (xMax-1)*float64(i)/amdahlSamples
-			curve[i] = chart.Point{X: x, Y: stats.Amdahl(s.SerialFraction, x)}
+			x := 1 + (end-1)*float64(i)/amdahlSamples
+			curve[i] = chart.Point{X: x, Y: stats.Amdahl(f, x)}
 		}
-		c.Series = append(c.Series, chart.Series{Label: fmt.Sprintf("Amdahl fit, f = %.3f", s.SerialFraction), Points: curve,
+		c.Series = append(c.Series, chart.Series{Label: fmt.Sprintf("Amdahl fit, f = %.3f", f), Points: curve,
 			Colour: amdahlColour, Width: 2})
 	}
 	c.Series = append(c.Series, chart.Series{Label: "measured (parallel)", Points: pts, Colour: measuredColour, Width: 1.5, Dot: 4})
@@ -137,7 +154,6 @@ func (r *Report) speedupChart(name string) *chart.Lines {
 		g := *gpu.Speedup
 		c.Series = append(c.Series, chart.Series{Label: fmt.Sprintf("%s (%.2f×)", rowLabel(*gpu), g),
 			Points: []chart.Point{{X: 0, Y: g}, {X: xMax, Y: g}}, Colour: gpuColour, Width: 1.5, Dash: []float64{3, 3}})
-		c.Y.Max = max(c.Y.Max, g*1.1)
 	}
 	return &c
 }

@@ -118,3 +118,61 @@ func TestThroughputChart(t *testing.T) {
 		t.Errorf("Y axis %q, want million numbers/s", c.YLabel)
 	}
 }
+
+// superlinearReport is a run on 1 and 2 workers, the second faster than
+// twice the first (caches), with the serial fraction f fitted to it.
+func superlinearReport(f float64) *Report {
+	r := &Report{Machine: Machine{CPU: "test CPU"}}
+	r.Config.Workloads = []string{PrimeU32}
+	for _, p := range []struct {
+		workers int
+		speedup float64
+	}{{1, 1}, {2, 2.9}} {
+		r.Results = append(r.Results, Result{Workload: PrimeU32, Unit: "numbers", Backend: corescale.Parallel, Label: "parallel",
+			Workers: p.workers, Wall: &Stats{}, Throughput: 1e6 * p.speedup, Speedup: speedupOf(p.speedup)})
+	}
+	r.Scaling = []Scaling{{Workload: PrimeU32, SerialFraction: f}}
+	return r
+}
+
+// TestSpeedupChartHoldsSuperlinear: a measured speedup above the workers'
+// axis (2.9 on 2 workers, the axis to 2.5) stays on the chart.
+func TestSpeedupChartHoldsSuperlinear(t *testing.T) {
+	c := superlinearReport(0.1).speedupChart(PrimeU32)
+	for _, p := range c.Series[2].Points {
+		if p.X > c.X.Max || p.Y > c.Y.Max {
+			t.Errorf("measured (%v, %v) lies outside the axes, to %v and %v", p.X, p.Y, c.X.Max, c.Y.Max)
+		}
+	}
+	if _, err := c.Draw(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSpeedupChartNegativeFraction: with a negative serial fraction the
+// law's speedup grows to a pole at (1−f)/(−f) workers (2.25 at f = −0.8)
+// and is negative past it; the curve stops where it leaves the top of the
+// axes, short of the pole, rather than fall from +huge to below 0 in a
+// vertical line.
+func TestSpeedupChartNegativeFraction(t *testing.T) {
+	const f = -0.8
+	c := superlinearReport(f).speedupChart(PrimeU32)
+	curve := c.Series[1].Points
+	for i, p := range curve {
+		if want := stats.Amdahl(f, p.X); p.Y != want {
+			t.Errorf("Amdahl curve at %v is %v, want %v", p.X, p.Y, want)
+		}
+		if !(p.Y > 0 && p.Y <= 2*c.Y.Max) {
+			t.Errorf("Amdahl curve at %v is %v: want it from 0 to a little above the axis's top, %v", p.X, p.Y, c.Y.Max)
+		}
+		if i > 0 && !(p.X > curve[i-1].X) {
+			t.Errorf("Amdahl curve goes back from X %v to %v", curve[i-1].X, p.X)
+		}
+	}
+	if last := curve[len(curve)-1]; last.Y < c.Y.Max {
+		t.Errorf("Amdahl curve ends at (%v, %v), under the axis's top %v: it stops short", last.X, last.Y, c.Y.Max)
+	}
+	if _, err := c.Draw(); err != nil {
+		t.Error(err)
+	}
+}

@@ -21,8 +21,8 @@ func (a Axis) Pixel(v float64) float64 {
 
 // Ticks returns the multiples of a round step (1, 2 or 5 × 10^k) from lo to
 // hi, both included when they are multiples, choosing the smallest such step
-// that makes at most n intervals over [lo, hi]. It is nil unless
-// lo < hi, both are finite, and n ≥ 1.
+// that makes at most n intervals over [lo, hi]. It is nil unless n ≥ 1 and
+// Tickable(lo, hi).
 func Ticks(lo, hi float64, n int) []float64 {
 	return ticks(lo, hi, n, 0)
 }
@@ -44,8 +44,10 @@ func ticks(lo, hi float64, n int, least float64) []float64 {
 	}
 	unit := value(1)
 	first, last := math.Ceil(lo/unit-1e-9), math.Floor(hi/unit+1e-9)
+	// n intervals have n+1 ends, one more for rounding at either; the bound
+	// keeps the loop finite should k ever grow past 2^53, where k++ is k.
 	var ticks []float64
-	for k := first; k <= last; k++ {
+	for k := first; k <= last && len(ticks) < n+2; k++ {
 		v := value(k)
 		if v == 0 {
 			v = 0 // not −0, which would print as "-0"
@@ -58,7 +60,7 @@ func ticks(lo, hi float64, n int, least float64) []float64 {
 // tickStep is the step of ticks as its mantissa (1, 2 or 5, as a float)
 // and decimal exponent; 0 when there is none.
 func tickStep(lo, hi float64, n int, least float64) (float64, int) {
-	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || n < 1 {
+	if !Tickable(lo, hi) || n < 1 {
 		return 0, 0
 	}
 	raw := max((hi-lo)/float64(n), least)
@@ -72,6 +74,17 @@ func tickStep(lo, hi float64, n int, least float64) (float64, int) {
 		}
 	}
 	return 1, exp + 1
+}
+
+// Tickable reports whether float64 ticks can divide [lo, hi]: lo < hi, and
+// hi − lo is finite (not the span of ±1e308), at least a billionth of the
+// larger bound's size (from 1e17 to 1e17+16, the ticks' multipliers would
+// pass 2^53, where floats no longer count in ones) and at least 1e-300
+// (below, the step's power of ten leaves float64's range).
+func Tickable(lo, hi float64) bool {
+	span := hi - lo
+	return lo < hi && !math.IsInf(span, 0) &&
+		span >= 1e-9*max(math.Abs(lo), math.Abs(hi)) && span >= 1e-300
 }
 
 // TickLabel writes tick v with as many decimals as the step of the ticks

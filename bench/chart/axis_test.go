@@ -29,6 +29,10 @@ func TestTicks(t *testing.T) {
 		{0, 1, 0, nil},
 		{math.NaN(), 1, 6, nil},
 		{0, math.Inf(1), 6, nil},
+		{-1e308, 1e308, 6, nil},                             // a span of +Inf: the step was 0, the loop endless
+		{1e17, 1e17 + 16, 6, nil},                           // multipliers past 2^53: k++ stood still
+		{0, 1e-310, 6, nil},                                 // a step of 10^-311, beyond float64's powers of ten
+		{1e9, 1e9 + 2, 2, []float64{1e9, 1e9 + 1, 1e9 + 2}}, // two billionths of the bound: still ticked
 	} {
 		got := Ticks(tc.lo, tc.hi, tc.n)
 		if !slices.Equal(got, tc.want) {

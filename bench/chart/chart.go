@@ -49,8 +49,12 @@ func (r Range) ticks() []float64 { return ticks(r.Min, r.Max, maxTicks, r.least(
 func (r Range) tickLabel(v float64) string { return tickLabel(v, r.Min, r.Max, maxTicks, r.least()) }
 
 func (r Range) check(name string) error {
-	if !(r.Min < r.Max) || math.IsInf(r.Min, 0) || math.IsInf(r.Max, 0) {
-		return fmt.Errorf("chart: the %s axis runs from %v to %v: want finite bounds, the first below the second", name, r.Min, r.Max)
+	span := r.Max - r.Min
+	if !(r.Min < r.Max) || math.IsInf(span, 0) {
+		return fmt.Errorf("chart: the %s axis runs from %v to %v: want the first below the second, both finite and less than float64's largest value apart", name, r.Min, r.Max)
+	}
+	if !Tickable(r.Min, r.Max) {
+		return fmt.Errorf("chart: the %s axis runs from %v to %v: a span of %v is too short to tick in float64: want at least 1e-9 of the larger bound's size and 1e-300", name, r.Min, r.Max, span)
 	}
 	return nil
 }
@@ -79,8 +83,10 @@ type Lines struct {
 	Series                []Series
 }
 
-// Draw draws the chart. It fails on an empty or reversed range, a negative
-// width, dash or dot, and a value that is not a number.
+// Draw draws the chart. It fails on an empty or reversed range or one float64
+// cannot tick (see Tickable), a width or dot that is negative or wider than
+// the image, a dash under minDash pixels, a value that is not a finite
+// number and one so far outside the axes that its pixel is not.
 func (c *Lines) Draw() (*image.RGBA, error) {
 	img, _, err := c.draw()
 	return img, err
@@ -130,6 +136,9 @@ func (c *Lines) draw() (*image.RGBA, placed, error) {
 		pts := make([]point, len(s.Points))
 		for i, q := range s.Points {
 			pts[i] = at(q)
+			if !(math.Abs(pts[i].x) <= maxPixel && math.Abs(pts[i].y) <= maxPixel) {
+				return nil, placed{}, fmt.Errorf("chart: series %q: point (%v, %v) lies too far outside the axes to draw: over %g pixels", s.Label, q.X, q.Y, maxPixel)
+			}
 		}
 		if s.Width > 0 && len(pts) > 1 {
 			p.polyline(pts, s.Width, s.Dash)
@@ -146,13 +155,31 @@ func (c *Lines) draw() (*image.RGBA, placed, error) {
 	return f.img, placed{plot: f.plot}, nil
 }
 
+// diagonal is the image's diagonal in pixels: no line is wider, no dot
+// wider in radius, for either to cover the whole image.
+var diagonal = math.Hypot(Width, Height)
+
+// maxPixel bounds where a point may land, in pixels from the plot's
+// corner: beyond it, differences of positions overflow to ±Inf, and so
+// would pen's clipping of the lines between them.
+const maxPixel = 1e300
+
+// minDash is the shortest piece of a dash pattern, in pixels: the pieces
+// are drawn one by one, and shorter ones would be too many to be worth it.
+const minDash = 0.1
+
 func (s Series) check() error {
-	if s.Width < 0 || s.Dot < 0 || math.IsNaN(s.Width) || math.IsNaN(s.Dot) {
-		return fmt.Errorf("chart: series %q: width %v and dot %v must not be negative", s.Label, s.Width, s.Dot)
+	for _, size := range []struct {
+		name string
+		v    float64
+	}{{"width", s.Width}, {"dot", s.Dot}} {
+		if !(size.v >= 0 && size.v <= diagonal) {
+			return fmt.Errorf("chart: series %q: %s %v: want a number from 0 to %.0f pixels, the image's diagonal", s.Label, size.name, size.v, diagonal)
+		}
 	}
 	for _, d := range s.Dash {
-		if !(d > 0) || math.IsInf(d, 0) {
-			return fmt.Errorf("chart: series %q: dash %v: every length must be positive", s.Label, s.Dash)
+		if !(d >= minDash) || math.IsInf(d, 0) {
+			return fmt.Errorf("chart: series %q: dash %v: every length must be finite and at least %v pixels", s.Label, s.Dash, minDash)
 		}
 	}
 	for _, q := range s.Points {
@@ -179,7 +206,9 @@ type Bars struct {
 const barWidth = 38
 
 // Draw draws the chart. It fails when labels and values differ in number,
-// when there are none, and on a value that is negative or not a number.
+// when there are none, on a value that is negative or not a finite number,
+// and on a Max from 0 to which float64 cannot tick (negative, NaN, +Inf,
+// under 1e-300; see Tickable).
 func (c *Bars) Draw() (*image.RGBA, error) {
 	img, _, err := c.draw()
 	return img, err
@@ -212,7 +241,8 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 	yTicks, yLabel := y.ticks(), y.tickLabel
 
 	// Labels too wide for their bar's share of the width are written
-	// upwards, each in a column of its own.
+	// upwards, each in a column of its own, in at most a third of the
+	// height: longer ones are cut short, for the plot to keep the rest.
 	widest := 0
 	for _, l := range c.Labels {
 		widest = max(widest, textWidth(fs.tick, l))
@@ -220,11 +250,11 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 	left, right := columns(fs, c.YLabel, yTicks, yLabel)
 	slot := float64(right-left) / float64(len(c.Values))
 	upright := float64(widest) > slot-4
-	room := textHeight(fs.tick)
+	labelRoom := textHeight(fs.tick)
 	if upright {
-		room = widest
+		labelRoom = min(widest, Height/3)
 	}
-	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", room)
+	f := newFrame(fs, c.Title, c.YLabel, yTicks, yLabel, "", labelRoom)
 	_, ya := f.axes(Range{Min: 0, Max: 1}, y)
 	f.yAxis(ya, yTicks, yLabel)
 	w := min(barWidth, 0.6*slot)
@@ -237,8 +267,9 @@ func (c *Bars) draw() (*image.RGBA, placed, error) {
 		x := int(math.Round(mid))
 		rect(f.img, image.Rect(x, f.plot.Max.Y, x+1, f.plot.Max.Y+tickLength), axisColour)
 		if upright {
-			l := textWidth(fs.tick, c.Labels[i])
-			textUp(f.img, fs.tick, c.Labels[i], x-textHeight(fs.tick)/2, f.plot.Max.Y+tickLength+gap+l/2)
+			label := elide(fs.tick, c.Labels[i], labelRoom)
+			l := textWidth(fs.tick, label)
+			textUp(f.img, fs.tick, label, x-textHeight(fs.tick)/2, f.plot.Max.Y+tickLength+gap+l/2)
 		} else {
 			text(f.img, fs.tick, c.Labels[i], x, f.plot.Max.Y+tickLength+gap, alignCentre)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var (
@@ -233,6 +234,8 @@ func TestBarsLongLabels(t *testing.T) {
 }
 
 func TestDrawRefusesBadCharts(t *testing.T) {
+	unit := Range{Min: 0, Max: 1}
+	level := []Point{{0, 0.5}, {1, 0.5}}
 	for _, tc := range []struct {
 		name string
 		draw func() (*image.RGBA, error)
@@ -245,6 +248,16 @@ func TestDrawRefusesBadCharts(t *testing.T) {
 		{"negative bar", (&Bars{Labels: []string{"a"}, Values: []float64{-1}}).Draw, `bar "a": value -1`},
 		{"labels and values", (&Bars{Labels: []string{"a"}, Values: []float64{1, 2}}).Draw, "1 labels for 2 values"},
 		{"no bars", (&Bars{}).Draw, "0 labels for 0 values"},
+		{"bars above a negative top", (&Bars{Labels: []string{"a"}, Values: []float64{1}, Max: -1}).Draw, "Y axis runs from 0 to -1"},
+		{"bars under a NaN top", (&Bars{Labels: []string{"a"}, Values: []float64{1}, Max: math.NaN()}).Draw, "Y axis runs from 0 to NaN"},
+		// Each of these once hung or ran out of memory.
+		{"span beyond float64", (&Lines{X: Range{Min: -1e308, Max: 1e308}, Y: unit}).Draw, "X axis runs from -1e+308 to 1e+308"},
+		{"span too fine for float64", (&Lines{X: unit, Y: Range{Min: 1e17, Max: 1e17 + 16}}).Draw, "Y axis runs from 1e+17 to 1.0000000000000002e+17: a span of 16 is too short"},
+		{"span under float64's powers of ten", (&Lines{X: Range{Min: 0, Max: 1e-310}, Y: unit}).Draw, "a span of 1e-310 is too short"},
+		{"tiny dash", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Width: 1, Dash: []float64{1e-12, 1e-12}}}}).Draw, `series "s": dash [1e-12 1e-12]`},
+		{"huge dot", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Dot: 1e300}}}).Draw, `series "s": dot 1e+300`},
+		{"endless width", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: level, Width: math.Inf(1)}}}).Draw, `series "s": width +Inf`},
+		{"point beyond float64's pixels", (&Lines{X: unit, Y: unit, Series: []Series{{Label: "s", Points: []Point{{0, 0.5}, {1e306, 0.5}}, Width: 1}}}).Draw, `series "s": point (1e+306, 0.5) lies too far`},
 	} {
 		img, err := tc.draw()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -252,6 +265,168 @@ func TestDrawRefusesBadCharts(t *testing.T) {
 		}
 		if img != nil {
 			t.Errorf("%s: an image with the error", tc.name)
+		}
+	}
+}
+
+// TestLinesFarOutside: a line through a point far outside the axes is cut
+// to them before it is drawn, dashes and all: it draws what the same line
+// ending at the axes' edge draws, and quickly (it once walked dashes along
+// 6e11 pixels, and the rasterizer row by row down from 6e11 rows above).
+func TestLinesFarOutside(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		far, near []Point
+		dash      []float64
+	}{
+		{"dashed, far right", []Point{{0, 0.5}, {1e9, 0.5}}, []Point{{0, 0.5}, {1, 0.5}}, []float64{5, 5}},
+		{"solid, far above", []Point{{0.5, 0}, {0.5, 1e9}}, []Point{{0.5, 0}, {0.5, 1}}, nil},
+		{"dashed, far both ways", []Point{{-1e9, 0.5}, {1e9, 0.5}}, []Point{{0, 0.5}, {1, 0.5}}, []float64{4, 6}},
+	} {
+		draw := func(pts []Point) (*image.RGBA, placed) {
+			c := Lines{X: Range{Min: 0, Max: 1}, Y: Range{Min: 0, Max: 1},
+				Series: []Series{{Points: pts, Colour: blue, Width: 2, Dash: tc.dash}}}
+			img, at, err := c.draw()
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			return img, at
+		}
+		farImg, at := draw(tc.far)
+		nearImg, _ := draw(tc.near)
+		if tc.name == "dashed, far both ways" {
+			// The pattern starts 1e9 units left of the axes: the phase at
+			// the edge is not the near line's, so count dashes instead.
+			y := (at.plot.Min.Y + at.plot.Max.Y) / 2
+			runs, on := 0, false
+			for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+				b := near(farImg.RGBAAt(x, y), blue)
+				if b && !on {
+					runs++
+				}
+				on = b
+			}
+			if want := at.plot.Dx() / 10; runs < want-2 || runs > want+2 {
+				t.Errorf("%s: %d dashes across the plot, want about %d", tc.name, runs, want)
+			}
+			continue
+		}
+		bad := 0
+		for y := at.plot.Min.Y; y < at.plot.Max.Y; y++ {
+			for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+				if a, b := farImg.RGBAAt(x, y), nearImg.RGBAAt(x, y); !near(a, b) {
+					bad++
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%s: %d pixels of the plot differ from the line ending at its edge", tc.name, bad)
+		}
+	}
+}
+
+// TestBarsAllZero: bars all 0 still get an axis (0 to 1) and draw no bar.
+func TestBarsAllZero(t *testing.T) {
+	img, at, err := (&Bars{Labels: []string{"a", "b"}, Values: []float64{0, 0}, Colour: red}).draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := at.plot.Min.Y; y < at.plot.Max.Y; y++ {
+		for x := at.plot.Min.X; x < at.plot.Max.X; x++ {
+			if img.RGBAAt(x, y) == red {
+				t.Fatalf("pixel (%d, %d) is a bar's, with every bar 0", x, y)
+			}
+		}
+	}
+}
+
+// TestBarsLabelsTallerThanRoom: upright labels longer than the image is
+// high are cut to a third of its height; the plot keeps the rest, right
+// way up, and every bar stands on its axis.
+func TestBarsLabelsTallerThanRoom(t *testing.T) {
+	long := strings.Repeat("long label ", 8)
+	c := Bars{Title: "t", Labels: []string{long, long, long}, Values: []float64{1, 2, 3}, Colour: red}
+	img, at, err := c.draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at.plot.Min.Y < 0 || at.plot.Max.Y > Height || at.plot.Dy() < Height/3 {
+		t.Fatalf("plot area %v: want one within the image's %d rows, at least a third of them", at.plot, Height)
+	}
+	for i, mid := range at.middle {
+		if c := img.RGBAAt(int(mid), at.plot.Max.Y-1); c != red {
+			t.Errorf("bar %d: pixel just above the axis is %v, not the bar's", i, c)
+		}
+	}
+	// The labels' ink stops short of the bottom margin.
+	for y := Height - pad; y < Height; y++ {
+		for x := range Width {
+			if img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), in the bottom margin, is ink: a label runs off the image", x, y)
+			}
+		}
+	}
+}
+
+// TestLongTextElided: a title or axis label too long for its room is cut
+// with an ellipsis rather than run into the image's margins or off it.
+func TestLongTextElided(t *testing.T) {
+	// 631 pixels at the title's size, against 624 of room.
+	title := "prime-range64: speedup against workers (11th Gen Intel(R) Core(TM) i7-1185G7 @ 3.00GHz)"
+	c := Lines{Title: title, XLabel: strings.Repeat("workers ", 20), YLabel: strings.Repeat("speedup ", 20),
+		X: Range{Min: 0, Max: 1}, Y: Range{Min: 0, Max: 1}}
+	img, at, err := c.draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	margin := func(x, y int) bool { return x < pad || x >= Width-pad || y < pad || y >= Height-pad }
+	for y := range Height {
+		for x := range Width {
+			if margin(x, y) && img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), in the margin, is ink: text runs into it", x, y)
+			}
+		}
+	}
+	// The Y label stands beside the plot, no taller than it: centred on
+	// the plot, it would run as far below it as above.
+	for y := at.plot.Max.Y; y < Height; y++ {
+		for x := pad; x < pad+20; x++ {
+			if img.RGBAAt(x, y).R < 128 {
+				t.Fatalf("pixel (%d, %d), left of the plot and below it, is ink: the Y label is taller than the plot", x, y)
+			}
+		}
+	}
+}
+
+func TestElide(t *testing.T) {
+	fs, err := newFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s    string
+		room int
+		want string // "" for: fits room, starts as s, ends in "…"
+	}{
+		{"short", 100, "short"},
+		{"", 0, ""},
+		{"abc", 0, ""},
+		{strings.Repeat("é", 100), 60, ""},
+		{"speedup against workers (11th Gen Intel(R) Core(TM) i7-1185G7)", 150, ""},
+	} {
+		got := elide(fs.tick, tc.s, tc.room)
+		if tc.want != "" || tc.s == "" || tc.room == 0 {
+			if got != tc.want {
+				t.Errorf("elide(%q, %d) = %q, want %q", tc.s, tc.room, got, tc.want)
+			}
+			continue
+		}
+		prefix, ok := strings.CutSuffix(got, "…")
+		if !ok || !strings.HasPrefix(tc.s, prefix) || !utf8.ValidString(got) || strings.HasSuffix(prefix, " ") {
+			t.Errorf("elide(%q, %d) = %q: want a prefix of it, without trailing spaces, then …", tc.s, tc.room, got)
+		}
+		if w := textWidth(fs.tick, got); w > tc.room || w < tc.room-2*textWidth(fs.tick, "é…") {
+			t.Errorf("elide(%q, %d) = %q, %d pixels wide: want the most that fits", tc.s, tc.room, got, w)
 		}
 	}
 }

@@ -17,14 +17,15 @@ const (
 
 // frame is a chart's image with its plot area placed: the title above,
 // the Y axis's ticks and label on the left, room below for the X axis's
-// tick labels (xTicks pixels high) and label.
+// tick labels (xTickRoom pixels high) and label. Title and labels too long
+// for their room are cut short (elide).
 type frame struct {
 	img  *image.RGBA
 	fs   faces
 	plot image.Rectangle
 }
 
-func newFrame(fs faces, title, yLabel string, yTicks []float64, yTickLabel func(float64) string, xLabel string, xTicks int) *frame {
+func newFrame(fs faces, title, yLabel string, yTicks []float64, yTickLabel func(float64) string, xLabel string, xTickRoom int) *frame {
 	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
 	rect(img, img.Bounds(), color.White)
 	f := &frame{img: img, fs: fs}
@@ -33,22 +34,22 @@ func newFrame(fs faces, title, yLabel string, yTicks []float64, yTickLabel func(
 	// a line above the plot's top.
 	top := pad + textHeight(fs.tick)/2
 	if title != "" {
-		text(img, fs.title, title, Width/2, pad, alignCentre)
+		text(img, fs.title, elide(fs.title, title, Width-2*pad), Width/2, pad, alignCentre)
 		top = pad + textHeight(fs.title) + gap
 	}
 
 	left, right := columns(fs, yLabel, yTicks, yTickLabel)
-	bottom := Height - pad - xTicks - gap - tickLength
+	bottom := Height - pad - xTickRoom - gap - tickLength
 	if xLabel != "" {
 		bottom -= textHeight(fs.label) + gap
 	}
 	f.plot = image.Rect(left, top, right, bottom)
 
 	if yLabel != "" {
-		textUp(img, fs.label, yLabel, pad, (f.plot.Min.Y+f.plot.Max.Y)/2)
+		textUp(img, fs.label, elide(fs.label, yLabel, f.plot.Dy()), pad, (f.plot.Min.Y+f.plot.Max.Y)/2)
 	}
 	if xLabel != "" {
-		text(img, fs.label, xLabel, (f.plot.Min.X+f.plot.Max.X)/2, Height-pad-textHeight(fs.label), alignCentre)
+		text(img, fs.label, elide(fs.label, xLabel, f.plot.Dx()), (f.plot.Min.X+f.plot.Max.X)/2, Height-pad-textHeight(fs.label), alignCentre)
 	}
 	return f
 }

@@ -5,7 +5,9 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
@@ -57,6 +59,27 @@ func textWidth(face font.Face, s string) int {
 func textHeight(face font.Face) int {
 	m := face.Metrics()
 	return (m.Ascent + m.Descent).Ceil()
+}
+
+// ellipsis ends a text cut short.
+const ellipsis = "…"
+
+// elide returns s or, when it is wider than room pixels, the longest start
+// of it that fits with an ellipsis after it, cut between characters; ""
+// when not even the ellipsis fits. A cut text says it was cut, where a
+// clipped one would run off the image or into what is next to it.
+func elide(face font.Face, s string, room int) string {
+	if textWidth(face, s) <= room {
+		return s
+	}
+	for cut := len(s); cut > 0; {
+		_, size := utf8.DecodeLastRuneInString(s[:cut])
+		cut -= size
+		if short := strings.TrimRight(s[:cut], " ") + ellipsis; textWidth(face, short) <= room {
+			return short
+		}
+	}
+	return ""
 }
 
 // anchor says which point of a text's box a position gives: its left,
