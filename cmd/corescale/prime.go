@@ -204,6 +204,7 @@ func runPrime(c *cli.Context) error {
 	// byte where a path tests each. --range-method test keeps the
 	// per-number path.
 	r.sieveWorkers = sieveWorkers(c, choice)
+	r.lean = choice.Probed
 	r.gpuRange = newGPURange(choice, method)
 	defer r.temps.removeAll()
 	done := make(chan error, 1)
@@ -248,6 +249,7 @@ type primeRun struct {
 
 	method       sieve.Method // how a range below 2^64 is decided
 	sieveWorkers int          // its goroutines; 0 for the per-number path
+	lean         bool         // the GPU was probed: the sieve leaves its library room (sieve.Options.Lean)
 	from, to     *big.Int     // the range, when the source is one
 	gpuRange     *gpuRange    // the GPU sieve for the range, when a GPU runs it
 

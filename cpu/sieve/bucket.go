@@ -28,7 +28,9 @@ const (
 	// bucketSpan is the bytes of the task one bucket covers: a quarter of
 	// areaBytes, so that its random writes stay well inside the L2 cache
 	// beside the blocks streaming in.
-	bucketSpan = 1 << 18
+	bucketSpan = 1 << bucketShift
+	// bucketShift is log2 of bucketSpan, for the assembly.
+	bucketShift = 18
 )
 
 // bucketPool is the blocks of the pools of a run, shared among its
@@ -55,7 +57,7 @@ var hitBit [64]uint8
 // buckets holds the hits of the large primes on one task, by area: a
 // record is a byte's offset in its area and the bit to clear, off<<3|bit.
 type buckets struct {
-	arena []uint32  // bucketPool+1 blocks of bucketLen records; block 0 is never used
+	arena []uint32  // blocks of bucketLen words, blockRecords records each; block 0 is not in the pool
 	free  []int32   // the blocks not in a bucket
 	full  [][]int32 // per area, its filled blocks
 	// pos is, per area, where its next record goes in arena: past the

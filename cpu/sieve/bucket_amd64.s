@@ -32,9 +32,9 @@ TEXT ·pushRoundAsm(SB), NOSPLIT, $16-28
 loop:
 	MOVL  (DX)(DI*4), R8   // idx
 	MOVL  R8, R10
-	SHRL  $18, R10         // its area, a
+	SHRL  $const_bucketShift, R10 // its area, a
 	MOVL  (AX)(R10*4), R12 // j = pos[a]
-	TESTL $1023, R12
+	TESTL $(const_bucketLen-1), R12
 	JZ    full
 	LEAL  1(R12), R13
 	MOVL  R13, (AX)(R10*4)
@@ -43,7 +43,7 @@ loop:
 	ANDL  $63, R10
 	SHLL  $4, R10          // pushTable[wi&63]
 	MOVL  R8, R14
-	ANDL  $0x3ffff, R14
+	ANDL  $(const_bucketSpan-1), R14
 	SHLL  $3, R14
 	ORL   8(R11)(R10*1), R14
 	MOVL  R14, (BX)(R12*4) // arena[j] = the record

@@ -12,7 +12,7 @@ import (
 // are larger than the task's numbers. What each costs is its generation and
 // the offset of its first multiple in the task, not its hits; so they are
 // generated into batches of bare primes, started together without a 64-bit
-// division (largeStarts), and only those that hit the task reach the
+// division (largeStarts16), and only those that hit the task reach the
 // buckets.
 
 // largeBatchBytes is the sieve bytes whose primes make one batch: at most

@@ -43,6 +43,12 @@ type Options struct {
 	Method Method
 	// Limit, when not zero, overrides the hybrid's bound.
 	Limit uint64
+	// Lean keeps one worker's tasks to the memory of several workers',
+	// for a caller that holds memory of its own beside the sieve: after
+	// corescale's auto backend has probed the GPU, the driver's library
+	// stays mapped (3.4 MB), and with it tasks of twice largeTaskBytes
+	// took a count of [2^64 − 10^9, 2^64 + 10^6] to 65 MB.
+	Lean bool
 }
 
 // Choice is the method a range gets, its bound and why.
@@ -57,6 +63,7 @@ type Choice struct {
 	// fewer than asked when each more would generate the large sieving
 	// primes again for more than it saves.
 	Workers int
+	lean    bool // Options.Lean
 }
 
 // Choose returns how Auto, or the method asked for, decides [a, b].
@@ -79,7 +86,7 @@ func Choose(a, b uint64, o Options) Choice {
 	}
 	switch o.Method {
 	case Sieve:
-		c := Choice{Method: Sieve, Limit: root, Why: fmt.Sprintf("sieve asked for: every prime up to %d", root)}
+		c := Choice{Method: Sieve, Limit: root, Why: fmt.Sprintf("sieve asked for: every prime up to %d", root), lean: o.Lean}
 		return c.withWorkers(a, b, workers(o))
 	case Hybrid:
 		bound = min(bound, root)
@@ -94,26 +101,32 @@ func Choose(a, b uint64, o Options) Choice {
 		return Choice{Method: Test, Limit: presieveMax, Why: fmt.Sprintf("per-number test: %d numbers are too few to sieve", length+1)}
 	}
 	bound = min(bound, root)
-	// Compared in wall time: the hybrid's survivors share out among any
-	// number of workers, while the sieve may run on fewer (withWorkers),
-	// and its cost on all of them, tasks cut smaller, was what the hybrid
-	// was weighed against: near 2^64 on four workers 24.9 CPU seconds,
-	// so that the hybrid took 2.75 s of wall time where the sieve on
-	// one worker takes 1.45.
+	// Compared in wall time: the hybrid's survivors share out among all
+	// the workers the machine runs at once, while the sieve may take
+	// fewer (withWorkers). A near tie goes to the sieve when it takes
+	// fewer: it leaves cores free, where the hybrid spends twice the CPU.
 	k := workers(o)
-	sieve := Choice{Method: Sieve, Limit: root}.withWorkers(a, b, k)
+	cores := min(k, runtime.GOMAXPROCS(0))
+	sieve := Choice{Method: Sieve, Limit: root, lean: o.Lean}.withWorkers(a, b, k)
 	sw := sieve.Workers
 	if sw == 0 {
 		sw = k
 	}
-	sieveWall := sieveSeconds(a, b, root, sw) / float64(sw)
-	hybridWall := hybridSeconds(a, b, bound) / float64(k)
-	if sieveWall < hybridWall {
-		sieve.Why = fmt.Sprintf("sieve: every prime up to the square root %d, an estimated %.2f s on %s against the hybrid's %.2f s on %d", root, sieveWall, plural(sw, "worker"), hybridWall, k) + sieve.Why
+	sieveWall := sieveSeconds(a, b, root, sw, o.Lean) / float64(min(sw, cores))
+	hybridWall := hybridSeconds(a, b, bound) / float64(cores)
+	if sieveWall < hybridWall || (sw < k && sieveWall < 1.1*hybridWall) {
+		on := plural(sw, "worker")
+		if sw < k {
+			on = fmt.Sprintf("%d of the %d workers (each more would generate the primes up to the square root again for more than it saves)", sw, k)
+		}
+		sieve.Why = fmt.Sprintf("sieve on %s: every prime up to the square root %d, an estimated %s against %s for the hybrid on %s", on, root, seconds(sieveWall), seconds(hybridWall), plural(k, "worker"))
 		return sieve
 	}
-	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %.2f s on %s against the sieve's %.2f s on %d", root, length+1, bound, hybridWall, plural(k, "worker"), sieveWall, sw)}
+	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %s on %s against %s for the sieve on %s", root, length+1, bound, seconds(hybridWall), plural(k, "worker"), seconds(sieveWall), plural(sw, "worker"))}
 }
+
+// seconds writes an estimate of s seconds to three figures.
+func seconds(s float64) string { return fmt.Sprintf("%.3g s", s) }
 
 // withWorkers sets how many of k workers the sieve c of [a, b] uses. Past
 // mediumMax each task generates and starts the large primes again, and
@@ -125,9 +138,9 @@ func (c Choice) withWorkers(a, b uint64, k int) Choice {
 	if c.Limit <= mediumMax || k <= 1 {
 		return c
 	}
-	best, bestWall := 1, sieveSeconds(a, b, c.Limit, 1)
+	best, bestWall := 1, sieveSeconds(a, b, c.Limit, 1, c.lean)
 	for j := 2; j <= min(k, 256); j++ {
-		if wall := sieveSeconds(a, b, c.Limit, j) / float64(j); wall < 0.95*bestWall {
+		if wall := sieveSeconds(a, b, c.Limit, j, c.lean) / float64(j); wall < 0.95*bestWall {
 			best, bestWall = j, wall
 		}
 	}
@@ -171,8 +184,8 @@ var costLarge = func() float64 {
 }()
 
 // sieveSeconds estimates the CPU time of the full sieve of [a, b].
-func sieveSeconds(a, b, root uint64, workers int) float64 {
-	tb := taskBytes(a, b, Choice{Method: Sieve, Limit: root}, workers, 64<<20)
+func sieveSeconds(a, b, root uint64, workers int, lean bool) float64 {
+	tb := taskBytes(a, b, Choice{Method: Sieve, Limit: root, lean: lean}, workers, 64<<20)
 	tasks := float64((b/30-a/30)/uint64(tb) + 1)
 	perTask := primeCount(min(root, mediumMax)) * costStart
 	if root > mediumMax {
@@ -225,13 +238,13 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 	w := uint64(workers)
 	if c.Limit > mediumMax {
 		// Each worker more also holds its own states and buckets (~7 MB
-		// measured with the collector's slack): 16 MiB for one, 6 each
-		// for two.
+		// measured with the collector's slack): 16 MiB for one (32 where
+		// it pays, below), 6 each for two.
 		budget := largeTaskBytes
-		if workers == 1 && total < probedBytes && primeCount(c.Limit)*costLarge > largeTaskBytes*30*costCross {
+		if workers == 1 && !c.lean && primeCount(c.Limit)*costLarge > largeTaskBytes*30*costCross {
 			// Tasks twice as large, when the large primes cost more to
 			// generate and start than the numbers of a task to cross:
-			// near 2^64 the 203 M below 2^32 take ~0.8 s a task, and
+			// near 2^64 the 203 M below 2^32 take ~0.65 s a task, and
 			// [2^64 − 10^9, 2^64 − 1] took 2.45 s in two tasks, 1.57 in
 			// one (60 MB of RSS).
 			budget = 2 * largeTaskBytes
@@ -258,12 +271,6 @@ func taskBytes(a, b uint64, c Choice, workers, most int) int {
 // mediumMax: a count of [1e18, +3e9] peaked at 50 MB of RSS on one worker,
 // 54 on two; one worker may take twice as much (taskBytes).
 const largeTaskBytes = 16 << 20
-
-// probedBytes is the wheel bytes of 10^10 numbers: from there corescale's
-// auto backend probes the GPU (internal/backend's smallJob), whose driver
-// library stays mapped when there is none; with it, tasks of twice
-// largeTaskBytes took a count of [2^64 − 10^10, 2^64 − 1] to 66.6 MB.
-const probedBytes = 10_000_000_000 / 30
 
 // taskOverride, when set, is the task size; tests set it to make many tasks.
 var taskOverride int

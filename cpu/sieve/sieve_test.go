@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -322,27 +323,32 @@ func TestTasksBalanced(t *testing.T) {
 
 // One worker sieves [2^64 − 10^9, 2^64 − 1] in one task, whose large
 // primes (the 203 M below 2^32) cost more than its numbers: two tasks
-// generated and started them twice (2.45 s against 1.57). Longer ranges,
-// from those that make the auto backend probe the GPU, and more workers,
-// and ranges whose large primes are few, keep tasks of largeTaskBytes.
+// generated and started them twice (2.45 s against 1.57). A lean run
+// (Options.Lean), more workers, and ranges whose large primes are few
+// keep tasks of largeTaskBytes, shared.
 func TestLargeTaskBudget(t *testing.T) {
 	for _, c := range []struct {
 		a, b    uint64
 		workers int
+		lean    bool
 		most    uint64 // the largest task allowed
 	}{
-		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 1, 2 * largeTaskBytes},
-		{math.MaxUint64 - 3e9 + 1, math.MaxUint64, 1, 2 * largeTaskBytes},
-		{math.MaxUint64 - 1e10 + 1, math.MaxUint64, 1, largeTaskBytes},
-		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 2, (largeTaskBytes - 4<<20) / 2}, // the budget shared
-		{1e15, 1e15 + 1e9, 1, largeTaskBytes},
+		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 1, false, 2 * largeTaskBytes},
+		{math.MaxUint64 - 3e9 + 1, math.MaxUint64, 1, false, 2 * largeTaskBytes},
+		{math.MaxUint64 - 1e10 + 1, math.MaxUint64, 1, false, 2 * largeTaskBytes},
+		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 1, true, largeTaskBytes},
+		{math.MaxUint64 - 1e9 + 1, math.MaxUint64, 2, false, (largeTaskBytes - 4<<20) / 2}, // the budget shared
+		{1e15, 1e15 + 1e9, 1, false, largeTaskBytes},
 	} {
-		ch := Choice{Method: Sieve, Limit: isqrt(c.b)}
+		ch := Choice{Method: Sieve, Limit: isqrt(c.b), lean: c.lean}
 		tb := uint64(taskBytes(c.a, c.b, ch, c.workers, 64<<20))
 		total := c.b/30 - c.a/30 + 1
 		if tb > c.most || (c.most > largeTaskBytes && (total+tb-1)/tb > (total+c.most-1)/c.most) {
-			t.Errorf("[%d, %d] on %d workers: tasks of %d bytes, want the fewest of at most %d", c.a, c.b, c.workers, tb, c.most)
+			t.Errorf("[%d, %d] on %d workers (lean %v): tasks of %d bytes, want the fewest of at most %d", c.a, c.b, c.workers, c.lean, tb, c.most)
 		}
+	}
+	if got := Choose(math.MaxUint64-1e9+1, math.MaxUint64, Options{Workers: 1, Lean: true}); !got.lean {
+		t.Errorf("Choose drops Options.Lean")
 	}
 }
 
@@ -419,6 +425,8 @@ func TestChooseWorkers(t *testing.T) {
 // The sieve's rows hold with AVX-512's starts (costLarge); without them
 // the hybrid wins those ranges.
 func TestChooseInWallTime(t *testing.T) {
+	// The hybrid's wall time is over the cores the machine runs at once.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(16))
 	top := uint64(math.MaxUint64 - 1e9 + 1)
 	for _, c := range []struct {
 		a, b    uint64

@@ -100,6 +100,10 @@ type Choice struct {
 	Devices []int
 	// Why says what was chosen and why, for --verbose.
 	Why string
+	// Probed is set when the choice looked for a GPU: the driver's
+	// library, once loaded, stays mapped whether or not it found one, and
+	// a memory budget must leave it room (sieve.Options.Lean).
+	Probed bool
 	// auto is set when auto chose, so that a GPU engine that fails to
 	// start falls back to the parallel path rather than failing.
 	auto bool
@@ -162,7 +166,7 @@ func choose(req Request) (Choice, error) {
 		if err != nil {
 			return Choice{}, err
 		}
-		return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, Why: "backend gpu, as asked: " + drv.Name()}, nil
+		return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, Why: "backend gpu, as asked: " + drv.Name(), Probed: true}, nil
 	case corescale.Auto:
 		return chooseAuto(req), nil
 	}
@@ -185,9 +189,11 @@ func chooseAuto(req Request) Choice {
 	}
 	drv, err := gpu.Find()
 	if err != nil {
-		return fallback(err.Error())
+		c := fallback(err.Error())
+		c.Probed = true
+		return c
 	}
-	return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, auto: true,
+	return Choice{Backend: corescale.GPU, Workers: w, Driver: drv, auto: true, Probed: true,
 		Why: "backend auto chose the GPU: " + drv.Name()}
 }
 

@@ -68,6 +68,29 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+// Probed tells a caller whether the driver's library may be mapped: auto
+// looked for a GPU only for a job large enough.
+func TestChooseProbed(t *testing.T) {
+	t.Setenv("CORESCALE_CUDA_LIBRARY", "/nonexistent/libcuda.so.1")
+	for _, tc := range []struct {
+		req    Request
+		probed bool
+	}{
+		{Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Numbers, Size: GPUMinNumbers}}, true},
+		{Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Sieved, Size: GPUMinSieved}}, true},
+		{Request{Backend: corescale.Auto, Workers: 2, Job: Job{Kind: Sieved, Size: GPUMinSieved - 1}}, false},
+		{Request{Backend: corescale.Parallel, Workers: 2, Job: Job{Kind: Sieved, Size: GPUMinSieved}}, false},
+	} {
+		c, err := Choose(tc.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Probed != tc.probed {
+			t.Errorf("%s, %+v: probed %v, want %v", tc.req.Backend, tc.req.Job, c.Probed, tc.probed)
+		}
+	}
+}
+
 func TestResizeJob(t *testing.T) {
 	for _, tc := range []struct {
 		opt     resize.Options
