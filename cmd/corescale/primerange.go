@@ -55,7 +55,9 @@ func (r *primeRun) sieveSmall(w *primeio.Writer) error {
 	if r.to.IsUint64() {
 		b = r.to.Uint64()
 	}
-	o := sieve.Options{Workers: r.sieveWorkers, Method: r.method, Lean: r.lean}
+	// A listing (sieve.Scan) is always lean; the line --verbose prints
+	// says what the sieve will do.
+	o := sieve.Options{Workers: r.sieveWorkers, Method: r.method, Lean: r.lean || r.mode != primeio.Count}
 	if r.c.Bool("verbose") {
 		fmt.Fprintf(r.c.App.ErrWriter, "corescale: %d to %d on %s: %s\n", a, b, plural(r.sieveWorkers, "worker"), sieve.Choose(a, b, o).Why)
 	}

@@ -114,15 +114,19 @@ func Choose(a, b uint64, o Options) Choice {
 	}
 	sieveWall := sieveSeconds(a, b, root, sw, o.Lean) / float64(min(sw, cores))
 	hybridWall := hybridSeconds(a, b, bound) / float64(cores)
+	hybridOn := plural(k, "worker")
+	if cores < k {
+		hybridOn += fmt.Sprintf(" (%d at a time: GOMAXPROCS)", cores)
+	}
 	if sieveWall < hybridWall || (sw < k && sieveWall < 1.1*hybridWall) {
 		on := plural(sw, "worker")
 		if sw < k {
 			on = fmt.Sprintf("%d of the %d workers (each more would generate the primes up to the square root again for more than it saves)", sw, k)
 		}
-		sieve.Why = fmt.Sprintf("sieve on %s: every prime up to the square root %d, an estimated %s against %s for the hybrid on %s", on, root, seconds(sieveWall), seconds(hybridWall), plural(k, "worker"))
+		sieve.Why = fmt.Sprintf("sieve on %s: every prime up to the square root %d, an estimated %s against %s for the hybrid on %s", on, root, seconds(sieveWall), seconds(hybridWall), hybridOn)
 		return sieve
 	}
-	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %s on %s against %s for the sieve on %s", root, length+1, bound, seconds(hybridWall), plural(k, "worker"), seconds(sieveWall), plural(sw, "worker"))}
+	return Choice{Method: Hybrid, Limit: bound, Why: fmt.Sprintf("hybrid: the square root %d is large next to the %d numbers; sieve by the primes up to %d, Baillie-PSW on the survivors, an estimated %s on %s against %s for the sieve on %s", root, length+1, bound, seconds(hybridWall), hybridOn, seconds(sieveWall), plural(sw, "worker"))}
 }
 
 // seconds writes an estimate of s seconds to three figures.
@@ -284,10 +288,15 @@ func workers(o Options) int {
 
 // Scan calls f with the blocks of [a, b] in order, one at a time, from the
 // goroutines that sieve them. It stops at f's first error and returns it.
+// It sieves as Options.Lean asks, whatever o says.
 func Scan(a, b uint64, o Options, f func(*Block) error) error {
 	if a > b {
 		return nil
 	}
+	// A listing holds its blocks and the writer's output beside the
+	// task: it keeps to the lean budget (listing [2^64 − 9.9·10^9, 2^64 −
+	// 1] in tasks of 32 MiB peaked at 66.6 MB).
+	o.Lean = true
 	c := Choose(a, b, o)
 	k := workers(o)
 	if c.Workers > 0 {

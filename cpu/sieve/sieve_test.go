@@ -425,27 +425,32 @@ func TestChooseWorkers(t *testing.T) {
 // The sieve's rows hold with AVX-512's starts (costLarge); without them
 // the hybrid wins those ranges.
 func TestChooseInWallTime(t *testing.T) {
-	// The hybrid's wall time is over the cores the machine runs at once.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(16))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	top := uint64(math.MaxUint64 - 1e9 + 1)
 	for _, c := range []struct {
 		a, b    uint64
 		workers int
+		procs   int // GOMAXPROCS: the hybrid's wall time is over min(workers, procs)
 		want    Method
 		avx512  bool // the expectation needs AVX-512's costs
 	}{
-		{top, math.MaxUint64, 1, Sieve, true},
-		{top, math.MaxUint64, 3, Sieve, true},
-		{top, math.MaxUint64, 16, Hybrid, false}, // the survivors shared by 16
-		{math.MaxUint64 - 1e8 + 1, math.MaxUint64, 1, Hybrid, false},
-		{1e18, 1e18 + 1e8, 2, Sieve, true},
+		{top, math.MaxUint64, 1, 16, Sieve, true},
+		{top, math.MaxUint64, 3, 16, Sieve, true},
+		{top, math.MaxUint64, 16, 16, Hybrid, false}, // the survivors shared by 16
+		{top, math.MaxUint64, 16, 2, Sieve, true},    // but 16 workers on 2 cores
+		{math.MaxUint64 - 1e8 + 1, math.MaxUint64, 1, 16, Hybrid, false},
+		{1e18, 1e18 + 1e8, 2, 16, Sieve, true},
+		// A near tie (0.60 s against 0.57) goes to the sieve on 1 worker,
+		// which leaves the other core free.
+		{1e19, 1e19 + 2e8, 2, 2, Sieve, true},
 	} {
 		if c.avx512 && !haveAVX512 {
 			continue
 		}
+		runtime.GOMAXPROCS(c.procs)
 		got := Choose(c.a, c.b, Options{Workers: c.workers})
 		if got.Method != c.want {
-			t.Errorf("[%d, %d] on %d workers: %v (%s), want %v", c.a, c.b, c.workers, got.Method, got.Why, c.want)
+			t.Errorf("[%d, %d] on %d workers, GOMAXPROCS %d: %v (%s), want %v", c.a, c.b, c.workers, c.procs, got.Method, got.Why, c.want)
 		}
 	}
 }
