@@ -288,7 +288,7 @@ func workers(o Options) int {
 
 // Scan calls f with the blocks of [a, b] in order, one at a time, from the
 // goroutines that sieve them. It stops at f's first error and returns it.
-// It sieves as Options.Lean asks, whatever o says.
+// It always sieves lean (Options.Lean), whatever o says.
 func Scan(a, b uint64, o Options, f func(*Block) error) error {
 	if a > b {
 		return nil
