@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"runtime/debug"
 	"slices"
 
 	"github.com/corescale/corescale/cmd/corescale/primeio"
@@ -36,11 +35,6 @@ func (r *primeRun) sieveRange(w *primeio.Writer) error {
 	if r.from.Cmp(twoTo64) < 0 {
 		if err := r.sieveSmall(w); err != nil {
 			return err
-		}
-		if r.to.Cmp(twoTo64) >= 0 {
-			// The sieve's buffers, garbage now, would stay resident
-			// beside the tests' (65 MB after [2^64 − 10^9, 2^64 − 1]).
-			debug.FreeOSMemory()
 		}
 	}
 	if r.to.Cmp(twoTo64) >= 0 {
