@@ -35,11 +35,11 @@ func withBatchGC(action cli.ActionFunc) cli.ActionFunc {
 
 // bigRangeMemory is the collector's soft memory limit while a range above
 // 2^64 is tested: its live heap is a window of numbers (a few MB), but
-// math/big's tests make ~500 bytes of garbage a number, which GOGC 400 let
-// grow to 90 MB before a collection ([2^64, +10^6] peaked at 71 MB of RSS
-// on one worker, 82 on two); and a range from below 2^64 comes to it with
-// the sieve's buffers freed but still resident (190 MB). Over the limit,
-// the runtime collects and returns freed memory to the system.
+// each window is garbage once written (~100 bytes a number), which GOGC
+// 400 let grow to 90 MB before a collection ([2^64, +10^6] peaked at 71
+// MB of RSS on one worker, 82 on two); and a range from below 2^64 comes
+// to it with the sieve's buffers freed but still resident (190 MB). Over
+// the limit, the runtime collects and returns freed memory to the system.
 const bigRangeMemory = 32 << 20
 
 // withMemoryLimit runs f with the collector's soft memory limit at limit,

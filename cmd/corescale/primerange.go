@@ -104,8 +104,9 @@ const bigWindowBytes = 2 << 20
 
 // bigRange writes the verdicts of [lo, hi], numbers of 2^64 and above: a
 // window at a time, the multiples of the primes below 2^16 are crossed off
-// as composite (certain), and only the survivors get math/big's
-// Baillie–PSW test, whose verdict is probable. Each number keeps the
+// as composite (certain), and only the survivors get Baillie–PSW (the
+// multi-precision engine up to bigprime.MaxBits, math/big above: testBig),
+// whose verdict is probable. Each number keeps the
 // position that the per-number path gives it, for the notes on slow
 // numbers.
 func (r *primeRun) bigRange(w *primeio.Writer, lo, hi *big.Int) error {
