@@ -223,6 +223,9 @@ func TestPrimeDevicesLoseOne(t *testing.T) {
 	ns := hardNumbers(t, 30000)
 	drv := newPerDevice(t, 64<<10, 128<<10, 48<<10)
 	drv.lose.device, drv.lose.after = 1, 1 // mid-chunk: its first chunk's second pass
+	// Device 1 must take a chunk: on a loaded machine the others drained
+	// the queue before it started, and none was lost (CI at 30c0707).
+	drv.meetAtFirstLaunch(0, 1, 2)
 	p, err := gpu.NewPrimeDevices(drv, nil, 0)
 	if err != nil {
 		t.Fatal(err)
